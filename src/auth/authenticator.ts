@@ -1,0 +1,37 @@
+import type { User } from '../store/index.js';
+import type { Token } from '../tokens/index.js';
+
+/** The parts of a request an authenticator may read; framework-neutral. */
+export interface RequestCredentials {
+  method: string;
+  /** Lower-case header names, as Node gives them. */
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface Authenticated {
+  user: User;
+  /** The validated token, when the scheme uses one. */
+  token: Token | null;
+}
+
+/**
+ * One of DRF's authentication classes: null when the request does not use its scheme, a user
+ * when it does and is right, and a thrown `AuthenticationFailed` when it does and is wrong.
+ */
+export interface Authenticator {
+  authenticate(request: RequestCredentials): Promise<Authenticated | null>;
+  /** `WWW-Authenticate` value for 401s, or null (then failures answer 403, as in DRF). */
+  authenticateHeader(): string | null;
+}
+
+/** Runs authenticators in order; the first that recognises its scheme decides. */
+export async function authenticateRequest(
+  authenticators: readonly Authenticator[],
+  request: RequestCredentials,
+): Promise<Authenticated | null> {
+  for (const authenticator of authenticators) {
+    const result = await authenticator.authenticate(request);
+    if (result) return result;
+  }
+  return null;
+}

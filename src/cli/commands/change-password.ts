@@ -1,0 +1,21 @@
+import { createPasswordHashers } from '../../crypto/index.js';
+import { cliSettings, withStore } from '../context.js';
+import { CommandError } from '../errors.js';
+import { checkNewPassword } from '../password-rules.js';
+import { askPasswordTwice } from './create-user.js';
+
+/** `tessera changepassword USERNAME`. */
+export async function changePassword(args: string[]): Promise<void> {
+  const username = args[0];
+  if (!username || args.length > 1) throw new CommandError('usage: tessera changepassword USERNAME', 2);
+  const settings = cliSettings();
+  await withStore(settings, async (store) => {
+    const user = await store.users.findByUsername(username);
+    if (!user) throw new CommandError(`user ${JSON.stringify(username)} does not exist`);
+    process.stderr.write(`Changing password for user '${username}'\n`);
+    const password = await askPasswordTwice();
+    checkNewPassword(password);
+    await store.users.setPassword(user.id, await createPasswordHashers().hash(password));
+  });
+  process.stdout.write(`Password changed successfully for user '${username}'\n`);
+}

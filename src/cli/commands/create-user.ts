@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import { createPasswordHashers } from '../../crypto/index.js';
+import { USERNAME_PATTERN, UsernameTakenError } from '../../store/index.js';
+import { cliSettings, withStore } from '../context.js';
+import { CommandError } from '../errors.js';
+import { checkNewPassword } from '../password-rules.js';
+import { askHidden } from '../prompt.js';
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * `tessera createsuperuser` and `tessera createuser`. With `--no-input` the password comes from
+ * `TESSERA_SUPERUSER_PASSWORD`; otherwise it is asked twice without echo.
+ */
+export async function createUser(args: string[], kind: 'superuser' | 'user'): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      username: { type: 'string' },
+      email: { type: 'string', default: '' },
+      'no-input': { type: 'boolean', default: false },
+      ...(kind === 'user' ? { inactive: { type: 'boolean', default: false }, staff: { type: 'boolean', default: false } } : {}),
+    },
+    strict: true,
+  });
+  const username = values.username;
+  if (!username) throw new CommandError('--username is required', 2);
+  if (!USERNAME_PATTERN.test(username)) {
+    throw new CommandError('--username: enter a valid username of at most 150 letters, digits and @/./+/-/_ characters');
+  }
+  const email = String(values.email ?? '');
+  if (email && !EMAIL_PATTERN.test(email)) throw new CommandError(`--email: ${JSON.stringify(email)} is not a valid email address`);
+
+  const password = values['no-input'] ? passwordFromEnvironment() : await askPasswordTwice();
+  checkNewPassword(password);
+  const settings = cliSettings();
+  const hashers = createPasswordHashers();
+  await withStore(settings, async (store) => {
+    try {
+      await store.users.create({
+        username,
+        email,
+        password: await hashers.hash(password),
+        isSuperuser: kind === 'superuser',
+        isStaff: kind === 'superuser' || values.staff === true,
+        isActive: values.inactive !== true,
+      });
+    } catch (error) {
+      if (error instanceof UsernameTakenError) throw new CommandError('Error: That username is already taken.');
+      throw error;
+    }
+  });
+  process.stdout.write(kind === 'superuser' ? 'Superuser created successfully.\n' : 'User created successfully.\n');
+}
+
+function passwordFromEnvironment(): string {
+  const password = process.env.TESSERA_SUPERUSER_PASSWORD;
+  if (!password) throw new CommandError('--no-input needs the password in TESSERA_SUPERUSER_PASSWORD');
+  return password;
+}
+
+/** Asks twice, as Django does; the answers must match. */
+export async function askPasswordTwice(): Promise<string> {
+  const first = await askHidden('Password: ');
+  if (first === null) throw new CommandError('no password given (input ended)');
+  const second = await askHidden('Password (again): ');
+  if (second === null) throw new CommandError('no password given (input ended)');
+  if (first !== second) throw new CommandError("Error: Your passwords didn't match.");
+  if (first.trim() === '') throw new CommandError("Error: Blank passwords aren't allowed.");
+  return first;
+}

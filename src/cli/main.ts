@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+import { SettingsError } from '../settings/index.js';
+import { changePassword } from './commands/change-password.js';
+import { createUser } from './commands/create-user.js';
+import { flushExpiredTokens } from './commands/flush-expired-tokens.js';
+import { migrateCommand } from './commands/migrate.js';
+import { serve } from './commands/serve.js';
+import { tokenDecode } from './commands/token-decode.js';
+import { CommandError } from './errors.js';
+import { closePrompts } from './prompt.js';
+
+const USAGE = `usage: tessera <command> [options]
+
+commands:
+  serve                                   serve the API (migrates the database first)
+  migrate                                 apply database migrations
+  createsuperuser --username U --email E [--no-input]
+  createuser --username U --email E [--no-input] [--inactive] [--staff]
+  changepassword USERNAME
+  flushexpiredtokens                      delete expired outstanding tokens
+  token decode JWT                        show a token's header, claims and expiry, and verify it
+
+settings come from tessera.config.json and TESSERA_* variables (see the README).`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  serve: () => serve(),
+  migrate: () => migrateCommand(),
+  createsuperuser: (args) => createUser(args, 'superuser'),
+  createuser: (args) => createUser(args, 'user'),
+  changepassword: (args) => changePassword(args),
+  flushexpiredtokens: () => flushExpiredTokens(),
+  token: (args) => tokenDecode(args),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`tessera: error: unknown command ${JSON.stringify(name)}; run tessera --help\n`);
+    return 2;
+  }
+  try {
+    await command(args);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`tessera: error: ${oneLine(error)}\n`);
+    return error instanceof CommandError ? error.exitCode : 1;
+  } finally {
+    if (name !== 'serve') closePrompts();
+  }
+}
+
+/** A failure as one line: our own messages as they are, anything else by its message. */
+function oneLine(error: unknown): string {
+  if (error instanceof CommandError || error instanceof SettingsError) return error.message;
+  if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? 'unknown error';
+}
+
+const code = await main(process.argv.slice(2));
+if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code;

@@ -1,0 +1,73 @@
+/**
+ * Errors that carry a client-facing answer, shared by every layer. Each is a value with a code;
+ * `src/http/errors.ts` is the one place that turns them into status codes and DRF-shaped bodies.
+ */
+
+/** Field errors, `{"field": ["message"]}`; `non_field_errors` for the whole input. */
+export class ValidationError extends Error {
+  constructor(readonly fields: Record<string, string[]>) {
+    super(Object.entries(fields).map(([f, m]) => `${f}: ${m.join(' ')}`).join('; '));
+    this.name = 'ValidationError';
+  }
+
+  static of(field: string, message: string): ValidationError {
+    return new ValidationError({ [field]: [message] });
+  }
+}
+
+/** 401: credentials were given and were wrong. `code` is sent in the body only when `showCode`. */
+export class AuthenticationFailed extends Error {
+  constructor(
+    message = 'Incorrect authentication credentials.',
+    readonly code = 'authentication_failed',
+    readonly showCode = false,
+  ) {
+    super(message);
+    this.name = 'AuthenticationFailed';
+  }
+}
+
+/** 401: no credentials at all. */
+export class NotAuthenticated extends Error {
+  readonly code = 'not_authenticated';
+  constructor(message = 'Authentication credentials were not provided.') {
+    super(message);
+    this.name = 'NotAuthenticated';
+  }
+}
+
+/** 401 from Simple JWT's `InvalidToken`: detail, code and, for headers, the per-class messages. */
+export class InvalidToken extends Error {
+  constructor(
+    message = 'Token is invalid or expired',
+    readonly messages: { token_class: string; token_type: string; message: string }[] | null = null,
+    readonly code = 'token_not_valid',
+  ) {
+    super(message);
+    this.name = 'InvalidToken';
+  }
+}
+
+export class PermissionDenied extends Error {
+  readonly code = 'permission_denied';
+  constructor(message = 'You do not have permission to perform this action.') {
+    super(message);
+    this.name = 'PermissionDenied';
+  }
+}
+
+export class NotFound extends Error {
+  readonly code = 'not_found';
+  constructor(message = 'Not found.') {
+    super(message);
+    this.name = 'NotFound';
+  }
+}
+
+export class ParseError extends Error {
+  readonly code = 'parse_error';
+  constructor(message = 'Malformed request.') {
+    super(message);
+    this.name = 'ParseError';
+  }
+}

@@ -1,0 +1,2 @@
+export { studentRoutes, studentMigrations } from './students.js';
+export { seedViews } from './seed-views.js';

@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import type { Generated, Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
+import { charField, integerField, IsAuthenticated, NotFound, requestData, validate } from '../index.js';
+
+/**
+ * Seed 004's `Student` model and `StudentModelViewSet` at `/studentapi/`, written only against
+ * tessera's public plugin API: the example of protecting one's own routes.
+ */
+interface StudentTable {
+  id: Generated<number>;
+  name: string;
+  roll: number;
+  city: string;
+}
+type Schema = { api_student: StudentTable };
+
+export const studentMigrations: Record<string, Migration> = {
+  '0002_example_students': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('api_student')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('name', 'varchar(50)', (c) => c.notNull())
+        .addColumn('roll', 'integer', (c) => c.notNull())
+        .addColumn('city', 'varchar(50)', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('api_student').execute();
+    },
+  },
+};
+
+const studentFields = {
+  name: charField({ maxLength: 50 }),
+  roll: integerField({ min: -(2 ** 63), max: 2 ** 53 - 1 }),
+  city: charField({ maxLength: 50 }),
+};
+
+/** Registers list, create, retrieve, update, partial update and destroy. */
+export async function studentRoutes(app: FastifyInstance): Promise<void> {
+  const db = app.tessera.store.database.db.withTables<Schema>();
+  const config = { permission: IsAuthenticated, name: 'Student' };
+
+  const find = async (rawId: string) => {
+    const id = /^\d{1,15}$/.test(rawId) ? Number(rawId) : null;
+    const row = id === null ? undefined : await db.selectFrom('api_student').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFound();
+    return row;
+  };
+
+  app.get('/studentapi/', { config: { ...config, name: 'Student List' } }, async () =>
+    db.selectFrom('api_student').select(['id', 'name', 'roll', 'city']).orderBy('id').execute());
+
+  app.post('/studentapi/', { config: { ...config, name: 'Student List' } }, async (request, reply) => {
+    const values = validate(requestData(request), studentFields);
+    const row = await db.insertInto('api_student').values(values).returning(['id', 'name', 'roll', 'city']).executeTakeFirstOrThrow();
+    return reply.code(201).send(row);
+  });
+
+  app.get<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Instance' } }, async (request) => {
+    const { id, name, roll, city } = await find(request.params.id);
+    return { id, name, roll, city };
+  });
+
+  const update = (partial: boolean) => async (request: import('fastify').FastifyRequest<{ Params: { id: string } }>) => {
+    const current = await find(request.params.id);
+    const changes = validate(requestData(request), studentFields, { partial });
+    if (Object.keys(changes).length > 0) {
+      await db.updateTable('api_student').set(changes).where('id', '=', current.id).execute();
+    }
+    const { id, name, roll, city } = { ...current, ...changes };
+    return { id, name, roll, city };
+  };
+  app.put<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Instance' } }, update(false));
+  app.patch<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Instance' } }, update(true));
+
+  app.delete<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Instance' } }, async (request, reply) => {
+    const { id } = await find(request.params.id);
+    await db.deleteFrom('api_student').where('id', '=', id).execute();
+    return reply.code(204).send();
+  });
+
+  // DefaultRouter's API root lists the registered resources.
+  app.get('/', { config: { ...config, name: 'Api Root' } }, async (request) => ({
+    studentapi: `${request.protocol}://${request.host}/studentapi/`,
+  }));
+}

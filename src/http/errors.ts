@@ -1,0 +1,72 @@
+import type { FastifyError } from 'fastify';
+import {
+  AuthenticationFailed, InvalidToken, NotAuthenticated, NotFound, ParseError, PermissionDenied, ValidationError,
+} from '../errors.js';
+import { TokenError } from '../tokens/index.js';
+
+/** An error as it goes on the wire. */
+export interface ErrorAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  /** True when the answer needs `WWW-Authenticate`. */
+  challenge: boolean;
+}
+
+/** DRF's `MethodNotAllowed`. */
+export class MethodNotAllowed extends Error {
+  constructor(readonly method: string) {
+    super(`Method "${method}" not allowed.`);
+    this.name = 'MethodNotAllowed';
+  }
+}
+
+/**
+ * The one place where errors become HTTP answers, shaped as DRF + Simple JWT shape them. Anything
+ * unknown is a 500 with a fixed message; its details go to the log, never to the client.
+ */
+export function toErrorAnswer(error: unknown): ErrorAnswer {
+  if (error instanceof ValidationError) return answer(400, error.fields);
+  if (error instanceof ParseError) return answer(400, { detail: error.message });
+  if (error instanceof TokenError) return answer(401, { detail: error.message, code: 'token_not_valid' }, true);
+  if (error instanceof InvalidToken) {
+    return answer(401, { detail: error.message, code: error.code, ...(error.messages ? { messages: error.messages } : {}) }, true);
+  }
+  if (error instanceof AuthenticationFailed) {
+    return answer(401, error.showCode ? { detail: error.message, code: error.code } : { detail: error.message }, true);
+  }
+  if (error instanceof NotAuthenticated) return answer(401, { detail: error.message }, true);
+  if (error instanceof PermissionDenied) return answer(403, { detail: error.message });
+  if (error instanceof NotFound) return answer(404, { detail: error.message });
+  if (error instanceof MethodNotAllowed) return answer(405, { detail: error.message });
+  return fromFastify(error as FastifyError);
+}
+
+function fromFastify(error: FastifyError): ErrorAnswer {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return answer(415, { detail: `Unsupported media type "${mediaTypeFrom(error.message)}" in request.` });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return answer(413, { detail: 'Request body is too large.' });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return answer(400, { detail: 'JSON parse error - Expecting value: line 1 column 1 (char 0)' });
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+    case 'FST_PROTO_VIOLATION':
+      return answer(400, { detail: `Multipart form parse error - ${error.message}` });
+  }
+  const status = error.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return answer(status, { detail: error.message });
+  return answer(500, { detail: 'A server error occurred.' });
+}
+
+function mediaTypeFrom(message: string): string {
+  return /:\s*(.*)$/.exec(message)?.[1]?.trim() ?? 'unknown';
+}
+
+function answer(status: number, body: Record<string, unknown>, challenge = false): ErrorAnswer {
+  return { status, body, challenge };
+}

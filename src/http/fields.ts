@@ -1,0 +1,126 @@
+import { ValidationError } from '../errors.js';
+
+/**
+ * DRF serializer fields, as far as tessera's inputs need them, with DRF's messages word for word.
+ * A field turns raw input (JSON value or form string) into a clean value or a list of messages.
+ */
+export interface Field<T> {
+  required: boolean;
+  clean(value: unknown): { value: T } | { error: string };
+}
+
+const MESSAGES = {
+  required: 'This field is required.',
+  null: 'This field may not be null.',
+  blank: 'This field may not be blank.',
+  invalidString: 'Not a valid string.',
+  invalidInteger: 'A valid integer is required.',
+  nullCharacters: 'Null characters are not allowed.',
+  maxLength: (n: number) => `Ensure this field has no more than ${n} characters.`,
+  maxValue: (n: number) => `Ensure this value is less than or equal to ${n}.`,
+  minValue: (n: number) => `Ensure this value is greater than or equal to ${n}.`,
+  stringTooLarge: 'String value too large.',
+};
+
+export interface CharOptions {
+  maxLength?: number;
+  required?: boolean;
+  /** DRF trims surrounding whitespace by default. */
+  trim?: boolean;
+}
+
+/** DRF's `CharField`: strings, and numbers turned into strings; not booleans, lists or objects. */
+export function charField({ maxLength, required = true, trim = true }: CharOptions = {}): Field<string> {
+  return {
+    required,
+    clean(value) {
+      if (value === null) return { error: MESSAGES.null };
+      if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
+      if (typeof value !== 'string') return { error: MESSAGES.invalidString };
+      const text = trim ? value.trim() : value;
+      if (text === '') return { error: MESSAGES.blank };
+      if (text.includes('\0')) return { error: MESSAGES.nullCharacters };
+      const surrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
+      if (surrogate) {
+        const code = surrogate[0].charCodeAt(0).toString(16).toUpperCase();
+        return { error: `Surrogate characters are not allowed: U+${code}.` };
+      }
+      if (maxLength !== undefined && [...text].length > maxLength) return { error: MESSAGES.maxLength(maxLength) };
+      return { value: text };
+    },
+  };
+}
+
+export interface IntegerOptions {
+  required?: boolean;
+  min?: number;
+  max?: number;
+}
+
+/** DRF's `IntegerField`: integers, or strings of one (`"101"`, `"101.0"`), within safe range. */
+export function integerField({ required = true, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER }: IntegerOptions = {}): Field<number> {
+  return {
+    required,
+    clean(value) {
+      if (value === null) return { error: MESSAGES.null };
+      let n: number;
+      if (typeof value === 'number') {
+        n = value;
+      } else if (typeof value === 'string') {
+        if (value.length > 1000) return { error: MESSAGES.stringTooLarge };
+        const text = value.trim().replace(/\.0*\s*$/, '');
+        n = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
+      } else {
+        return { error: MESSAGES.invalidInteger };
+      }
+      if (!Number.isInteger(n)) return { error: MESSAGES.invalidInteger };
+      if (n > max) return { error: MESSAGES.maxValue(max) };
+      if (n < min) return { error: MESSAGES.minValue(min) };
+      return { value: n };
+    },
+  };
+}
+
+type Cleaned<F extends Record<string, Field<unknown>>> = { [K in keyof F]: F[K] extends Field<infer T> ? T : never };
+
+/**
+ * Validates `data` against `fields` (a serializer's `is_valid`), collecting every field's error.
+ * `partial` (PATCH) makes every field optional. Unknown keys are ignored, as in DRF.
+ */
+export function validate<F extends Record<string, Field<unknown>>>(data: unknown, fields: F): Cleaned<F>;
+export function validate<F extends Record<string, Field<unknown>>>(
+  data: unknown, fields: F, options: { partial: boolean },
+): Partial<Cleaned<F>>;
+export function validate<F extends Record<string, Field<unknown>>>(
+  data: unknown,
+  fields: F,
+  { partial = false }: { partial?: boolean } = {},
+): Partial<Cleaned<F>> {
+  if (data === null || data === undefined) data = {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw ValidationError.of('non_field_errors', `Invalid data. Expected a dictionary, but got ${pythonTypeName(data)}.`);
+  }
+  const input = data as Record<string, unknown>;
+  const errors: Record<string, string[]> = {};
+  const cleaned: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(fields)) {
+    if (!(name in input) || input[name] === undefined) {
+      if (field.required && !partial) errors[name] = [MESSAGES.required];
+      continue;
+    }
+    const result = field.clean(input[name]);
+    if ('error' in result) errors[name] = [result.error];
+    else cleaned[name] = result.value;
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  return cleaned as Partial<Cleaned<F>>;
+}
+
+/** Python's name for a JSON value's type, as DRF's message shows it. */
+function pythonTypeName(value: unknown): string {
+  if (Array.isArray(value)) return 'list';
+  if (typeof value === 'string') return 'str';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  return 'NoneType';
+}

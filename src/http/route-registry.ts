@@ -1,0 +1,42 @@
+import FindMyWay from 'find-my-way';
+import type { RouteOptions } from 'fastify';
+import { allowHeader } from './headers.js';
+
+/** What the plugin keeps of each route to answer OPTIONS, 405 and `Allow` as DRF does. */
+export interface RouteEntry {
+  methods: Set<string>;
+  config: RouteOptions['config'];
+}
+
+/**
+ * Every route's URL pattern and methods, matched by the same router Fastify uses, so a request
+ * for a known URL with an unknown method gets 405 (not 404) and every answer gets `Allow`.
+ */
+export class RouteRegistry {
+  private readonly router = FindMyWay({ ignoreTrailingSlash: true });
+  private readonly entries = new Map<string, RouteEntry>();
+
+  add(route: Pick<RouteOptions, 'url' | 'method' | 'config'>): void {
+    const url = route.url;
+    let entry = this.entries.get(url);
+    if (!entry) {
+      entry = { methods: new Set(), config: route.config };
+      this.entries.set(url, entry);
+      const store = entry;
+      this.router.on('GET', url, () => {}, store);
+    }
+    for (const method of [route.method].flat()) entry.methods.add(String(method).toUpperCase());
+  }
+
+  /** The entry for a concrete URL (query string ignored). */
+  match(url: string): RouteEntry | null {
+    const path = url.split('?')[0] ?? url;
+    const found = this.router.find('GET', path);
+    return found ? (found.store as RouteEntry) : null;
+  }
+
+  allowFor(pattern: string | undefined): string | null {
+    const entry = pattern === undefined ? undefined : this.entries.get(pattern);
+    return entry ? allowHeader(entry.methods) : null;
+  }
+}

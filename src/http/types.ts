@@ -1,0 +1,50 @@
+import type { Authenticator, Permission } from '../auth/index.js';
+import type { PasswordHashers } from '../crypto/index.js';
+import type { Clock, Settings } from '../settings/index.js';
+import type { Store, User } from '../store/index.js';
+import type { CustomClaims, Token, TokenContext } from '../tokens/index.js';
+
+/** What the plugin puts on the Fastify instance as `app.tessera`. */
+export interface Tessera {
+  settings: Settings;
+  store: Store;
+  tokens: TokenContext;
+  hashers: PasswordHashers;
+  authenticators: Authenticator[];
+  clock: Clock;
+  /** A preHandler that authenticates and then applies `permission` (DRF's `initial()`). */
+  guard(permission: Permission): (request: import('fastify').FastifyRequest) => Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tessera: Tessera;
+    /** preHandler for `IsAuthenticated`, for routes declared the fastify-jwt way. */
+    authenticate: (request: FastifyRequest) => Promise<void>;
+  }
+  interface FastifyRequest {
+    /** The authenticated user, or null (DRF's `AnonymousUser`). */
+    user: User | null;
+    /** The validated token that authenticated the request, if any. */
+    auth: Token | null;
+  }
+  interface FastifyContextConfig {
+    /** DRF's `permission_classes` for this route; authentication runs first. */
+    permission?: Permission;
+    /** Shown by OPTIONS, as DRF's view name and docstring. */
+    name?: string;
+    description?: string;
+  }
+}
+
+export interface TesseraOptions {
+  settings: Settings;
+  store: Store;
+  /** Defaults to the system clock; tests move time with their own. */
+  clock?: Clock;
+  /** Extra claims in every token pair (seed 003's `is_admin`). */
+  customClaims?: CustomClaims;
+  hashers?: PasswordHashers;
+  /** URLs for the token views; each may have several spellings (seed 004's `gettoken/`). */
+  tokenRoutes?: Partial<Record<'obtain' | 'refresh' | 'verify' | 'blacklist', string[]>>;
+}

@@ -1,0 +1,1 @@
+export { buildServer, SERVER_MIGRATIONS, type ServerOptions } from './app.js';

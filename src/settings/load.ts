@@ -1,0 +1,123 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEFAULT_SETTINGS } from './defaults.js';
+import { SettingsError } from './errors.js';
+import { HMAC_ALGORITHMS, type Settings } from './types.js';
+import {
+  parseBoolean, parseDatabaseUrl, parseDuration, parseHeaderName, parseNonEmptyString, parseOneOf,
+  parseOptionalString, parsePort, parsePositiveInteger, parseString, parseStringList,
+} from './values.js';
+
+type Parser<K extends keyof Settings> = (value: unknown) => Settings[K];
+
+/** How each setting is parsed; the environment name is derived from the key (TESSERA_SNAKE_CASE). */
+const PARSERS: { [K in keyof Settings]: Parser<K> } = {
+  host: parseNonEmptyString,
+  port: parsePort,
+  databaseUrl: parseDatabaseUrl,
+  dataDir: parseNonEmptyString,
+  accessTokenLifetime: parseDuration,
+  refreshTokenLifetime: parseDuration,
+  rotateRefreshTokens: parseBoolean,
+  blacklistAfterRotation: parseBoolean,
+  updateLastLogin: parseBoolean,
+  algorithm: parseOneOf(HMAC_ALGORITHMS),
+  signingKey: parseString,
+  verifyingKey: parseString,
+  audience: parseOptionalString,
+  issuer: parseOptionalString,
+  leeway: parseDuration,
+  authHeaderTypes: parseStringList,
+  authHeaderName: parseHeaderName,
+  userIdField: parseOneOf(['id', 'username'] as const),
+  userIdClaim: parseNonEmptyString,
+  tokenTypeClaim: parseNonEmptyString,
+  jtiClaim: parseNonEmptyString,
+  checkUserIsActive: parseBoolean,
+  bodyLimit: parsePositiveInteger,
+  logLevel: parseOneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+};
+
+export const SETTING_NAMES = Object.keys(PARSERS) as (keyof Settings)[];
+
+/** `accessTokenLifetime` -> `TESSERA_ACCESS_TOKEN_LIFETIME`. */
+export function envName(key: keyof Settings): string {
+  return `TESSERA_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+export interface LoadOptions {
+  /** Environment to read `TESSERA_*` from; the CLI passes `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Config file; default `tessera.config.json` in `cwd` when it exists (or `TESSERA_CONFIG`). */
+  configFile?: string;
+  cwd?: string;
+  /** Values that win over file and environment (tests, embedding). */
+  overrides?: Partial<Settings>;
+}
+
+/** Defaults, then the config file, then `TESSERA_*` variables, then overrides; validated. */
+export function loadSettings(options: LoadOptions = {}): Settings {
+  const env = options.env ?? {};
+  const cwd = options.cwd ?? '.';
+  const settings: Settings = { ...DEFAULT_SETTINGS, authHeaderTypes: [...DEFAULT_SETTINGS.authHeaderTypes] };
+  const assign = (key: keyof Settings, value: unknown, source: string) => {
+    try {
+      (settings as unknown as Record<string, unknown>)[key] = PARSERS[key](value);
+    } catch (error) {
+      throw new SettingsError(source, (error as Error).message);
+    }
+  };
+
+  const file = options.configFile ?? env.TESSERA_CONFIG ?? 'tessera.config.json';
+  const filePath = resolve(cwd, file);
+  const explicitFile = options.configFile !== undefined || env.TESSERA_CONFIG !== undefined;
+  if (existsSync(filePath)) {
+    for (const [key, value] of Object.entries(readConfigFile(filePath))) {
+      if (!(key in PARSERS)) {
+        throw new SettingsError(`${file}: ${key}`, `is not a setting; known settings are ${SETTING_NAMES.join(', ')}`);
+      }
+      assign(key as keyof Settings, value, `${file}: ${key}`);
+    }
+  } else if (explicitFile) {
+    throw new SettingsError('TESSERA_CONFIG', `${filePath} does not exist`);
+  }
+
+  for (const key of SETTING_NAMES) {
+    const value = env[envName(key)];
+    if (value !== undefined) assign(key, value, envName(key));
+  }
+  for (const [key, value] of Object.entries(options.overrides ?? {})) {
+    assign(key as keyof Settings, value, key);
+  }
+  return checkCombination(settings);
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new SettingsError(path, `is not valid JSON (${(error as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new SettingsError(path, 'must hold a JSON object of settings');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Rules that involve more than one setting. */
+function checkCombination(settings: Settings): Settings {
+  if (settings.accessTokenLifetime <= 0) {
+    throw new SettingsError('accessTokenLifetime', 'must be longer than 0 seconds');
+  }
+  if (settings.refreshTokenLifetime <= 0) {
+    throw new SettingsError('refreshTokenLifetime', 'must be longer than 0 seconds');
+  }
+  if (settings.signingKey && Buffer.byteLength(settings.signingKey) < 32) {
+    throw new SettingsError(
+      'signingKey',
+      `an ${settings.algorithm} key must be at least 32 bytes (got ${Buffer.byteLength(settings.signingKey)}); leave it unset to have one generated`,
+    );
+  }
+  return settings;
+}

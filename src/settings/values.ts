@@ -1,0 +1,92 @@
+/**
+ * Parsers for one setting value each. A value comes from JSON (already typed) or from the
+ * environment (always a string); every parser accepts both and throws a message saying what
+ * it accepts, which `load.ts` prefixes with the setting's name.
+ */
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Seconds, as an integer or a number with a unit: `300`, `5m`, `1d`. */
+export function parseDuration(value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  if (typeof value === 'string') {
+    const match = /^\s*(\d{1,9})\s*([smhd]?)\s*$/.exec(value);
+    if (match) return Number(match[1]) * (DURATION_UNITS[match[2] || 's'] ?? 1);
+  }
+  throw new Error(`${show(value)} is not a duration; use whole seconds (300) or a number with s, m, h or d (5m, 1d)`);
+}
+
+export function parseBoolean(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const v = value.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(v)) return true;
+    if (['false', '0', 'no', 'off'].includes(v)) return false;
+  }
+  throw new Error(`${show(value)} is not a boolean; use true or false`);
+}
+
+export function parsePort(value: unknown): number {
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 65535) return n;
+  throw new Error(`${show(value)} is not a port; use a whole number from 0 to 65535`);
+}
+
+export function parsePositiveInteger(value: unknown): number {
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof n === 'number' && Number.isSafeInteger(n) && n > 0) return n;
+  throw new Error(`${show(value)} is not a positive whole number`);
+}
+
+export function parseString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  throw new Error(`${show(value)} is not a string`);
+}
+
+export function parseNonEmptyString(value: unknown): string {
+  const s = parseString(value).trim();
+  if (s) return s;
+  throw new Error('must not be empty');
+}
+
+/** `null`, or an empty string, turns the claim off (Simple JWT's `None`). */
+export function parseOptionalString(value: unknown): string | null {
+  if (value === null || value === '') return null;
+  return parseString(value);
+}
+
+/** A JSON array of strings, or a comma-separated list from the environment. */
+export function parseStringList(value: unknown): string[] {
+  const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+  if (Array.isArray(list) && list.length > 0 && list.every((s) => typeof s === 'string' && /^[!-~]+$/.test(s))) {
+    return list as string[];
+  }
+  throw new Error(`${show(value)} is not a list of words; use a comma-separated list such as Bearer,JWT`);
+}
+
+export function parseOneOf<T extends string>(choices: readonly T[]) {
+  return (value: unknown): T => {
+    if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+    throw new Error(`${show(value)} is not one of ${choices.join(', ')}`);
+  };
+}
+
+/** `sqlite:PATH` (the embedded engine). PostgreSQL URLs are refused until that engine exists. */
+export function parseDatabaseUrl(value: unknown): string {
+  const url = parseNonEmptyString(value);
+  if (/^sqlite:.+/.test(url)) return url;
+  throw new Error(`${show(value)} is not a database URL tessera can open; use sqlite:PATH (for example sqlite:./data/tessera.sqlite3)`);
+}
+
+/** A header name such as `Authorization`; also takes Django's `HTTP_AUTHORIZATION` spelling. */
+export function parseHeaderName(value: unknown): string {
+  const raw = parseNonEmptyString(value);
+  const name = raw.replace(/^HTTP_/, '').replace(/_/g, '-').toLowerCase();
+  if (/^[a-z0-9-]+$/.test(name)) return name;
+  throw new Error(`${show(value)} is not an HTTP header name`);
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

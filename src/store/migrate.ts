@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration } from 'kysely/migration';
+import { coreInitial } from './migrations/0001_core.js';
+
+/** Core migrations by name; names sort in the order they must run. */
+export const CORE_MIGRATIONS: Record<string, Migration> = {
+  '0001_core_initial': coreInitial,
+};
+
+export interface MigrationReport {
+  applied: string[];
+}
+
+/** Applies core migrations and any the application adds; safe to run at every start. */
+export async function migrate(db: Kysely<unknown>, extra: Record<string, Migration> = {}): Promise<MigrationReport> {
+  const migrations = { ...CORE_MIGRATIONS, ...extra };
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'tessera_migrations',
+    migrationLockTableName: 'tessera_migrations_lock',
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}

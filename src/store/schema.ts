@@ -1,0 +1,44 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * Tables carry Django's names and columns (`auth_user`, Simple JWT's `token_blacklist_*`), so a
+ * Django database maps onto tessera's one to one. Dates are ISO-8601 text; booleans are 0/1.
+ */
+export interface UserTable {
+  id: Generated<number>;
+  password: string;
+  last_login: string | null;
+  is_superuser: number;
+  username: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  is_staff: number;
+  is_active: number;
+  date_joined: string;
+}
+
+export interface OutstandingTokenTable {
+  id: Generated<number>;
+  user_id: number | null;
+  jti: string;
+  token: string;
+  created_at: string | null;
+  expires_at: string;
+}
+
+export interface BlacklistedTokenTable {
+  id: Generated<number>;
+  token_id: number;
+  blacklisted_at: string;
+}
+
+/** Tables the core owns; applications add their own (see `src/example/`). */
+export interface CoreSchema {
+  auth_user: UserTable;
+  token_blacklist_outstandingtoken: OutstandingTokenTable;
+  token_blacklist_blacklistedtoken: BlacklistedTokenTable;
+}
+
+export type UserRow = Selectable<UserTable>;
+export type NewUserRow = Insertable<UserTable>;

@@ -1,0 +1,28 @@
+import type { Migration } from 'kysely/migration';
+import { openDatabase, type Database } from './database.js';
+import { migrate } from './migrate.js';
+import type { CoreSchema } from './schema.js';
+import { TokenBlacklistRepository } from './token-blacklist.js';
+import { UserRepository } from './users.js';
+
+/** The database and the repositories over it: what the layers above are handed. */
+export interface Store {
+  database: Database<CoreSchema>;
+  users: UserRepository;
+  tokens: TokenBlacklistRepository;
+  /** Applies core migrations plus the application's own. */
+  migrate(extra?: Record<string, Migration>): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Opens the database at `url` and builds the repositories; does not migrate by itself. */
+export function openStore(url: string): Store {
+  const database = openDatabase<CoreSchema>(url);
+  return {
+    database,
+    users: new UserRepository(database.db),
+    tokens: new TokenBlacklistRepository(database.db),
+    migrate: async (extra) => (await migrate(database.db as never, extra)).applied,
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,109 @@
+import type { Kysely } from 'kysely';
+import type { CoreSchema, UserRow } from './schema.js';
+
+/** A user as Django's `auth.User` has it, in TypeScript's casing. */
+export interface User {
+  id: number;
+  username: string;
+  email: string;
+  /** Django-encoded hash (`argon2$...`, `pbkdf2_sha256$...`), or `!...` when unusable. */
+  password: string;
+  firstName: string;
+  lastName: string;
+  isActive: boolean;
+  isStaff: boolean;
+  isSuperuser: boolean;
+  dateJoined: Date;
+  lastLogin: Date | null;
+}
+
+export interface NewUser {
+  username: string;
+  email?: string;
+  password: string;
+  firstName?: string;
+  lastName?: string;
+  isActive?: boolean;
+  isStaff?: boolean;
+  isSuperuser?: boolean;
+  dateJoined?: Date;
+}
+
+/** Django's username rule: 150 characters at most of letters, digits and @ . + - _ */
+export const USERNAME_PATTERN = /^[\p{L}\p{N}@.+\-_]{1,150}$/u;
+
+export class UsernameTakenError extends Error {
+  constructor(readonly username: string) {
+    super(`a user with username ${JSON.stringify(username)} already exists`);
+    this.name = 'UsernameTakenError';
+  }
+}
+
+/** Reads and writes `auth_user`. */
+export class UserRepository {
+  constructor(private readonly db: Kysely<CoreSchema>) {}
+
+  async findById(id: number): Promise<User | null> {
+    const row = await this.db.selectFrom('auth_user').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  /** Exact match, as Django's default `ModelBackend` does. */
+  async findByUsername(username: string): Promise<User | null> {
+    const row = await this.db.selectFrom('auth_user').selectAll().where('username', '=', username).executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  async create(user: NewUser): Promise<User> {
+    if (await this.findByUsername(user.username)) throw new UsernameTakenError(user.username);
+    const row = await this.db
+      .insertInto('auth_user')
+      .values({
+        username: user.username,
+        email: user.email ?? '',
+        password: user.password,
+        first_name: user.firstName ?? '',
+        last_name: user.lastName ?? '',
+        is_active: user.isActive === false ? 0 : 1,
+        is_staff: user.isStaff ? 1 : 0,
+        is_superuser: user.isSuperuser ? 1 : 0,
+        date_joined: (user.dateJoined ?? new Date()).toISOString(),
+        last_login: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toUser(row);
+  }
+
+  async setPassword(id: number, encoded: string): Promise<void> {
+    await this.db.updateTable('auth_user').set({ password: encoded }).where('id', '=', id).execute();
+  }
+
+  async setLastLogin(id: number, when: Date): Promise<void> {
+    await this.db.updateTable('auth_user').set({ last_login: when.toISOString() }).where('id', '=', id).execute();
+  }
+
+  async count(): Promise<number> {
+    const { n } = await this.db
+      .selectFrom('auth_user')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+}
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    password: row.password,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    isActive: Boolean(row.is_active),
+    isStaff: Boolean(row.is_staff),
+    isSuperuser: Boolean(row.is_superuser),
+    dateJoined: new Date(row.date_joined),
+    lastLogin: row.last_login ? new Date(row.last_login) : null,
+  };
+}

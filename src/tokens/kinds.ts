@@ -1,0 +1,86 @@
+import type { User } from '../store/index.js';
+import { TOKEN_MESSAGES, TokenError } from './errors.js';
+import { Token } from './token.js';
+
+/** Authorizes requests; short-lived and never stored. */
+export class AccessToken extends Token {
+  static override readonly tokenType = 'access';
+  protected lifetime() {
+    return this.context.settings.accessTokenLifetime;
+  }
+}
+
+/** Obtains new access tokens; recorded as outstanding and checked against the blacklist. */
+export class RefreshToken extends Token {
+  static override readonly tokenType = 'refresh';
+  protected lifetime() {
+    return this.context.settings.refreshTokenLifetime;
+  }
+
+  /** Claims never copied into an access token made from this one. */
+  private noCopyClaims(): Set<string> {
+    const { tokenTypeClaim, jtiClaim } = this.context.settings;
+    return new Set([tokenTypeClaim, 'exp', jtiClaim, 'jti']);
+  }
+
+  /**
+   * A new access token carrying this token's claims, expiring relative to the same instant so a
+   * pair made together expires together.
+   */
+  get accessToken(): AccessToken {
+    const access = new AccessToken(this.context);
+    access.setExp('exp', this.currentTime);
+    access.setIat('iat', this.currentTime);
+    const noCopy = this.noCopyClaims();
+    for (const [claim, value] of Object.entries(this.payload)) {
+      if (!noCopy.has(claim)) access.set(claim, value);
+    }
+    return access;
+  }
+
+  override async verify(): Promise<void> {
+    await this.checkBlacklist();
+    await super.verify();
+  }
+
+  async checkBlacklist(): Promise<void> {
+    const { blacklist, settings } = this.context;
+    const jti = this.payload[settings.jtiClaim];
+    if (blacklist && typeof jti === 'string' && (await blacklist.isBlacklisted(jti))) {
+      throw new TokenError(TOKEN_MESSAGES.blacklisted);
+    }
+  }
+
+  /** Blacklists this token; false when it already was. */
+  async blacklist(): Promise<boolean> {
+    const { blacklist } = this.context;
+    if (!blacklist) throw new Error('the token blacklist is not installed');
+    return blacklist.blacklist(this.asOutstanding(null), new Date(this.context.clock()));
+  }
+
+  /** This token as a row of the outstanding list. */
+  asOutstanding(userId: number | null): {
+    jti: string; token: string; userId: number | null; createdAt: Date | null; expiresAt: Date;
+  } {
+    return {
+      jti: this.jti,
+      token: this.token ?? this.toString(),
+      userId,
+      createdAt: this.token ? null : new Date(this.currentTime * 1000),
+      expiresAt: new Date(this.exp * 1000),
+    };
+  }
+
+  protected override async issued(user: User): Promise<void> {
+    await this.context.blacklist?.recordOutstanding(this.asOutstanding(user.id));
+  }
+}
+
+/** Any token, of any type: used to verify without caring what it is for. */
+export class UntypedToken extends Token {
+  static override readonly tokenType = 'untyped';
+  protected lifetime() {
+    return 0;
+  }
+  override verifyTokenType(): void {}
+}

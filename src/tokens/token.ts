@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { TokenBackendError, type Claims } from '../crypto/index.js';
+import type { User } from '../store/index.js';
+import type { TokenContext } from './context.js';
+import { TOKEN_MESSAGES, TokenError } from './errors.js';
+
+/**
+ * A JWT being built or one that was presented and verified (Simple JWT's `Token`). Subclasses
+ * name their type and lifetime; verification throws `TokenError` with the client-facing message.
+ */
+export abstract class Token {
+  /** The `token_type` claim a subclass issues and accepts (a class attribute, as in Simple JWT). */
+  static readonly tokenType: string;
+
+  get tokenType(): string {
+    return (this.constructor as typeof Token).tokenType;
+  }
+  /** Seconds a new token of this class lives. */
+  protected abstract lifetime(): number;
+
+  readonly payload: Claims;
+  /** The JWT as presented, or null for a token being built. */
+  readonly token: string | null;
+  /** Seconds since the epoch when this object was made; new claims count from it. */
+  readonly currentTime: number;
+
+  /** Builds a new token (type, `exp`, `iat`, `jti`, in Simple JWT's order), or wraps a presented one. */
+  constructor(
+    readonly context: TokenContext,
+    presented?: { token: string; payload: Claims },
+  ) {
+    this.currentTime = Math.floor(context.clock() / 1000);
+    this.token = presented?.token ?? null;
+    this.payload = presented?.payload ?? {};
+    if (!presented) {
+      this.payload[context.settings.tokenTypeClaim] = this.tokenType;
+      this.setExp();
+      this.setIat();
+      this.setJti();
+    }
+  }
+
+  /** Decodes and verifies a presented JWT as this class; throws `TokenError` with the client's message. */
+  static async fromString<T extends Token>(
+    this: TokenClass<T>,
+    context: TokenContext,
+    token: string,
+    { verify = true }: { verify?: boolean } = {},
+  ): Promise<T> {
+    let payload: Claims;
+    try {
+      payload = context.codec.decode(token, { verify });
+    } catch (error) {
+      if (error instanceof TokenBackendError) throw new TokenError(TOKEN_MESSAGES.invalidOrExpired);
+      throw error;
+    }
+    const instance = new this(context, { token, payload });
+    if (verify) await instance.verify();
+    return instance;
+  }
+
+  /** A new token for `user`: the user id claim plus the context's custom claims. */
+  static async forUser<T extends Token>(this: TokenClass<T>, context: TokenContext, user: User): Promise<T> {
+    const instance = new this(context);
+    instance.set(context.settings.userIdClaim, userIdOf(context, user));
+    Object.assign(instance.payload, context.customClaims ? await context.customClaims(user) : {});
+    await instance.issued(user);
+    return instance;
+  }
+
+  /** Called once a token for a user is complete; the blacklist records refresh tokens here. */
+  protected async issued(_user: User): Promise<void> {}
+
+  get(claim: string): unknown {
+    return this.payload[claim];
+  }
+
+  set(claim: string, value: unknown): void {
+    this.payload[claim] = value;
+  }
+
+  /** The signed JWT. */
+  toString(): string {
+    return this.context.codec.encode(this.payload);
+  }
+
+  get jti(): string {
+    return String(this.payload[this.context.settings.jtiClaim]);
+  }
+
+  /** `exp` as seconds since the epoch. */
+  get exp(): number {
+    return Number(this.payload.exp);
+  }
+
+  setJti(): void {
+    this.payload[this.context.settings.jtiClaim] = randomUUID().replace(/-/g, '');
+  }
+
+  setExp(claim = 'exp', fromTime = this.currentTime, lifetime = this.lifetime()): void {
+    this.payload[claim] = fromTime + lifetime;
+  }
+
+  setIat(claim = 'iat', atTime = this.currentTime): void {
+    this.payload[claim] = atTime;
+  }
+
+  /** Throws unless `claim` is a time still in the future. */
+  checkExp(claim = 'exp', currentTime = this.currentTime): void {
+    const value = this.payload[claim];
+    if (value === undefined) throw new TokenError(TOKEN_MESSAGES.noClaim(claim));
+    if (typeof value !== 'number' || value <= currentTime) throw new TokenError(TOKEN_MESSAGES.claimExpired(claim));
+  }
+
+  /** Simple JWT's `Token.verify`: an `exp`, an id, the right type. */
+  async verify(): Promise<void> {
+    this.checkExp();
+    if (!(this.context.settings.jtiClaim in this.payload)) throw new TokenError(TOKEN_MESSAGES.noId);
+    this.verifyTokenType();
+  }
+
+  verifyTokenType(): void {
+    const type = this.payload[this.context.settings.tokenTypeClaim];
+    if (type === undefined) throw new TokenError(TOKEN_MESSAGES.noType);
+    if (type !== this.tokenType) throw new TokenError(TOKEN_MESSAGES.wrongType);
+  }
+}
+
+export type TokenClass<T extends Token> = new (context: TokenContext, presented?: { token: string; payload: Claims }) => T;
+
+/** The user id claim for `user`: a number stays a number, anything else becomes a string. */
+function userIdOf(context: TokenContext, user: User): number | string {
+  const id = user[context.settings.userIdField];
+  return typeof id === 'number' && Number.isInteger(id) ? id : String(id);
+}
