@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPasswordHashers } from '../../src/crypto/index.js';
+import { buildServer } from '../../src/server/index.js';
+import { loadSettings, type Settings } from '../../src/settings/index.js';
+import type { Store, User } from '../../src/store/index.js';
+import type { FastifyInstance } from 'fastify';
+
+/** A clock tests move by hand. */
+export class TestClock {
+  constructor(public now = Date.UTC(2026, 0, 1, 12, 0, 0)) {}
+  readonly read = () => this.now;
+  advance(seconds: number): void {
+    this.now += seconds * 1000;
+  }
+}
+
+export const TEST_SIGNING_KEY = 'test-signing-key-that-is-long-enough-for-hs256-0123456789';
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  store: Store;
+  settings: Settings;
+  clock: TestClock;
+  dir: string;
+  createUser(username: string, password: string, extra?: { isActive?: boolean; isStaff?: boolean }): Promise<User>;
+  /** POST JSON (or the given body and content type) and parse the JSON answer. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Answer>;
+  get(path: string, headers?: Record<string, string>): Promise<Answer>;
+  request(method: string, path: string, init?: { body?: string | FormData | URLSearchParams; headers?: Record<string, string> }): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed JSON, or undefined when the body is empty or not JSON. */
+  json: any;
+}
+
+/** Starts the real server on an ephemeral port, on a fresh SQLite file in a temporary folder. */
+export async function startServer(overrides: Partial<Settings> = {}, options: { customClaims?: Parameters<typeof buildServer>[0]['customClaims'] } = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-test-'));
+  const settings = loadSettings({
+    cwd: dir,
+    overrides: {
+      databaseUrl: `sqlite:${join(dir, 'test.sqlite3')}`,
+      dataDir: dir,
+      signingKey: TEST_SIGNING_KEY,
+      logLevel: 'silent',
+      ...overrides,
+    },
+  });
+  const clock = new TestClock();
+  const { app, store } = await buildServer({ settings, clock: clock.read, logger: false, ...options });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const hashers = createPasswordHashers();
+
+  const request: TestServer['request'] = async (method, path, init = {}) => {
+    const response = await fetch(`${address}${path}`, { method, body: init.body ?? null, headers: init.headers ?? {} });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json };
+  };
+
+  return {
+    url: address,
+    app,
+    store,
+    settings,
+    clock,
+    dir,
+    createUser: async (username, password, extra = {}) =>
+      store.users.create({ username, password: await hashers.hash(password), email: `${username}@example.com`, ...extra }),
+    post: (path, body, headers = {}) =>
+      request('POST', path, {
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...headers },
+      }),
+    get: (path, headers = {}) => request('GET', path, { headers }),
+    request,
+    close: async () => {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Decodes a JWT's header and claims without verifying (for assertions). */
+export function decodeJwt(token: string): { header: Record<string, unknown>; claims: Record<string, unknown> } {
+  const [header, claims] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+  return { header, claims };
+}
