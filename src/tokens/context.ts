@@ -10,7 +10,7 @@ export interface TokenContext {
   settings: Pick<
     Settings,
     'accessTokenLifetime' | 'refreshTokenLifetime' | 'userIdField' | 'userIdClaim' | 'tokenTypeClaim' | 'jtiClaim'
-    | 'rotateRefreshTokens' | 'blacklistAfterRotation'
+    | 'rotateRefreshTokens' | 'blacklistAfterRotation' | 'leeway'
   >;
   codec: JwtCodec;
   clock: Clock;

@@ -105,11 +105,13 @@ export abstract class Token {
     this.payload[claim] = atTime;
   }
 
-  /** Throws unless `claim` is a time still in the future. */
+  /** Throws unless `claim` is a time still in the future (give or take the leeway). */
   checkExp(claim = 'exp', currentTime = this.currentTime): void {
     const value = this.payload[claim];
     if (value === undefined) throw new TokenError(TOKEN_MESSAGES.noClaim(claim));
-    if (typeof value !== 'number' || value <= currentTime) throw new TokenError(TOKEN_MESSAGES.claimExpired(claim));
+    if (typeof value !== 'number' || value <= currentTime - this.context.settings.leeway) {
+      throw new TokenError(TOKEN_MESSAGES.claimExpired(claim));
+    }
   }
 
   /** Simple JWT's `Token.verify`: an `exp`, an id, the right type. */
