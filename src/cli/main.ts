@@ -47,8 +47,11 @@ async function main(argv: string[]): Promise<number> {
     await command(args);
     return 0;
   } catch (error) {
-    process.stderr.write(`tessera: error: ${oneLine(error)}\n`);
-    return error instanceof CommandError ? error.exitCode : 1;
+    const message = oneLine(error);
+    // Django's own wording ("Error: That username is already taken.") is shown as Django shows it.
+    process.stderr.write(message.startsWith('Error: ') ? `${message}\n` : `tessera: error: ${message}\n`);
+    if (error instanceof CommandError) return error.exitCode;
+    return isUsageError(error) ? 2 : 1;
   } finally {
     if (name !== 'serve') closePrompts();
   }
@@ -57,9 +60,14 @@ async function main(argv: string[]): Promise<number> {
 /** A failure as one line: our own messages as they are, anything else by its message. */
 function oneLine(error: unknown): string {
   if (error instanceof CommandError || error instanceof SettingsError) return error.message;
-  if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return error.message;
+  if (isUsageError(error)) return error.message;
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0] ?? 'unknown error';
+}
+
+/** An unknown or malformed option, as `util.parseArgs` reports it. */
+function isUsageError(error: unknown): error is TypeError {
+  return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
 }
 
 const code = await main(process.argv.slice(2));

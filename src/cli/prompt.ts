@@ -23,7 +23,12 @@ function nextPipedLine(): Promise<string | null> {
 /** Asks for a secret; on a terminal nothing typed is echoed. Null when input ends. */
 export async function askHidden(question: string): Promise<string | null> {
   process.stderr.write(question);
-  if (!process.stdin.isTTY) return nextPipedLine();
+  if (!process.stdin.isTTY) {
+    // Nothing typed is echoed from a pipe, so end the prompt's line as getpass does.
+    const line = await nextPipedLine();
+    process.stderr.write('\n');
+    return line;
+  }
   return new Promise((resolve) => {
     let typed = '';
     const stdin = process.stdin;

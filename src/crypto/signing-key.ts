@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Settings } from '../settings/index.js';
+import { SettingsError, type Settings } from '../settings/index.js';
 
 export const SIGNING_KEY_FILE = 'signing.key';
 
@@ -13,7 +13,7 @@ export function resolveSigningKey(settings: Pick<Settings, 'signingKey' | 'dataD
   if (settings.signingKey) return settings.signingKey;
   const dir = resolve(settings.dataDir);
   const path = join(dir, SIGNING_KEY_FILE);
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  if (existsSync(path)) return readKeyFile(path);
   mkdirSync(dir, { recursive: true });
   const key = randomBytes(64).toString('hex');
   // 'wx' fails if another process created the file first; then use theirs.
@@ -22,6 +22,15 @@ export function resolveSigningKey(settings: Pick<Settings, 'signingKey' | 'dataD
     chmodSync(path, 0o600);
     return key;
   } catch {
-    return readFileSync(path, 'utf8').trim();
+    return readKeyFile(path);
   }
+}
+
+/** A kept key, refused when it is too short to be one we wrote (empty, truncated, edited). */
+function readKeyFile(path: string): string {
+  const key = readFileSync(path, 'utf8').trim();
+  if (Buffer.byteLength(key) < 32) {
+    throw new SettingsError('signingKey', `${path} holds no usable key (under 32 bytes); delete it to have a new one generated`);
+  }
+  return key;
 }

@@ -46,6 +46,8 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
     settings, store, tokens, clock, authenticators, guard,
     hashers: options.hashers ?? createPasswordHashers(),
   };
+  // Made now, so the first login for an unknown username costs what every later one does.
+  await tessera.hashers.dummyHash();
   app.decorate('tessera', tessera);
   app.decorate('authenticate', guard(IsAuthenticated));
   app.decorateRequest('user', null);
@@ -70,7 +72,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   });
 
   app.setErrorHandler(async (error, request, reply) => {
-    const answer = toErrorAnswer(error);
+    const answer = toErrorAnswer(error, String(request.headers['content-type'] ?? ''));
     if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
     if (answer.challenge && challenge) reply.header('www-authenticate', challenge);
     return reply.code(answer.status).send(answer.body);

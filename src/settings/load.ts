@@ -60,12 +60,18 @@ export function loadSettings(options: LoadOptions = {}): Settings {
   const env = options.env ?? {};
   const cwd = options.cwd ?? '.';
   const settings: Settings = { ...DEFAULT_SETTINGS, authHeaderTypes: [...DEFAULT_SETTINGS.authHeaderTypes] };
+  // Where each value came from, so an error names what the user wrote (TESSERA_X, file: key).
+  const sources: Partial<Record<keyof Settings, string>> = {};
   const assign = (key: keyof Settings, value: unknown, source: string) => {
+    if (!isSettingName(key)) {
+      throw new SettingsError(source, `is not a setting; known settings are ${SETTING_NAMES.join(', ')}`);
+    }
     try {
       (settings as unknown as Record<string, unknown>)[key] = PARSERS[key](value);
     } catch (error) {
       throw new SettingsError(source, (error as Error).message);
     }
+    sources[key] = source;
   };
 
   const file = options.configFile ?? env.TESSERA_CONFIG ?? 'tessera.config.json';
@@ -73,9 +79,6 @@ export function loadSettings(options: LoadOptions = {}): Settings {
   const explicitFile = options.configFile !== undefined || env.TESSERA_CONFIG !== undefined;
   if (existsSync(filePath)) {
     for (const [key, value] of Object.entries(readConfigFile(filePath))) {
-      if (!(key in PARSERS)) {
-        throw new SettingsError(`${file}: ${key}`, `is not a setting; known settings are ${SETTING_NAMES.join(', ')}`);
-      }
       assign(key as keyof Settings, value, `${file}: ${key}`);
     }
   } else if (explicitFile) {
@@ -89,7 +92,14 @@ export function loadSettings(options: LoadOptions = {}): Settings {
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
     assign(key as keyof Settings, value, key);
   }
-  return checkCombination(settings);
+  // The embedded database lives in the data folder unless a URL says otherwise.
+  if (!sources.databaseUrl) settings.databaseUrl = `sqlite:${settings.dataDir.replace(/\/+$/, '')}/tessera.sqlite3`;
+  return checkCombination(settings, (key) => sources[key] ?? key);
+}
+
+/** Own keys only: `toString` or `__proto__` in a config file is not a setting. */
+function isSettingName(key: string): key is keyof Settings {
+  return Object.hasOwn(PARSERS, key);
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -106,16 +116,16 @@ function readConfigFile(path: string): Record<string, unknown> {
 }
 
 /** Rules that involve more than one setting. */
-function checkCombination(settings: Settings): Settings {
+function checkCombination(settings: Settings, sourceOf: (key: keyof Settings) => string): Settings {
   if (settings.accessTokenLifetime <= 0) {
-    throw new SettingsError('accessTokenLifetime', 'must be longer than 0 seconds');
+    throw new SettingsError(sourceOf('accessTokenLifetime'), 'must be longer than 0 seconds');
   }
   if (settings.refreshTokenLifetime <= 0) {
-    throw new SettingsError('refreshTokenLifetime', 'must be longer than 0 seconds');
+    throw new SettingsError(sourceOf('refreshTokenLifetime'), 'must be longer than 0 seconds');
   }
   if (settings.signingKey && Buffer.byteLength(settings.signingKey) < 32) {
     throw new SettingsError(
-      'signingKey',
+      sourceOf('signingKey'),
       `an ${settings.algorithm} key must be at least 32 bytes (got ${Buffer.byteLength(settings.signingKey)}); leave it unset to have one generated`,
     );
   }

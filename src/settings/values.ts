@@ -6,14 +6,19 @@
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
-/** Seconds, as an integer or a number with a unit: `300`, `5m`, `1d`. */
+/** Longest duration accepted: an `exp` past this would not fit in a JavaScript Date. */
+const MAX_DURATION = 100 * 365 * 86400;
+
+/** Seconds, as an integer or a number with a unit: `300`, `5m`, `1d`; at most 100 years. */
 export function parseDuration(value: unknown): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  let seconds: number | undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) seconds = value;
   if (typeof value === 'string') {
     const match = /^\s*(\d{1,9})\s*([smhd]?)\s*$/.exec(value);
-    if (match) return Number(match[1]) * (DURATION_UNITS[match[2] || 's'] ?? 1);
+    if (match) seconds = Number(match[1]) * (DURATION_UNITS[match[2] || 's'] ?? 1);
   }
-  throw new Error(`${show(value)} is not a duration; use whole seconds (300) or a number with s, m, h or d (5m, 1d)`);
+  if (seconds !== undefined && seconds <= MAX_DURATION) return seconds;
+  throw new Error(`${show(value)} is not a duration; use whole seconds (300) or a number with s, m, h or d (5m, 1d), at most 100 years`);
 }
 
 export function parseBoolean(value: unknown): boolean {

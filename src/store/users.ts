@@ -56,6 +56,7 @@ export class UserRepository {
 
   async create(user: NewUser): Promise<User> {
     if (await this.findByUsername(user.username)) throw new UsernameTakenError(user.username);
+    // The check above is for the common case; two concurrent creates meet at the unique index.
     const row = await this.db
       .insertInto('auth_user')
       .values({
@@ -71,7 +72,11 @@ export class UserRepository {
         last_login: null,
       })
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow()
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error)) throw new UsernameTakenError(user.username);
+        throw error;
+      });
     return toUser(row);
   }
 
@@ -90,6 +95,10 @@ export class UserRepository {
       .executeTakeFirstOrThrow();
     return Number(n);
   }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 function toUser(row: UserRow): User {

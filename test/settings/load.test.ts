@@ -1,0 +1,249 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSettings, parseDuration, SettingsError, type Settings } from '../../src/settings/index.js';
+
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder, optionally holding a `tessera.config.json` with `config` as its text. */
+function folder(config?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-settings-'));
+  dirs.push(dir);
+  if (config !== undefined) writeFileSync(join(dir, 'tessera.config.json'), config);
+  return dir;
+}
+
+const LONG_KEY = 'k'.repeat(32);
+
+/** Loads settings and returns the SettingsError it must throw. */
+function settingsError(options: Parameters<typeof loadSettings>[0]): SettingsError {
+  try {
+    loadSettings(options);
+  } catch (error) {
+    assert.ok(error instanceof SettingsError, `expected a SettingsError, got ${String(error)}`);
+    assert.ok(!error.message.includes('\n'), `message should be one line: ${error.message}`);
+    return error;
+  }
+  assert.fail('loadSettings should have thrown');
+}
+
+describe('defaults', () => {
+  test("equal Simple JWT's", () => {
+    const s = loadSettings({ cwd: folder(), env: {} });
+    assert.equal(s.accessTokenLifetime, 300);
+    assert.equal(s.refreshTokenLifetime, 86400);
+    assert.equal(s.rotateRefreshTokens, false);
+    assert.equal(s.blacklistAfterRotation, false);
+    assert.equal(s.updateLastLogin, false);
+    assert.equal(s.algorithm, 'HS256');
+    assert.equal(s.signingKey, '');
+    assert.equal(s.audience, null);
+    assert.equal(s.issuer, null);
+    assert.equal(s.leeway, 0);
+    assert.deepEqual(s.authHeaderTypes, ['Bearer']);
+    assert.equal(s.authHeaderName, 'authorization');
+    assert.equal(s.userIdField, 'id');
+    assert.equal(s.userIdClaim, 'user_id');
+    assert.equal(s.tokenTypeClaim, 'token_type');
+    assert.equal(s.jtiClaim, 'jti');
+    assert.equal(s.checkUserIsActive, true);
+    assert.equal(s.host, '127.0.0.1');
+    assert.equal(s.port, 8000);
+    assert.equal(s.databaseUrl, 'sqlite:./data/tessera.sqlite3');
+    assert.equal(loadSettings({ env: { TESSERA_DATA_DIR: '/srv/tessera/' } }).databaseUrl, 'sqlite:/srv/tessera/tessera.sqlite3');
+    assert.equal(
+      loadSettings({ env: { TESSERA_DATA_DIR: '/srv/t', TESSERA_DATABASE_URL: 'sqlite:/db/x.sqlite3' } }).databaseUrl,
+      'sqlite:/db/x.sqlite3',
+    );
+  });
+
+  test('each load gets its own authHeaderTypes list', () => {
+    const a = loadSettings({ cwd: folder(), env: {} });
+    a.authHeaderTypes.push('JWT');
+    assert.deepEqual(loadSettings({ cwd: folder(), env: {} }).authHeaderTypes, ['Bearer']);
+  });
+});
+
+describe('sources', () => {
+  test('tessera.config.json in cwd is read', () => {
+    const dir = folder(JSON.stringify({
+      accessTokenLifetime: 60, rotateRefreshTokens: true, authHeaderTypes: ['JWT', 'Bearer'], audience: 'api', port: 9000,
+    }));
+    const s = loadSettings({ cwd: dir, env: {} });
+    assert.equal(s.accessTokenLifetime, 60);
+    assert.equal(s.rotateRefreshTokens, true);
+    assert.deepEqual(s.authHeaderTypes, ['JWT', 'Bearer']);
+    assert.equal(s.audience, 'api');
+    assert.equal(s.port, 9000);
+  });
+
+  test('the environment overrides the file', () => {
+    const dir = folder(JSON.stringify({ accessTokenLifetime: 60, port: 9000, rotateRefreshTokens: true }));
+    const s = loadSettings({
+      cwd: dir,
+      env: { TESSERA_ACCESS_TOKEN_LIFETIME: '2m', TESSERA_PORT: '9100', TESSERA_ROTATE_REFRESH_TOKENS: 'false' },
+    });
+    assert.equal(s.accessTokenLifetime, 120);
+    assert.equal(s.port, 9100);
+    assert.equal(s.rotateRefreshTokens, false);
+  });
+
+  test('overrides win over the environment', () => {
+    const s = loadSettings({ cwd: folder(), env: { TESSERA_PORT: '9100' }, overrides: { port: 9200 } });
+    assert.equal(s.port, 9200);
+  });
+
+  test('TESSERA_CONFIG names another file, and a missing one is an error', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'other.json'), JSON.stringify({ leeway: 5 }));
+    assert.equal(loadSettings({ cwd: dir, env: { TESSERA_CONFIG: 'other.json' } }).leeway, 5);
+    const error = settingsError({ cwd: dir, env: { TESSERA_CONFIG: 'missing.json' } });
+    assert.match(error.message, /^TESSERA_CONFIG: .*missing\.json does not exist/);
+  });
+
+  test('variables not named TESSERA_* are ignored', () => {
+    const s = loadSettings({ cwd: folder(), env: { PORT: '1', ACCESS_TOKEN_LIFETIME: 'x' } });
+    assert.equal(s.port, 8000);
+  });
+});
+
+describe('TESSERA_* variables named in the issue', () => {
+  const cases: [string, string, keyof Settings, unknown][] = [
+    ['TESSERA_HOST', '0.0.0.0', 'host', '0.0.0.0'],
+    ['TESSERA_PORT', '8080', 'port', 8080],
+    ['TESSERA_PORT', '0', 'port', 0],
+    ['TESSERA_DATABASE_URL', 'sqlite:/tmp/x.sqlite3', 'databaseUrl', 'sqlite:/tmp/x.sqlite3'],
+    ['TESSERA_SIGNING_KEY', LONG_KEY, 'signingKey', LONG_KEY],
+    ['TESSERA_ACCESS_TOKEN_LIFETIME', '300', 'accessTokenLifetime', 300],
+    ['TESSERA_ACCESS_TOKEN_LIFETIME', '5m', 'accessTokenLifetime', 300],
+    ['TESSERA_ACCESS_TOKEN_LIFETIME', '45s', 'accessTokenLifetime', 45],
+    ['TESSERA_ACCESS_TOKEN_LIFETIME', '2h', 'accessTokenLifetime', 7200],
+    ['TESSERA_REFRESH_TOKEN_LIFETIME', '1d', 'refreshTokenLifetime', 86400],
+    ['TESSERA_REFRESH_TOKEN_LIFETIME', '7d', 'refreshTokenLifetime', 7 * 86400],
+    ['TESSERA_ROTATE_REFRESH_TOKENS', 'true', 'rotateRefreshTokens', true],
+    ['TESSERA_ROTATE_REFRESH_TOKENS', '1', 'rotateRefreshTokens', true],
+    ['TESSERA_ROTATE_REFRESH_TOKENS', 'yes', 'rotateRefreshTokens', true],
+    ['TESSERA_BLACKLIST_AFTER_ROTATION', 'TRUE', 'blacklistAfterRotation', true],
+    ['TESSERA_BLACKLIST_AFTER_ROTATION', 'on', 'blacklistAfterRotation', true],
+    ['TESSERA_CHECK_USER_IS_ACTIVE', 'false', 'checkUserIsActive', false],
+    ['TESSERA_CHECK_USER_IS_ACTIVE', '0', 'checkUserIsActive', false],
+    ['TESSERA_UPDATE_LAST_LOGIN', 'true', 'updateLastLogin', true],
+    ['TESSERA_ALGORITHM', 'HS512', 'algorithm', 'HS512'],
+    ['TESSERA_AUTH_HEADER_TYPES', 'Bearer, JWT', 'authHeaderTypes', ['Bearer', 'JWT']],
+    ['TESSERA_AUTH_HEADER_NAME', 'HTTP_X_TOKEN', 'authHeaderName', 'x-token'],
+    ['TESSERA_LEEWAY', '10', 'leeway', 10],
+    ['TESSERA_AUDIENCE', 'my-api', 'audience', 'my-api'],
+    ['TESSERA_USER_ID_CLAIM', 'sub', 'userIdClaim', 'sub'],
+  ];
+  for (const [name, value, key, expected] of cases) {
+    test(`${name}=${value}`, () => {
+      const s = loadSettings({ cwd: folder(), env: { [name]: value } });
+      assert.deepEqual(s[key], expected);
+    });
+  }
+});
+
+describe('bad values throw a SettingsError naming the setting and what it accepts', () => {
+  const envCases: [string, string, RegExp][] = [
+    ['TESSERA_ACCESS_TOKEN_LIFETIME', 'soon', /^TESSERA_ACCESS_TOKEN_LIFETIME: "soon" is not a duration; use whole seconds \(300\) or a number with s, m, h or d/],
+    ['TESSERA_REFRESH_TOKEN_LIFETIME', '1w', /^TESSERA_REFRESH_TOKEN_LIFETIME: "1w" is not a duration; use/],
+    ['TESSERA_REFRESH_TOKEN_LIFETIME', '-5', /^TESSERA_REFRESH_TOKEN_LIFETIME: "-5" is not a duration/],
+    ['TESSERA_REFRESH_TOKEN_LIFETIME', '999999999d', /^TESSERA_REFRESH_TOKEN_LIFETIME: .*is not a duration.*at most 100 years/],
+    ['TESSERA_ROTATE_REFRESH_TOKENS', 'maybe', /^TESSERA_ROTATE_REFRESH_TOKENS: "maybe" is not a boolean; use true or false/],
+    ['TESSERA_BLACKLIST_AFTER_ROTATION', '', /^TESSERA_BLACKLIST_AFTER_ROTATION: "" is not a boolean; use true or false/],
+    ['TESSERA_PORT', '70000', /^TESSERA_PORT: "70000" is not a port; use a whole number from 0 to 65535/],
+    ['TESSERA_PORT', 'abc', /^TESSERA_PORT: "abc" is not a port; use a whole number from 0 to 65535/],
+    ['TESSERA_ALGORITHM', 'none', /^TESSERA_ALGORITHM: "none" is not one of HS256, HS384, HS512/],
+    ['TESSERA_ALGORITHM', 'RS256', /^TESSERA_ALGORITHM: "RS256" is not one of HS256, HS384, HS512/],
+    ['TESSERA_DATABASE_URL', 'postgres://localhost/db', /^TESSERA_DATABASE_URL: .* use sqlite:PATH/],
+    ['TESSERA_DATABASE_URL', 'sqlite:', /^TESSERA_DATABASE_URL: "sqlite:" is not a database URL .* use sqlite:PATH/],
+    ['TESSERA_DATABASE_URL', './data/db.sqlite3', /^TESSERA_DATABASE_URL: .* use sqlite:PATH/],
+    ['TESSERA_SIGNING_KEY', 'short', /^TESSERA_SIGNING_KEY: an HS256 key must be at least 32 bytes \(got 5\)/],
+    ['TESSERA_ACCESS_TOKEN_LIFETIME', '0', /^TESSERA_ACCESS_TOKEN_LIFETIME: must be longer than 0 seconds/],
+    ['TESSERA_REFRESH_TOKEN_LIFETIME', '0m', /^TESSERA_REFRESH_TOKEN_LIFETIME: must be longer than 0 seconds/],
+    ['TESSERA_HOST', '   ', /^TESSERA_HOST: must not be empty/],
+    ['TESSERA_AUTH_HEADER_TYPES', 'Bearer,', /^TESSERA_AUTH_HEADER_TYPES: .* comma-separated list/],
+    ['TESSERA_USER_ID_FIELD', 'email', /^TESSERA_USER_ID_FIELD: "email" is not one of id, username/],
+  ];
+  for (const [name, value, pattern] of envCases) {
+    test(`${name}=${JSON.stringify(value)}`, () => {
+      const error = settingsError({ cwd: folder(), env: { [name]: value } });
+      assert.match(error.message, pattern);
+    });
+  }
+
+  test('an HS key of 31 bytes is refused and one of 32 accepted (bytes, not characters)', () => {
+    assert.match(settingsError({ cwd: folder(), env: { TESSERA_SIGNING_KEY: 'k'.repeat(31) } }).message, /at least 32 bytes \(got 31\)/);
+    assert.equal(loadSettings({ cwd: folder(), env: { TESSERA_SIGNING_KEY: 'é'.repeat(16) } }).signingKey, 'é'.repeat(16));
+  });
+
+  test('a zero lifetime in the file names the file and the key', () => {
+    const error = settingsError({ cwd: folder(JSON.stringify({ refreshTokenLifetime: 0 })), env: {} });
+    assert.match(error.message, /^tessera\.config\.json: refreshTokenLifetime: must be longer than 0 seconds/);
+  });
+
+  test('a zero lifetime in overrides names the setting', () => {
+    const error = settingsError({ cwd: folder(), env: {}, overrides: { accessTokenLifetime: 0 } });
+    assert.match(error.message, /^accessTokenLifetime: must be longer than 0 seconds/);
+  });
+
+  test('a wrongly typed value in the file names the file and the key', () => {
+    const error = settingsError({ cwd: folder(JSON.stringify({ rotateRefreshTokens: 'sometimes' })), env: {} });
+    assert.match(error.message, /^tessera\.config\.json: rotateRefreshTokens: "sometimes" is not a boolean; use true or false/);
+    const port = settingsError({ cwd: folder(JSON.stringify({ port: 80.5 })), env: {} });
+    assert.match(port.message, /^tessera\.config\.json: port: 80\.5 is not a port/);
+    const lifetime = settingsError({ cwd: folder(JSON.stringify({ accessTokenLifetime: 1e300 })), env: {} });
+    assert.match(lifetime.message, /^tessera\.config\.json: accessTokenLifetime: .*is not a duration/);
+  });
+
+  test('an unknown key in the file is named, with the known settings', () => {
+    const error = settingsError({ cwd: folder(JSON.stringify({ ACCESS_TOKEN_LIFETIME: 300 })), env: {} });
+    assert.match(error.message, /^tessera\.config\.json: ACCESS_TOKEN_LIFETIME: is not a setting; known settings are .*accessTokenLifetime/);
+  });
+
+  for (const key of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+    test(`the inherited name ${key} in the file is not a setting`, () => {
+      const error = settingsError({ cwd: folder(`{"${key}": 1}`), env: {} });
+      assert.match(error.message, new RegExp(`^tessera\\.config\\.json: ${key}: is not a setting; known settings are`));
+    });
+  }
+
+  test('an invalid JSON file is named and said to be invalid JSON', () => {
+    const dir = folder('{ "port": 8000,');
+    const error = settingsError({ cwd: dir, env: {} });
+    assert.ok(error.message.startsWith(join(dir, 'tessera.config.json')), error.message);
+    assert.match(error.message, /is not valid JSON/);
+  });
+
+  for (const text of ['[1, 2]', 'null', '"port"', '42']) {
+    test(`a JSON file holding ${text} must hold an object`, () => {
+      const error = settingsError({ cwd: folder(text), env: {} });
+      assert.match(error.message, /tessera\.config\.json: must hold a JSON object of settings$/);
+    });
+  }
+
+  test('the error carries the setting it is about', () => {
+    const error = settingsError({ cwd: folder(), env: { TESSERA_PORT: '70000' } });
+    assert.equal(error.setting, 'TESSERA_PORT');
+    assert.equal(error.name, 'SettingsError');
+  });
+});
+
+describe('parseDuration', () => {
+  test('takes seconds and units, in strings and numbers', () => {
+    assert.equal(parseDuration('300'), 300);
+    assert.equal(parseDuration(' 5m '), 300);
+    assert.equal(parseDuration('1d'), 86400);
+    assert.equal(parseDuration(42), 42);
+  });
+  test('refuses fractions, negatives and words', () => {
+    for (const bad of ['1.5m', '-1', 'five', '', 1.5, -1, null, true]) {
+      assert.throws(() => parseDuration(bad), /is not a duration/, String(bad));
+    }
+  });
+});

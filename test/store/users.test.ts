@@ -1,0 +1,122 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { openStore, UsernameTakenError, type Store } from '../../src/store/index.js';
+import { temporaryStore } from './helpers.js';
+
+let store: Store;
+let path: string;
+let dispose: () => Promise<void>;
+
+before(async () => {
+  ({ store, path, dispose } = await temporaryStore());
+});
+after(async () => dispose());
+
+test('create stores a user as auth_user has it, and findByUsername / findById read it back', async () => {
+  const joined = new Date('2026-01-01T12:00:00.000Z');
+  const created = await store.users.create({
+    username: 'alice', email: 'alice@example.com', password: 'argon2$argon2id$x', isStaff: true, dateJoined: joined,
+  });
+  assert.equal(typeof created.id, 'number');
+  assert.deepEqual(created, {
+    id: created.id, username: 'alice', email: 'alice@example.com', password: 'argon2$argon2id$x', firstName: '', lastName: '',
+    isActive: true, isStaff: true, isSuperuser: false, dateJoined: joined, lastLogin: null,
+  });
+  assert.deepEqual(await store.users.findByUsername('alice'), created);
+  assert.deepEqual(await store.users.findById(created.id), created);
+
+  const raw = new Database(path, { readonly: true });
+  try {
+    const row = raw.prepare('SELECT * FROM auth_user WHERE username = ?').get('alice') as Record<string, unknown>;
+    assert.deepEqual(Object.keys(row).sort(), [
+      'date_joined', 'email', 'first_name', 'id', 'is_active', 'is_staff', 'is_superuser', 'last_login', 'last_name', 'password', 'username',
+    ]);
+    assert.equal(row.is_staff, 1);
+    assert.equal(row.is_superuser, 0);
+    assert.equal(row.is_active, 1);
+  } finally {
+    raw.close();
+  }
+});
+
+test('unknown users are null; usernames match exactly', async () => {
+  assert.equal(await store.users.findByUsername('nobody'), null);
+  assert.equal(await store.users.findById(999999), null);
+  assert.equal(await store.users.findByUsername('ALICE'), null);
+});
+
+test('an inactive superuser keeps its flags', async () => {
+  const user = await store.users.create({ username: 'root', password: 'x', isSuperuser: true, isStaff: true, isActive: false });
+  assert.equal(user.isSuperuser, true);
+  assert.equal(user.isStaff, true);
+  assert.equal(user.isActive, false);
+  assert.equal(user.email, '');
+});
+
+test('a duplicate username throws UsernameTakenError and writes nothing', async () => {
+  await store.users.create({ username: 'bob', password: 'first' });
+  const before = await store.users.count();
+  await assert.rejects(store.users.create({ username: 'bob', password: 'second' }), UsernameTakenError);
+  assert.equal(await store.users.count(), before);
+  assert.equal((await store.users.findByUsername('bob'))?.password, 'first');
+});
+
+test('concurrent creates of one username: one wins, the others get UsernameTakenError', async () => {
+  const results = await Promise.allSettled(
+    Array.from({ length: 10 }, (_, i) => store.users.create({ username: 'racer', password: `p${i}` })),
+  );
+  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  for (const r of results) {
+    if (r.status === 'rejected') assert.ok(r.reason instanceof UsernameTakenError, String(r.reason));
+  }
+});
+
+test('setPassword and setLastLogin update one user', async () => {
+  const carol = await store.users.create({ username: 'carol', password: 'old' });
+  const dave = await store.users.create({ username: 'dave', password: 'old' });
+  const when = new Date('2026-02-03T04:05:06.000Z');
+  await store.users.setPassword(carol.id, 'new');
+  await store.users.setLastLogin(carol.id, when);
+  const after = await store.users.findById(carol.id);
+  assert.equal(after?.password, 'new');
+  assert.deepEqual(after?.lastLogin, when);
+  const other = await store.users.findById(dave.id);
+  assert.equal(other?.password, 'old');
+  assert.equal(other?.lastLogin, null);
+});
+
+test('count counts users', async () => {
+  const n = await store.users.count();
+  await store.users.create({ username: 'erin', password: 'x' });
+  assert.equal(await store.users.count(), n + 1);
+});
+
+test('migrate twice is a no-op that keeps the data', async () => {
+  const n = await store.users.count();
+  assert.deepEqual(await store.migrate(), []);
+  const again = openStore(`sqlite:${path}`);
+  try {
+    assert.deepEqual(await again.migrate(), []);
+    assert.equal(await again.users.count(), n);
+  } finally {
+    await again.close();
+  }
+});
+
+test('a fresh database applies the core migration once', async () => {
+  const { store: fresh, dispose: disposeFresh } = await temporaryStore();
+  try {
+    assert.deepEqual(await fresh.migrate(), []);
+    assert.equal(await fresh.users.count(), 0);
+  } finally {
+    await disposeFresh();
+  }
+  const memory = openStore('sqlite::memory:');
+  try {
+    assert.deepEqual(await memory.migrate(), ['0001_core_initial']);
+    assert.deepEqual(await memory.migrate(), []);
+  } finally {
+    await memory.close();
+  }
+});
