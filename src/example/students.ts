@@ -41,7 +41,8 @@ const studentFields = {
 /** Registers list, create, retrieve, update, partial update and destroy. */
 export async function studentRoutes(app: FastifyInstance): Promise<void> {
   const db = app.tessera.store.database.db.withTables<Schema>();
-  const config = { permission: IsAuthenticated, name: 'Student' };
+  // DRF names a viewset's views after the class (`StudentModelViewSet` -> "Student Model") plus the suffix.
+  const config = { permission: IsAuthenticated, name: 'Student Model' };
 
   const find = async (rawId: string) => {
     const id = /^\d{1,15}$/.test(rawId) ? Number(rawId) : null;
@@ -50,16 +51,16 @@ export async function studentRoutes(app: FastifyInstance): Promise<void> {
     return row;
   };
 
-  app.get('/studentapi/', { config: { ...config, name: 'Student List' } }, async () =>
+  app.get('/studentapi/', { config: { ...config, name: 'Student Model List' } }, async () =>
     db.selectFrom('api_student').select(['id', 'name', 'roll', 'city']).orderBy('id').execute());
 
-  app.post('/studentapi/', { config: { ...config, name: 'Student List' } }, async (request, reply) => {
+  app.post('/studentapi/', { config: { ...config, name: 'Student Model List' } }, async (request, reply) => {
     const values = validate(requestData(request), studentFields);
     const row = await db.insertInto('api_student').values(values).returning(['id', 'name', 'roll', 'city']).executeTakeFirstOrThrow();
     return reply.code(201).send(row);
   });
 
-  app.get<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Instance' } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Model Instance' } }, async (request) => {
     const { id, name, roll, city } = await find(request.params.id);
     return { id, name, roll, city };
   });
@@ -73,10 +74,10 @@ export async function studentRoutes(app: FastifyInstance): Promise<void> {
     const { id, name, roll, city } = { ...current, ...changes };
     return { id, name, roll, city };
   };
-  app.put<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Instance' } }, update(false));
-  app.patch<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Instance' } }, update(true));
+  app.put<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Model Instance' } }, update(false));
+  app.patch<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Model Instance' } }, update(true));
 
-  app.delete<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Instance' } }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Model Instance' } }, async (request, reply) => {
     const { id } = await find(request.params.id);
     await db.deleteFrom('api_student').where('id', '=', id).execute();
     return reply.code(204).send();

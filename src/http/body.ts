@@ -1,6 +1,6 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { ParseError } from '../errors.js';
 
@@ -9,8 +9,11 @@ import { ParseError } from '../errors.js';
  * fields report "required"), and a malformed one is `JSON parse error - ...`.
  */
 export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
+  // DRF has no text/plain parser: such a body is a 415, not a string handed to the view.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    if (typeof body !== 'string' || body.trim() === '') {
+    // Only a truly empty body is "no data"; whitespace alone is malformed JSON, as in DRF.
+    if (typeof body !== 'string' || body === '') {
       done(null, {});
       return;
     }
@@ -19,6 +22,15 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
       done(null, secureJson.parse(body, { protoAction: 'error', constructorAction: 'error' }));
     } catch (error) {
       done(new ParseError(`JSON parse error - ${(error as Error).message}`), undefined);
+    }
+  });
+  // Fastify's bodyLimit does not cover multipart streams, and busboy silently truncates a field
+  // past fieldSize; refuse a declared-too-large multipart body up front, as any other body.
+  const bodyLimit = app.initialConfig.bodyLimit ?? 1024 * 1024;
+  app.addHook('onRequest', async (request) => {
+    const length = Number(request.headers['content-length']);
+    if (length > bodyLimit && /^multipart\//i.test(String(request.headers['content-type'] ?? ''))) {
+      throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
     }
   });
   await app.register(formbody);

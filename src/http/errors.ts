@@ -24,7 +24,7 @@ export class MethodNotAllowed extends Error {
  * The one place where errors become HTTP answers, shaped as DRF + Simple JWT shape them. Anything
  * unknown is a 500 with a fixed message; its details go to the log, never to the client.
  */
-export function toErrorAnswer(error: unknown): ErrorAnswer {
+export function toErrorAnswer(error: unknown, contentType = ''): ErrorAnswer {
   if (error instanceof ValidationError) return answer(400, error.fields);
   if (error instanceof ParseError) return answer(400, { detail: error.message });
   if (error instanceof TokenError) return answer(401, { detail: error.message, code: 'token_not_valid' }, true);
@@ -38,14 +38,14 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof PermissionDenied) return answer(403, { detail: error.message });
   if (error instanceof NotFound) return answer(404, { detail: error.message });
   if (error instanceof MethodNotAllowed) return answer(405, { detail: error.message });
-  return fromFastify(error as FastifyError);
+  return fromFastify(error as FastifyError, contentType);
 }
 
-function fromFastify(error: FastifyError): ErrorAnswer {
+function fromFastify(error: FastifyError, contentType: string): ErrorAnswer {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return answer(415, { detail: `Unsupported media type "${mediaTypeFrom(error.message)}" in request.` });
+      // Fastify's message does not name the type; DRF quotes the request's Content-Type as sent.
+      return answer(415, { detail: `Unsupported media type "${contentType}" in request.` });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
     case 'FST_FILES_LIMIT':
@@ -58,13 +58,19 @@ function fromFastify(error: FastifyError): ErrorAnswer {
     case 'FST_PROTO_VIOLATION':
       return answer(400, { detail: `Multipart form parse error - ${error.message}` });
   }
+  const multipart = multipartParseError(error);
+  if (multipart) return answer(400, { detail: `Multipart form parse error - ${multipart}` });
   const status = error.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return answer(status, { detail: error.message });
   return answer(500, { detail: 'A server error occurred.' });
 }
 
-function mediaTypeFrom(message: string): string {
-  return /:\s*(.*)$/.exec(message)?.[1]?.trim() ?? 'unknown';
+/** busboy throws plain `Error`s (no code) for a malformed multipart body; DRF answers those 400. */
+function multipartParseError(error: FastifyError): string | null {
+  if (!(error instanceof Error) || error.code !== undefined) return null;
+  if (error.message === 'Multipart: Boundary not found') return 'Invalid boundary in multipart: None';
+  if (/^(Multipart: |Malformed part header$|Unexpected end of form$)/.test(error.message)) return error.message;
+  return null;
 }
 
 function answer(status: number, body: Record<string, unknown>, challenge = false): ErrorAnswer {

@@ -96,7 +96,9 @@ export function validate<F extends Record<string, Field<unknown>>>(
   fields: F,
   { partial = false }: { partial?: boolean } = {},
 ): Partial<Cleaned<F>> {
-  if (data === null || data === undefined) data = {};
+  // A JSON `null` body is DRF's "No data provided"; no body at all reads as an empty form.
+  if (data === null) throw ValidationError.of('non_field_errors', 'No data provided');
+  if (data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw ValidationError.of('non_field_errors', `Invalid data. Expected a dictionary, but got ${pythonTypeName(data)}.`);
   }

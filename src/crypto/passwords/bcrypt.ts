@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
+// bcryptjs (pure JS, async in small slices that yield to the event loop) rather than a native
+// binding: @node-rs/bcrypt's per-platform optional packages break `npm ci` on registries that
+// lack them. bcrypt only verifies hashes imported from Django; they are rehashed to argon2.
+import bcrypt from 'bcryptjs';
 import { passwordBytes } from './encoding.js';
 import type { PasswordHasher } from './hasher.js';
 
@@ -32,10 +35,10 @@ export function createBcryptHasher(algorithm: BcryptAlgorithm = 'bcrypt_sha256',
 
   // Django pre-hashes to dodge bcrypt's 72-byte truncation (Django #20138); it
   // feeds bcrypt the lowercase hex digest, 64 ASCII bytes.
-  const input = (password: string): Buffer | null => {
+  const input = (password: string): string | null => {
     const bytes = passwordBytes(password);
-    if (bytes === null || algorithm === 'bcrypt') return bytes;
-    return Buffer.from(createHash('sha256').update(bytes).digest('hex'), 'ascii');
+    if (bytes === null) return null;
+    return algorithm === 'bcrypt' ? password : createHash('sha256').update(bytes).digest('hex');
   };
 
   // The modular-crypt string after `<algorithm>$`, or null if it is not one.
@@ -51,15 +54,15 @@ export function createBcryptHasher(algorithm: BcryptAlgorithm = 'bcrypt_sha256',
     async encode(password) {
       const bytes = input(password);
       if (bytes === null) throw new TypeError('password must be a well-formed string');
-      return prefix + (await bcryptHash(bytes, rounds));
+      return prefix + (await bcrypt.hash(bytes, rounds));
     },
     async verify(password, encoded) {
       const decoded = decode(encoded);
       const bytes = input(password);
       if (decoded === null || bytes === null) return false;
       try {
-        // The binding re-hashes with the stored salt and compares in constant time.
-        return await bcryptVerify(bytes, decoded.data);
+        // Re-hashes with the stored salt; bcryptjs compares the results in constant time.
+        return await bcrypt.compare(bytes, decoded.data);
       } catch {
         return false;
       }
