@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { authenticateRequest, IsAuthenticated, JWTAuthentication, type Permission } from '../auth/index.js';
+import { authenticateRequest, IsAuthenticated, type Permission } from '../auth/index.js';
 import { createPasswordHashers, JwtCodec, resolveSigningKey } from '../crypto/index.js';
 import { NotAuthenticated, NotFound, PermissionDenied } from '../errors.js';
 import { systemClock } from '../settings/index.js';
 import type { TokenContext } from '../tokens/index.js';
+import { createAuthenticators, pickAuthenticators } from './authentication.js';
 import { registerBodyParsers } from './body.js';
 import { MethodNotAllowed, toErrorAnswer } from './errors.js';
 import { allowHeader, SECURITY_HEADERS } from './headers.js';
@@ -30,10 +31,21 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   const tokens: TokenContext = {
     settings, codec, clock, blacklist: store.tokens, ...(options.customClaims ? { customClaims: options.customClaims } : {}),
   };
-  const authenticators = [new JWTAuthentication(tokens, store.users, settings)];
-  const challenge = authenticators[0]?.authenticateHeader() ?? null;
+  const authenticationClasses = createAuthenticators({ settings, store, tokens });
+  const defaultAuthenticators = pickAuthenticators(authenticationClasses, settings.authenticationClasses);
+  const authenticatorsFor = (config: FastifyContextConfig | undefined) =>
+    config?.authentication ? pickAuthenticators(authenticationClasses, config.authentication) : defaultAuthenticators;
+  // DRF challenges with the route's first authentication class; Simple JWT's token views, which
+  // have none, still challenge with the JWT scheme. A class without a challenge (Session) makes
+  // authentication failures 403, as in DRF.
+  const jwtChallenge = `${settings.authHeaderTypes[0]} realm="api"`;
+  const challengeFor = (config: FastifyContextConfig | undefined): string | null => {
+    const first = authenticatorsFor(config)[0];
+    return first ? first.authenticateHeader() : jwtChallenge;
+  };
 
-  const guard = (permission: Permission) => async (request: FastifyRequest): Promise<void> => {
+  const guard = (permission: Permission, config?: FastifyContextConfig) => async (request: FastifyRequest): Promise<void> => {
+    const authenticators = authenticatorsFor(config);
     const result = await authenticateRequest(authenticators, request);
     request.user = result?.user ?? null;
     request.auth = result?.token ?? null;
@@ -43,7 +55,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   };
 
   const tessera: Tessera = {
-    settings, store, tokens, clock, authenticators, guard,
+    settings, store, tokens, clock, authenticationClasses, guard,
     hashers: options.hashers ?? createPasswordHashers(),
   };
   // Made now, so the first login for an unknown username costs what every later one does.
@@ -59,7 +71,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   app.addHook('onRoute', (route) => {
     routes.add(route);
     const permission = route.config?.permission;
-    if (permission) route.preHandler = [guard(permission), ...[route.preHandler ?? []].flat()];
+    if (permission) route.preHandler = [guard(permission, route.config), ...[route.preHandler ?? []].flat()];
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -74,7 +86,11 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   app.setErrorHandler(async (error, request, reply) => {
     const answer = toErrorAnswer(error, String(request.headers['content-type'] ?? ''));
     if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
-    if (answer.challenge && challenge) reply.header('www-authenticate', challenge);
+    if (answer.challenge) {
+      const challenge = challengeFor(request.routeOptions.config);
+      if (!challenge) return reply.code(403).send(answer.body);
+      reply.header('www-authenticate', challenge);
+    }
     return reply.code(answer.status).send(answer.body);
   });
 
@@ -84,7 +100,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
     const entry = routes.match(request.url);
     if (!entry) throw new NotFound();
     reply.header('allow', allowHeader(entry.methods));
-    if (entry.config?.permission) await guard(entry.config.permission)(request);
+    if (entry.config?.permission) await guard(entry.config.permission, entry.config)(request);
     if (request.method !== 'OPTIONS') throw new MethodNotAllowed(request.method);
     return reply.send({
       name: entry.config?.name ?? '',

@@ -1,6 +1,6 @@
 import type { Authenticator, Permission } from '../auth/index.js';
 import type { PasswordHashers } from '../crypto/index.js';
-import type { Clock, Settings } from '../settings/index.js';
+import type { AuthenticationClassName, Clock, Settings } from '../settings/index.js';
 import type { Store, User } from '../store/index.js';
 import type { CustomClaims, Token, TokenContext } from '../tokens/index.js';
 
@@ -10,10 +10,17 @@ export interface Tessera {
   store: Store;
   tokens: TokenContext;
   hashers: PasswordHashers;
-  authenticators: Authenticator[];
+  /** One instance of each authentication class, by settings name. */
+  authenticationClasses: Map<AuthenticationClassName, Authenticator>;
   clock: Clock;
-  /** A preHandler that authenticates and then applies `permission` (DRF's `initial()`). */
-  guard(permission: Permission): (request: import('fastify').FastifyRequest) => Promise<void>;
+  /**
+   * A preHandler that authenticates (with the route config's classes, else the settings') and
+   * then applies `permission` (DRF's `initial()`).
+   */
+  guard(
+    permission: Permission,
+    config?: import('fastify').FastifyContextConfig,
+  ): (request: import('fastify').FastifyRequest) => Promise<void>;
 }
 
 declare module 'fastify' {
@@ -31,6 +38,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** DRF's `permission_classes` for this route; authentication runs first. */
     permission?: Permission;
+    /** DRF's `authentication_classes` for this route; default `settings.authenticationClasses`. */
+    authentication?: AuthenticationClassName[];
     /** Shown by OPTIONS, as DRF's view name and docstring. */
     name?: string;
     description?: string;

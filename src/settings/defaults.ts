@@ -1,4 +1,4 @@
-import type { Settings } from './types.js';
+import type { AuthenticationClassName, Settings } from './types.js';
 
 /** Simple JWT's defaults, plus where the ready server keeps its data. */
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -24,6 +24,15 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   tokenTypeClaim: 'token_type',
   jtiClaim: 'jti',
   checkUserIsActive: true,
+  authenticationClasses: ['jwt'] as AuthenticationClassName[],
+  publicUrl: '',
+  emailUrl: 'console',
+  emailFrom: 'webmaster@localhost',
+  passwordResetTimeout: 3 * 24 * 60 * 60,
+  sendActivationEmail: true,
+  jwtExpirationDelta: 5 * 60,
+  jwtAllowRefresh: false,
+  jwtRefreshExpirationDelta: 7 * 24 * 60 * 60,
   bodyLimit: 1024 * 1024,
   logLevel: 'info',
 });

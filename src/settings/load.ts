@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_SETTINGS } from './defaults.js';
 import { SettingsError } from './errors.js';
-import { HMAC_ALGORITHMS, type Settings } from './types.js';
+import { AUTHENTICATION_CLASSES, HMAC_ALGORITHMS, type Settings } from './types.js';
 import {
-  parseBoolean, parseDatabaseUrl, parseDuration, parseHeaderName, parseNonEmptyString, parseOneOf,
-  parseOptionalString, parsePort, parsePositiveInteger, parseString, parseStringList,
+  parseBoolean, parseDatabaseUrl, parseDuration, parseEmailUrl, parseHeaderName, parseListOf, parseNonEmptyString,
+  parseOneOf, parseOptionalString, parsePort, parsePositiveInteger, parsePublicUrl, parseString, parseStringList,
 } from './values.js';
 
 type Parser<K extends keyof Settings> = (value: unknown) => Settings[K];
@@ -34,6 +34,15 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   tokenTypeClaim: parseNonEmptyString,
   jtiClaim: parseNonEmptyString,
   checkUserIsActive: parseBoolean,
+  authenticationClasses: parseListOf(AUTHENTICATION_CLASSES),
+  publicUrl: parsePublicUrl,
+  emailUrl: parseEmailUrl,
+  emailFrom: parseNonEmptyString,
+  passwordResetTimeout: parseDuration,
+  sendActivationEmail: parseBoolean,
+  jwtExpirationDelta: parseDuration,
+  jwtAllowRefresh: parseBoolean,
+  jwtRefreshExpirationDelta: parseDuration,
   bodyLimit: parsePositiveInteger,
   logLevel: parseOneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
 };
@@ -59,7 +68,11 @@ export interface LoadOptions {
 export function loadSettings(options: LoadOptions = {}): Settings {
   const env = options.env ?? {};
   const cwd = options.cwd ?? '.';
-  const settings: Settings = { ...DEFAULT_SETTINGS, authHeaderTypes: [...DEFAULT_SETTINGS.authHeaderTypes] };
+  const settings: Settings = {
+    ...DEFAULT_SETTINGS,
+    authHeaderTypes: [...DEFAULT_SETTINGS.authHeaderTypes],
+    authenticationClasses: [...DEFAULT_SETTINGS.authenticationClasses],
+  };
   // Where each value came from, so an error names what the user wrote (TESSERA_X, file: key).
   const sources: Partial<Record<keyof Settings, string>> = {};
   const assign = (key: keyof Settings, value: unknown, source: string) => {
@@ -91,6 +104,10 @@ export function loadSettings(options: LoadOptions = {}): Settings {
   }
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
     assign(key as keyof Settings, value, key);
+  }
+  if (!settings.publicUrl) {
+    const host = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
+    settings.publicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${settings.port}`;
   }
   // The embedded database lives in the data folder unless a URL says otherwise.
   if (!sources.databaseUrl) settings.databaseUrl = `sqlite:${settings.dataDir.replace(/\/+$/, '')}/tessera.sqlite3`;

@@ -2,6 +2,10 @@
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 export type Algorithm = (typeof HMAC_ALGORITHMS)[number];
 
+/** DRF's authentication classes tessera has, by the name used in settings and route config. */
+export const AUTHENTICATION_CLASSES = ['jwt', 'session', 'token', 'basic'] as const;
+export type AuthenticationClassName = (typeof AUTHENTICATION_CLASSES)[number];
+
 /** Every setting tessera reads, with Simple JWT's names in camelCase. Durations are seconds. */
 export interface Settings {
   host: string;
@@ -31,6 +35,24 @@ export interface Settings {
   tokenTypeClaim: string;
   jtiClaim: string;
   checkUserIsActive: boolean;
+  /** DRF's `DEFAULT_AUTHENTICATION_CLASSES`, in order; the first one's scheme is the 401 challenge. */
+  authenticationClasses: AuthenticationClassName[];
+  /** Base URL of this server as users reach it, for links in emails (default from host and port). */
+  publicUrl: string;
+  /** `console` (print), `file:FOLDER` (one .eml each), or `smtp://` / `smtps://` URL. */
+  emailUrl: string;
+  /** Django's `DEFAULT_FROM_EMAIL`. */
+  emailFrom: string;
+  /** Seconds activation and password-reset links stay valid (Django's `PASSWORD_RESET_TIMEOUT`). */
+  passwordResetTimeout: number;
+  /** djoser's `SEND_ACTIVATION_EMAIL`: new accounts are inactive until the emailed link is used. */
+  sendActivationEmail: boolean;
+  /** djangorestframework-jwt's `JWT_EXPIRATION_DELTA` for its `{"token"}` endpoints. */
+  jwtExpirationDelta: number;
+  /** djangorestframework-jwt's `JWT_ALLOW_REFRESH`. */
+  jwtAllowRefresh: boolean;
+  /** djangorestframework-jwt's `JWT_REFRESH_EXPIRATION_DELTA`, counted from `orig_iat`. */
+  jwtRefreshExpirationDelta: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

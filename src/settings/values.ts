@@ -76,6 +76,31 @@ export function parseOneOf<T extends string>(choices: readonly T[]) {
   };
 }
 
+/** A list drawn from `choices` (JSON array, or comma-separated from the environment). */
+export function parseListOf<T extends string>(choices: readonly T[]) {
+  return (value: unknown): T[] => {
+    const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+    if (Array.isArray(list) && list.every((s) => typeof s === 'string' && (choices as readonly string[]).includes(s))) {
+      return [...new Set(list as T[])];
+    }
+    throw new Error(`${show(value)} is not a list drawn from ${choices.join(', ')}`);
+  };
+}
+
+/** `http(s)://host[:port][/path]` without a trailing slash; empty means "derive from host and port". */
+export function parsePublicUrl(value: unknown): string {
+  const text = parseString(value).trim().replace(/\/+$/, '');
+  if (text === '' || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(text)) return text;
+  throw new Error(`${show(value)} is not a base URL; use http(s)://host[:port][/path]`);
+}
+
+/** Where email goes: `console`, `file:FOLDER`, or an `smtp://` / `smtps://` URL. */
+export function parseEmailUrl(value: unknown): string {
+  const text = parseNonEmptyString(value);
+  if (text === 'console' || /^file:.+/.test(text) || /^smtps?:\/\/[^\s]+$/.test(text)) return text;
+  throw new Error(`${show(value)} is not an email backend; use console, file:FOLDER, smtp://user:pass@host:port or smtps://...`);
+}
+
 /** `sqlite:PATH` (the embedded engine). PostgreSQL URLs are refused until that engine exists. */
 export function parseDatabaseUrl(value: unknown): string {
   const url = parseNonEmptyString(value);

@@ -21,6 +21,7 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['
   for (const url of at.obtain) {
     app.post(url, {
       config: {
+        authentication: [],
         name: 'Token Obtain Pair',
         description: 'Takes a set of user credentials and returns an access and refresh JSON web\ntoken pair to prove the authentication of those credentials.',
       },
@@ -37,6 +38,7 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['
   for (const url of at.refresh) {
     app.post(url, {
       config: {
+        authentication: [],
         name: 'Token Refresh',
         description: 'Takes a refresh type JSON web token and returns an access type JSON web\ntoken if the refresh token is valid.',
       },
@@ -49,6 +51,7 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['
   for (const url of at.verify) {
     app.post(url, {
       config: {
+        authentication: [],
         name: 'Token Verify',
         description: 'Takes a token and indicates if it is valid.  This view provides no\ninformation about a token\'s fitness for a particular use.',
       },
@@ -62,6 +65,7 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['
   for (const url of at.blacklist) {
     app.post(url, {
       config: {
+        authentication: [],
         name: 'Token Blacklist',
         description: 'Takes a token and blacklists it. Must be used with the\n`rest_framework_simplejwt.token_blacklist` app installed.',
       },
