@@ -1,5 +1,6 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { createMailer } from '../accounts/index.js';
 import { authenticateRequest, IsAuthenticated, type Permission } from '../auth/index.js';
 import { createPasswordHashers, JwtCodec, resolveSigningKey } from '../crypto/index.js';
 import { NotAuthenticated, NotFound, PermissionDenied } from '../errors.js';
@@ -57,7 +58,9 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   const tessera: Tessera = {
     settings, store, tokens, clock, authenticationClasses, guard,
     hashers: options.hashers ?? createPasswordHashers(),
+    mailer: options.mailer ?? createMailer(settings),
   };
+  app.addHook('onClose', async () => tessera.mailer.close());
   // Made now, so the first login for an unknown username costs what every later one does.
   await tessera.hashers.dummyHash();
   app.decorate('tessera', tessera);

@@ -1,3 +1,4 @@
+import type { Mailer } from '../accounts/index.js';
 import type { Authenticator, Permission } from '../auth/index.js';
 import type { PasswordHashers } from '../crypto/index.js';
 import type { AuthenticationClassName, Clock, Settings } from '../settings/index.js';
@@ -10,6 +11,8 @@ export interface Tessera {
   store: Store;
   tokens: TokenContext;
   hashers: PasswordHashers;
+  /** Sends the account flows' email, as `settings.emailUrl` says. */
+  mailer: Mailer;
   /** One instance of each authentication class, by settings name. */
   authenticationClasses: Map<AuthenticationClassName, Authenticator>;
   clock: Clock;
@@ -54,6 +57,8 @@ export interface TesseraOptions {
   /** Extra claims in every token pair (seed 003's `is_admin`). */
   customClaims?: CustomClaims;
   hashers?: PasswordHashers;
+  /** Defaults to the backend `settings.emailUrl` names. */
+  mailer?: Mailer;
   /** URLs for the token views; each may have several spellings (seed 004's `gettoken/`). */
   tokenRoutes?: Partial<Record<'obtain' | 'refresh' | 'verify' | 'blacklist', string[]>>;
 }

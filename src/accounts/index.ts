@@ -1,0 +1,1 @@
+export { createMailer, type EmailMessage, type Mailer } from './email/index.js';
