@@ -3,6 +3,7 @@ import {
   AuthenticationFailed, InvalidToken, NotAuthenticated, NotFound, ParseError, PermissionDenied, ValidationError,
 } from '../errors.js';
 import { TokenError } from '../tokens/index.js';
+import { NotAcceptable } from './negotiation.js';
 
 /** An error as it goes on the wire. */
 export interface ErrorAnswer {
@@ -38,6 +39,7 @@ export function toErrorAnswer(error: unknown, contentType = ''): ErrorAnswer {
   if (error instanceof PermissionDenied) return answer(403, { detail: error.message });
   if (error instanceof NotFound) return answer(404, { detail: error.message });
   if (error instanceof MethodNotAllowed) return answer(405, { detail: error.message });
+  if (error instanceof NotAcceptable) return answer(406, { detail: error.message });
   return fromFastify(error as FastifyError, contentType);
 }
 

@@ -10,6 +10,7 @@ import { createAuthenticators, pickAuthenticators } from './authentication.js';
 import { registerBodyParsers } from './body.js';
 import { MethodNotAllowed, toErrorAnswer } from './errors.js';
 import { allowHeader, SECURITY_HEADERS } from './headers.js';
+import { indentJson, negotiate, type Rendering } from './negotiation.js';
 import { RouteRegistry } from './route-registry.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
 import type { Tessera, TesseraOptions } from './types.js';
@@ -77,12 +78,23 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
     if (permission) route.preHandler = [guard(permission, route.config), ...[route.preHandler ?? []].flat()];
   });
 
+  // DRF negotiates the renderer before authenticating, so a 406 comes before a 401.
+  const renderings = new WeakMap<FastifyRequest, Rendering>();
+  app.addHook('onRequest', async (request) => {
+    if (request.is404) return;
+    renderings.set(request, negotiate(request.headers.accept));
+  });
+
   app.addHook('onSend', async (request, reply, payload) => {
     reply.headers(SECURITY_HEADERS);
     const allow = routes.allowFor(request.routeOptions.url);
     if (allow) reply.header('allow', allow);
     const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
+    if (typeof type === 'string' && type.startsWith('application/json')) {
+      reply.header('content-type', 'application/json');
+      const indent = renderings.get(request)?.indent;
+      if (typeof indent === 'number' && typeof payload === 'string') return indentJson(payload, indent);
+    }
     return payload;
   });
 
