@@ -1,4 +1,4 @@
-import type { User } from '../store/index.js';
+import type { OutstandingToken, User } from '../store/index.js';
 import { TOKEN_MESSAGES, TokenError } from './errors.js';
 import { Token } from './token.js';
 
@@ -38,6 +38,15 @@ export class RefreshToken extends Token {
     return access;
   }
 
+  /** Rotation's successor: this token's claims under a new `jti`, `exp` and `iat`. */
+  successor(): RefreshToken {
+    const next = new RefreshToken(this.context);
+    for (const [claim, value] of Object.entries(this.payload)) {
+      if (!(claim in next.payload)) next.set(claim, value);
+    }
+    return next;
+  }
+
   override async verify(): Promise<void> {
     await this.checkBlacklist();
     await super.verify();
@@ -59,9 +68,7 @@ export class RefreshToken extends Token {
   }
 
   /** This token as a row of the outstanding list. */
-  asOutstanding(userId: number | null): {
-    jti: string; token: string; userId: number | null; createdAt: Date | null; expiresAt: Date;
-  } {
+  asOutstanding(userId: number | null): OutstandingToken {
     return {
       jti: this.jti,
       token: this.token ?? this.toString(),

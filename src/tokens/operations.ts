@@ -31,14 +31,9 @@ export async function refreshPair(
   const access = refresh.accessToken.toString();
   if (!context.settings.rotateRefreshTokens) return { access };
 
-  const successor = new RefreshToken(context, { token: presented, payload: { ...refresh.payload } });
-  successor.setJti();
-  successor.setExp();
-  successor.setIat();
-  const userId = typeof refresh.get(context.settings.userIdClaim) === 'number'
-    ? (refresh.get(context.settings.userIdClaim) as number)
-    : null;
-  const next = { ...successor.asOutstanding(userId), token: successor.toString(), createdAt: new Date(context.clock()) };
+  const userIdClaim = refresh.get(context.settings.userIdClaim);
+  const userId = typeof userIdClaim === 'number' ? userIdClaim : null;
+  const next = refresh.successor().asOutstanding(userId);
   if (context.blacklist && context.settings.blacklistAfterRotation) {
     const rotated = await context.blacklist.rotate(refresh.asOutstanding(userId), next, new Date(context.clock()));
     if (!rotated) throw new TokenError(TOKEN_MESSAGES.blacklisted);
