@@ -6,6 +6,8 @@ export interface RequestCredentials {
   method: string;
   /** Lower-case header names, as Node gives them. */
   headers: Record<string, string | string[] | undefined>;
+  /** The parsed body, when read after body parsing (Django's CSRF check reads a form's token). */
+  body?: unknown;
 }
 
 export interface Authenticated {

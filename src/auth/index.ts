@@ -1,4 +1,14 @@
 export { authenticateCredentials, type CredentialsBackend } from './credentials.js';
 export { JWTAuthentication } from './jwt-authentication.js';
+export { DrfJwtAuthentication } from './drf-jwt-authentication.js';
+export { EitherJwtAuthentication } from './either-jwt-authentication.js';
+export { BasicAuthentication, decodeBasicCredentials } from './basic-authentication.js';
+export { TokenAuthentication } from './token-authentication.js';
+export { SessionAuthentication } from './session-authentication.js';
+export { SessionManager, SESSION_COOKIE_NAME, SESSION_COOKIE_AGE, type SessionManagerDeps } from './sessions.js';
+export {
+  enforceCsrf, csrfFailure, csrfTokenFor, newCsrfToken, CSRF_COOKIE_NAME, CSRF_COOKIE_AGE, type CsrfContext,
+} from './csrf.js';
+export { parseCookies, serializeCookie, type CookieOptions } from './cookies.js';
 export { authenticateRequest, type Authenticator, type Authenticated, type RequestCredentials } from './authenticator.js';
 export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, type Permission, type PermissionRequest } from './permissions.js';

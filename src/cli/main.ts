@@ -2,7 +2,9 @@
 import { SettingsError } from '../settings/index.js';
 import { changePassword } from './commands/change-password.js';
 import { createUser } from './commands/create-user.js';
+import { drfCreateToken } from './commands/drf-create-token.js';
 import { flushExpiredTokens } from './commands/flush-expired-tokens.js';
+import { importDjango } from './commands/import-django.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serve } from './commands/serve.js';
 import { tokenDecode } from './commands/token-decode.js';
@@ -18,7 +20,9 @@ commands:
   createuser --username U --email E [--no-input] [--inactive] [--staff]
   changepassword USERNAME
   flushexpiredtokens                      delete expired outstanding tokens
+  drf_create_token USERNAME [-r]          print the user's DRF authtoken key (-r: replace it)
   token decode JWT                        show a token's header, claims and expiry, and verify it
+  import-django DATABASE_URL [--dry-run]  copy users and tokens from a Django database (sqlite:PATH, postgres://)
 
 settings come from tessera.config.json and TESSERA_* variables (see the README).`;
 
@@ -29,7 +33,9 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   createuser: (args) => createUser(args, 'user'),
   changepassword: (args) => changePassword(args),
   flushexpiredtokens: () => flushExpiredTokens(),
+  drf_create_token: (args) => drfCreateToken(args),
   token: (args) => tokenDecode(args),
+  'import-django': (args) => importDjango(args),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,12 +1,11 @@
+import { validatePassword, type PasswordUser } from '../accounts/index.js';
 import { CommandError } from './errors.js';
 
 /**
- * The checks Django's createsuperuser applies that need no word list: length and all-digits.
- * The full validator set (common passwords, similarity) comes with the accounts API.
+ * Django's default password validators, as createsuperuser and changepassword apply them. Every
+ * failing validator's message, on one line (Django prints one per line; a CLI error here is one).
  */
-export function checkNewPassword(password: string): void {
-  if (password.length < 8) {
-    throw new CommandError('This password is too short. It must contain at least 8 characters.');
-  }
-  if (/^\d+$/.test(password)) throw new CommandError('This password is entirely numeric.');
+export function checkNewPassword(password: string, user?: PasswordUser | null): void {
+  const problems = validatePassword(password, user);
+  if (problems.length > 0) throw new CommandError(problems.join(' '));
 }

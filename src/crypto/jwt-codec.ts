@@ -21,12 +21,16 @@ export interface JwtCodecOptions {
  */
 export class JwtCodec {
   private readonly sign: (payload: Claims) => string;
+  private readonly signWithoutIat: (payload: Claims) => string;
   private readonly verify: (token: string) => Claims;
   private readonly decodeUnverified: (token: string) => Claims;
 
   constructor(private readonly options: JwtCodecOptions) {
-    // Claims are complete (exp, iat) before signing; fast-jwt keeps them in place.
+    // Claims are complete (exp, iat) before signing; fast-jwt keeps them in place. To claims
+    // without `iat` fast-jwt would add one from the real clock, and its `noTimestamp` drops any
+    // `iat`: so a second signer for those (PyJWT adds nothing; drf-jwt's tokens have no `iat`).
     this.sign = createSigner({ key: options.signingKey, algorithm: options.algorithm });
+    this.signWithoutIat = createSigner({ key: options.signingKey, algorithm: options.algorithm, noTimestamp: true });
     this.verify = createVerifier({
       key: options.signingKey,
       algorithms: [options.algorithm],
@@ -44,7 +48,7 @@ export class JwtCodec {
     const claims: Claims = { ...payload };
     if (this.options.audience) claims.aud = this.options.audience;
     if (this.options.issuer) claims.iss = this.options.issuer;
-    return this.sign(claims);
+    return 'iat' in claims ? this.sign(claims) : this.signWithoutIat(claims);
   }
 
   /** Verified claims, or `TokenBackendError`; `verify: false` only decodes (for inspection). */
@@ -52,8 +56,10 @@ export class JwtCodec {
     let claims: Claims;
     try {
       claims = verify ? this.verify(token) : this.decodeUnverified(token);
-    } catch {
-      throw new TokenBackendError();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const claims = code === 'FAST_JWT_INVALID_CLAIM_VALUE' || code === 'FAST_JWT_MISSING_REQUIRED_CLAIM';
+      throw new TokenBackendError(undefined, claims ? 'claims' : 'invalid');
     }
     if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw new TokenBackendError();
     if (verify) this.checkTimes(claims);
@@ -67,7 +73,7 @@ export class JwtCodec {
     for (const value of [exp, nbf, iat]) {
       if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) throw new TokenBackendError();
     }
-    if (typeof exp === 'number' && exp <= now - this.options.leeway) throw new TokenBackendError();
-    if (typeof nbf === 'number' && nbf > now + this.options.leeway) throw new TokenBackendError();
+    if (typeof exp === 'number' && exp <= now - this.options.leeway) throw new TokenBackendError(undefined, 'expired');
+    if (typeof nbf === 'number' && nbf > now + this.options.leeway) throw new TokenBackendError(undefined, 'claims');
   }
 }

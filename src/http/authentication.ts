@@ -1,4 +1,8 @@
-import { JWTAuthentication, type Authenticator } from '../auth/index.js';
+import {
+  BasicAuthentication, DrfJwtAuthentication, EitherJwtAuthentication, JWTAuthentication, SessionAuthentication, TokenAuthentication,
+  type Authenticator, type SessionManager,
+} from '../auth/index.js';
+import type { PasswordHashers } from '../crypto/index.js';
 import type { AuthenticationClassName, Settings } from '../settings/index.js';
 import type { Store } from '../store/index.js';
 import type { TokenContext } from '../tokens/index.js';
@@ -7,24 +11,50 @@ export interface AuthenticatorDeps {
   settings: Settings;
   store: Store;
   tokens: TokenContext;
+  hashers: PasswordHashers;
+  /** Django's sessions, shared with the login and logout views. */
+  sessions: SessionManager;
 }
 
 /** One instance of each authentication class, by its settings name. */
 export function createAuthenticators(deps: AuthenticatorDeps): Map<AuthenticationClassName, Authenticator> {
-  const { settings, store, tokens } = deps;
-  return new Map<AuthenticationClassName, Authenticator>([
-    ['jwt', new JWTAuthentication(tokens, store.users, settings)],
+  const { settings, store, tokens, hashers, sessions } = deps;
+  const simpleJwt = new JWTAuthentication(tokens, store.users, settings);
+  const drfJwt = new DrfJwtAuthentication({ settings, codec: tokens.codec, clock: tokens.clock }, store.users, settings.jwtAuthHeaderPrefix);
+  const all = new Map<AuthenticationClassName, Authenticator>([
+    ['jwt', simpleJwt],
+    ['basic', new BasicAuthentication({ users: store.users, hashers })],
+    ['token', new TokenAuthentication(store.authTokens, store.users)],
+    ['session', new SessionAuthentication(sessions, { publicUrl: settings.publicUrl })],
+    ['drf-jwt', drfJwt],
   ]);
+  EITHER_JWT.set(all, new Map([true, false].map((simpleFirst) => [
+    simpleFirst, new EitherJwtAuthentication(simpleJwt, drfJwt, simpleFirst, tokens, settings),
+  ])));
+  return all;
 }
 
-/** The authenticators named, in order; a name with no class yet is a configuration error. */
+/**
+ * The authenticators named, in order; a name with no class yet is a configuration error.
+ * `jwt` and `drf-jwt` listed together become one class that takes both kinds of token (see
+ * `EitherJwtAuthentication`), at the place of the first of the two.
+ */
 export function pickAuthenticators(
   all: Map<AuthenticationClassName, Authenticator>,
   names: readonly AuthenticationClassName[],
 ): Authenticator[] {
-  return names.map((name) => {
+  const picked = names.map((name) => {
     const authenticator = all.get(name);
     if (!authenticator) throw new Error(`authentication class ${JSON.stringify(name)} is not available`);
     return authenticator;
   });
+  const simple = names.indexOf('jwt');
+  const drf = names.indexOf('drf-jwt');
+  if (simple < 0 || drf < 0) return picked;
+  const either = EITHER_JWT.get(all)?.get(simple < drf);
+  if (!either) throw new Error('authentication classes "jwt" and "drf-jwt" together need createAuthenticators');
+  return picked.flatMap((authenticator, i) => (i === Math.min(simple, drf) ? [either] : i === Math.max(simple, drf) ? [] : [authenticator]));
 }
+
+/** The combined `jwt` + `drf-jwt` class, in each order, for each set `createAuthenticators` made. */
+const EITHER_JWT = new WeakMap<Map<AuthenticationClassName, Authenticator>, Map<boolean, EitherJwtAuthentication>>();

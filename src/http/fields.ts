@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 import { ValidationError } from '../errors.js';
 
 /**
@@ -49,6 +51,46 @@ export function charField({ maxLength, required = true, trim = true }: CharOptio
       return { value: text };
     },
   };
+}
+
+export interface EmailOptions {
+  required?: boolean;
+  /** A model `EmailField(blank=True)`, as Django's `User.email` is: `""` is accepted. */
+  allowBlank?: boolean;
+  maxLength?: number;
+}
+
+/** DRF's `EmailField`: a `CharField` that Django's `EmailValidator` accepts. */
+export function emailField({ required = true, allowBlank = false, maxLength = 254 }: EmailOptions = {}): Field<string> {
+  const text = charField({ required, maxLength });
+  return {
+    required,
+    clean(value) {
+      if (allowBlank && typeof value === 'string' && value.trim() === '') return { value: '' };
+      const result = text.clean(value);
+      if ('error' in result) return result;
+      return isEmailAddress(result.value) ? result : { error: 'Enter a valid email address.' };
+    },
+  };
+}
+
+const EMAIL_USER = /^(?:[-!#$%&'*+/=?^_`{}|~0-9A-Z]+(?:\.[-!#$%&'*+/=?^_`{}|~0-9A-Z]+)*|"(?:[\x01-\x08\x0B\x0C\x0E-\x1F!#-[\]-\x7F]|\\[\x01-\x09\x0B\x0C\x0E-\x7F])*")$/i;
+const EMAIL_DOMAIN = /^(?:[A-Z0-9](?:[A-Z0-9-]{0,61}[A-Z0-9])?\.)+[A-Z0-9-]{2,63}$/i;
+
+/** Django's `EmailValidator`: dot-atom or quoted local part; a domain, IDN, `localhost` or [IP literal]. */
+function isEmailAddress(value: string): boolean {
+  const at = value.lastIndexOf('@');
+  if (at < 0) return false;
+  const user = value.slice(0, at);
+  const domain = value.slice(at + 1);
+  if (!EMAIL_USER.test(user)) return false;
+  if (domain === 'localhost') return true;
+  const validDomain = (d: string) => EMAIL_DOMAIN.test(d) && !d.endsWith('-');
+  if (validDomain(domain)) return true;
+  const literal = /^\[([A-F0-9:.]+)\]$/i.exec(domain);
+  if (literal) return isIP(literal[1] ?? '') !== 0;
+  const ascii = domainToASCII(domain);
+  return ascii !== '' && validDomain(ascii);
 }
 
 export interface IntegerOptions {

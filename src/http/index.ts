@@ -1,6 +1,9 @@
 export { tessera } from './plugin.js';
+export { drfJwtRoutes, type DrfJwtRouteOptions } from './routes/drf-jwt-routes.js';
+export { dateTimeField, parseDateTime } from './date-time-field.js';
+export { accountRoutes } from './routes/account-routes.js';
 export type { Tessera, TesseraOptions } from './types.js';
-export { charField, integerField, validate, type Field } from './fields.js';
+export { charField, emailField, integerField, validate, type Field } from './fields.js';
 export { requestData } from './body.js';
 export { toErrorAnswer, MethodNotAllowed } from './errors.js';
 export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, type Permission } from '../auth/index.js';

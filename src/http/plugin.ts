@@ -1,7 +1,7 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { createMailer } from '../accounts/index.js';
-import { authenticateRequest, IsAuthenticated, type Permission } from '../auth/index.js';
+import { authenticateRequest, IsAuthenticated, SessionManager, type Permission } from '../auth/index.js';
 import { createPasswordHashers, JwtCodec, resolveSigningKey } from '../crypto/index.js';
 import { NotAuthenticated, NotFound, PermissionDenied } from '../errors.js';
 import { systemClock } from '../settings/index.js';
@@ -13,6 +13,8 @@ import { allowHeader, SECURITY_HEADERS } from './headers.js';
 import { indentJson, negotiate, type Rendering } from './negotiation.js';
 import { RouteRegistry } from './route-registry.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
+import { registerAuthTokenRoutes } from './routes/authtoken-routes.js';
+import { registerSessionRoutes } from './routes/session-routes.js';
 import type { Tessera, TesseraOptions } from './types.js';
 
 /**
@@ -33,7 +35,9 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   const tokens: TokenContext = {
     settings, codec, clock, blacklist: store.tokens, ...(options.customClaims ? { customClaims: options.customClaims } : {}),
   };
-  const authenticationClasses = createAuthenticators({ settings, store, tokens });
+  const hashers = options.hashers ?? createPasswordHashers();
+  const sessions = new SessionManager({ sessions: store.sessions, users: store.users, clock, secret: resolveSigningKey(settings) });
+  const authenticationClasses = createAuthenticators({ settings, store, tokens, hashers, sessions });
   const defaultAuthenticators = pickAuthenticators(authenticationClasses, settings.authenticationClasses);
   const authenticatorsFor = (config: FastifyContextConfig | undefined) =>
     config?.authentication ? pickAuthenticators(authenticationClasses, config.authentication) : defaultAuthenticators;
@@ -58,7 +62,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
 
   const tessera: Tessera = {
     settings, store, tokens, clock, authenticationClasses, guard,
-    hashers: options.hashers ?? createPasswordHashers(),
+    hashers, sessions,
     mailer: options.mailer ?? createMailer(settings),
   };
   app.addHook('onClose', async () => tessera.mailer.close());
@@ -126,6 +130,9 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   });
 
   registerTokenRoutes(app, options.tokenRoutes);
+  // DRF's token and session views exist where their classes are configured (seed 001's urls).
+  if (settings.authenticationClasses.includes('token')) registerAuthTokenRoutes(app);
+  if (settings.authenticationClasses.includes('session')) registerSessionRoutes(app);
 }
 
 export const tessera = fp(tesseraPlugin, { fastify: '5.x', name: 'tessera' });

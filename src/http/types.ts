@@ -1,5 +1,5 @@
 import type { Mailer } from '../accounts/index.js';
-import type { Authenticator, Permission } from '../auth/index.js';
+import type { Authenticator, Permission, SessionManager } from '../auth/index.js';
 import type { PasswordHashers } from '../crypto/index.js';
 import type { AuthenticationClassName, Clock, Settings } from '../settings/index.js';
 import type { Store, User } from '../store/index.js';
@@ -13,6 +13,8 @@ export interface Tessera {
   hashers: PasswordHashers;
   /** Sends the account flows' email, as `settings.emailUrl` says. */
   mailer: Mailer;
+  /** Django's sessions: `login(user)` gives the `sessionid` cookie's key. */
+  sessions: SessionManager;
   /** One instance of each authentication class, by settings name. */
   authenticationClasses: Map<AuthenticationClassName, Authenticator>;
   clock: Clock;

@@ -1,8 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { seedViews, studentMigrations, studentRoutes } from '../example/index.js';
-import { tessera, type TesseraOptions } from '../http/index.js';
+import {
+  registrationMigrations, registrationRoutes, seedViews, studentMigrations, studentRoutes, taskMigrations, taskRoutes,
+} from '../example/index.js';
+import { accountRoutes, drfJwtRoutes, tessera, type TesseraOptions } from '../http/index.js';
 import type { Clock, Settings } from '../settings/index.js';
 import { openStore, type Store } from '../store/index.js';
+import { serializeRequest } from './log-redaction.js';
 
 export interface ServerOptions {
   settings: Settings;
@@ -10,10 +13,12 @@ export interface ServerOptions {
   customClaims?: TesseraOptions['customClaims'];
   /** Pino logger options; false for none (tests). */
   logger?: boolean;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write(line: string): void };
 }
 
 /** Migrations the ready server applies: the core's plus the example API's. */
-export const SERVER_MIGRATIONS = studentMigrations;
+export const SERVER_MIGRATIONS = { ...studentMigrations, ...taskMigrations, ...registrationMigrations };
 
 /** The token URLs the seeds use, all served by the ready server. */
 const SEED_TOKEN_ROUTES = {
@@ -22,6 +27,20 @@ const SEED_TOKEN_ROUTES = {
   verify: ['/api/token/verify/', '/verifytoken/'],
   blacklist: ['/api/token/blacklist/'],
 };
+
+/**
+ * djangorestframework-jwt's views at the seeds' spellings (001: auth-jwt, jwt-auth,
+ * auth/obtain_token; 003: api-auth). `/api-token-auth/` is drf-jwt's documented URL, but DRF's
+ * `obtain_auth_token` answers there when the `token` class is on (see `registerAuthTokenRoutes`).
+ */
+function seedDrfJwtRoutes(settings: Settings) {
+  const tokenClassOn = settings.authenticationClasses.includes('token');
+  return {
+    obtain: ['/api-auth/', '/auth-jwt/', '/jwt-auth/', '/auth/obtain_token/', ...(tokenClassOn ? [] : ['/api-token-auth/'])],
+    refresh: ['/api-token-refresh/', '/auth-jwt-refresh/', '/auth/refresh_token/'],
+    verify: ['/api-token-verify/', '/auth-jwt-verify/'],
+  };
+}
 
 /** Opens and migrates the store, then assembles the app: plugin, seed views, example API. */
 export async function buildServer(options: ServerOptions): Promise<{ app: FastifyInstance; store: Store }> {
@@ -34,7 +53,12 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     throw error;
   }
   const app = Fastify({
-    logger: options.logger === false ? false : { level: settings.logLevel },
+    // Activation links carry a token in the URL: the request log shows it redacted.
+    logger: options.logger === false ? false : {
+      level: settings.logLevel,
+      serializers: { req: serializeRequest },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     bodyLimit: settings.bodyLimit,
     // Django URLs end with a slash; answer the slashless spelling the same way.
     routerOptions: { ignoreTrailingSlash: true },
@@ -48,7 +72,12 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.customClaims ? { customClaims: options.customClaims } : {}),
   });
+  // djoser's API: registration, activation, password and username flows, JWT views.
+  await app.register(accountRoutes, { prefix: '/auth' });
   await app.register(seedViews);
   await app.register(studentRoutes);
+  await app.register(drfJwtRoutes, seedDrfJwtRoutes(settings));
+  await app.register(taskRoutes);
+  await app.register(registrationRoutes);
   return { app, store };
 }

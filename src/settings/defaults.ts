@@ -33,6 +33,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   jwtExpirationDelta: 5 * 60,
   jwtAllowRefresh: false,
   jwtRefreshExpirationDelta: 7 * 24 * 60 * 60,
+  jwtAuthHeaderPrefix: 'JWT',
   bodyLimit: 1024 * 1024,
   logLevel: 'info',
 });

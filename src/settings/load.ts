@@ -43,6 +43,7 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   jwtExpirationDelta: parseDuration,
   jwtAllowRefresh: parseBoolean,
   jwtRefreshExpirationDelta: parseDuration,
+  jwtAuthHeaderPrefix: parseNonEmptyString,
   bodyLimit: parsePositiveInteger,
   logLevel: parseOneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
 };

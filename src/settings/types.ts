@@ -3,7 +3,7 @@ export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 export type Algorithm = (typeof HMAC_ALGORITHMS)[number];
 
 /** DRF's authentication classes tessera has, by the name used in settings and route config. */
-export const AUTHENTICATION_CLASSES = ['jwt', 'session', 'token', 'basic'] as const;
+export const AUTHENTICATION_CLASSES = ['jwt', 'session', 'token', 'basic', 'drf-jwt'] as const;
 export type AuthenticationClassName = (typeof AUTHENTICATION_CLASSES)[number];
 
 /** Every setting tessera reads, with Simple JWT's names in camelCase. Durations are seconds. */
@@ -53,6 +53,8 @@ export interface Settings {
   jwtAllowRefresh: boolean;
   /** djangorestframework-jwt's `JWT_REFRESH_EXPIRATION_DELTA`, counted from `orig_iat`. */
   jwtRefreshExpirationDelta: number;
+  /** djangorestframework-jwt's `JWT_AUTH_HEADER_PREFIX` for the `drf-jwt` authentication class. */
+  jwtAuthHeaderPrefix: string;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

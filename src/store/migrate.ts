@@ -1,10 +1,14 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration } from 'kysely/migration';
 import { coreInitial } from './migrations/0001_core.js';
+import { authtokenInitial } from './migrations/0002_authtoken.js';
+import { sessionsInitial } from './migrations/0003_sessions.js';
 
 /** Core migrations by name; names sort in the order they must run. */
 export const CORE_MIGRATIONS: Record<string, Migration> = {
   '0001_core_initial': coreInitial,
+  '0002_authtoken': authtokenInitial,
+  '0003_sessions': sessionsInitial,
 };
 
 export interface MigrationReport {
@@ -19,6 +23,9 @@ export async function migrate(db: Kysely<unknown>, extra: Record<string, Migrati
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'tessera_migrations',
     migrationLockTableName: 'tessera_migrations_lock',
+    // Core and application migrations interleave by name (`0002_authtoken` sorts before an
+    // application's `0002_...`); a database migrated before a core migration existed must still take it.
+    allowUnorderedMigrations: true,
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

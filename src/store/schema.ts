@@ -33,11 +33,27 @@ export interface BlacklistedTokenTable {
   blacklisted_at: string;
 }
 
+/** DRF's `authtoken_token`: one 40-hex-character key per user. */
+export interface AuthTokenTable {
+  key: string;
+  user_id: number;
+  created: string;
+}
+
+/** Django's `django_session`; `session_data` is JSON here, not Django's signed pickle/JSON. */
+export interface SessionTable {
+  session_key: string;
+  session_data: string;
+  expire_date: string;
+}
+
 /** Tables the core owns; applications add their own (see `src/example/`). */
 export interface CoreSchema {
   auth_user: UserTable;
   token_blacklist_outstandingtoken: OutstandingTokenTable;
   token_blacklist_blacklistedtoken: BlacklistedTokenTable;
+  authtoken_token: AuthTokenTable;
+  django_session: SessionTable;
 }
 
 export type UserRow = Selectable<UserTable>;

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely/migration';
 import { openDatabase, type Database } from './database.js';
+import { AuthTokenRepository } from './auth-tokens.js';
 import { migrate } from './migrate.js';
 import type { CoreSchema } from './schema.js';
+import { SessionRepository } from './sessions.js';
 import { TokenBlacklistRepository } from './token-blacklist.js';
 import { UserRepository } from './users.js';
 
@@ -10,6 +12,10 @@ export interface Store {
   database: Database<CoreSchema>;
   users: UserRepository;
   tokens: TokenBlacklistRepository;
+  /** DRF's `authtoken_token` keys. */
+  authTokens: AuthTokenRepository;
+  /** Django's `django_session` rows. */
+  sessions: SessionRepository;
   /** Applies core migrations plus the application's own. */
   migrate(extra?: Record<string, Migration>): Promise<string[]>;
   close(): Promise<void>;
@@ -22,6 +28,8 @@ export function openStore(url: string): Store {
     database,
     users: new UserRepository(database.db),
     tokens: new TokenBlacklistRepository(database.db),
+    authTokens: new AuthTokenRepository(database.db),
+    sessions: new SessionRepository(database.db),
     migrate: async (extra) => (await migrate(database.db as never, extra)).applied,
     close: () => database.close(),
   };

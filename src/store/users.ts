@@ -88,6 +88,47 @@ export class UserRepository {
     await this.db.updateTable('auth_user').set({ last_login: when.toISOString() }).where('id', '=', id).execute();
   }
 
+  /** Every user, by id (djoser's list for staff). */
+  async list(): Promise<User[]> {
+    const rows = await this.db.selectFrom('auth_user').selectAll().orderBy('id').execute();
+    return rows.map(toUser);
+  }
+
+  /** Users whose email is exactly `email` (Django's `email=` lookup), active or inactive as asked. */
+  async findByEmail(email: string, isActive: boolean): Promise<User[]> {
+    const rows = await this.db
+      .selectFrom('auth_user')
+      .selectAll()
+      .where('email', '=', email)
+      .where('is_active', '=', isActive ? 1 : 0)
+      .orderBy('id')
+      .execute();
+    return rows.map(toUser);
+  }
+
+  /** Changes the username; a taken one is a `UsernameTakenError`, even under a race. */
+  async setUsername(id: number, username: string): Promise<void> {
+    const other = await this.findByUsername(username);
+    if (other && other.id !== id) throw new UsernameTakenError(username);
+    await this.db.updateTable('auth_user').set({ username }).where('id', '=', id).execute().catch((error: unknown) => {
+      if (isUniqueViolation(error)) throw new UsernameTakenError(username);
+      throw error;
+    });
+  }
+
+  async setEmail(id: number, email: string): Promise<void> {
+    await this.db.updateTable('auth_user').set({ email }).where('id', '=', id).execute();
+  }
+
+  async setActive(id: number, isActive: boolean): Promise<void> {
+    await this.db.updateTable('auth_user').set({ is_active: isActive ? 1 : 0 }).where('id', '=', id).execute();
+  }
+
+  /** Deletes the user; rows that point at it follow their foreign keys (cascade or set null). */
+  async delete(id: number): Promise<void> {
+    await this.db.deleteFrom('auth_user').where('id', '=', id).execute();
+  }
+
   async count(): Promise<number> {
     const { n } = await this.db
       .selectFrom('auth_user')

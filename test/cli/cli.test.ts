@@ -329,11 +329,14 @@ describe('flushexpiredtokens', () => {
 });
 
 describe('token decode', () => {
-  const now = Math.floor(Date.now() / 1000);
-  const claims = { token_type: 'access', exp: now + 3600, iat: now, jti: 'a'.repeat(32), user_id: 1 };
+  // Made when each test runs, so "in N minutes" does not depend on how long the suite took.
+  const freshClaims = (expiresIn = 3600) => {
+    const now = Math.floor(Date.now() / 1000);
+    return { token_type: 'access', exp: now + expiresIn, iat: now, jti: 'a'.repeat(32), user_id: 1 };
+  };
 
   test('prints header, claims, expiry in words, and "valid" for the configured key', async () => {
-    const jwt = createSigner({ key: SIGNING_KEY, algorithm: 'HS256' })(claims);
+    const jwt = createSigner({ key: SIGNING_KEY, algorithm: 'HS256' })(freshClaims());
     const run = await tessera(freshFolder(), ['token', 'decode', jwt], { env: { TESSERA_SIGNING_KEY: SIGNING_KEY } });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^Header: \{"alg":"HS256","typ":"JWT"\}$/m);
@@ -344,7 +347,7 @@ describe('token decode', () => {
   });
 
   test('"invalid" for a token signed with another key', async () => {
-    const jwt = createSigner({ key: 'some-other-key-that-is-also-long-enough-xyz', algorithm: 'HS256' })(claims);
+    const jwt = createSigner({ key: 'some-other-key-that-is-also-long-enough-xyz', algorithm: 'HS256' })(freshClaims());
     const run = await tessera(freshFolder(), ['token', 'decode', jwt], { env: { TESSERA_SIGNING_KEY: SIGNING_KEY } });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^Verification: invalid\b/m);
@@ -352,7 +355,7 @@ describe('token decode', () => {
   });
 
   test('an expired token says how long ago it expired, and is invalid', async () => {
-    const jwt = createSigner({ key: SIGNING_KEY, algorithm: 'HS256' })({ ...claims, iat: now - 7300, exp: now - 7200 });
+    const jwt = createSigner({ key: SIGNING_KEY, algorithm: 'HS256' })({ ...freshClaims(-7200), iat: Math.floor(Date.now() / 1000) - 7300 });
     const run = await tessera(freshFolder(), ['token', 'decode', jwt], { env: { TESSERA_SIGNING_KEY: SIGNING_KEY } });
     assert.match(run.stdout, /^Expiry: .*\(expired 2 hours ago\)$/m);
     assert.match(run.stdout, /^Verification: invalid\b/m);
@@ -362,7 +365,7 @@ describe('token decode', () => {
     const cwd = freshFolder();
     const { resolveSigningKey } = await import('../../src/crypto/index.js');
     const key = resolveSigningKey({ signingKey: '', dataDir: join(cwd, 'data') });
-    const jwt = createSigner({ key, algorithm: 'HS256' })(claims);
+    const jwt = createSigner({ key, algorithm: 'HS256' })(freshClaims());
     const run = await tessera(cwd, ['token', 'decode', jwt]);
     assert.match(run.stdout, /^Verification: valid\b/m);
   });

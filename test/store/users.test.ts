@@ -104,7 +104,7 @@ test('migrate twice is a no-op that keeps the data', async () => {
   }
 });
 
-test('a fresh database applies the core migration once', async () => {
+test('a fresh database applies the core migrations once', async () => {
   const { store: fresh, dispose: disposeFresh } = await temporaryStore();
   try {
     assert.deepEqual(await fresh.migrate(), []);
@@ -114,8 +114,30 @@ test('a fresh database applies the core migration once', async () => {
   }
   const memory = openStore('sqlite::memory:');
   try {
-    assert.deepEqual(await memory.migrate(), ['0001_core_initial']);
+    assert.deepEqual(await memory.migrate(), ['0001_core_initial', '0002_authtoken', '0003_sessions']);
     assert.deepEqual(await memory.migrate(), []);
+  } finally {
+    await memory.close();
+  }
+});
+
+test('a database migrated before 0002_authtoken existed still takes it, after the application\'s own 0002', async () => {
+  const memory = openStore('sqlite::memory:');
+  const { migrate } = await import('../../src/store/index.js');
+  const { coreInitial } = await import('../../src/store/migrations/0001_core.js');
+  const example = { '0002_example_students': { up: async () => {} } };
+  try {
+    // As tessera was: only the core's first migration, plus an application migration after it.
+    const { Migrator } = await import('kysely/migration');
+    const old = new Migrator({
+      db: memory.database.db as never,
+      provider: { getMigrations: async () => ({ '0001_core_initial': coreInitial, ...example }) },
+      migrationTableName: 'tessera_migrations',
+      migrationLockTableName: 'tessera_migrations_lock',
+    });
+    assert.equal((await old.migrateToLatest()).error, undefined);
+    const report = await migrate(memory.database.db as never, example);
+    assert.deepEqual(report.applied, ['0002_authtoken', '0003_sessions']);
   } finally {
     await memory.close();
   }

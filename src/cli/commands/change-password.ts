@@ -14,7 +14,7 @@ export async function changePassword(args: string[]): Promise<void> {
     if (!user) throw new CommandError(`user ${JSON.stringify(username)} does not exist`);
     process.stderr.write(`Changing password for user '${username}'\n`);
     const password = await askPasswordTwice();
-    checkNewPassword(password);
+    checkNewPassword(password, user);
     await store.users.setPassword(user.id, await createPasswordHashers().hash(password));
   });
   process.stdout.write(`Password changed successfully for user '${username}'\n`);

@@ -32,7 +32,7 @@ export async function createUser(args: string[], kind: 'superuser' | 'user'): Pr
   if (email && !EMAIL_PATTERN.test(email)) throw new CommandError(`--email: ${JSON.stringify(email)} is not a valid email address`);
 
   const password = values['no-input'] ? passwordFromEnvironment() : await askPasswordTwice();
-  checkNewPassword(password);
+  checkNewPassword(password, { username, email });
   const settings = cliSettings();
   const hashers = createPasswordHashers();
   await withStore(settings, async (store) => {

@@ -1,0 +1,24 @@
+import { parseArgs } from 'node:util';
+import { cliSettings, withStore } from '../context.js';
+import { CommandError } from '../errors.js';
+
+/** `tessera drf_create_token USERNAME [-r]`: DRF's management command; `-r` replaces the token. */
+export async function drfCreateToken(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { reset: { type: 'boolean', short: 'r', default: false } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const username = positionals[0];
+  if (!username || positionals.length > 1) throw new CommandError('usage: tessera drf_create_token USERNAME [-r]', 2);
+  const key = await withStore(cliSettings(), async (store) => {
+    const user = await store.users.findByUsername(username);
+    if (!user) throw new CommandError(`Cannot create the Token: user ${username} does not exist`);
+    const now = new Date();
+    return values.reset
+      ? (await store.authTokens.regenerate(user.id, now)).key
+      : (await store.authTokens.getOrCreate(user.id, now)).token.key;
+  });
+  process.stdout.write(`Generated token ${key} for user ${username}\n`);
+}

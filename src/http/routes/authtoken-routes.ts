@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { AllowAny, authenticateCredentials } from '../../auth/index.js';
+import { ValidationError } from '../../errors.js';
+import { requestData } from '../body.js';
+import { charField, validate } from '../fields.js';
+
+/** DRF's `obtain_auth_token` URL in its documentation, and in seed 001's settings. */
+export const AUTHTOKEN_URL = '/api-token-auth/';
+
+/**
+ * DRF's `ObtainAuthToken` view and `AuthTokenSerializer`: username and password in, the user's
+ * one authtoken out (made on first use). Like DRF's view it runs the default authentication
+ * classes and allows anyone.
+ */
+export function registerAuthTokenRoutes(app: FastifyInstance, url = AUTHTOKEN_URL): void {
+  const { tessera } = app;
+  app.post(url, { config: { permission: AllowAny, name: 'Obtain Auth Token', description: '' } }, async (request) => {
+    const { username, password } = validate(requestData(request), {
+      username: charField(),
+      password: charField({ trim: false }),
+    });
+    if (!username || !password) throw ValidationError.of('non_field_errors', 'Must include "username" and "password".');
+    // authenticate() answers null for inactive users too, so they get the same message.
+    const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
+    if (!user) throw ValidationError.of('non_field_errors', 'Unable to log in with provided credentials.');
+    const { token } = await tessera.store.authTokens.getOrCreate(user.id, new Date(tessera.clock()));
+    return { token: token.key };
+  });
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import { authenticateCredentials } from '../../auth/index.js';
+import { ValidationError } from '../../errors.js';
+import { DRF_JWT_MESSAGES, issueDrfJwt, refreshDrfJwt, verifyDrfJwt, type DrfJwtContext } from '../../tokens/index.js';
+import { requestData } from '../body.js';
+import { charField, validate } from '../fields.js';
+
+/** Where djangorestframework-jwt's three views are served; each may have several spellings. */
+export interface DrfJwtRouteOptions {
+  obtain?: string[];
+  refresh?: string[];
+  verify?: string[];
+}
+
+/**
+ * djangorestframework-jwt 1.11's `obtain_jwt_token`, `refresh_jwt_token` and `verify_jwt_token`:
+ * `{"token": ...}` out, drf-jwt's messages as `non_field_errors`. Register after the tessera
+ * plugin: `app.register(drfJwtRoutes, { obtain: ['/api-token-auth/'], ... })`.
+ */
+export async function drfJwtRoutes(app: FastifyInstance, urls: DrfJwtRouteOptions): Promise<void> {
+  const { tessera } = app;
+  const context: DrfJwtContext = { settings: tessera.settings, codec: tessera.tokens.codec, clock: tessera.clock };
+  // drf-jwt's views have no authentication and no permission classes.
+  const config = { authentication: [] };
+
+  for (const url of urls.obtain ?? []) {
+    app.post(url, {
+      config: {
+        ...config,
+        name: 'Obtain Json Web Token',
+        description: 'API View that receives a POST with a user\'s username and password.\n\nReturns a JSON Web Token that can be used for authenticated requests.',
+      },
+    }, async (request) => {
+      const { username, password } = validate(requestData(request), { username: charField(), password: charField() });
+      // Django's ModelBackend refuses inactive users, so drf-jwt's "User account is disabled."
+      // is never reached on login; they get the credentials message like a wrong password.
+      const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
+      if (!user) throw ValidationError.of('non_field_errors', DRF_JWT_MESSAGES.badCredentials);
+      return { token: issueDrfJwt(context, user) };
+    });
+  }
+
+  for (const url of urls.refresh ?? []) {
+    app.post(url, {
+      config: {
+        ...config,
+        name: 'Refresh Json Web Token',
+        description: 'API View that returns a refreshed token (with new expiration) based on\nexisting token\n\n'
+          + 'If \'orig_iat\' field (original issued-at-time) is found, will first check\nif it\'s within expiration window, then copy it to the new token',
+      },
+    }, async (request) => {
+      const { token } = validate(requestData(request), { token: charField() });
+      return { token: await refreshDrfJwt(context, tessera.store.users, token) };
+    });
+  }
+
+  for (const url of urls.verify ?? []) {
+    app.post(url, {
+      config: {
+        ...config,
+        name: 'Verify Json Web Token',
+        description: 'API View that checks the veracity of a token, returning the token if it\nis valid.',
+      },
+    }, async (request) => {
+      const { token } = validate(requestData(request), { token: charField() });
+      return { token: await verifyDrfJwt(context, tessera.store.users, token) };
+    });
+  }
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import {
+  authenticateCredentials, CSRF_COOKIE_AGE, CSRF_COOKIE_NAME, csrfTokenFor, enforceCsrf, newCsrfToken, parseCookies,
+  SESSION_COOKIE_NAME, serializeCookie,
+} from '../../auth/index.js';
+import { ValidationError } from '../../errors.js';
+import { requestData } from '../body.js';
+import { charField, validate } from '../fields.js';
+
+/**
+ * Session login and logout at DRF's browsable-API URLs (`rest_framework.urls`), answering JSON
+ * instead of Django's HTML form and 302, plus `csrf/` to get the CSRF cookie an API client needs
+ * first. Login and logout are CSRF-protected as Django's views are (login CSRF included).
+ */
+export function registerSessionRoutes(app: FastifyInstance, prefix = '/api-auth/'): void {
+  const { tessera } = app;
+  const { settings, clock } = tessera;
+  const secure = new URL(settings.publicUrl).protocol === 'https:';
+  const csrf = { publicUrl: settings.publicUrl };
+
+  const setCookies = (reply: FastifyReply, cookies: string[]) => {
+    const previous = reply.getHeader('set-cookie');
+    const already = previous === undefined ? [] : Array.isArray(previous) ? previous.map(String) : [String(previous)];
+    reply.header('set-cookie', [...already, ...cookies]);
+  };
+  const csrfCookie = (value: string) =>
+    serializeCookie(CSRF_COOKIE_NAME, value, { maxAge: CSRF_COOKIE_AGE, httpOnly: false, secure }, clock());
+
+  app.get(`${prefix}csrf/`, {
+    config: { authentication: [], name: 'CSRF Token', description: 'Sets the `csrftoken` cookie; send the token back in `X-CSRFToken`.' },
+  }, async (request, reply) => {
+    const { cookie, token } = csrfTokenFor(request);
+    setCookies(reply, [csrfCookie(cookie)]);
+    return { csrfToken: token };
+  });
+
+  app.post(`${prefix}login/`, {
+    config: { authentication: [], name: 'Login', description: 'Starts a session: sets the `sessionid` cookie.' },
+  }, async (request, reply) => {
+    enforceCsrf(request, csrf);
+    const { username, password } = validate(requestData(request), {
+      username: charField(),
+      password: charField({ trim: false }),
+    });
+    const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
+    if (!user) throw ValidationError.of('non_field_errors', 'Unable to log in with provided credentials.');
+    const { key, maxAge } = await tessera.sessions.login(user, parseCookies(request).get(SESSION_COOKIE_NAME));
+    // Django's user_logged_in signal updates last_login on every login.
+    await tessera.store.users.setLastLogin(user.id, new Date(clock()));
+    // Django rotates the CSRF secret at login, so a token planted before it is useless after.
+    setCookies(reply, [
+      serializeCookie(SESSION_COOKIE_NAME, key, { maxAge, httpOnly: true, secure }, clock()),
+      csrfCookie(newCsrfToken()),
+    ]);
+    return { detail: 'Logged in.' };
+  });
+
+  app.post(`${prefix}logout/`, {
+    config: { authentication: [], name: 'Logout', description: 'Ends the session and clears the `sessionid` cookie.' },
+  }, async (request, reply) => {
+    enforceCsrf(request, csrf);
+    const key = parseCookies(request).get(SESSION_COOKIE_NAME);
+    if (key) await tessera.sessions.logout(key);
+    setCookies(reply, [serializeCookie(SESSION_COOKIE_NAME, '""', { maxAge: 0, httpOnly: true, secure }, clock())]);
+    return { detail: 'Logged out.' };
+  });
+}
