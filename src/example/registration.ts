@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import {
   AllowAny, AuthenticationFailed, charField, emailField, NotFound, requestData, TokenBackendError, UsernameTakenError, validate,
   validatePassword, ValidationError, type AuthenticationClassName, type Claims, type User,

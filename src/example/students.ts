@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Generated, Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import { charField, integerField, IsAuthenticated, NotFound, requestData, validate } from '../index.js';
 
 /**

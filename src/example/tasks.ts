@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Generated, Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import {
   charField, dateTimeField, IsAuthenticatedOrReadOnly, NotFound, requestData, validate, ValidationError,
   type AuthenticationClassName, type Field,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import type { BlacklistedTokenTable, CoreSchema, OutstandingTokenTable, UserTable } from '../store/index.js';
 import { openStore } from '../store/index.js';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Migrator, type Migration } from 'kysely/migration';
+import { Migrator, type Migration } from 'kysely';
 import { coreInitial } from './migrations/0001_core.js';
 import { authtokenInitial } from './migrations/0002_authtoken.js';
 import { sessionsInitial } from './migrations/0003_sessions.js';

@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import { openDatabase, type Database } from './database.js';
 import { AuthTokenRepository } from './auth-tokens.js';
 import { migrate } from './migrate.js';

@@ -128,7 +128,7 @@ test('a database migrated before 0002_authtoken existed still takes it, after th
   const example = { '0002_example_students': { up: async () => {} } };
   try {
     // As tessera was: only the core's first migration, plus an application migration after it.
-    const { Migrator } = await import('kysely/migration');
+    const { Migrator } = await import('kysely');
     const old = new Migrator({
       db: memory.database.db as never,
       provider: { getMigrations: async () => ({ '0001_core_initial': coreInitial, ...example }) },

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 
 /** Django's `auth_user` and Simple JWT's blacklist tables, column for column. */
 export const coreInitial: Migration = {

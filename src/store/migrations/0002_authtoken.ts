@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 
 /**
  * DRF's `rest_framework.authtoken` table, column for column, so `import-django` copies Django's

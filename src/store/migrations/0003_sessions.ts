@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 
 /** Django's `django_session`: a random key, the session's JSON data, and when it expires. */
 export const sessionsInitial: Migration = {
