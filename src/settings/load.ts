@@ -5,7 +5,7 @@ import { SettingsError } from './errors.js';
 import { AUTHENTICATION_CLASSES, HMAC_ALGORITHMS, type Settings } from './types.js';
 import {
   parseBoolean, parseDatabaseUrl, parseDuration, parseEmailUrl, parseHeaderName, parseListOf, parseNonEmptyString,
-  parseOneOf, parseOptionalString, parsePort, parsePositiveInteger, parsePublicUrl, parseString, parseStringList,
+  parseOneOf, parseOptionalString, parsePort, parsePositiveDuration, parsePositiveInteger, parsePublicUrl, parseRedisUrl, parseString, parseStringList,
 } from './values.js';
 
 type Parser<K extends keyof Settings> = (value: unknown) => Settings[K];
@@ -16,6 +16,12 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   port: parsePort,
   databaseUrl: parseDatabaseUrl,
   dataDir: parseNonEmptyString,
+  databasePoolSize: parsePositiveInteger,
+  databaseTimeout: parsePositiveDuration,
+  redisUrl: parseRedisUrl,
+  redisKeyPrefix: parseString,
+  workers: parsePositiveInteger,
+  shutdownTimeout: parseDuration,
   accessTokenLifetime: parseDuration,
   refreshTokenLifetime: parseDuration,
   rotateRefreshTokens: parseBoolean,

@@ -10,8 +10,20 @@ export type AuthenticationClassName = (typeof AUTHENTICATION_CLASSES)[number];
 export interface Settings {
   host: string;
   port: number;
-  /** `sqlite:PATH` (embedded) — the only engine until PostgreSQL lands. */
+  /** `sqlite:PATH` (embedded, the default) or `postgres://user@host:port/db` (many nodes). */
   databaseUrl: string;
+  /** PostgreSQL connections per process. */
+  databasePoolSize: number;
+  /** Seconds to wait for a database connection or query before answering 503. */
+  databaseTimeout: number;
+  /** `redis://host:port/db`: shared revocation state and counters; empty for none. */
+  redisUrl: string;
+  /** Prefix of every Redis key tessera writes, so deployments and test runs never collide. */
+  redisKeyPrefix: string;
+  /** Processes `tessera serve` runs on this machine (node:cluster). */
+  workers: number;
+  /** Seconds SIGTERM waits for in-flight requests before closing. */
+  shutdownTimeout: number;
   /** Folder for the embedded database and the generated signing key. */
   dataDir: string;
   accessTokenLifetime: number;

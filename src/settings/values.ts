@@ -101,11 +101,27 @@ export function parseEmailUrl(value: unknown): string {
   throw new Error(`${show(value)} is not an email backend; use console, file:FOLDER, smtp://user:pass@host:port or smtps://...`);
 }
 
-/** `sqlite:PATH` (the embedded engine). PostgreSQL URLs are refused until that engine exists. */
+/** `sqlite:PATH` (the embedded engine) or `postgres://` / `postgresql://`. */
 export function parseDatabaseUrl(value: unknown): string {
   const url = parseNonEmptyString(value);
-  if (/^sqlite:.+/.test(url)) return url;
-  throw new Error(`${show(value)} is not a database URL tessera can open; use sqlite:PATH (for example sqlite:./data/tessera.sqlite3)`);
+  if (/^sqlite:.+/.test(url) || /^postgres(ql)?:\/\/\S+$/.test(url)) return url;
+  throw new Error(
+    `${show(value)} is not a database URL tessera can open; use sqlite:PATH (for example sqlite:./data/tessera.sqlite3) or postgres://user:password@host:5432/database`,
+  );
+}
+
+/** A duration of at least one second. */
+export function parsePositiveDuration(value: unknown): number {
+  const seconds = parseDuration(value);
+  if (seconds > 0) return seconds;
+  throw new Error(`${show(value)} must be longer than 0 seconds`);
+}
+
+/** `redis://` or `rediss://` URL, or empty for no Redis. */
+export function parseRedisUrl(value: unknown): string {
+  const text = parseString(value).trim();
+  if (text === '' || /^rediss?:\/\/\S+$/.test(text)) return text;
+  throw new Error(`${show(value)} is not a Redis URL; use redis://host:6379/0 (or rediss:// for TLS), or leave it empty`);
 }
 
 /** A header name such as `Authorization`; also takes Django's `HTTP_AUTHORIZATION` spelling. */
