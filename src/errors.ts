@@ -71,3 +71,15 @@ export class ParseError extends Error {
     this.name = 'ParseError';
   }
 }
+
+/**
+ * 503: the database (or another service a request needs) is down, unreachable or too slow; the
+ * same request may succeed later. The store raises it for connection errors and timeouts.
+ */
+export class ServiceUnavailable extends Error {
+  readonly code = 'service_unavailable';
+  constructor(message = 'Service temporarily unavailable.', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ServiceUnavailable';
+  }
+}

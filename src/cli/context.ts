@@ -1,6 +1,6 @@
 import { loadSettings, type Settings } from '../settings/index.js';
 import { SERVER_MIGRATIONS } from '../server/index.js';
-import { openStore, type Store } from '../store/index.js';
+import { databaseOptions, openStore, type Store } from '../store/index.js';
 
 /** Settings from `tessera.config.json` and `TESSERA_*` in the current folder and environment. */
 export function cliSettings(): Settings {
@@ -9,7 +9,7 @@ export function cliSettings(): Settings {
 
 /** Runs `work` with a migrated store, closing it afterwards. */
 export async function withStore<T>(settings: Settings, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = openStore(settings.databaseUrl);
+  const store = openStore(settings.databaseUrl, databaseOptions(settings));
   try {
     await store.migrate(SERVER_MIGRATIONS);
     return await work(store);

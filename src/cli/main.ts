@@ -15,6 +15,7 @@ const USAGE = `usage: tessera <command> [options]
 
 commands:
   serve                                   serve the API (migrates the database first)
+    --workers N                           run N processes on one port (default TESSERA_WORKERS or 1)
   migrate                                 apply database migrations
   createsuperuser --username U --email E [--no-input]
   createuser --username U --email E [--no-input] [--inactive] [--staff]
@@ -27,7 +28,7 @@ commands:
 settings come from tessera.config.json and TESSERA_* variables (see the README).`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
-  serve: () => serve(),
+  serve: (args) => serve(args),
   migrate: () => migrateCommand(),
   createsuperuser: (args) => createUser(args, 'superuser'),
   createuser: (args) => createUser(args, 'user'),

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely';
 import {
   AllowAny, AuthenticationFailed, charField, emailField, NotFound, requestData, TokenBackendError, UsernameTakenError, validate,
-  validatePassword, ValidationError, type AuthenticationClassName, type Claims, type User,
+  validatePassword, ValidationError, writeTransaction, type AuthenticationClassName, type Claims, type User,
 } from '../index.js';
 
 /**
@@ -155,7 +155,7 @@ export async function registrationRoutes(app: FastifyInstance): Promise<void> {
     if (claims[tessera.settings.tokenTypeClaim] !== ACTIVATION || typeof userId !== 'number' || typeof jti !== 'string') {
       throw new AuthenticationFailed();
     }
-    const activated = await db.transaction().execute(async (trx) => {
+    const activated = await writeTransaction(db, async (trx) => {
       const user = await trx.selectFrom('auth_user').select(['id', 'is_active']).where('id', '=', userId).executeTakeFirst();
       if (!user || user.is_active) return false;
       const used = await trx.insertInto('example_used_activation')

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Generated, Kysely } from 'kysely';
 import type { Migration } from 'kysely';
-import { charField, integerField, IsAuthenticated, NotFound, requestData, validate } from '../index.js';
+import { addIdColumn, charField, engineOf, integerField, IsAuthenticated, NotFound, requestData, validate } from '../index.js';
 
 /**
  * Seed 004's `Student` model and `StudentModelViewSet` at `/studentapi/`, written only against
@@ -20,9 +20,10 @@ export const studentMigrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('api_student')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .$call(addIdColumn(db))
         .addColumn('name', 'varchar(50)', (c) => c.notNull())
-        .addColumn('roll', 'integer', (c) => c.notNull())
+        // Django's IntegerField on SQLite holds 64 bits; PostgreSQL's integer only 32.
+        .addColumn('roll', engineOf(db) === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull())
         .addColumn('city', 'varchar(50)', (c) => c.notNull())
         .execute();
     },

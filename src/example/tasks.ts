@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Generated, Kysely } from 'kysely';
 import type { Migration } from 'kysely';
 import {
-  charField, dateTimeField, IsAuthenticatedOrReadOnly, NotFound, requestData, validate, ValidationError,
+  addIdColumn, charField, dateTimeField, IsAuthenticatedOrReadOnly, NotFound, requestData, validate, ValidationError,
   type AuthenticationClassName, type Field,
 } from '../index.js';
 
@@ -28,7 +28,7 @@ export const taskMigrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('tasks_task')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .$call(addIdColumn(db))
         .addColumn('title', 'varchar(100)', (c) => c.notNull())
         // Django 1.x's ForeignKey default: deleting the user deletes their tasks.
         .addColumn('person_id', 'integer', (c) => c.notNull().references('auth_user.id').onDelete('cascade'))

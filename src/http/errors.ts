@@ -1,6 +1,6 @@
 import type { FastifyError } from 'fastify';
 import {
-  AuthenticationFailed, InvalidToken, NotAuthenticated, NotFound, ParseError, PermissionDenied, ValidationError,
+  AuthenticationFailed, InvalidToken, NotAuthenticated, NotFound, ParseError, PermissionDenied, ServiceUnavailable, ValidationError,
 } from '../errors.js';
 import { TokenError } from '../tokens/index.js';
 import { NotAcceptable } from './negotiation.js';
@@ -40,6 +40,8 @@ export function toErrorAnswer(error: unknown, contentType = ''): ErrorAnswer {
   if (error instanceof NotFound) return answer(404, { detail: error.message });
   if (error instanceof MethodNotAllowed) return answer(405, { detail: error.message });
   if (error instanceof NotAcceptable) return answer(406, { detail: error.message });
+  // The database is down or too slow (the store raises this for connection errors and timeouts).
+  if (error instanceof ServiceUnavailable) return answer(503, { detail: error.message });
   return fromFastify(error as FastifyError, contentType);
 }
 

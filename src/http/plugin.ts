@@ -5,6 +5,7 @@ import { authenticateRequest, IsAuthenticated, SessionManager, type Permission }
 import { createPasswordHashers, JwtCodec, resolveSigningKey } from '../crypto/index.js';
 import { NotAuthenticated, NotFound, PermissionDenied } from '../errors.js';
 import { systemClock } from '../settings/index.js';
+import { openSharedState } from '../store/index.js';
 import type { TokenContext } from '../tokens/index.js';
 import { createAuthenticators, pickAuthenticators } from './authentication.js';
 import { registerBodyParsers } from './body.js';
@@ -32,8 +33,16 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
     leeway: settings.leeway,
     clock,
   });
+  // Revocations and counters shared by every process through Redis when `redisUrl` is set;
+  // without it (or while it is down) the database and this process's memory answer.
+  const shared = await openSharedState({
+    settings, db: store.database.db, tokens: store.tokens, clock,
+    logger: { warn: (message) => app.log.warn(message), info: (message) => app.log.info(message) },
+  });
+  app.addHook('onClose', async () => shared.close());
   const tokens: TokenContext = {
-    settings, codec, clock, blacklist: store.tokens, ...(options.customClaims ? { customClaims: options.customClaims } : {}),
+    settings, codec, clock, blacklist: shared.revocation, cutoffs: shared.revocation,
+    ...(options.customClaims ? { customClaims: options.customClaims } : {}),
   };
   const hashers = options.hashers ?? createPasswordHashers();
   const sessions = new SessionManager({ sessions: store.sessions, users: store.users, clock, secret: resolveSigningKey(settings) });
@@ -63,6 +72,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   const tessera: Tessera = {
     settings, store, tokens, clock, authenticationClasses, guard,
     hashers, sessions,
+    redis: shared.redis, revocation: shared.revocation, counters: shared.counters,
     mailer: options.mailer ?? createMailer(settings),
   };
   app.addHook('onClose', async () => tessera.mailer.close());
@@ -102,9 +112,18 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
     return payload;
   });
 
+  // An outage makes every request fail the same way: say so once every 10 s, not per request.
+  let lastOutageLog = Number.NEGATIVE_INFINITY;
   app.setErrorHandler(async (error, request, reply) => {
     const answer = toErrorAnswer(error, String(request.headers['content-type'] ?? ''));
-    if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (answer.status === 503) {
+      if (Date.now() - lastOutageLog >= 10_000) {
+        lastOutageLog = Date.now();
+        request.log.warn({ reason: (error as Error).message }, 'database unavailable; answering 503');
+      }
+    } else if (answer.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    }
     if (answer.challenge) {
       const challenge = challengeFor(request.routeOptions.config);
       if (!challenge) return reply.code(403).send(answer.body);

@@ -2,7 +2,7 @@ import type { Mailer } from '../accounts/index.js';
 import type { Authenticator, Permission, SessionManager } from '../auth/index.js';
 import type { PasswordHashers } from '../crypto/index.js';
 import type { AuthenticationClassName, Clock, Settings } from '../settings/index.js';
-import type { Store, User } from '../store/index.js';
+import type { Counters, RedisConnection, Revocation, Store, User } from '../store/index.js';
 import type { CustomClaims, Token, TokenContext } from '../tokens/index.js';
 
 /** What the plugin puts on the Fastify instance as `app.tessera`. */
@@ -18,6 +18,15 @@ export interface Tessera {
   /** One instance of each authentication class, by settings name. */
   authenticationClasses: Map<AuthenticationClassName, Authenticator>;
   clock: Clock;
+  /** The Redis link (`status()`, `ping()`), or null when `settings.redisUrl` is empty. */
+  redis: RedisConnection | null;
+  /**
+   * Revocation state shared by every process: blacklisted jtis and per-user cut-offs
+   * (`revokeAllForUser(userId, at)`, `cutoffFor(userId)`), through Redis when configured.
+   */
+  revocation: Revocation;
+  /** Fixed-window counters for throttling: shared through Redis when up, this process's otherwise. */
+  counters: Counters;
   /**
    * A preHandler that authenticates (with the route config's classes, else the settings') and
    * then applies `permission` (DRF's `initial()`).

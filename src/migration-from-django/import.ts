@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { writeTransaction } from '../store/index.js';
 import { copyAuthTokens } from './authtokens.js';
 import { checkDjangoSchema } from './django-schema.js';
 import { DjangoImportError } from './errors.js';
@@ -36,7 +37,7 @@ export async function importFromDjango(source: DjangoSource, target: Kysely<Targ
   const tesseraTables = await targetTables(target);
   const report: DjangoImportReport = { source: source.description, dryRun: !write, tables: [], conflicts: [], nextUserId: null };
   const step = <T>(work: (db: Kysely<TargetSchema>) => Promise<T>): Promise<T> =>
-    write ? target.transaction().execute(work) : work(target);
+    write ? writeTransaction(target, work) : work(target);
 
   const users = await step(async (db) => {
     // Planned inside the transaction, so no user created meanwhile can slip between check and write.

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
-import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import type { Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { BlacklistedTokenTable, CoreSchema, OutstandingTokenTable, UserTable } from '../store/index.js';
-import { openStore } from '../store/index.js';
+import { engineOfUrl, openDatabase, openStore, type DatabaseOptions } from '../store/index.js';
 
 /** The tables the import writes; `authtoken_token` only where tessera's migrations made it. */
 export interface TargetSchema {
@@ -26,17 +24,20 @@ export async function targetTables(db: Kysely<TargetSchema>): Promise<Set<string
 
 /**
  * tessera's database for a dry run, opened so that nothing is written: an existing SQLite file
- * read-only, or, when there is none yet, an empty in-memory database migrated as a real run would
- * (core migrations plus `migrations`).
+ * read-only, a PostgreSQL database in read-only sessions, or, when there is no database (or no
+ * tables) yet, an empty in-memory database migrated as a real run would (core migrations plus
+ * `migrations`).
  */
 export async function openDryRunTarget(
   databaseUrl: string,
   migrations: Record<string, Migration>,
+  options: DatabaseOptions = {},
 ): Promise<{ db: Kysely<TargetSchema>; description: string; close(): Promise<void> }> {
   const path = databaseUrl.replace(/^sqlite:/, '');
-  if (path !== ':memory:' && existsSync(path)) {
-    const db = new Kysely<TargetSchema>({ dialect: new SqliteDialect({ database: new SQLite(path, { readonly: true }) }) });
-    return { db, description: databaseUrl, close: () => db.destroy() };
+  if (engineOfUrl(databaseUrl) === 'postgres' || (path !== ':memory:' && existsSync(path))) {
+    const existing = openDatabase<TargetSchema>(databaseUrl, { ...options, readOnly: true });
+    if ((await targetTables(existing.db)).has('auth_user')) return { db: existing.db, description: databaseUrl, close: () => existing.close() };
+    await existing.close();
   }
   const store = openStore('sqlite::memory:');
   await store.migrate(migrations);

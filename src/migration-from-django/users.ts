@@ -4,6 +4,7 @@ import { countRows, pagesOf } from './django-schema.js';
 import { DjangoImportError } from './errors.js';
 import { emptyReport, type ImportProgress, type TableReport } from './report.js';
 import type { DjangoSource } from './source.js';
+import { engineOf } from '../store/index.js';
 import type { TargetSchema } from './target.js';
 
 type UserRow = Selectable<TargetSchema['auth_user']>;
@@ -84,6 +85,7 @@ export async function copyUsers(
  * deleted in Django, whose still-valid JWTs carry that id.
  */
 async function keepSequenceAhead(db: Kysely<TargetSchema>, lastDjangoId: number, write: boolean): Promise<number> {
+  if (engineOf(db) === 'postgres') return keepPostgresSequenceAhead(db, lastDjangoId, write);
   const { rows } = await sql<{ seq: number }>`SELECT seq FROM sqlite_sequence WHERE name = 'auth_user'`.execute(db);
   const current = Number(rows[0]?.seq ?? 0);
   const { rows: top } = await sql<{ id: number | null }>`SELECT max(id) AS id FROM auth_user`.execute(db);
@@ -94,6 +96,20 @@ async function keepSequenceAhead(db: Kysely<TargetSchema>, lastDjangoId: number,
     else await sql`INSERT INTO sqlite_sequence (name, seq) VALUES ('auth_user', CAST(${lastDjangoId} AS INTEGER))`.execute(db);
   }
   return Math.max(issued, lastDjangoId) + 1;
+}
+
+/**
+ * PostgreSQL's `serial` sequence does not move when rows are inserted with explicit ids (SQLite's
+ * AUTOINCREMENT does): raise it past both the ids now in the table and Django's own sequence.
+ */
+async function keepPostgresSequenceAhead(db: Kysely<TargetSchema>, lastDjangoId: number, write: boolean): Promise<number> {
+  const { rows } = await sql<{ seq: string | number | null }>`
+    SELECT pg_sequence_last_value(pg_get_serial_sequence('auth_user', 'id')::regclass) AS seq`.execute(db);
+  const current = Number(rows[0]?.seq ?? 0);
+  const { rows: top } = await sql<{ id: number | null }>`SELECT max(id) AS id FROM auth_user`.execute(db);
+  const last = Math.max(current, Number(top[0]?.id ?? 0), lastDjangoId);
+  if (write && last > current) await sql`SELECT setval(pg_get_serial_sequence('auth_user', 'id'), ${last})`.execute(db);
+  return last + 1;
 }
 
 function toUserRow(row: Record<string, unknown>): UserRow {

@@ -4,7 +4,8 @@ import {
 } from '../example/index.js';
 import { accountRoutes, drfJwtRoutes, tessera, type TesseraOptions } from '../http/index.js';
 import type { Clock, Settings } from '../settings/index.js';
-import { openStore, type Store } from '../store/index.js';
+import { databaseOptions, openStore, type Store } from '../store/index.js';
+import { healthRoutes } from './health.js';
 import { serializeRequest } from './log-redaction.js';
 
 export interface ServerOptions {
@@ -15,6 +16,8 @@ export interface ServerOptions {
   logger?: boolean;
   /** Where log lines go instead of stdout (tests read them). */
   logStream?: { write(line: string): void };
+  /** False when someone else migrated already (`serve --workers`: the primary, once, before forking). */
+  migrate?: boolean;
 }
 
 /** Migrations the ready server applies: the core's plus the example API's. */
@@ -45,9 +48,9 @@ function seedDrfJwtRoutes(settings: Settings) {
 /** Opens and migrates the store, then assembles the app: plugin, seed views, example API. */
 export async function buildServer(options: ServerOptions): Promise<{ app: FastifyInstance; store: Store }> {
   const { settings } = options;
-  const store = openStore(settings.databaseUrl);
+  const store = openStore(settings.databaseUrl, databaseOptions(settings));
   try {
-    await store.migrate(SERVER_MIGRATIONS);
+    if (options.migrate !== false) await store.migrate(SERVER_MIGRATIONS);
   } catch (error) {
     await store.close();
     throw error;
@@ -79,5 +82,6 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(drfJwtRoutes, seedDrfJwtRoutes(settings));
   await app.register(taskRoutes);
   await app.register(registrationRoutes);
+  await app.register(healthRoutes);
   return { app, store };
 }

@@ -1,1 +1,3 @@
 export { buildServer, SERVER_MIGRATIONS, type ServerOptions } from './app.js';
+export { closeGracefully, type CloseOutcome } from './shutdown.js';
+export type { RedisProbe } from './health.js';

@@ -16,7 +16,11 @@ export interface Settings {
   databasePoolSize: number;
   /** Seconds to wait for a database connection or query before answering 503. */
   databaseTimeout: number;
-  /** `redis://host:port/db`: shared revocation state and counters; empty for none. */
+  /**
+   * `redis://host:port/db`: shared revocation state and counters; empty for none. While Redis is
+   * unreachable nothing fails: revocation falls back to the database, counters to memory, one
+   * warning is logged, and the connection comes back by itself.
+   */
   redisUrl: string;
   /** Prefix of every Redis key tessera writes, so deployments and test runs never collide. */
   redisKeyPrefix: string;

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { CoreSchema } from './schema.js';
+import { writeTransaction } from './write-transaction.js';
 
 /** A DRF authtoken: its key, whose it is, and when it was made. */
 export interface AuthToken {
@@ -54,7 +55,7 @@ export class AuthTokenRepository {
 
   /** `drf_create_token -r`: deletes the user's token and makes a new one, in one transaction. */
   async regenerate(userId: number, now: Date): Promise<AuthToken> {
-    return this.db.transaction().execute(async (trx) => {
+    return writeTransaction(this.db, async (trx) => {
       await trx.deleteFrom('authtoken_token').where('user_id', '=', userId).execute();
       const row = await trx
         .insertInto('authtoken_token')

@@ -1,27 +1,128 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Dialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import pg from 'pg';
+import type { Settings } from '../settings/index.js';
 import type { CoreSchema } from './schema.js';
+import { isUnavailableError, UnavailableAwareDialect } from './unavailable.js';
+
+/** The two engines tessera runs on. */
+export type DatabaseEngine = 'sqlite' | 'postgres';
 
 /** An open database: the Kysely handle and how to close it. */
 export interface Database<Schema = CoreSchema> {
   db: Kysely<Schema>;
-  /** `sqlite`, for the rare query that differs between engines. */
-  engine: 'sqlite';
+  /** Which engine, for the rare query that differs between them. */
+  engine: DatabaseEngine;
   close(): Promise<void>;
 }
 
-/** Opens `sqlite:PATH` (or `sqlite::memory:`), creating the folder on first use. */
-export function openDatabase<Schema = CoreSchema>(url: string): Database<Schema> {
+export interface DatabaseOptions {
+  /** PostgreSQL connections in this process's pool (default 10). */
+  poolSize?: number;
+  /**
+   * Seconds to wait for a connection, a query, or (SQLite) a lock before the store raises
+   * `ServiceUnavailable` (default 5).
+   */
+  timeoutSeconds?: number;
+  /** Refuse every write (a dry run): SQLite opens the file read-only, PostgreSQL sessions are read-only. */
+  readOnly?: boolean;
+}
+
+/** The database options a `Settings` object asks for. */
+export function databaseOptions(settings: Pick<Settings, 'databasePoolSize' | 'databaseTimeout'>): DatabaseOptions {
+  return { poolSize: settings.databasePoolSize, timeoutSeconds: settings.databaseTimeout };
+}
+
+/** The engine a database URL names: `postgres://` / `postgresql://`, else SQLite. */
+export function engineOfUrl(url: string): DatabaseEngine {
+  return /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite';
+}
+
+/** The engine behind a Kysely handle (migrations receive only the handle). */
+export function engineOf(db: Kysely<any>): DatabaseEngine {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+/**
+ * Opens `sqlite:PATH` (or `sqlite::memory:`), creating the folder on first use, or
+ * `postgres://...` through a pg pool. Connection errors and timeouts leave the store as
+ * `ServiceUnavailable` on both engines.
+ */
+export function openDatabase<Schema = CoreSchema>(url: string, options: DatabaseOptions = {}): Database<Schema> {
+  const timeoutMs = Math.max(1, Math.round((options.timeoutSeconds ?? 5) * 1000));
+  if (engineOfUrl(url) === 'postgres') {
+    const db = new Kysely<Schema>({ dialect: new UnavailableAwareDialect(postgresDialect(url, options.poolSize ?? 10, timeoutMs, options.readOnly === true)) });
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
   const path = url.replace(/^sqlite:/, '');
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const sqlite = new SQLite(path);
+  if (path !== ':memory:' && options.readOnly !== true) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new SQLite(path, { readonly: options.readOnly === true });
   // WAL lets readers run beside a writer; the busy timeout makes concurrent writers wait
   // instead of failing with SQLITE_BUSY; foreign keys are off by default in SQLite.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
+  if (options.readOnly !== true) sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`busy_timeout = ${timeoutMs}`);
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Schema>({ dialect: new UnavailableAwareDialect(new SqliteDialect({ database: sqlite })) });
   return { db, engine: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * bigint (int8: counts, 64-bit columns) as a JS number, as better-sqlite3 reads SQLite's
+ * integers, so both engines hand the same values up; pg's default is a string.
+ */
+const typeParser = ((oid: number, format?: 'text' | 'binary') =>
+  oid === pg.types.builtins.INT8 && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')
+) as typeof pg.types.getTypeParser;
+
+/**
+ * A pg pool bounded in every direction by `timeoutMs`: checking out a connection, the server
+ * running a statement, and the client waiting for an answer (a server that vanished without a
+ * FIN never answers). A connection that failed that way is destroyed on release, not reused.
+ */
+function postgresDialect(url: string, max: number, timeoutMs: number, readOnly: boolean): Dialect {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: timeoutMs,
+    statement_timeout: timeoutMs,
+    query_timeout: timeoutMs + 500,
+    idle_in_transaction_session_timeout: timeoutMs * 2,
+    keepAlive: true,
+    idleTimeoutMillis: 30_000,
+    ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+    types: { getTypeParser: typeParser },
+  });
+  // An idle client whose server went away emits 'error' on the pool; unhandled, it would end the
+  // process. The pool has already dropped that client; the next checkout connects afresh.
+  pool.on('error', () => undefined);
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const guardedPool: PostgresPool = {
+    async connect() {
+      const client = await pool.connect();
+      let wrapper = clients.get(client);
+      if (!wrapper) {
+        let broken: Error | undefined;
+        const query = (...args: unknown[]): unknown => {
+          const result = (client.query as (...a: unknown[]) => unknown)(...args);
+          if (result instanceof Promise) {
+            return result.catch((error: unknown) => {
+              if (isUnavailableError(error)) broken = error instanceof Error ? error : new Error(String(error));
+              throw error;
+            });
+          }
+          return result;
+        };
+        wrapper = {
+          query: query as PostgresPoolClient['query'],
+          release: (destroy?: boolean) => client.release(broken ?? (destroy ? true : undefined)),
+        } as PostgresPoolClient;
+        clients.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end: () => pool.end(),
+  };
+  return new PostgresDialect({ pool: guardedPool });
 }

@@ -3,12 +3,14 @@ import { Migrator, type Migration } from 'kysely';
 import { coreInitial } from './migrations/0001_core.js';
 import { authtokenInitial } from './migrations/0002_authtoken.js';
 import { sessionsInitial } from './migrations/0003_sessions.js';
+import { userTokenCutoff } from './migrations/0005_user_token_cutoff.js';
 
 /** Core migrations by name; names sort in the order they must run. */
 export const CORE_MIGRATIONS: Record<string, Migration> = {
   '0001_core_initial': coreInitial,
   '0002_authtoken': authtokenInitial,
   '0003_sessions': sessionsInitial,
+  '0005_user_token_cutoff': userTokenCutoff,
 };
 
 export interface MigrationReport {

@@ -47,6 +47,12 @@ export interface SessionTable {
   expire_date: string;
 }
 
+/** Per-user revocation cut-offs: tokens of `user_id` issued before `cutoff` are refused. */
+export interface UserTokenCutoffTable {
+  user_id: number;
+  cutoff: string;
+}
+
 /** Tables the core owns; applications add their own (see `src/example/`). */
 export interface CoreSchema {
   auth_user: UserTable;
@@ -54,6 +60,7 @@ export interface CoreSchema {
   token_blacklist_blacklistedtoken: BlacklistedTokenTable;
   authtoken_token: AuthTokenTable;
   django_session: SessionTable;
+  tessera_user_token_cutoff: UserTokenCutoffTable;
 }
 
 export type UserRow = Selectable<UserTable>;

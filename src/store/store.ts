@@ -1,5 +1,5 @@
 import type { Migration } from 'kysely';
-import { openDatabase, type Database } from './database.js';
+import { openDatabase, type Database, type DatabaseOptions } from './database.js';
 import { AuthTokenRepository } from './auth-tokens.js';
 import { migrate } from './migrate.js';
 import type { CoreSchema } from './schema.js';
@@ -21,9 +21,12 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Opens the database at `url` and builds the repositories; does not migrate by itself. */
-export function openStore(url: string): Store {
-  const database = openDatabase<CoreSchema>(url);
+/**
+ * Opens the database at `url` (`sqlite:PATH` or `postgres://...`; pool and timeouts from
+ * `options`, see `databaseOptions(settings)`) and builds the repositories; does not migrate by itself.
+ */
+export function openStore(url: string, options: DatabaseOptions = {}): Store {
+  const database = openDatabase<CoreSchema>(url, options);
   return {
     database,
     users: new UserRepository(database.db),

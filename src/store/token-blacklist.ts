@@ -1,5 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { CoreSchema } from './schema.js';
+import { writeTransaction } from './write-transaction.js';
 
 /** A refresh token as Simple JWT's `OutstandingToken` records it. */
 export interface OutstandingToken {
@@ -42,15 +43,17 @@ export class TokenBlacklistRepository {
    * was already blacklisted, so exactly one of several concurrent callers sees true.
    */
   async blacklist(token: OutstandingToken, at: Date): Promise<boolean> {
-    return this.db.transaction().execute((trx) => blacklistWithin(trx, token, at));
+    return writeTransaction(this.db, (trx) => blacklistWithin(trx, token, at));
   }
 
   /**
    * Rotation in one transaction: blacklist the presented token and record its successor. False
-   * (and nothing written) when the presented token was already blacklisted.
+   * (and nothing written) when the presented token was already blacklisted. On PostgreSQL
+   * concurrent rotations of one token meet at the unique `token_id`: the first insert wins, the
+   * others wait for it to commit and then insert nothing, so exactly one successor is recorded.
    */
   async rotate(previous: OutstandingToken, successor: OutstandingToken, at: Date): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return writeTransaction(this.db, async (trx) => {
       if (!(await blacklistWithin(trx, previous, at))) return false;
       await trx.insertInto('token_blacklist_outstandingtoken').values(toRow(successor)).execute();
       return true;
@@ -75,7 +78,7 @@ export class TokenBlacklistRepository {
   }
 }
 
-async function blacklistWithin(trx: Transaction<CoreSchema>, token: OutstandingToken, at: Date): Promise<boolean> {
+async function blacklistWithin(trx: Kysely<CoreSchema>, token: OutstandingToken, at: Date): Promise<boolean> {
   await trx
     .insertInto('token_blacklist_outstandingtoken')
     .values(toRow(token))

@@ -138,8 +138,10 @@ export class UserRepository {
   }
 }
 
+/** SQLite's and PostgreSQL's (SQLSTATE 23505) unique-constraint errors. */
 function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
 
 function toUser(row: UserRow): User {

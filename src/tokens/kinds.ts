@@ -1,4 +1,4 @@
-import type { OutstandingToken, User } from '../store/index.js';
+import { issuedBeforeCutoff, type OutstandingToken, type User } from '../store/index.js';
 import { TOKEN_MESSAGES, TokenError } from './errors.js';
 import { Token } from './token.js';
 
@@ -7,6 +7,11 @@ export class AccessToken extends Token {
   static override readonly tokenType = 'access';
   protected lifetime() {
     return this.context.settings.accessTokenLifetime;
+  }
+
+  override async verify(): Promise<void> {
+    await super.verify();
+    checkUserCutoff(this);
   }
 }
 
@@ -55,7 +60,8 @@ export class RefreshToken extends Token {
   async checkBlacklist(): Promise<void> {
     const { blacklist, settings } = this.context;
     const jti = this.payload[settings.jtiClaim];
-    if (blacklist && typeof jti === 'string' && (await blacklist.isBlacklisted(jti))) {
+    checkUserCutoff(this);
+    if (blacklist && typeof jti === 'string' && (await blacklist.isBlacklisted(jti, this.exp))) {
       throw new TokenError(TOKEN_MESSAGES.blacklisted);
     }
   }
@@ -81,6 +87,24 @@ export class RefreshToken extends Token {
   protected override async issued(user: User): Promise<void> {
     await this.context.blacklist?.recordOutstanding(this.asOutstanding(user.id));
   }
+}
+
+/**
+ * Refuses a token issued before its user's cut-off ("log out everywhere", password change) with
+ * Simple JWT's blacklisted message: an in-memory lookup, no database round trip. Only numeric
+ * user ids (`userIdField: 'id'`) and tokens with an `iat` can be cut off.
+ */
+export function checkUserCutoff(token: Token): void {
+  if (isCutOff(token)) throw new TokenError(TOKEN_MESSAGES.blacklisted);
+}
+
+/** True when `token` was issued before its user's cut-off (see `checkUserCutoff`). */
+export function isCutOff(token: Token): boolean {
+  const { cutoffs, settings } = token.context;
+  if (!cutoffs) return false;
+  const userId = token.payload[settings.userIdClaim];
+  const iat = token.payload.iat;
+  return typeof userId === 'number' && typeof iat === 'number' && issuedBeforeCutoff(cutoffs, userId, iat);
 }
 
 /** Any token, of any type: used to verify without caring what it is for. */

@@ -2,7 +2,7 @@ import { AuthenticationFailed, ValidationError } from '../errors.js';
 import type { User, UserRepository } from '../store/index.js';
 import type { TokenContext } from './context.js';
 import { TOKEN_MESSAGES, TokenError } from './errors.js';
-import { RefreshToken, UntypedToken } from './kinds.js';
+import { isCutOff, RefreshToken, UntypedToken } from './kinds.js';
 
 /** What Simple JWT's token views return. */
 export interface TokenPair {
@@ -44,21 +44,30 @@ export async function refreshPair(
 }
 
 /**
- * `POST /api/token/verify/`: any valid token of any type. A blacklisted refresh token is a field
- * error here, not a 401, as Simple JWT 5.2 answers.
+ * `POST /api/token/verify/`: any valid token of any type. Simple JWT 5.2 asks the blacklist only
+ * when `BLACKLIST_AFTER_ROTATION` is on (for any token's jti); then a blacklisted token is a field
+ * error here, not a 401. With it off, verify never touches the database, so it keeps answering
+ * while the database is down.
  */
 export async function verifyToken(context: TokenContext, presented: string): Promise<void> {
   const token = await UntypedToken.fromString(context, presented);
+  // A per-user cut-off is a lookup in memory, so it is checked whatever the setting.
+  if (isCutOff(token)) throw ValidationError.of('non_field_errors', TOKEN_MESSAGES.blacklisted);
+  if (!context.settings.blacklistAfterRotation) return;
   const jti = token.get(context.settings.jtiClaim);
-  if (context.blacklist && typeof jti === 'string' && (await context.blacklist.isBlacklisted(jti))) {
+  if (context.blacklist && typeof jti === 'string' && (await context.blacklist.isBlacklisted(jti, token.exp))) {
     throw ValidationError.of('non_field_errors', TOKEN_MESSAGES.blacklisted);
   }
 }
 
-/** `POST /api/token/blacklist/`: blacklists a valid refresh token. */
+/**
+ * `POST /api/token/blacklist/`: blacklists a valid refresh token. Of concurrent requests for one
+ * token only the one whose row went in answers 200; the others get the blacklisted answer, as
+ * they would a moment later (on PostgreSQL they really run at once).
+ */
 export async function blacklistToken(context: TokenContext, presented: string): Promise<void> {
   const refresh = await RefreshToken.fromString(context, presented);
-  await refresh.blacklist();
+  if (!(await refresh.blacklist())) throw new TokenError(TOKEN_MESSAGES.blacklisted);
 }
 
 /** A refresh for a deleted or deactivated user is refused (Simple JWT 5.3's check). */

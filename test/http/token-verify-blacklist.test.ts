@@ -74,7 +74,8 @@ describe('POST /api/token/verify/', () => {
 describe('POST /api/token/blacklist/', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer();
+    // As the seeds' Django project (BLACKLIST_AFTER_ROTATION on): verify then asks the blacklist.
+    server = await startServer({ blacklistAfterRotation: true });
     await server.createUser('shoumitro', 'Ab12345678');
   });
   after(() => server.close());
@@ -94,6 +95,21 @@ describe('POST /api/token/blacklist/', () => {
     const renewed = await server.post('/api/token/refresh/', { refresh });
     assert.equal(renewed.status, 401);
     assert.deepEqual(renewed.json, { detail: 'Token is blacklisted', code: 'token_not_valid' });
+  });
+
+  test('without BLACKLIST_AFTER_ROTATION verify does not ask the blacklist (Simple JWT 5.2), refresh still does', async () => {
+    const plain = await startServer();
+    try {
+      await plain.createUser('shoumitro', 'Ab12345678');
+      const { refresh } = (await plain.post('/api/token/', CREDENTIALS)).json;
+      assert.equal((await plain.post('/api/token/blacklist/', { refresh })).status, 200);
+      const verify = await plain.post('/api/token/verify/', { token: refresh });
+      assert.equal(verify.status, 200);
+      assert.deepEqual(verify.json, {});
+      assert.equal((await plain.post('/api/token/refresh/', { refresh })).status, 401);
+    } finally {
+      await plain.close();
+    }
   });
 
   test('blacklisting twice: the second answers 401 blacklisted', async () => {

@@ -1,12 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import Database from 'better-sqlite3';
-import type { OutstandingToken, Store } from '../../src/store/index.js';
+import { sql } from 'kysely';
+import { openDatabase, type OutstandingToken, type Store } from '../../src/store/index.js';
 import { temporaryStore } from './helpers.js';
 
 let store: Store;
-let path: string;
+let url: string;
 let dispose: () => Promise<void>;
 let userId: number;
 
@@ -14,7 +14,7 @@ const NOW = new Date('2026-01-01T12:00:00.000Z');
 const DAY = 86400 * 1000;
 
 before(async () => {
-  ({ store, path, dispose } = await temporaryStore());
+  ({ store, url, dispose } = await temporaryStore());
   userId = (await store.users.create({ username: 'owner', password: 'x' })).id;
 });
 after(async () => dispose());
@@ -24,21 +24,21 @@ function token(expiresAt = new Date(NOW.getTime() + DAY)): OutstandingToken {
   return { jti, token: `header.${jti}.signature`, userId, createdAt: NOW, expiresAt };
 }
 
-/** Reads the tables directly, to check what was written rather than what the repository says. */
-function rows(): { outstanding: { id: number; jti: string }[]; blacklisted: { token_id: number }[] } {
-  const raw = new Database(path, { readonly: true });
+/** Reads the tables directly (a connection of its own), to check what was written rather than what the repository says. */
+async function rows(at = url): Promise<{ outstanding: { id: number; jti: string }[]; blacklisted: { token_id: number }[] }> {
+  const raw = openDatabase<unknown>(at);
   try {
     return {
-      outstanding: raw.prepare('SELECT id, jti FROM token_blacklist_outstandingtoken').all() as { id: number; jti: string }[],
-      blacklisted: raw.prepare('SELECT token_id FROM token_blacklist_blacklistedtoken').all() as { token_id: number }[],
+      outstanding: (await sql<{ id: number; jti: string }>`SELECT id, jti FROM token_blacklist_outstandingtoken ORDER BY id`.execute(raw.db)).rows,
+      blacklisted: (await sql<{ token_id: number }>`SELECT token_id FROM token_blacklist_blacklistedtoken ORDER BY id`.execute(raw.db)).rows,
     };
   } finally {
-    raw.close();
+    await raw.close();
   }
 }
 
-function hasJti(jti: string): boolean {
-  return rows().outstanding.some((r) => r.jti === jti);
+async function hasJti(jti: string): Promise<boolean> {
+  return (await rows()).outstanding.some((r) => r.jti === jti);
 }
 
 test('recordOutstanding keeps the first record of a jti', async () => {
@@ -56,16 +56,16 @@ test('blacklist returns true the first time and false after', async () => {
   assert.equal(await store.tokens.blacklist(t, NOW), true);
   assert.equal(await store.tokens.isBlacklisted(t.jti), true);
   assert.equal(await store.tokens.blacklist(t, NOW), false);
-  const { outstanding, blacklisted } = rows();
+  const { outstanding, blacklisted } = await rows();
   const id = outstanding.find((r) => r.jti === t.jti)?.id;
   assert.equal(blacklisted.filter((b) => b.token_id === id).length, 1);
 });
 
 test('blacklisting a token never recorded records it first', async () => {
   const t = token();
-  assert.equal(hasJti(t.jti), false);
+  assert.equal(await hasJti(t.jti), false);
   assert.equal(await store.tokens.blacklist(t, NOW), true);
-  assert.equal(hasJti(t.jti), true);
+  assert.equal(await hasJti(t.jti), true);
   assert.equal(await store.tokens.isBlacklisted(t.jti), true);
 });
 
@@ -82,7 +82,7 @@ test('rotate blacklists the presented token and records its successor', async ()
   await store.tokens.recordOutstanding(previous);
   assert.equal(await store.tokens.rotate(previous, successor, NOW), true);
   assert.equal(await store.tokens.isBlacklisted(previous.jti), true);
-  assert.equal(hasJti(successor.jti), true);
+  assert.equal(await hasJti(successor.jti), true);
   assert.equal(await store.tokens.isBlacklisted(successor.jti), false);
 });
 
@@ -93,7 +93,7 @@ test('rotate is all-or-nothing: the second rotate of a token returns false and r
   const second = token();
   const before = await store.tokens.countOutstanding();
   assert.equal(await store.tokens.rotate(previous, second, NOW), false);
-  assert.equal(hasJti(second.jti), false);
+  assert.equal(await hasJti(second.jti), false);
   assert.equal(await store.tokens.countOutstanding(), before);
 });
 
@@ -114,12 +114,13 @@ test('concurrent rotate calls (20) of one token: exactly one true, one successor
   const results = await Promise.all(successors.map((s) => store.tokens.rotate(previous, s, NOW)));
   assert.equal(results.filter(Boolean).length, 1);
   const winner = successors[results.indexOf(true)]!;
-  assert.equal(hasJti(winner.jti), true);
-  assert.equal(successors.filter((s) => hasJti(s.jti)).length, 1);
+  assert.equal(await hasJti(winner.jti), true);
+  const recorded = (await rows()).outstanding.map((r) => r.jti);
+  assert.equal(successors.filter((s) => recorded.includes(s.jti)).length, 1);
 });
 
 test('flushExpired deletes only expired rows and their blacklist rows', async () => {
-  const { dispose: disposeOwn, store: own, path: ownPath } = await temporaryStore();
+  const { dispose: disposeOwn, store: own, url: ownUrl } = await temporaryStore();
   try {
     const owner = (await own.users.create({ username: 'o', password: 'x' })).id;
     const make = (expiresAt: Date): OutstandingToken => {
@@ -136,18 +137,17 @@ test('flushExpired deletes only expired rows and their blacklist rows', async ()
 
     assert.equal(await own.tokens.flushExpired(NOW), 2);
 
-    const raw = new Database(ownPath, { readonly: true });
+    const raw = openDatabase<unknown>(ownUrl);
     try {
-      const jtis = (raw.prepare('SELECT jti FROM token_blacklist_outstandingtoken').all() as { jti: string }[]).map((r) => r.jti).sort();
+      const jtis = (await sql<{ jti: string }>`SELECT jti FROM token_blacklist_outstandingtoken`.execute(raw.db)).rows.map((r) => r.jti).sort();
       assert.deepEqual(jtis, [live.jti, liveBlacklisted.jti].sort());
-      const blacklisted = raw.prepare(
-        'SELECT o.jti FROM token_blacklist_blacklistedtoken b JOIN token_blacklist_outstandingtoken o ON o.id = b.token_id',
-      ).all() as { jti: string }[];
+      const blacklisted = (await sql<{ jti: string }>`
+        SELECT o.jti FROM token_blacklist_blacklistedtoken b JOIN token_blacklist_outstandingtoken o ON o.id = b.token_id`.execute(raw.db)).rows;
       assert.deepEqual(blacklisted.map((r) => r.jti), [liveBlacklisted.jti]);
-      const orphans = raw.prepare('SELECT COUNT(*) AS n FROM token_blacklist_blacklistedtoken').get() as { n: number };
-      assert.equal(orphans.n, 1);
+      const orphans = (await sql<{ n: number | string }>`SELECT COUNT(*) AS n FROM token_blacklist_blacklistedtoken`.execute(raw.db)).rows[0]!;
+      assert.equal(Number(orphans.n), 1);
     } finally {
-      raw.close();
+      await raw.close();
     }
     assert.equal(await own.tokens.isBlacklisted(liveBlacklisted.jti), true);
     assert.equal(await own.tokens.flushExpired(NOW), 0);

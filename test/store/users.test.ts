@@ -1,15 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
-import { openStore, UsernameTakenError, type Store } from '../../src/store/index.js';
+import { sql } from 'kysely';
+import { openDatabase, openStore, UsernameTakenError, type Store } from '../../src/store/index.js';
 import { temporaryStore } from './helpers.js';
 
 let store: Store;
-let path: string;
+let url: string;
 let dispose: () => Promise<void>;
 
 before(async () => {
-  ({ store, path, dispose } = await temporaryStore());
+  ({ store, url, dispose } = await temporaryStore());
 });
 after(async () => dispose());
 
@@ -26,9 +26,9 @@ test('create stores a user as auth_user has it, and findByUsername / findById re
   assert.deepEqual(await store.users.findByUsername('alice'), created);
   assert.deepEqual(await store.users.findById(created.id), created);
 
-  const raw = new Database(path, { readonly: true });
+  const raw = openDatabase<unknown>(url);
   try {
-    const row = raw.prepare('SELECT * FROM auth_user WHERE username = ?').get('alice') as Record<string, unknown>;
+    const row = (await sql<Record<string, unknown>>`SELECT * FROM auth_user WHERE username = ${'alice'}`.execute(raw.db)).rows[0]!;
     assert.deepEqual(Object.keys(row).sort(), [
       'date_joined', 'email', 'first_name', 'id', 'is_active', 'is_staff', 'is_superuser', 'last_login', 'last_name', 'password', 'username',
     ]);
@@ -36,7 +36,7 @@ test('create stores a user as auth_user has it, and findByUsername / findById re
     assert.equal(row.is_superuser, 0);
     assert.equal(row.is_active, 1);
   } finally {
-    raw.close();
+    await raw.close();
   }
 });
 
@@ -95,7 +95,7 @@ test('count counts users', async () => {
 test('migrate twice is a no-op that keeps the data', async () => {
   const n = await store.users.count();
   assert.deepEqual(await store.migrate(), []);
-  const again = openStore(`sqlite:${path}`);
+  const again = openStore(url);
   try {
     assert.deepEqual(await again.migrate(), []);
     assert.equal(await again.users.count(), n);
@@ -112,17 +112,17 @@ test('a fresh database applies the core migrations once', async () => {
   } finally {
     await disposeFresh();
   }
-  const memory = openStore('sqlite::memory:');
+  const { store: empty, dispose: disposeEmpty } = await temporaryStore({ migrated: false });
   try {
-    assert.deepEqual(await memory.migrate(), ['0001_core_initial', '0002_authtoken', '0003_sessions']);
-    assert.deepEqual(await memory.migrate(), []);
+    assert.deepEqual(await empty.migrate(), ['0001_core_initial', '0002_authtoken', '0003_sessions', '0005_user_token_cutoff']);
+    assert.deepEqual(await empty.migrate(), []);
   } finally {
-    await memory.close();
+    await disposeEmpty();
   }
 });
 
 test('a database migrated before 0002_authtoken existed still takes it, after the application\'s own 0002', async () => {
-  const memory = openStore('sqlite::memory:');
+  const { store: memory, dispose: disposeMemory } = await temporaryStore({ migrated: false });
   const { migrate } = await import('../../src/store/index.js');
   const { coreInitial } = await import('../../src/store/migrations/0001_core.js');
   const example = { '0002_example_students': { up: async () => {} } };
@@ -137,8 +137,8 @@ test('a database migrated before 0002_authtoken existed still takes it, after th
     });
     assert.equal((await old.migrateToLatest()).error, undefined);
     const report = await migrate(memory.database.db as never, example);
-    assert.deepEqual(report.applied, ['0002_authtoken', '0003_sessions']);
+    assert.deepEqual(report.applied, ['0002_authtoken', '0003_sessions', '0005_user_token_cutoff']);
   } finally {
-    await memory.close();
+    await disposeMemory();
   }
 });

@@ -6,6 +6,7 @@ import { buildServer } from '../../src/server/index.js';
 import { loadSettings, type Settings } from '../../src/settings/index.js';
 import type { Store, User } from '../../src/store/index.js';
 import type { FastifyInstance } from 'fastify';
+import { createTestDatabase } from './database.js';
 
 /** A clock tests move by hand. */
 export class TestClock {
@@ -41,13 +42,18 @@ export interface Answer {
   json: any;
 }
 
-/** Starts the real server on an ephemeral port, on a fresh SQLite file in a temporary folder. */
+/**
+ * Starts the real server on an ephemeral port, on a database of its own: a fresh SQLite file in a
+ * temporary folder, or a fresh PostgreSQL database when `TESSERA_TEST_DATABASE=postgres` (unless
+ * `overrides.databaseUrl` names one).
+ */
 export async function startServer(overrides: Partial<Settings> = {}, options: { customClaims?: Parameters<typeof buildServer>[0]['customClaims'] } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-test-'));
+  const database = overrides.databaseUrl ? null : await createTestDatabase(dir);
   const settings = loadSettings({
     cwd: dir,
     overrides: {
-      databaseUrl: `sqlite:${join(dir, 'test.sqlite3')}`,
+      ...(database ? { databaseUrl: database.url } : {}),
       dataDir: dir,
       signingKey: TEST_SIGNING_KEY,
       logLevel: 'silent',
@@ -55,7 +61,17 @@ export async function startServer(overrides: Partial<Settings> = {}, options: { 
     },
   });
   const clock = new TestClock();
-  const { app, store } = await buildServer({ settings, clock: clock.read, logger: false, ...options });
+  let built: Awaited<ReturnType<typeof buildServer>>;
+  try {
+    built = await buildServer({ settings, clock: clock.read, logger: false, ...options });
+  } catch (error) {
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const { app, store } = built;
+  // Closing the app directly (not through `close`) still drops the PostgreSQL database.
+  if (database) app.addHook('onClose', async () => database.drop());
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   const hashers = createPasswordHashers();
 
@@ -89,6 +105,7 @@ export async function startServer(overrides: Partial<Settings> = {}, options: { 
     request,
     close: async () => {
       await app.close();
+      await database?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

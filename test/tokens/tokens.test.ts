@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { JwtCodec } from '../../src/crypto/index.js';
 import { DEFAULT_SETTINGS } from '../../src/settings/index.js';
-import { openStore, type Store, type User } from '../../src/store/index.js';
+import type { Store, User } from '../../src/store/index.js';
 import {
   AccessToken, RefreshToken, TokenError, UntypedToken, blacklistToken, issuePair, refreshPair, type TokenContext,
 } from '../../src/tokens/index.js';
+import { temporaryStore } from '../store/helpers.js';
 import { TEST_SIGNING_KEY, TestClock, decodeJwt } from '../support/server.js';
 
 describe('tokens (Simple JWT tokens.py)', () => {
-  let dir: string;
+  let dispose: () => Promise<void>;
   let store: Store;
   let user: User;
   const clock = new TestClock();
@@ -22,15 +20,10 @@ describe('tokens (Simple JWT tokens.py)', () => {
   });
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tessera-tokens-'));
-    store = openStore(`sqlite:${join(dir, 'db.sqlite3')}`);
-    await store.migrate();
+    ({ store, dispose } = await temporaryStore());
     user = await store.users.create({ username: 'alice', password: '!unusable' });
   });
-  after(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => dispose());
 
   test('a new access token has type, exp, iat and a 32-hex jti, in that order', () => {
     const token = new AccessToken(context());

@@ -4,6 +4,7 @@ import {
   type DjangoImportReport, type ImportProgress,
 } from '../../migration-from-django/index.js';
 import { SERVER_MIGRATIONS } from '../../server/index.js';
+import { databaseOptions } from '../../store/index.js';
 import { cliSettings, withStore } from '../context.js';
 import { CommandError } from '../errors.js';
 import { ProgressBar } from '../progress-bar.js';
@@ -26,7 +27,7 @@ export async function importDjango(args: string[]): Promise<void> {
       await checkDjangoSchema(source);
       let report: DjangoImportReport;
       if (dryRun) {
-        const target = await openDryRunTarget(settings.databaseUrl, SERVER_MIGRATIONS);
+        const target = await openDryRunTarget(settings.databaseUrl, SERVER_MIGRATIONS, databaseOptions(settings));
         try {
           report = await importFromDjango(source, target.db, { dryRun, ...(onProgress ? { onProgress } : {}) });
         } finally {

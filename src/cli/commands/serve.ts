@@ -1,16 +1,23 @@
-import { buildServer } from '../../server/index.js';
+import cluster from 'node:cluster';
+import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { buildServer, closeGracefully } from '../../server/index.js';
+import type { Settings } from '../../settings/index.js';
+import { runPrimary, type WorkerFailed } from '../cluster.js';
 import { cliSettings } from '../context.js';
+import { CommandError } from '../errors.js';
 
-/** `tessera serve`: migrates, listens, and says how to create the first user. */
-export async function serve(): Promise<void> {
+/**
+ * `tessera serve [--workers N]`: migrates, listens, and says how to create the first user. With
+ * several workers this process is the primary of a node:cluster (see `runPrimary`).
+ */
+export async function serve(args: string[] = []): Promise<void> {
   const settings = cliSettings();
+  if (cluster.isWorker) return serveWorker(settings);
+  const workers = parseWorkers(args) ?? settings.workers;
+  if (workers > 1) return runPrimary(settings, workers);
   const { app, store } = await buildServer({ settings });
-  const stop = async () => {
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  drainOnSignals(app, settings);
   const address = await app.listen({ host: settings.host, port: settings.port });
   const url = address.replace('://[::1]', '://localhost');
   process.stdout.write(`tessera is serving ${url}/ (database ${settings.databaseUrl})\n`);
@@ -18,5 +25,45 @@ export async function serve(): Promise<void> {
     process.stdout.write(
       'No users yet. Create the first one with:\n  npx tessera createsuperuser --username admin --email admin@example.com\n',
     );
+  }
+}
+
+/** `--workers N` as given, or null when absent; a bad value is a one-line usage error. */
+function parseWorkers(args: string[]): number | null {
+  const { values } = parseArgs({ args, options: { workers: { type: 'string' } }, strict: true, allowPositionals: false });
+  if (values.workers === undefined) return null;
+  if (!/^[1-9]\d*$/.test(values.workers)) {
+    throw new CommandError(`--workers: ${JSON.stringify(values.workers)} is not a positive whole number`, 2);
+  }
+  return Number(values.workers);
+}
+
+/** SIGTERM or SIGINT: stop accepting, finish what is in flight, close the pools, exit. */
+function drainOnSignals(app: FastifyInstance, settings: Settings): void {
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= closeGracefully(app, settings.shutdownTimeout).then(
+      (outcome) => process.exit(outcome === 'drained' ? 0 : 1),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** A cluster worker: the primary has migrated and made the key; listen and drain on SIGTERM. */
+async function serveWorker(settings: Settings): Promise<void> {
+  try {
+    const { app } = await buildServer({ settings, migrate: false });
+    drainOnSignals(app, settings);
+    await app.listen({ host: settings.host, port: settings.port });
+  } catch (error) {
+    // The primary shows one line for all workers instead of one per worker.
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
+    const failed: WorkerFailed = { type: 'tessera:worker-failed', message };
+    process.send!(failed, () => process.exit(1));
   }
 }

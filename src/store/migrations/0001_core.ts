@@ -1,12 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely';
+import { addIdColumn } from './columns.js';
 
 /** Django's `auth_user` and Simple JWT's blacklist tables, column for column. */
 export const coreInitial: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
       .createTable('auth_user')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .$call(addIdColumn(db))
       .addColumn('password', 'varchar(128)', (c) => c.notNull())
       .addColumn('last_login', 'text')
       .addColumn('is_superuser', 'integer', (c) => c.notNull().defaultTo(0))
@@ -21,7 +22,7 @@ export const coreInitial: Migration = {
 
     await db.schema
       .createTable('token_blacklist_outstandingtoken')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .$call(addIdColumn(db))
       .addColumn('user_id', 'integer', (c) => c.references('auth_user.id').onDelete('set null'))
       .addColumn('jti', 'varchar(255)', (c) => c.notNull().unique())
       .addColumn('token', 'text', (c) => c.notNull())
@@ -41,7 +42,7 @@ export const coreInitial: Migration = {
 
     await db.schema
       .createTable('token_blacklist_blacklistedtoken')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .$call(addIdColumn(db))
       .addColumn('token_id', 'integer', (c) =>
         c.notNull().unique().references('token_blacklist_outstandingtoken.id').onDelete('cascade'),
       )

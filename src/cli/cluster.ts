@@ -1,0 +1,107 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { AddressInfo } from 'node:net';
+import { resolveSigningKey } from '../crypto/index.js';
+import type { Settings } from '../settings/index.js';
+import { withStore } from './context.js';
+import { CommandError } from './errors.js';
+
+/** The message a worker sends its primary when it cannot start, so the error is shown once. */
+export interface WorkerFailed {
+  type: 'tessera:worker-failed';
+  message: string;
+}
+
+/** Replacements of workers that die this soon after starting are spaced out, not looped. */
+const CRASH_LOOP_WINDOW_MS = 5_000;
+const CRASH_LOOP_DELAY_MS = 1_000;
+/** Beyond the workers' own shutdown timeout, how long the primary waits before killing them. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
+/**
+ * `tessera serve --workers N` on the primary: migrates and settles the signing key once, forks N
+ * workers sharing one port, replaces any that dies, and on SIGTERM/SIGINT has them drain and
+ * exits once they have. Resolves when every worker listens; rejects if one cannot start.
+ */
+export async function runPrimary(settings: Settings, count: number): Promise<void> {
+  // Once, here: workers skip migrations (no race on the schema) and all read the same key file.
+  resolveSigningKey(settings);
+  const userCount = await withStore(settings, (store) => store.users.count());
+
+  const live = new Set<Worker>();
+  const listening = new Set<number>();
+  const forkedAt = new Map<number, number>();
+  let started = false;
+  let shuttingDown = false;
+  let cleanExit = true;
+  let failure: string | null = null;
+
+  const fork = () => {
+    const worker = cluster.fork();
+    live.add(worker);
+    forkedAt.set(worker.id, Date.now());
+    worker.on('message', (message: Partial<WorkerFailed>) => {
+      if (message?.type === 'tessera:worker-failed' && typeof message.message === 'string') failure ??= message.message;
+    });
+  };
+
+  const shutDown = () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    if (live.size === 0) process.exit(0);
+    for (const worker of live) worker.process.kill('SIGTERM');
+    setTimeout(() => {
+      for (const worker of live) worker.process.kill('SIGKILL');
+      process.stderr.write('tessera: workers did not stop in time; killed them\n');
+      process.exit(1);
+    }, settings.shutdownTimeout * 1000 + SHUTDOWN_GRACE_MS).unref();
+  };
+  process.once('SIGTERM', shutDown);
+  process.once('SIGINT', shutDown);
+
+  return new Promise<void>((resolve, reject) => {
+    cluster.on('listening', (worker: Worker, address: AddressInfo) => {
+      if (started) return;
+      listening.add(worker.id);
+      if (listening.size < count) return;
+      started = true;
+      process.stdout.write(`tessera is serving ${urlOf(address)}/ with ${count} workers (database ${settings.databaseUrl})\n`);
+      if (userCount === 0) {
+        process.stdout.write(
+          'No users yet. Create the first one with:\n  npx tessera createsuperuser --username admin --email admin@example.com\n',
+        );
+      }
+      resolve();
+    });
+
+    cluster.on('exit', (worker: Worker, code: number | null, signal: string | null) => {
+      live.delete(worker);
+      if (shuttingDown) {
+        if (code !== 0) cleanExit = false;
+        if (live.size === 0) process.exit(cleanExit ? 0 : 1);
+        return;
+      }
+      if (!started) {
+        // A worker that cannot start (port taken, database unreachable) stops the whole server.
+        shuttingDown = true;
+        for (const other of live) other.process.kill('SIGKILL');
+        reject(new CommandError(failure ?? `worker ${worker.process.pid} exited with ${signal ?? `code ${code}`} while starting`));
+        return;
+      }
+      const how = signal ?? `code ${code}`;
+      const early = Date.now() - (forkedAt.get(worker.id) ?? 0) < CRASH_LOOP_WINDOW_MS;
+      forkedAt.delete(worker.id);
+      process.stderr.write(`tessera: worker ${worker.process.pid} exited (${how}); starting a replacement${failure ? `: ${failure}` : ''}\n`);
+      failure = null;
+      if (early) setTimeout(() => shuttingDown || fork(), CRASH_LOOP_DELAY_MS);
+      else fork();
+    });
+
+    for (let i = 0; i < count; i++) fork();
+  });
+}
+
+/** The URL as users type it: `localhost` for the IPv6 loopback, brackets for other IPv6. */
+function urlOf(address: AddressInfo): string {
+  const host = address.address === '::1' ? 'localhost' : address.address.includes(':') ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}

@@ -1,0 +1,237 @@
+import type { Clock } from '../settings/index.js';
+import { ExpiringSet } from './expiring-set.js';
+import type { RedisConnection } from './redis-connection.js';
+import type { OutstandingToken } from './token-blacklist.js';
+import type { UserTokenCutoffRepository } from './user-token-cutoffs.js';
+
+/** What tokens need of Simple JWT's blacklist app; the repository and `Revocation` both are one. */
+export interface TokenBlacklist {
+  recordOutstanding(token: OutstandingToken): Promise<void>;
+  /** `exp` (seconds since the epoch), when the caller knows it, bounds how long a yes is remembered. */
+  isBlacklisted(jti: string, exp?: number): Promise<boolean>;
+  blacklist(token: OutstandingToken, at: Date): Promise<boolean>;
+  rotate(previous: OutstandingToken, successor: OutstandingToken, at: Date): Promise<boolean>;
+}
+
+/** Per-user cut-offs: every token of the user issued before the cut-off is revoked. */
+export interface UserCutoffs {
+  /** The user's cut-off, or null; an in-memory lookup, cheap enough for every request. */
+  cutoffFor(userId: number): Date | null;
+}
+
+/** True when a token with this `iat` (seconds) was issued before the user's cut-off. */
+export function issuedBeforeCutoff(cutoffs: UserCutoffs, userId: number, iat: number): boolean {
+  const cutoff = cutoffs.cutoffFor(userId);
+  // Whole seconds, as `iat`: a token issued in the cut-off's own second stays valid, so a login
+  // right after "log out everywhere" or a password change is never refused.
+  return cutoff !== null && iat < Math.floor(cutoff.getTime() / 1000);
+}
+
+export interface RevocationOptions {
+  /** The database blacklist: the source of truth. */
+  tokens: TokenBlacklist;
+  cutoffs: UserTokenCutoffRepository;
+  /** Null without Redis: revocations then reach other processes through the database only. */
+  redis: RedisConnection | null;
+  clock: Clock;
+  /** Longest lifetime of any token, in seconds: how long a cut-off can still refuse one. */
+  maxTokenLifetime: number;
+  /** Revoked jtis remembered in this process (least recently used go first). Default 200,000. */
+  maxEntries?: number;
+  /** How often cut-offs are read again from the database, in ms. Default 5000. */
+  pollIntervalMs?: number;
+}
+
+/** What goes over the `<prefix>revoked` channel. */
+type RevocationMessage = { jti: string; expiresAt: number } | { userId: number; cutoff: number };
+
+const CHANNEL = 'revoked';
+
+/**
+ * Revocation state in front of the database blacklist. `isBlacklisted` answers from a bounded
+ * in-process set of jtis known to be revoked before asking the database; every revocation is
+ * written to the database first, then published on Redis (`<prefix>revoked`, plus a key that
+ * lives as long as the token) so every process adds it to its own set at once. Only revocations
+ * are remembered, never "not revoked", so a lost message or an unreachable Redis costs a
+ * database query, never a wrong answer. Per-user cut-offs are kept whole in memory (loaded from
+ * the database at start, polled, and fanned out the same way).
+ */
+export class Revocation implements TokenBlacklist, UserCutoffs {
+  private readonly revoked: ExpiringSet;
+  private readonly cutoffMap = new Map<number, number>();
+  private readonly options: RevocationOptions;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(options: RevocationOptions) {
+    this.options = options;
+    this.revoked = new ExpiringSet(options.maxEntries ?? 200_000, options.clock);
+  }
+
+  /** Loads cut-offs, subscribes to the channel and starts polling; call once before use. Never throws. */
+  async start(): Promise<void> {
+    const { redis } = this.options;
+    if (redis) {
+      redis.subscribe(CHANNEL, (message) => this.receive(message));
+      redis.onReady(() => this.track(this.catchUp()));
+      if (redis.status() === 'ready') this.track(this.catchUp());
+    }
+    // A database that is down at start must not stop the process: the poll loads them once it is back
+    // (and Redis's keys meanwhile, when configured).
+    await this.refreshCutoffs().catch(() => undefined);
+    this.timer = setInterval(() => this.track(this.refreshCutoffs().catch(() => undefined)), this.options.pollIntervalMs ?? 5000);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.pending]);
+  }
+
+  async recordOutstanding(token: OutstandingToken): Promise<void> {
+    await this.options.tokens.recordOutstanding(token);
+  }
+
+  async isBlacklisted(jti: string, exp?: number): Promise<boolean> {
+    if (this.revoked.has(jti)) return true;
+    const blacklisted = await this.options.tokens.isBlacklisted(jti, exp);
+    if (blacklisted) {
+      const fallback = this.options.clock() + this.options.maxTokenLifetime * 1000;
+      this.remember(jti, exp !== undefined && Number.isFinite(exp) ? exp * 1000 : fallback);
+    }
+    return blacklisted;
+  }
+
+  async blacklist(token: OutstandingToken, at: Date): Promise<boolean> {
+    const first = await this.options.tokens.blacklist(token, at);
+    // Announced even when it was blacklisted already: that one may have happened while Redis was down.
+    await this.announceJti(token.jti, token.expiresAt.getTime());
+    return first;
+  }
+
+  async rotate(previous: OutstandingToken, successor: OutstandingToken, at: Date): Promise<boolean> {
+    const rotated = await this.options.tokens.rotate(previous, successor, at);
+    if (rotated) await this.announceJti(previous.jti, previous.expiresAt.getTime());
+    else this.remember(previous.jti, previous.expiresAt.getTime());
+    return rotated;
+  }
+
+  /** True when this process already knows `jti` is revoked, without asking anyone. */
+  knowsRevoked(jti: string): boolean {
+    return this.revoked.has(jti);
+  }
+
+  /**
+   * Revokes every token of `userId` issued before `at` ("log out everywhere", password changes):
+   * raised in the database, then in memory and on every other process. Answers the cut-off in force.
+   */
+  async revokeAllForUser(userId: number, at: Date): Promise<Date> {
+    const cutoff = await this.options.cutoffs.raise(userId, at);
+    this.rememberCutoff(userId, cutoff.getTime());
+    const { redis } = this.options;
+    if (redis && redis.status() === 'ready') {
+      const ttl = cutoff.getTime() + this.options.maxTokenLifetime * 1000 - this.options.clock();
+      if (ttl > 0) {
+        await this.send(redis, `revoked:user:${userId}`, String(cutoff.getTime()), ttl, { userId, cutoff: cutoff.getTime() });
+      }
+    }
+    return cutoff;
+  }
+
+  cutoffFor(userId: number): Date | null {
+    const cutoff = this.cutoffMap.get(userId);
+    return cutoff === undefined ? null : new Date(cutoff);
+  }
+
+  /** Reads live cut-offs from the database again: how they reach processes when Redis is absent or was down. */
+  async refreshCutoffs(): Promise<void> {
+    const since = new Date(this.options.clock() - this.options.maxTokenLifetime * 1000);
+    for (const [userId, cutoff] of this.cutoffMap) if (cutoff <= since.getTime()) this.cutoffMap.delete(userId);
+    for (const { userId, cutoff } of await this.options.cutoffs.listSince(since)) this.rememberCutoff(userId, cutoff.getTime());
+  }
+
+  private remember(jti: string, expiresAt: number): void {
+    this.revoked.add(jti, expiresAt);
+  }
+
+  private rememberCutoff(userId: number, cutoff: number): void {
+    const known = this.cutoffMap.get(userId);
+    if (known === undefined || known < cutoff) this.cutoffMap.set(userId, cutoff);
+  }
+
+  private async announceJti(jti: string, expiresAt: number): Promise<void> {
+    this.remember(jti, expiresAt);
+    const { redis } = this.options;
+    const ttl = expiresAt - this.options.clock();
+    if (!redis || redis.status() !== 'ready' || ttl <= 0) return;
+    await this.send(redis, `revoked:jti:${jti}`, String(expiresAt), ttl, { jti, expiresAt });
+  }
+
+  /** One round trip: the key (for processes that connect later) and the message (for those up now). */
+  private async send(redis: RedisConnection, key: string, value: string, ttlMs: number, message: RevocationMessage): Promise<void> {
+    try {
+      await redis.client
+        .multi()
+        .set(redis.prefix + key, value, 'PX', Math.ceil(ttlMs))
+        .publish(redis.prefix + CHANNEL, JSON.stringify(message))
+        .exec();
+    } catch {
+      // Redis went away mid-way: the database has the revocation, other processes will ask it.
+    }
+  }
+
+  private receive(raw: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    if (typeof message !== 'object' || message === null) return;
+    const { jti, expiresAt, userId, cutoff } = message as Record<string, unknown>;
+    if (typeof jti === 'string' && typeof expiresAt === 'number') this.remember(jti, expiresAt);
+    else if (typeof userId === 'number' && Number.isInteger(userId) && typeof cutoff === 'number') this.rememberCutoff(userId, cutoff);
+  }
+
+  /**
+   * After (re)connecting, reads the revocations other processes wrote to Redis while this one
+   * was not listening; bounded by the size of the local set.
+   */
+  private async catchUp(): Promise<void> {
+    const { redis } = this.options;
+    if (!redis) return;
+    const base = redis.prefix + 'revoked:';
+    const limit = this.options.maxEntries ?? 200_000;
+    let cursor = '0';
+    let seen = 0;
+    try {
+      do {
+        const [next, keys] = await redis.client.scan(cursor, 'MATCH', `${escapeGlob(base)}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length === 0) continue;
+        const values = await redis.client.mget(...keys);
+        keys.forEach((key, i) => {
+          const value = Number(values[i]);
+          if (!Number.isFinite(value)) return;
+          const rest = key.slice(base.length);
+          if (rest.startsWith('jti:')) this.remember(rest.slice(4), value);
+          else if (rest.startsWith('user:') && /^\d+$/.test(rest.slice(5))) this.rememberCutoff(Number(rest.slice(5)), value);
+        });
+        seen += keys.length;
+      } while (cursor !== '0' && seen < limit);
+    } catch {
+      // Redis went away again; the next `ready` catches up.
+    }
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.pending.add(promise);
+    void promise.finally(() => this.pending.delete(promise));
+  }
+}
+
+/** Escapes Redis glob characters in a key prefix used in SCAN's MATCH. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import type { Clock, Settings } from '../settings/index.js';
+import { MemoryCounters, SharedCounters, type Counters } from './counters.js';
+import { RedisConnection, type RedisLogger } from './redis-connection.js';
+import { Revocation } from './revocation.js';
+import type { CoreSchema } from './schema.js';
+import type { TokenBlacklist } from './revocation.js';
+import { UserTokenCutoffRepository } from './user-token-cutoffs.js';
+
+/** State every process of a deployment shares: revocations and counters, through Redis when configured. */
+export interface SharedState {
+  /** The Redis link (`status()`, `ping()` for readiness), or null when `redisUrl` is empty. */
+  redis: RedisConnection | null;
+  revocation: Revocation;
+  counters: Counters;
+  close(): Promise<void>;
+}
+
+export interface SharedStateOptions {
+  settings: Pick<Settings, 'redisUrl' | 'redisKeyPrefix' | 'accessTokenLifetime' | 'refreshTokenLifetime'>;
+  db: Kysely<CoreSchema>;
+  /** The database blacklist (`store.tokens`). */
+  tokens: TokenBlacklist;
+  clock: Clock;
+  logger?: RedisLogger;
+  /** Passed to `RedisConnection` (tests shorten reconnection). */
+  maxRetryDelayMs?: number;
+  pollIntervalMs?: number;
+}
+
+/**
+ * Connects to Redis when `settings.redisUrl` is set (waiting at most a moment: a Redis that is
+ * down at start is a logged warning, not a failed start) and starts the revocation layer.
+ */
+export async function openSharedState(options: SharedStateOptions): Promise<SharedState> {
+  const { settings, clock } = options;
+  const redis = settings.redisUrl
+    ? new RedisConnection(settings.redisUrl, {
+      prefix: settings.redisKeyPrefix,
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
+    })
+    : null;
+  const revocation = new Revocation({
+    tokens: options.tokens,
+    cutoffs: new UserTokenCutoffRepository(options.db),
+    redis,
+    clock,
+    maxTokenLifetime: Math.max(settings.accessTokenLifetime, settings.refreshTokenLifetime),
+    ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+  });
+  try {
+    if (redis) await redis.settled(2000);
+    await revocation.start();
+  } catch (error) {
+    await revocation.close();
+    await redis?.close();
+    throw error;
+  }
+  return {
+    redis,
+    revocation,
+    counters: redis ? new SharedCounters(redis, clock) : new MemoryCounters(clock),
+    close: async () => {
+      await revocation.close();
+      await redis?.close();
+    },
+  };
+}
