@@ -1,0 +1,66 @@
+import autocannon from 'autocannon';
+
+export interface Result {
+  scenario: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  seconds: number;
+  connections: number;
+}
+
+/** Runs autocannon and keeps what the report prints. */
+export async function load(scenario: string, options: autocannon.Options): Promise<Result> {
+  const result = await autocannon({ ...options });
+  return {
+    scenario,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/** GET with a Bearer token. */
+export function authenticatedGet(scenario: string, { url, seconds, connections }: LoadOptions, path: string, access: string) {
+  return load(scenario, { url: `${url}${path}`, duration: seconds, connections, headers: { authorization: `Bearer ${access}` } });
+}
+
+/** POST JSON to `path`. */
+export function postJson(scenario: string, { url, seconds, connections }: LoadOptions, path: string, body: unknown) {
+  return load(scenario, {
+    url: `${url}${path}`, duration: seconds, connections, method: 'POST',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+}
+
+/**
+ * Refresh with rotation: each connection starts from its own refresh token and sends the
+ * successor it was handed each time, as a client does.
+ */
+export function rotatingRefresh(scenario: string, { url, seconds, connections }: LoadOptions, refreshTokens: string[]) {
+  let next = 0;
+  return load(scenario, {
+    url, duration: seconds, connections,
+    requests: [{
+      method: 'POST',
+      path: '/api/token/refresh/',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (request, context) => {
+        const state = context as { refresh?: string };
+        state.refresh ??= refreshTokens[next++ % refreshTokens.length]!;
+        return { ...request, body: JSON.stringify({ refresh: state.refresh }) };
+      },
+      onResponse: (status, body, context) => {
+        if (status === 200) (context as { refresh?: string }).refresh = JSON.parse(body).refresh;
+      },
+    }],
+  });
+}
