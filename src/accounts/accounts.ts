@@ -26,6 +26,11 @@ export interface AccountsOptions {
   secret: string;
   /** Where account email goes; called without awaiting delivery (see `Outbox`). */
   post(message: EmailMessage): void;
+  /**
+   * Ends every session of the user (password change or reset, deactivation, deletion): the HTTP
+   * layer raises the user's revocation cut-off and ends their token families. Absent: nothing ends.
+   */
+  endSessions?(userId: number): Promise<void>;
 }
 
 /**
@@ -95,6 +100,7 @@ export class Accounts {
     await this.requireCurrentPassword(user, currentPassword);
     this.requireValidPassword('new_password', newPassword, user);
     await this.options.users.setPassword(user.id, await this.options.hashers.hash(newPassword));
+    await this.options.endSessions?.(user.id);
     this.mail(user, passwordChangedEmail);
   }
 
@@ -118,6 +124,7 @@ export class Accounts {
     const user = await this.userForLink(uid, token);
     await this.options.users.setPassword(user.id, await this.options.hashers.hash(newPassword));
     await this.options.users.setLastLogin(user.id, new Date(this.options.clock()));
+    await this.options.endSessions?.(user.id);
     this.mail(user, passwordChangedEmail);
   }
 
@@ -145,7 +152,10 @@ export class Accounts {
     const { users, settings } = this.options;
     if (email === user.email) return user;
     const deactivate = settings.sendActivationEmail;
-    if (deactivate) await users.setActive(user.id, false);
+    if (deactivate) {
+      await users.setActive(user.id, false);
+      await this.options.endSessions?.(user.id);
+    }
     await users.setEmail(user.id, email);
     const updated = (await users.findById(user.id)) ?? { ...user, email, isActive: !deactivate && user.isActive };
     if (deactivate) this.mailActivation(updated);
@@ -155,6 +165,8 @@ export class Accounts {
   /** djoser's `UserDeleteSerializer`: deleting yourself takes your current password. */
   async deleteUser(user: User, currentPassword: string): Promise<void> {
     await this.requireCurrentPassword(user, currentPassword);
+    // Before the row goes: its cut-off and sessions are deleted with it, the processes' memory is not.
+    await this.options.endSessions?.(user.id);
     await this.options.users.delete(user.id);
   }
 

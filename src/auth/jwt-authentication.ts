@@ -1,18 +1,21 @@
 import { AuthenticationFailed, InvalidToken } from '../errors.js';
-import type { Settings } from '../settings/index.js';
+import type { AuthTokenClassName, Settings } from '../settings/index.js';
 import type { User, UserRepository } from '../store/index.js';
-import { AccessToken, TokenError, type Token, type TokenClass, type TokenContext } from '../tokens/index.js';
+import { AccessToken, SlidingToken, TokenError, type Token, type TokenClass, type TokenContext } from '../tokens/index.js';
 import type { Authenticated, Authenticator, RequestCredentials } from './authenticator.js';
 
-/** The token classes accepted in the header, in order (Simple JWT's `AUTH_TOKEN_CLASSES`). */
-const AUTH_TOKEN_CLASSES: TokenClass<Token>[] = [AccessToken];
+/** The token classes `authTokenClasses` names (Simple JWT's `AUTH_TOKEN_CLASSES`). */
+const AUTH_TOKEN_CLASSES: Record<AuthTokenClassName, TokenClass<Token>> = { access: AccessToken, sliding: SlidingToken };
 
 /**
  * Simple JWT's `JWTAuthentication`: `Authorization: Bearer <access token>`, verified without a
  * database round trip except to load the user.
  */
 export class JWTAuthentication implements Authenticator {
-  private readonly settings: Pick<Settings, 'authHeaderName' | 'authHeaderTypes' | 'userIdClaim' | 'userIdField' | 'checkUserIsActive'>;
+  private readonly settings: Pick<Settings, 'authHeaderName' | 'authHeaderTypes' | 'userIdClaim' | 'userIdField' | 'checkUserIsActive'>
+    & Partial<Pick<Settings, 'authTokenClasses'>>;
+  /** The token classes tried, in order; each one's refusal is listed in the 401's `messages`. */
+  private readonly tokenClasses: TokenClass<Token>[];
 
   constructor(
     private readonly context: TokenContext,
@@ -20,6 +23,7 @@ export class JWTAuthentication implements Authenticator {
     settings: JWTAuthentication['settings'],
   ) {
     this.settings = settings;
+    this.tokenClasses = (settings.authTokenClasses ?? ['access']).map((name) => AUTH_TOKEN_CLASSES[name]);
   }
 
   async authenticate(request: RequestCredentials): Promise<Authenticated | null> {
@@ -49,7 +53,7 @@ export class JWTAuthentication implements Authenticator {
 
   private async validatedToken(raw: string): Promise<Token> {
     const messages: { token_class: string; token_type: string; message: string }[] = [];
-    for (const TokenKind of AUTH_TOKEN_CLASSES) {
+    for (const TokenKind of this.tokenClasses) {
       try {
         return await (TokenKind as unknown as typeof AccessToken).fromString(this.context, raw);
       } catch (error) {
@@ -67,9 +71,15 @@ export class JWTAuthentication implements Authenticator {
   private async userFor(token: Token): Promise<User> {
     const id = token.get(this.settings.userIdClaim);
     if (id === undefined) throw new InvalidToken('Token contained no recognizable user identification');
-    const user = this.settings.userIdField === 'id'
-      ? typeof id === 'number' || (typeof id === 'string' && /^\d+$/.test(id)) ? await this.users.findById(Number(id)) : null
-      : typeof id === 'string' ? await this.users.findByUsername(id) : null;
+    // An id of a type no user can have (true, a list, an object, a fraction, an integer past 2^53
+    // that would round onto another user's) is no identification at all, not a lookup: Simple JWT
+    // answers 500 to most of these, and Django would match `true` to user 1. `null` finds no one,
+    // as in Django ("User not found").
+    const numeric = typeof id === 'number' ? id : typeof id === 'string' && /^\d{1,15}$/.test(id) ? Number(id) : Number.NaN;
+    const recognizable = id === null || (this.settings.userIdField === 'id' ? Number.isSafeInteger(numeric) : typeof id === 'string');
+    if (!recognizable) throw new InvalidToken('Token contained no recognizable user identification');
+    const user = id === null ? null
+      : this.settings.userIdField === 'id' ? await this.users.findById(numeric) : await this.users.findByUsername(id as string);
     if (!user) throw new AuthenticationFailed('User not found', 'user_not_found', true);
     if (this.settings.checkUserIsActive && !user.isActive) {
       throw new AuthenticationFailed('User is inactive', 'user_inactive', true);

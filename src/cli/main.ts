@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { SettingsError } from '../settings/index.js';
+import { auditCommand } from './commands/audit.js';
 import { changePassword } from './commands/change-password.js';
 import { createUser } from './commands/create-user.js';
 import { drfCreateToken } from './commands/drf-create-token.js';
 import { flushExpiredTokens } from './commands/flush-expired-tokens.js';
 import { importDjango } from './commands/import-django.js';
+import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serve } from './commands/serve.js';
 import { tokenDecode } from './commands/token-decode.js';
@@ -23,7 +25,12 @@ commands:
   flushexpiredtokens                      delete expired outstanding tokens
   drf_create_token USERNAME [-r]          print the user's DRF authtoken key (-r: replace it)
   token decode JWT                        show a token's header, claims and expiry, and verify it
+  keys generate --alg ALG                 add a signing key to the database keyring (RS/PS/ES256..512, EdDSA)
+  keys list                               the keyring: kid, alg, created, state (never private keys)
+  keys rotate [--alg ALG]                 a new key signs; the old one verifies until its tokens expire
   import-django DATABASE_URL [--dry-run]  copy users and tokens from a Django database (sqlite:PATH, postgres://)
+  audit [--user U] [--type T] [--since 1h] [--limit N] [--json]
+                                          print audit events, newest first, one a line
 
 settings come from tessera.config.json and TESSERA_* variables (see the README).`;
 
@@ -37,6 +44,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   drf_create_token: (args) => drfCreateToken(args),
   token: (args) => tokenDecode(args),
   'import-django': (args) => importDjango(args),
+  audit: (args) => auditCommand(args),
+  keys: (args) => keysCommand(args),
 };
 
 async function main(argv: string[]): Promise<number> {

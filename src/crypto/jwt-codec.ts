@@ -1,12 +1,31 @@
 import { createDecoder, createSigner, createVerifier } from 'fast-jwt';
-import type { Algorithm, Clock } from '../settings/index.js';
+import { isHmacAlgorithm, type Algorithm, type Clock } from '../settings/index.js';
 import { TokenBackendError } from './errors.js';
+import { checkCompactJws } from './jws-structure.js';
+import type { PinnedKey } from './keys.js';
 
 export type Claims = Record<string, unknown>;
 
+/**
+ * Keys by `kid`, each pinned to one algorithm (the database keyring, an asymmetric key from
+ * settings, another issuer's JWKS). See `Keyring`.
+ */
+export interface KeySet {
+  /** The key new tokens are signed with (its `kid` goes in the header), or null. */
+  signingKey(): PinnedKey | null;
+  /** The key `kid` names while it may verify, or undefined. */
+  verifyingKey(kid: string): PinnedKey | undefined;
+  /** Asked before verifying a token whose `kid` is unknown; reloads at most once per cooldown. */
+  refresh(kid: string): Promise<void>;
+}
+
 export interface JwtCodecOptions {
+  /** The algorithm of `signingKey`; an HMAC key signs and verifies only tokens of exactly this algorithm. */
   algorithm: Algorithm;
+  /** The HMAC secret for an HS algorithm; ignored (may be empty) for an asymmetric one, whose keys are in `keys`. */
   signingKey: string;
+  /** Keys by `kid`; absent or null: only the HMAC key, with no `kid` in headers (Simple JWT's tokens). */
+  keys?: KeySet | null;
   audience: string | null;
   issuer: string | null;
   /** Seconds of clock skew tolerated on `exp` and `nbf`. */
@@ -14,33 +33,90 @@ export interface JwtCodecOptions {
   clock: Clock;
 }
 
+interface KeyCodec {
+  sign: ((payload: Claims) => string) | null;
+  signWithoutIat: ((payload: Claims) => string) | null;
+  verify: (token: string) => Claims;
+}
+
 /**
- * Signs and verifies JWTs (Simple JWT's `TokenBackend`), on fast-jwt. The algorithm is pinned
- * by configuration and never read from the token; `exp` and `nbf` are checked here against the
- * injected clock rather than by fast-jwt, so tests can move time.
+ * Signs and verifies JWTs (Simple JWT's `TokenBackend`), on fast-jwt. Every key is pinned to one
+ * algorithm when it is loaded and fast-jwt is told `algorithms: [thatOne]`: the algorithm is never
+ * read from the token nor guessed from a key's text. A token naming a known `kid` is verified
+ * with that key only; any other token with the HMAC key, when the configured algorithm is HMAC.
+ * `exp` and `nbf` are checked here against the injected clock rather than by fast-jwt, so tests
+ * can move time.
  */
 export class JwtCodec {
-  private readonly sign: (payload: Claims) => string;
-  private readonly signWithoutIat: (payload: Claims) => string;
-  private readonly verify: (token: string) => Claims;
+  private readonly hmac: KeyCodec | null;
+  private readonly pinned = new WeakMap<PinnedKey, KeyCodec>();
   private readonly decodeUnverified: (token: string) => Claims;
+  private readonly decodeHeader: (token: string) => { header: Record<string, unknown> };
 
   constructor(private readonly options: JwtCodecOptions) {
+    this.hmac = isHmacAlgorithm(options.algorithm) && options.signingKey
+      ? this.codecFor(options.algorithm, options.signingKey, options.signingKey, undefined)
+      : null;
+    this.decodeUnverified = createDecoder();
+    this.decodeHeader = createDecoder({ complete: true }) as never;
+  }
+
+  private codecFor(algorithm: Algorithm, privateKey: string | null, publicKey: string, kid: string | undefined): KeyCodec {
+    const options = this.options;
     // Claims are complete (exp, iat) before signing; fast-jwt keeps them in place. To claims
     // without `iat` fast-jwt would add one from the real clock, and its `noTimestamp` drops any
     // `iat`: so a second signer for those (PyJWT adds nothing; drf-jwt's tokens have no `iat`).
-    this.sign = createSigner({ key: options.signingKey, algorithm: options.algorithm });
-    this.signWithoutIat = createSigner({ key: options.signingKey, algorithm: options.algorithm, noTimestamp: true });
-    this.verify = createVerifier({
-      key: options.signingKey,
-      algorithms: [options.algorithm],
-      ignoreExpiration: true,
-      ignoreNotBefore: true,
-      ...(options.audience ? { allowedAud: options.audience } : {}),
-      ...(options.issuer ? { allowedIss: options.issuer } : {}),
-      requiredClaims: [options.audience && 'aud', options.issuer && 'iss'].filter((c): c is string => Boolean(c)),
-    });
-    this.decodeUnverified = createDecoder();
+    const signer = (noTimestamp: boolean) =>
+      privateKey ? createSigner({ key: privateKey, algorithm, noTimestamp, ...(kid ? { kid } : {}) }) : null;
+    return {
+      sign: signer(false),
+      signWithoutIat: signer(true),
+      verify: createVerifier({
+        key: publicKey,
+        algorithms: [algorithm],
+        ignoreExpiration: true,
+        ignoreNotBefore: true,
+        ...(options.audience ? { allowedAud: options.audience } : {}),
+        ...(options.issuer ? { allowedIss: options.issuer } : {}),
+        requiredClaims: [options.audience && 'aud', options.issuer && 'iss'].filter((c): c is string => Boolean(c)),
+      }),
+    };
+  }
+
+  private codecOf(key: PinnedKey): KeyCodec {
+    let codec = this.pinned.get(key);
+    if (!codec) {
+      codec = this.codecFor(key.alg, key.privatePem, key.publicPem, key.kid);
+      this.pinned.set(key, codec);
+    }
+    return codec;
+  }
+
+  /** The `kid` in a token's header, unverified; undefined when there is none or it is not a string. */
+  private kidOf(token: string): string | undefined {
+    try {
+      const kid = this.decodeHeader(token).header.kid;
+      return typeof kid === 'string' ? kid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Before verifying: lets the key set reload when the token names a `kid` it does not know. */
+  async prepare(token: string): Promise<void> {
+    const keys = this.options.keys;
+    if (!keys) return;
+    const kid = this.kidOf(token);
+    if (kid !== undefined && !keys.verifyingKey(kid)) await keys.refresh(kid);
+  }
+
+  private verifierFor(token: string): (token: string) => Claims {
+    const keys = this.options.keys;
+    const kid = keys ? this.kidOf(token) : undefined;
+    const key = kid !== undefined ? keys?.verifyingKey(kid) : undefined;
+    if (key) return this.codecOf(key).verify;
+    if (this.hmac) return this.hmac.verify;
+    throw new TokenBackendError();
   }
 
   /** Signs `payload`, adding `aud` and `iss` when they are configured. */
@@ -48,14 +124,19 @@ export class JwtCodec {
     const claims: Claims = { ...payload };
     if (this.options.audience) claims.aud = this.options.audience;
     if (this.options.issuer) claims.iss = this.options.issuer;
-    return 'iat' in claims ? this.sign(claims) : this.signWithoutIat(claims);
+    const key = this.options.keys?.signingKey();
+    const codec = key?.privatePem ? this.codecOf(key) : this.hmac;
+    const sign = 'iat' in claims ? codec?.sign : codec?.signWithoutIat;
+    if (!sign) throw new Error('no signing key: set signingKey, or run `tessera keys generate`');
+    return sign(claims);
   }
 
   /** Verified claims, or `TokenBackendError`; `verify: false` only decodes (for inspection). */
   decode(token: string, { verify = true }: { verify?: boolean } = {}): Claims {
     let claims: Claims;
+    if (verify) checkCompactJws(token);
     try {
-      claims = verify ? this.verify(token) : this.decodeUnverified(token);
+      claims = verify ? this.verifierFor(token)(token) : this.decodeUnverified(token);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       const claims = code === 'FAST_JWT_INVALID_CLAIM_VALUE' || code === 'FAST_JWT_MISSING_REQUIRED_CLAIM';

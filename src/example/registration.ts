@@ -61,7 +61,7 @@ export async function registrationRoutes(app: FastifyInstance): Promise<void> {
   const { codec } = tessera.tokens;
 
   app.post('/api-register/', {
-    config: { permission: AllowAny, authentication: AUTHENTICATION, name: 'Create User' },
+    config: { permission: AllowAny, authentication: AUTHENTICATION, name: 'Create User', throttle: 'register' },
   }, async (request, reply) => {
     const data = requestData(request);
     const errors: Record<string, string[]> = {};

@@ -15,7 +15,7 @@ export async function seedViews(app: FastifyInstance): Promise<void> {
     username: request.user!.username,
   }));
 
-  app.post('/api/login', { config: { name: 'Login', authentication: [] } }, async (request) => {
+  app.post('/api/login', { config: { name: 'Login', authentication: [], throttle: 'login', audit: 'login' } }, async (request) => {
     const { username, password } = validate(requestData(request), { username: charField(), password: charField() });
     const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
     if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');

@@ -1,11 +1,17 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { createMailer } from '../accounts/index.js';
-import { authenticateRequest, IsAuthenticated, SessionManager, type Permission } from '../auth/index.js';
-import { createPasswordHashers, JwtCodec, resolveSigningKey } from '../crypto/index.js';
-import { NotAuthenticated, NotFound, PermissionDenied } from '../errors.js';
-import { systemClock } from '../settings/index.js';
-import { openSharedState } from '../store/index.js';
+import {
+  authenticateRequest, BasicAuthentication, IsAuthenticated, SessionManager, type Authenticator, type Permission,
+} from '../auth/index.js';
+import {
+  createPasswordHashers, JwtCodec, Keyring, RemoteJwks, resolveSigningKey, settingsKeys,
+} from '../crypto/index.js';
+import { AuthenticationFailed, NotAuthenticated, NotFound, PermissionDenied } from '../errors.js';
+import { isHmacAlgorithm, systemClock } from '../settings/index.js';
+import { AuditLog, openSharedState, SigningKeyRepository } from '../store/index.js';
+import { basicAccount, registerAbuseHooks } from './abuse.js';
+import { Throttle, Throttled } from './throttle.js';
 import type { TokenContext } from '../tokens/index.js';
 import { createAuthenticators, pickAuthenticators } from './authentication.js';
 import { registerBodyParsers } from './body.js';
@@ -14,8 +20,11 @@ import { allowHeader, SECURITY_HEADERS } from './headers.js';
 import { indentJson, negotiate, type Rendering } from './negotiation.js';
 import { RouteRegistry } from './route-registry.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
+import { registerSlidingRoutes } from './routes/sliding-routes.js';
+import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerAuthTokenRoutes } from './routes/authtoken-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerTokenSessionRoutes } from './routes/token-session-routes.js';
 import type { Tessera, TesseraOptions } from './types.js';
 
 /**
@@ -25,9 +34,22 @@ import type { Tessera, TesseraOptions } from './types.js';
 async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Promise<void> {
   const { settings, store } = options;
   const clock = options.clock ?? systemClock;
+  // Keys by kid, each pinned to one algorithm: the database keyring (`tessera keys`), an asymmetric
+  // key from settings, and another issuer's JWKS (`jwkUrl`). HMAC keeps Simple JWT's tokens (no kid).
+  const keyring = new Keyring({
+    clock,
+    staticKeys: settingsKeys(settings),
+    rows: new SigningKeyRepository(store.database.db),
+    remote: settings.jwkUrl
+      ? new RemoteJwks({ url: settings.jwkUrl, clock, logger: { warn: (message) => app.log.warn(message) } })
+      : null,
+  });
+  await keyring.start();
+  app.addHook('onClose', async () => keyring.close());
   const codec = new JwtCodec({
     algorithm: settings.algorithm,
-    signingKey: resolveSigningKey(settings),
+    signingKey: isHmacAlgorithm(settings.algorithm) ? resolveSigningKey(settings) : '',
+    keys: keyring,
     audience: settings.audience,
     issuer: settings.issuer,
     leeway: settings.leeway,
@@ -40,9 +62,29 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
     logger: { warn: (message) => app.log.warn(message), info: (message) => app.log.info(message) },
   });
   app.addHook('onClose', async () => shared.close());
+  // The audit log: written after answers; a failed write is logged once and never fails a request.
+  const audit = new AuditLog(store.database.db, {
+    clock,
+    onError: (error) => app.log.error({ reason: (error as Error).message }, 'audit event could not be written'),
+  });
+  const throttle = new Throttle(shared.counters, settings);
+  app.addHook('onClose', async () => audit.flush());
   const tokens: TokenContext = {
     settings, codec, clock, blacklist: shared.revocation, cutoffs: shared.revocation,
     ...(options.customClaims ? { customClaims: options.customClaims } : {}),
+    // Sessions: families in the database, ended ones refused from memory (fanned out like cut-offs).
+    ...(settings.tokenFamilies ? {
+      families: {
+        start: (family) => store.families.create(family),
+        touch: (family, at) => store.families.touch(family, at),
+        rotationOf: (jti) => store.families.rotationOf(jti),
+        revokeFamily: (family, at) => shared.revocation.revokeFamily(family, at),
+        isFamilyRevoked: (family) => shared.revocation.isFamilyRevoked(family),
+      },
+    } satisfies Partial<TokenContext> : {}),
+    onSecurityEvent: (event) => {
+      void audit.record({ type: event.type, userId: event.userId, ip: event.ip ?? '', detail: { family: event.family } });
+    },
   };
   const hashers = options.hashers ?? createPasswordHashers();
   const sessions = new SessionManager({ sessions: store.sessions, users: store.users, clock, secret: resolveSigningKey(settings) });
@@ -61,7 +103,22 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
 
   const guard = (permission: Permission, config?: FastifyContextConfig) => async (request: FastifyRequest): Promise<void> => {
     const authenticators = authenticatorsFor(config);
-    const result = await authenticateRequest(authenticators, request);
+    // Basic authentication is a login: its failures are throttled and audited like the login views'.
+    const basic = basicLogin(request, authenticators);
+    if (basic !== null && throttle.enabled) await throttle.checkBasic(request.ip, basic);
+    let result;
+    try {
+      result = await authenticateRequest(authenticators, request);
+    } catch (error) {
+      if (basic !== null && error instanceof AuthenticationFailed) {
+        await throttle.loginFailed(request.ip, basic);
+        await audit.record({
+          type: 'login_failed', username: basic, ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''),
+          detail: { path: request.routeOptions.url, scheme: 'basic' },
+        });
+      }
+      throw error;
+    }
     request.user = result?.user ?? null;
     request.auth = result?.token ?? null;
     if (permission.hasPermission({ method: request.method, user: request.user })) return;
@@ -71,8 +128,8 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
 
   const tessera: Tessera = {
     settings, store, tokens, clock, authenticationClasses, guard,
-    hashers, sessions,
-    redis: shared.redis, revocation: shared.revocation, counters: shared.counters,
+    hashers, sessions, keyring,
+    redis: shared.redis, revocation: shared.revocation, counters: shared.counters, audit, throttle,
     mailer: options.mailer ?? createMailer(settings),
   };
   app.addHook('onClose', async () => tessera.mailer.close());
@@ -91,6 +148,8 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
     const permission = route.config?.permission;
     if (permission) route.preHandler = [guard(permission, route.config), ...[route.preHandler ?? []].flat()];
   });
+  // `config.throttle` and `config.audit`, after the permission pre-handler (DRF's order).
+  registerAbuseHooks(app, throttle, audit);
 
   // DRF negotiates the renderer before authenticating, so a 406 comes before a 401.
   const renderings = new WeakMap<FastifyRequest, Rendering>();
@@ -124,6 +183,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
     } else if (answer.status >= 500) {
       request.log.error({ err: error }, 'request failed');
     }
+    if (error instanceof Throttled) reply.header('retry-after', String(error.wait));
     if (answer.challenge) {
       const challenge = challengeFor(request.routeOptions.config);
       if (!challenge) return reply.code(403).send(answer.body);
@@ -149,9 +209,18 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   });
 
   registerTokenRoutes(app, options.tokenRoutes);
+  if (settings.authTokenClasses.includes('sliding')) registerSlidingRoutes(app, options.tokenRoutes);
+  registerKeyRoutes(app);
+  registerTokenSessionRoutes(app);
   // DRF's token and session views exist where their classes are configured (seed 001's urls).
   if (settings.authenticationClasses.includes('token')) registerAuthTokenRoutes(app);
   if (settings.authenticationClasses.includes('session')) registerSessionRoutes(app);
 }
 
 export const tessera = fp(tesseraPlugin, { fastify: '5.x', name: 'tessera' });
+
+/** The username of a Basic login attempt on a route that authenticates with Basic, else null. */
+function basicLogin(request: FastifyRequest, authenticators: readonly Authenticator[]): string | null {
+  if (!authenticators.some((a) => a instanceof BasicAuthentication)) return null;
+  return basicAccount(request);
+}

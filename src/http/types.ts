@@ -1,8 +1,9 @@
 import type { Mailer } from '../accounts/index.js';
 import type { Authenticator, Permission, SessionManager } from '../auth/index.js';
-import type { PasswordHashers } from '../crypto/index.js';
+import type { Keyring, PasswordHashers } from '../crypto/index.js';
 import type { AuthenticationClassName, Clock, Settings } from '../settings/index.js';
-import type { Counters, RedisConnection, Revocation, Store, User } from '../store/index.js';
+import type { AuditLog, Counters, RedisConnection, Revocation, Store, User } from '../store/index.js';
+import type { Throttle } from './throttle.js';
 import type { CustomClaims, Token, TokenContext } from '../tokens/index.js';
 
 /** What the plugin puts on the Fastify instance as `app.tessera`. */
@@ -27,6 +28,15 @@ export interface Tessera {
   revocation: Revocation;
   /** Fixed-window counters for throttling: shared through Redis when up, this process's otherwise. */
   counters: Counters;
+  /** Every signing and verifying key by kid (database keyring, settings key, `jwkUrl`); `published()` is the JWKS. */
+  keyring: Keyring;
+  /**
+   * The audit log (`tessera_audit_event`): `record({ type, userId, username, ip, userAgent, detail })`
+   * never throws; `list(filters)` reads it. Never put a password, hash or token in an event.
+   */
+  audit: AuditLog;
+  /** Throttling built from `counters` and `settings.throttleRates` (routes ask with `config.throttle`). */
+  throttle: Throttle;
   /**
    * A preHandler that authenticates (with the route config's classes, else the settings') and
    * then applies `permission` (DRF's `initial()`).
@@ -54,6 +64,10 @@ declare module 'fastify' {
     permission?: Permission;
     /** DRF's `authentication_classes` for this route; default `settings.authenticationClasses`. */
     authentication?: AuthenticationClassName[];
+    /** Throttles the route as login, refresh, register or password reset (`settings.throttleRates`). */
+    throttle?: import('./throttle.js').ThrottleScope;
+    /** Records the route's successful answers in the audit log as this event (`login`: succeeded or failed). */
+    audit?: import('./abuse.js').AuditedAction;
     /** Shown by OPTIONS, as DRF's view name and docstring. */
     name?: string;
     description?: string;
@@ -71,5 +85,5 @@ export interface TesseraOptions {
   /** Defaults to the backend `settings.emailUrl` names. */
   mailer?: Mailer;
   /** URLs for the token views; each may have several spellings (seed 004's `gettoken/`). */
-  tokenRoutes?: Partial<Record<'obtain' | 'refresh' | 'verify' | 'blacklist', string[]>>;
+  tokenRoutes?: Partial<Record<'obtain' | 'refresh' | 'verify' | 'blacklist' | 'sliding' | 'slidingRefresh', string[]>>;
 }

@@ -1,4 +1,4 @@
-import type { AuthenticationClassName, Settings } from './types.js';
+import { DEFAULT_THROTTLE_RATES, type AuthenticationClassName, type AuthTokenClassName, type Settings } from './types.js';
 
 /** Simple JWT's defaults, plus where the ready server keeps its data. */
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -15,11 +15,17 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   accessTokenLifetime: 5 * 60,
   refreshTokenLifetime: 24 * 60 * 60,
   rotateRefreshTokens: false,
+  slidingTokenLifetime: 5 * 60,
+  slidingTokenRefreshLifetime: 24 * 60 * 60,
+  authTokenClasses: ['access'] as AuthTokenClassName[],
   blacklistAfterRotation: false,
+  refreshGraceWindow: 10,
+  tokenFamilies: false,
   updateLastLogin: false,
   algorithm: 'HS256',
   signingKey: '',
   verifyingKey: '',
+  jwkUrl: '',
   audience: null,
   issuer: null,
   leeway: 0,
@@ -42,4 +48,6 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   jwtAuthHeaderPrefix: 'JWT',
   bodyLimit: 1024 * 1024,
   logLevel: 'info',
+  throttleEnabled: true,
+  throttleRates: DEFAULT_THROTTLE_RATES,
 });

@@ -1,7 +1,11 @@
-export type { Settings, Algorithm, AuthenticationClassName } from './types.js';
-export { HMAC_ALGORITHMS, AUTHENTICATION_CLASSES } from './types.js';
+export type { Settings, Algorithm, HmacAlgorithm, AsymmetricAlgorithm, AuthenticationClassName } from './types.js';
+export { HMAC_ALGORITHMS, ASYMMETRIC_ALGORITHMS, ALGORITHMS, AUTHENTICATION_CLASSES } from './types.js';
+export { isHmacAlgorithm, keyProblem, parsePrivateKeyFor, parsePublicKeyFor } from './algorithms.js';
+export { AUTH_TOKEN_CLASS_NAMES, type AuthTokenClassName } from './types.js';
 export { DEFAULT_SETTINGS } from './defaults.js';
 export { SettingsError } from './errors.js';
 export { loadSettings, envName, SETTING_NAMES, type LoadOptions } from './load.js';
 export { parseDuration } from './values.js';
+export { parseRate, parseThrottleRates, type Rate } from './throttle-rates.js';
+export { THROTTLE_RATE_NAMES, DEFAULT_THROTTLE_RATES, type ThrottleRateName, type ThrottleRates } from './types.js';
 export { systemClock, type Clock } from './clock.js';

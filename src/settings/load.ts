@@ -1,12 +1,15 @@
+import { createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_SETTINGS } from './defaults.js';
 import { SettingsError } from './errors.js';
-import { AUTHENTICATION_CLASSES, HMAC_ALGORITHMS, type Settings } from './types.js';
+import { isHmacAlgorithm, parsePrivateKeyFor, parsePublicKeyFor } from './algorithms.js';
+import { ALGORITHMS, AUTH_TOKEN_CLASS_NAMES, AUTHENTICATION_CLASSES, type AsymmetricAlgorithm, type Settings } from './types.js';
 import {
   parseBoolean, parseDatabaseUrl, parseDuration, parseEmailUrl, parseHeaderName, parseListOf, parseNonEmptyString,
-  parseOneOf, parseOptionalString, parsePort, parsePositiveDuration, parsePositiveInteger, parsePublicUrl, parseRedisUrl, parseString, parseStringList,
+  parseJwkUrl, parseOneOf, parseOptionalString, parsePort, parsePositiveDuration, parsePositiveInteger, parsePublicUrl, parseRedisUrl, parseString, parseStringList,
 } from './values.js';
+import { parseThrottleRates } from './throttle-rates.js';
 
 type Parser<K extends keyof Settings> = (value: unknown) => Settings[K];
 
@@ -25,11 +28,17 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   accessTokenLifetime: parseDuration,
   refreshTokenLifetime: parseDuration,
   rotateRefreshTokens: parseBoolean,
+  slidingTokenLifetime: parseDuration,
+  slidingTokenRefreshLifetime: parseDuration,
+  authTokenClasses: parseListOf(AUTH_TOKEN_CLASS_NAMES),
   blacklistAfterRotation: parseBoolean,
+  refreshGraceWindow: parseDuration,
+  tokenFamilies: parseBoolean,
   updateLastLogin: parseBoolean,
-  algorithm: parseOneOf(HMAC_ALGORITHMS),
+  algorithm: parseOneOf(ALGORITHMS),
   signingKey: parseString,
   verifyingKey: parseString,
+  jwkUrl: parseJwkUrl,
   audience: parseOptionalString,
   issuer: parseOptionalString,
   leeway: parseDuration,
@@ -52,6 +61,8 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   jwtAuthHeaderPrefix: parseNonEmptyString,
   bodyLimit: parsePositiveInteger,
   logLevel: parseOneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  throttleEnabled: parseBoolean,
+  throttleRates: parseThrottleRates,
 };
 
 export const SETTING_NAMES = Object.keys(PARSERS) as (keyof Settings)[];
@@ -79,6 +90,7 @@ export function loadSettings(options: LoadOptions = {}): Settings {
     ...DEFAULT_SETTINGS,
     authHeaderTypes: [...DEFAULT_SETTINGS.authHeaderTypes],
     authenticationClasses: [...DEFAULT_SETTINGS.authenticationClasses],
+    authTokenClasses: [...DEFAULT_SETTINGS.authTokenClasses],
   };
   // Where each value came from, so an error names what the user wrote (TESSERA_X, file: key).
   const sources: Partial<Record<keyof Settings, string>> = {};
@@ -147,11 +159,50 @@ function checkCombination(settings: Settings, sourceOf: (key: keyof Settings) =>
   if (settings.refreshTokenLifetime <= 0) {
     throw new SettingsError(sourceOf('refreshTokenLifetime'), 'must be longer than 0 seconds');
   }
+  for (const key of ['slidingTokenLifetime', 'slidingTokenRefreshLifetime'] as const) {
+    if (settings[key] <= 0) throw new SettingsError(sourceOf(key), 'must be longer than 0 seconds');
+  }
+  if (settings.authTokenClasses.length === 0) {
+    throw new SettingsError(sourceOf('authTokenClasses'), 'must name at least one of access, sliding');
+  }
+  if (!isHmacAlgorithm(settings.algorithm)) return checkAsymmetricKeys(settings, sourceOf);
   if (settings.signingKey && Buffer.byteLength(settings.signingKey) < 32) {
     throw new SettingsError(
       sourceOf('signingKey'),
       `an ${settings.algorithm} key must be at least 32 bytes (got ${Buffer.byteLength(settings.signingKey)}); leave it unset to have one generated`,
     );
+  }
+  return settings;
+}
+
+/**
+ * An asymmetric algorithm's keys are parsed now (node:crypto), so a key of the wrong type for the
+ * algorithm (an RSA key for ES256), a malformed PEM or a mismatched pair is a settings error at
+ * start rather than a failure at the first login.
+ */
+function checkAsymmetricKeys(settings: Settings, sourceOf: (key: keyof Settings) => string): Settings {
+  const alg = settings.algorithm as AsymmetricAlgorithm;
+  let privateKey;
+  if (settings.signingKey) {
+    try {
+      privateKey = parsePrivateKeyFor(alg, settings.signingKey);
+    } catch (error) {
+      throw new SettingsError(sourceOf('signingKey'), (error as Error).message);
+    }
+  }
+  if (settings.verifyingKey) {
+    let publicKey;
+    try {
+      publicKey = parsePublicKeyFor(alg, settings.verifyingKey);
+    } catch (error) {
+      throw new SettingsError(sourceOf('verifyingKey'), (error as Error).message);
+    }
+    if (privateKey) {
+      const derived = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+      if (!derived.equals(publicKey.export({ type: 'spki', format: 'der' }))) {
+        throw new SettingsError(sourceOf('verifyingKey'), 'is not the public key of signingKey');
+      }
+    }
   }
   return settings;
 }

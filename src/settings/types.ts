@@ -1,10 +1,42 @@
-/** HMAC algorithms signed and verified today; asymmetric ones arrive with the keyring. */
+/** HMAC algorithms: one shared secret (`signingKey`) signs and verifies. */
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
-export type Algorithm = (typeof HMAC_ALGORITHMS)[number];
+/** Asymmetric algorithms: a private key signs, its public key verifies (and is published as a JWK). */
+export const ASYMMETRIC_ALGORITHMS = [
+  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
+] as const;
+export const ALGORITHMS = [...HMAC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS] as const;
+export type HmacAlgorithm = (typeof HMAC_ALGORITHMS)[number];
+export type AsymmetricAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
+export type Algorithm = HmacAlgorithm | AsymmetricAlgorithm;
+
+/** Simple JWT's `AUTH_TOKEN_CLASSES` tessera has: `AccessToken` and `SlidingToken`, by token type. */
+export const AUTH_TOKEN_CLASS_NAMES = ['access', 'sliding'] as const;
+export type AuthTokenClassName = (typeof AUTH_TOKEN_CLASS_NAMES)[number];
 
 /** DRF's authentication classes tessera has, by the name used in settings and route config. */
 export const AUTHENTICATION_CLASSES = ['jwt', 'session', 'token', 'basic', 'drf-jwt'] as const;
 export type AuthenticationClassName = (typeof AUTHENTICATION_CLASSES)[number];
+
+/** What can be throttled, and the rates' names: see `Settings.throttleRates`. */
+export const THROTTLE_RATE_NAMES = [
+  'login_ip', 'login_account', 'login_account_failures', 'refresh_ip', 'refresh_account',
+  'register_ip', 'register_account', 'reset_ip', 'reset_account',
+] as const;
+export type ThrottleRateName = (typeof THROTTLE_RATE_NAMES)[number];
+export type ThrottleRates = Partial<Record<ThrottleRateName, string | null>>;
+
+/**
+ * Defaults: ASVS 2.2.1's 100 failed logins per account per hour, and per-IP rates a person never
+ * reaches by hand but a script soon does.
+ */
+export const DEFAULT_THROTTLE_RATES: Readonly<ThrottleRates> = Object.freeze({
+  login_ip: '30/min',
+  login_account_failures: '100/hour',
+  refresh_ip: '120/min',
+  register_ip: '30/hour',
+  reset_ip: '10/hour',
+  reset_account: '5/hour',
+});
 
 /** Every setting tessera reads, with Simple JWT's names in camelCase. Durations are seconds. */
 export interface Settings {
@@ -33,13 +65,42 @@ export interface Settings {
   accessTokenLifetime: number;
   refreshTokenLifetime: number;
   rotateRefreshTokens: boolean;
+  /** Simple JWT's `SLIDING_TOKEN_LIFETIME`: a sliding token's `exp`, renewed by each sliding refresh. */
+  slidingTokenLifetime: number;
+  /** Simple JWT's `SLIDING_TOKEN_REFRESH_LIFETIME`: the `refresh_exp` claim, after which a sliding token cannot be refreshed. */
+  slidingTokenRefreshLifetime: number;
+  /**
+   * Simple JWT's `AUTH_TOKEN_CLASSES`, in order: the token types `Authorization: Bearer` accepts.
+   * Listing `sliding` also serves `/api/token/sliding/` and `/api/token/sliding/refresh/`.
+   */
+  authTokenClasses: AuthTokenClassName[];
   blacklistAfterRotation: boolean;
+  /**
+   * Seconds after a rotation during which presenting the rotated refresh token again answers the
+   * successor already issued instead of counting as reuse (which ends the whole session).
+   */
+  refreshGraceWindow: number;
+  /**
+   * Sessions beyond Simple JWT: each login starts a family (`fam` claim), rotation hands it on,
+   * reuse ends it, and `/api/sessions/` lists devices. Off by default so tokens and answers stay
+   * exactly Simple JWT's; the per-user cut-offs on account changes work either way.
+   */
+  tokenFamilies: boolean;
   updateLastLogin: boolean;
   algorithm: Algorithm;
-  /** Empty means: generate once and keep in `dataDir` (see `resolveSigningKey`). */
+  /**
+   * HMAC: the shared secret; empty means generate once and keep in `dataDir` (see
+   * `resolveSigningKey`). Asymmetric: the private key as PEM, or empty when the database keyring
+   * (`tessera keys`) signs or this tessera only verifies.
+   */
   signingKey: string;
-  /** Only used by asymmetric algorithms; HMAC verifies with `signingKey`. */
+  /** Asymmetric only: the public key as PEM (derived from `signingKey` when empty); HMAC ignores it. */
   verifyingKey: string;
+  /**
+   * URL of another tessera's (or any issuer's) JWKS, e.g. `https://auth.example.com/.well-known/jwks.json`:
+   * tokens whose `kid` is published there verify here. Empty: none.
+   */
+  jwkUrl: string;
   audience: string | null;
   issuer: string | null;
   leeway: number;
@@ -74,4 +135,12 @@ export interface Settings {
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Throttling of login, refresh, register and password reset (429 with `Retry-After`); on by default. */
+  throttleEnabled: boolean;
+  /**
+   * DRF rates (`N/s|sec|m|min|h|hour|d|day`) by name: `<scope>_ip` and `<scope>_account` count every
+   * request of the scope per IP and per account, `login_account_failures` failed logins per
+   * account; null turns one off. A partial object changes only the names it gives.
+   */
+  throttleRates: ThrottleRates;
 }

@@ -101,6 +101,13 @@ export function parseEmailUrl(value: unknown): string {
   throw new Error(`${show(value)} is not an email backend; use console, file:FOLDER, smtp://user:pass@host:port or smtps://...`);
 }
 
+/** An `http(s)://` URL of a JWKS document, or empty for none. */
+export function parseJwkUrl(value: unknown): string {
+  const text = parseString(value).trim();
+  if (text === '' || /^https?:\/\/[^\s/?#]+(\/[^\s#]*)?$/.test(text)) return text;
+  throw new Error(`${show(value)} is not a JWKS URL; use https://host/.well-known/jwks.json, or leave it empty`);
+}
+
 /** `sqlite:PATH` (the embedded engine) or `postgres://` / `postgresql://`. */
 export function parseDatabaseUrl(value: unknown): string {
   const url = parseNonEmptyString(value);

@@ -13,6 +13,8 @@ export interface CounterValue {
  */
 export interface Counters {
   increment(key: string, windowSeconds: number): Promise<CounterValue>;
+  /** The key's count in its current window without counting, or null when no window is open. */
+  peek(key: string): Promise<CounterValue | null>;
   reset(key: string): Promise<void>;
 }
 
@@ -33,6 +35,13 @@ export class MemoryCounters implements Counters {
       this.windows.set(key, window);
     }
     window.count += 1;
+    return { count: window.count, resetInSeconds: Math.max(1, Math.ceil((window.endsAt - now) / 1000)) };
+  }
+
+  async peek(key: string): Promise<CounterValue | null> {
+    const now = this.clock();
+    const window = this.windows.get(key);
+    if (!window || window.endsAt <= now) return null;
     return { count: window.count, resetInSeconds: Math.max(1, Math.ceil((window.endsAt - now) / 1000)) };
   }
 
@@ -75,6 +84,12 @@ export class RedisCounters implements Counters {
     return { count: Number(count), resetInSeconds: Math.max(1, Math.ceil(Number(ttl) / 1000)) };
   }
 
+  async peek(key: string): Promise<CounterValue | null> {
+    const [[, count], [, ttl]] = (await this.redis.client.multi().get(this.keyFor(key)).pttl(this.keyFor(key)).exec()) as [[unknown, string | null], [unknown, number]];
+    if (count === null || Number(ttl) <= 0) return null;
+    return { count: Number(count), resetInSeconds: Math.max(1, Math.ceil(Number(ttl) / 1000)) };
+  }
+
   async reset(key: string): Promise<void> {
     await this.redis.client.del(this.keyFor(key));
   }
@@ -107,6 +122,17 @@ export class SharedCounters implements Counters {
       }
     }
     return this.local.increment(key, windowSeconds);
+  }
+
+  async peek(key: string): Promise<CounterValue | null> {
+    if (this.redis.status() === 'ready') {
+      try {
+        return await this.shared.peek(key);
+      } catch {
+        // fall through to memory
+      }
+    }
+    return this.local.peek(key);
   }
 
   async reset(key: string): Promise<void> {

@@ -5,17 +5,22 @@ export { isUnavailableError } from './unavailable.js';
 export { writeTransaction } from './write-transaction.js';
 export { addIdColumn } from './migrations/columns.js';
 export { migrate, CORE_MIGRATIONS, type MigrationReport } from './migrate.js';
-export type { CoreSchema, UserTable, OutstandingTokenTable, BlacklistedTokenTable, AuthTokenTable, SessionTable } from './schema.js';
+export type { CoreSchema, SigningKeyTable, UserTable, OutstandingTokenTable, BlacklistedTokenTable, AuthTokenTable, SessionTable } from './schema.js';
 export { AuthTokenRepository, generateAuthTokenKey, type AuthToken } from './auth-tokens.js';
 export { SessionRepository, type StoredSession } from './sessions.js';
 export { UserRepository, UsernameTakenError, USERNAME_PATTERN, type User, type NewUser } from './users.js';
 export { TokenBlacklistRepository, type OutstandingToken } from './token-blacklist.js';
 export { openStore, type Store } from './store.js';
 export { UserTokenCutoffRepository } from './user-token-cutoffs.js';
+export { SigningKeyRepository, type SigningKeyRow } from './signing-keys.js';
+export { TokenFamilyRepository, type TokenFamily, type NewTokenFamily, type Rotation } from './token-families.js';
 export { ExpiringSet } from './expiring-set.js';
 export { RedisConnection, redisLocation, type RedisState, type RedisLogger, type RedisConnectionOptions } from './redis-connection.js';
 export {
-  Revocation, issuedBeforeCutoff, type RevocationOptions, type TokenBlacklist, type UserCutoffs,
+  Revocation, issuedBeforeCutoff, type RevocationOptions, type TokenBlacklist, type UserCutoffs, type FamilyRevocations,
 } from './revocation.js';
 export { MemoryCounters, RedisCounters, SharedCounters, type Counters, type CounterValue } from './counters.js';
+export {
+  AuditLog, AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventInput, type AuditEventType, type AuditFilters, type AuditLogOptions,
+} from './audit-log.js';
 export { openSharedState, type SharedState, type SharedStateOptions } from './shared-state.js';

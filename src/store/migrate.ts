@@ -4,6 +4,9 @@ import { coreInitial } from './migrations/0001_core.js';
 import { authtokenInitial } from './migrations/0002_authtoken.js';
 import { sessionsInitial } from './migrations/0003_sessions.js';
 import { userTokenCutoff } from './migrations/0005_user_token_cutoff.js';
+import { tokenFamilies } from './migrations/0006_token_families.js';
+import { auditInitial } from './migrations/0007_audit.js';
+import { signingKeys } from './migrations/0008_signing_keys.js';
 
 /** Core migrations by name; names sort in the order they must run. */
 export const CORE_MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +14,9 @@ export const CORE_MIGRATIONS: Record<string, Migration> = {
   '0002_authtoken': authtokenInitial,
   '0003_sessions': sessionsInitial,
   '0005_user_token_cutoff': userTokenCutoff,
+  '0006_token_families': tokenFamilies,
+  '0007_audit': auditInitial,
+  '0008_signing_keys': signingKeys,
 };
 
 export interface MigrationReport {

@@ -2,6 +2,7 @@ import type { Clock } from '../settings/index.js';
 import { ExpiringSet } from './expiring-set.js';
 import type { RedisConnection } from './redis-connection.js';
 import type { OutstandingToken } from './token-blacklist.js';
+import type { TokenFamilyRepository } from './token-families.js';
 import type { UserTokenCutoffRepository } from './user-token-cutoffs.js';
 
 /** What tokens need of Simple JWT's blacklist app; the repository and `Revocation` both are one. */
@@ -19,6 +20,12 @@ export interface UserCutoffs {
   cutoffFor(userId: number): Date | null;
 }
 
+/** Ended sessions (refresh token families): every token carrying a revoked `fam` is refused. */
+export interface FamilyRevocations {
+  /** An in-memory lookup, cheap enough for every request. */
+  isFamilyRevoked(family: string): boolean;
+}
+
 /** True when a token with this `iat` (seconds) was issued before the user's cut-off. */
 export function issuedBeforeCutoff(cutoffs: UserCutoffs, userId: number, iat: number): boolean {
   const cutoff = cutoffs.cutoffFor(userId);
@@ -31,6 +38,8 @@ export interface RevocationOptions {
   /** The database blacklist: the source of truth. */
   tokens: TokenBlacklist;
   cutoffs: UserTokenCutoffRepository;
+  /** Refresh token families; absent: `revokeFamily` is unavailable and no family is ever revoked. */
+  families?: TokenFamilyRepository | null;
   /** Null without Redis: revocations then reach other processes through the database only. */
   redis: RedisConnection | null;
   clock: Clock;
@@ -43,7 +52,7 @@ export interface RevocationOptions {
 }
 
 /** What goes over the `<prefix>revoked` channel. */
-type RevocationMessage = { jti: string; expiresAt: number } | { userId: number; cutoff: number };
+type RevocationMessage = { jti: string; expiresAt: number } | { userId: number; cutoff: number } | { family: string; until: number };
 
 const CHANNEL = 'revoked';
 
@@ -56,9 +65,11 @@ const CHANNEL = 'revoked';
  * database query, never a wrong answer. Per-user cut-offs are kept whole in memory (loaded from
  * the database at start, polled, and fanned out the same way).
  */
-export class Revocation implements TokenBlacklist, UserCutoffs {
+export class Revocation implements TokenBlacklist, UserCutoffs, FamilyRevocations {
   private readonly revoked: ExpiringSet;
   private readonly cutoffMap = new Map<number, number>();
+  /** Revoked family -> when its last token expires (ms); held whole, like the cut-offs. */
+  private readonly familyMap = new Map<string, number>();
   private readonly options: RevocationOptions;
   private timer: NodeJS.Timeout | null = null;
   private readonly pending = new Set<Promise<unknown>>();
@@ -144,11 +155,51 @@ export class Revocation implements TokenBlacklist, UserCutoffs {
     return cutoff === undefined ? null : new Date(cutoff);
   }
 
+  /**
+   * Ends one session (refresh token family): marked revoked and every outstanding token of it
+   * blacklisted in the database, then refused in memory here and on every other process, so its
+   * access tokens stop working before they expire. True when this call ended it.
+   */
+  async revokeFamily(family: string, at: Date): Promise<boolean> {
+    const { families, redis } = this.options;
+    if (!families) throw new Error('token families are not installed');
+    const first = await families.revoke(family, at);
+    const until = at.getTime() + this.options.maxTokenLifetime * 1000;
+    this.rememberFamily(family, until);
+    const ttl = until - this.options.clock();
+    if (redis && redis.status() === 'ready' && ttl > 0) {
+      await this.send(redis, `revoked:family:${family}`, String(until), ttl, { family, until });
+    }
+    return first;
+  }
+
+  isFamilyRevoked(family: string): boolean {
+    const until = this.familyMap.get(family);
+    if (until === undefined) return false;
+    if (until <= this.options.clock()) {
+      this.familyMap.delete(family);
+      return false;
+    }
+    return true;
+  }
+
   /** Reads live cut-offs from the database again: how they reach processes when Redis is absent or was down. */
   async refreshCutoffs(): Promise<void> {
     const since = new Date(this.options.clock() - this.options.maxTokenLifetime * 1000);
     for (const [userId, cutoff] of this.cutoffMap) if (cutoff <= since.getTime()) this.cutoffMap.delete(userId);
     for (const { userId, cutoff } of await this.options.cutoffs.listSince(since)) this.rememberCutoff(userId, cutoff.getTime());
+    const { families } = this.options;
+    if (!families) return;
+    const now = this.options.clock();
+    for (const [family, until] of this.familyMap) if (until <= now) this.familyMap.delete(family);
+    for (const { family, revokedAt } of await families.listRevokedSince(since)) {
+      this.rememberFamily(family, revokedAt.getTime() + this.options.maxTokenLifetime * 1000);
+    }
+  }
+
+  private rememberFamily(family: string, until: number): void {
+    const known = this.familyMap.get(family);
+    if (known === undefined || known < until) this.familyMap.set(family, until);
   }
 
   private remember(jti: string, expiresAt: number): void {
@@ -189,8 +240,9 @@ export class Revocation implements TokenBlacklist, UserCutoffs {
       return;
     }
     if (typeof message !== 'object' || message === null) return;
-    const { jti, expiresAt, userId, cutoff } = message as Record<string, unknown>;
+    const { jti, expiresAt, userId, cutoff, family, until } = message as Record<string, unknown>;
     if (typeof jti === 'string' && typeof expiresAt === 'number') this.remember(jti, expiresAt);
+    else if (typeof family === 'string' && typeof until === 'number') this.rememberFamily(family, until);
     else if (typeof userId === 'number' && Number.isInteger(userId) && typeof cutoff === 'number') this.rememberCutoff(userId, cutoff);
   }
 
@@ -216,6 +268,7 @@ export class Revocation implements TokenBlacklist, UserCutoffs {
           if (!Number.isFinite(value)) return;
           const rest = key.slice(base.length);
           if (rest.startsWith('jti:')) this.remember(rest.slice(4), value);
+          else if (rest.startsWith('family:')) this.rememberFamily(rest.slice(7), value);
           else if (rest.startsWith('user:') && /^\d+$/.test(rest.slice(5))) this.rememberCutoff(Number(rest.slice(5)), value);
         });
         seen += keys.length;

@@ -25,6 +25,10 @@ export interface OutstandingTokenTable {
   token: string;
   created_at: string | null;
   expires_at: string;
+  /** The refresh token family (session) this token belongs to; null for tokens from before families. */
+  family?: string | null;
+  /** Set when rotation issued a successor: the successor's jti. */
+  successor_jti?: string | null;
 }
 
 export interface BlacklistedTokenTable {
@@ -53,6 +57,32 @@ export interface UserTokenCutoffTable {
   cutoff: string;
 }
 
+/** A refresh token family: one login session on one device. */
+export interface TokenFamilyTable {
+  id: Generated<number>;
+  family: string;
+  user_id: number;
+  device_name: string;
+  user_agent: string;
+  ip: string;
+  created_at: string;
+  last_used_at: string;
+  revoked_at: string | null;
+}
+
+/** The signing keyring: one row a key (`tessera keys`); `private_pem` is a private key. */
+export interface SigningKeyTable {
+  id: Generated<number>;
+  kid: string;
+  alg: string;
+  private_pem: string;
+  /** The public JWK as JSON text. */
+  public_jwk: string;
+  created_at: string;
+  activated_at: string | null;
+  retires_at: string | null;
+}
+
 /** Tables the core owns; applications add their own (see `src/example/`). */
 export interface CoreSchema {
   auth_user: UserTable;
@@ -61,6 +91,8 @@ export interface CoreSchema {
   authtoken_token: AuthTokenTable;
   django_session: SessionTable;
   tessera_user_token_cutoff: UserTokenCutoffTable;
+  tessera_signing_key: SigningKeyTable;
+  tessera_token_family: TokenFamilyTable;
 }
 
 export type UserRow = Selectable<UserTable>;

@@ -5,6 +5,7 @@ import { RedisConnection, type RedisLogger } from './redis-connection.js';
 import { Revocation } from './revocation.js';
 import type { CoreSchema } from './schema.js';
 import type { TokenBlacklist } from './revocation.js';
+import { TokenFamilyRepository } from './token-families.js';
 import { UserTokenCutoffRepository } from './user-token-cutoffs.js';
 
 /** State every process of a deployment shares: revocations and counters, through Redis when configured. */
@@ -44,6 +45,7 @@ export async function openSharedState(options: SharedStateOptions): Promise<Shar
   const revocation = new Revocation({
     tokens: options.tokens,
     cutoffs: new UserTokenCutoffRepository(options.db),
+    families: new TokenFamilyRepository(options.db),
     redis,
     clock,
     maxTokenLifetime: Math.max(settings.accessTokenLifetime, settings.refreshTokenLifetime),

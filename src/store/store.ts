@@ -5,6 +5,7 @@ import { migrate } from './migrate.js';
 import type { CoreSchema } from './schema.js';
 import { SessionRepository } from './sessions.js';
 import { TokenBlacklistRepository } from './token-blacklist.js';
+import { TokenFamilyRepository } from './token-families.js';
 import { UserRepository } from './users.js';
 
 /** The database and the repositories over it: what the layers above are handed. */
@@ -12,6 +13,8 @@ export interface Store {
   database: Database<CoreSchema>;
   users: UserRepository;
   tokens: TokenBlacklistRepository;
+  /** Refresh token families: the sessions of `/api/sessions/`. */
+  families: TokenFamilyRepository;
   /** DRF's `authtoken_token` keys. */
   authTokens: AuthTokenRepository;
   /** Django's `django_session` rows. */
@@ -31,6 +34,7 @@ export function openStore(url: string, options: DatabaseOptions = {}): Store {
     database,
     users: new UserRepository(database.db),
     tokens: new TokenBlacklistRepository(database.db),
+    families: new TokenFamilyRepository(database.db),
     authTokens: new AuthTokenRepository(database.db),
     sessions: new SessionRepository(database.db),
     migrate: async (extra) => (await migrate(database.db as never, extra)).applied,

@@ -9,6 +9,8 @@ export interface OutstandingToken {
   userId: number | null;
   createdAt: Date | null;
   expiresAt: Date;
+  /** The refresh token family (session) it belongs to, when families are on. */
+  family?: string | null;
 }
 
 /**
@@ -56,6 +58,12 @@ export class TokenBlacklistRepository {
     return writeTransaction(this.db, async (trx) => {
       if (!(await blacklistWithin(trx, previous, at))) return false;
       await trx.insertInto('token_blacklist_outstandingtoken').values(toRow(successor)).execute();
+      // Recorded with the blacklisting: a rotated token is one with a successor (see `rotationOf`).
+      await trx
+        .updateTable('token_blacklist_outstandingtoken')
+        .set({ successor_jti: successor.jti })
+        .where('jti', '=', previous.jti)
+        .execute();
       return true;
     });
   }
@@ -104,5 +112,6 @@ function toRow(token: OutstandingToken) {
     user_id: token.userId,
     created_at: token.createdAt ? token.createdAt.toISOString() : null,
     expires_at: token.expiresAt.toISOString(),
+    ...(token.family ? { family: token.family } : {}),
   };
 }

@@ -44,6 +44,8 @@ export class UserRepository {
   constructor(private readonly db: Kysely<CoreSchema>) {}
 
   async findById(id: number): Promise<User | null> {
+    // No user has a fractional, infinite or out-of-range id; PostgreSQL would reject the query.
+    if (!Number.isSafeInteger(id)) return null;
     const row = await this.db.selectFrom('auth_user').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toUser(row) : null;
   }

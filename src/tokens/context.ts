@@ -1,6 +1,6 @@
 import type { Claims, JwtCodec } from '../crypto/index.js';
 import type { Clock, Settings } from '../settings/index.js';
-import type { TokenBlacklist, User, UserCutoffs } from '../store/index.js';
+import type { FamilyRevocations, NewTokenFamily, Rotation, TokenBlacklist, User, UserCutoffs } from '../store/index.js';
 
 /** Extra claims for a user's tokens (seed 003's `is_admin`), added when a pair is issued. */
 export type CustomClaims = (user: User) => Claims | Promise<Claims>;
@@ -11,7 +11,7 @@ export interface TokenContext {
     Settings,
     'accessTokenLifetime' | 'refreshTokenLifetime' | 'userIdField' | 'userIdClaim' | 'tokenTypeClaim' | 'jtiClaim'
     | 'rotateRefreshTokens' | 'blacklistAfterRotation' | 'leeway'
-  >;
+  > & Partial<Pick<Settings, 'refreshGraceWindow'>>;
   codec: JwtCodec;
   clock: Clock;
   /** Simple JWT's `token_blacklist` app; null turns outstanding/blacklist tracking off. */
@@ -22,4 +22,38 @@ export interface TokenContext {
    */
   cutoffs?: UserCutoffs | null;
   customClaims?: CustomClaims;
+  /**
+   * Refresh token families (sessions): every login starts one, carried as the `fam` claim of its
+   * refresh and access tokens. Absent or null: no families, no reuse detection.
+   */
+  families?: TokenFamilies | null;
+  /** Called on security events (refresh token reuse); a no-op by default. Must not throw. */
+  onSecurityEvent?: (event: SecurityEvent) => void;
+}
+
+/** The claim naming a token's family. */
+export const FAMILY_CLAIM = 'fam';
+
+/** What tokens need of the session store; the plugin joins the repository and `Revocation`. */
+export interface TokenFamilies extends FamilyRevocations {
+  start(family: NewTokenFamily): Promise<void>;
+  touch(family: string, at: Date): Promise<void>;
+  rotationOf(jti: string): Promise<Rotation | null>;
+  revokeFamily(family: string, at: Date): Promise<boolean>;
+}
+
+/** Who logs in from where: recorded on the session a login starts. */
+export interface SessionInfo {
+  deviceName?: string | null;
+  userAgent?: string | null;
+  ip?: string | null;
+}
+
+/** A security event for the audit log. */
+export interface SecurityEvent {
+  /** `token_reused`: a rotated refresh token came back after the grace window; its family was ended. */
+  type: 'token_reused';
+  userId: number | null;
+  family: string | null;
+  ip: string | null;
 }

@@ -1,8 +1,11 @@
 export { Token, type TokenClass } from './token.js';
 export { AccessToken, RefreshToken, UntypedToken } from './kinds.js';
 export { TokenError, TOKEN_MESSAGES } from './errors.js';
-export type { TokenContext, CustomClaims } from './context.js';
-export { issuePair, refreshPair, verifyToken, blacklistToken, type TokenPair } from './operations.js';
+export { SlidingToken, SLIDING_REFRESH_EXP_CLAIM, issueSliding, refreshSliding } from './sliding.js';
+export type { TokenContext, CustomClaims, TokenFamilies, SessionInfo, SecurityEvent } from './context.js';
+export { FAMILY_CLAIM } from './context.js';
+export { BlacklistedTokenError } from './kinds.js';
+export { issuePair, refreshPair, verifyToken, blacklistToken, TOKEN_REUSED, type TokenPair } from './operations.js';
 export {
   drfJwtPayload, issueDrfJwt, decodeDrfJwt, drfJwtUsername, verifyDrfJwt, refreshDrfJwt,
   DrfJwtDecodeError, DRF_JWT_MESSAGES, type DrfJwtContext,

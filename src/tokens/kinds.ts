@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { issuedBeforeCutoff, type OutstandingToken, type User } from '../store/index.js';
+import { FAMILY_CLAIM, type SessionInfo } from './context.js';
 import { TOKEN_MESSAGES, TokenError } from './errors.js';
 import { Token } from './token.js';
 
@@ -12,6 +14,14 @@ export class AccessToken extends Token {
   override async verify(): Promise<void> {
     await super.verify();
     checkUserCutoff(this);
+    checkFamily(this);
+  }
+}
+
+/** The blacklist's refusal of a refresh token, carrying the token so refresh can tell rotation from logout. */
+export class BlacklistedTokenError extends TokenError {
+  constructor(readonly refresh: RefreshToken) {
+    super(TOKEN_MESSAGES.blacklisted);
   }
 }
 
@@ -61,9 +71,23 @@ export class RefreshToken extends Token {
     const { blacklist, settings } = this.context;
     const jti = this.payload[settings.jtiClaim];
     checkUserCutoff(this);
+    checkFamily(this);
     if (blacklist && typeof jti === 'string' && (await blacklist.isBlacklisted(jti, this.exp))) {
-      throw new TokenError(TOKEN_MESSAGES.blacklisted);
+      throw new BlacklistedTokenError(this);
     }
+  }
+
+  /** Every check of `verify` but the blacklist: for a blacklisted token that may be a retried rotation. */
+  async verifyExceptBlacklist(): Promise<void> {
+    checkUserCutoff(this);
+    checkFamily(this);
+    await super.verify();
+  }
+
+  /** The session (`fam` claim) this token belongs to, or null. */
+  get family(): string | null {
+    const family = this.payload[FAMILY_CLAIM];
+    return typeof family === 'string' ? family : null;
   }
 
   /** Blacklists this token; false when it already was. */
@@ -81,11 +105,23 @@ export class RefreshToken extends Token {
       userId,
       createdAt: this.token ? null : new Date(this.currentTime * 1000),
       expiresAt: new Date(this.exp * 1000),
+      family: this.family,
     };
   }
 
-  protected override async issued(user: User): Promise<void> {
-    await this.context.blacklist?.recordOutstanding(this.asOutstanding(user.id));
+  /** Starts a session (a family) when families are installed, then records the token as outstanding. */
+  protected override async issued(user: User, session: SessionInfo = {}): Promise<void> {
+    const { families, blacklist, clock } = this.context;
+    if (families && blacklist) {
+      const family = randomBytes(16).toString('hex');
+      const userAgent = session.userAgent ?? '';
+      await families.start({
+        family, userId: user.id, deviceName: session.deviceName || userAgent, userAgent, ip: session.ip ?? '',
+        at: new Date(clock()),
+      });
+      this.set(FAMILY_CLAIM, family);
+    }
+    await blacklist?.recordOutstanding(this.asOutstanding(user.id));
   }
 }
 
@@ -96,6 +132,14 @@ export class RefreshToken extends Token {
  */
 export function checkUserCutoff(token: Token): void {
   if (isCutOff(token)) throw new TokenError(TOKEN_MESSAGES.blacklisted);
+}
+
+/** Refuses a token of an ended session (revoked family) as blacklisted: an in-memory lookup. */
+export function checkFamily(token: Token): void {
+  const family = token.payload[FAMILY_CLAIM];
+  if (typeof family === 'string' && token.context.families?.isFamilyRevoked(family)) {
+    throw new TokenError(TOKEN_MESSAGES.blacklisted);
+  }
 }
 
 /** True when `token` was issued before its user's cut-off (see `checkUserCutoff`). */

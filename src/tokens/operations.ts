@@ -1,8 +1,8 @@
-import { AuthenticationFailed, ValidationError } from '../errors.js';
+import { AuthenticationFailed, InvalidToken, ValidationError } from '../errors.js';
 import type { User, UserRepository } from '../store/index.js';
-import type { TokenContext } from './context.js';
+import { FAMILY_CLAIM, type SessionInfo, type TokenContext } from './context.js';
 import { TOKEN_MESSAGES, TokenError } from './errors.js';
-import { isCutOff, RefreshToken, UntypedToken } from './kinds.js';
+import { BlacklistedTokenError, isCutOff, RefreshToken, UntypedToken } from './kinds.js';
 
 /** What Simple JWT's token views return. */
 export interface TokenPair {
@@ -10,9 +10,18 @@ export interface TokenPair {
   access: string;
 }
 
-/** `POST /api/token/`: a refresh token recorded as outstanding, and an access token made from it. */
-export async function issuePair(context: TokenContext, user: User): Promise<TokenPair> {
-  const refresh = await RefreshToken.forUser(context, user);
+/** The answer to a rotated refresh token presented again after the grace window. */
+export const TOKEN_REUSED = {
+  detail: 'Token was already used; its session has been ended',
+  code: 'token_reused',
+} as const;
+
+/**
+ * `POST /api/token/`: a refresh token recorded as outstanding, and an access token made from it.
+ * With token families installed this starts a session (`session` says from where).
+ */
+export async function issuePair(context: TokenContext, user: User, session?: SessionInfo): Promise<TokenPair> {
+  const refresh = await RefreshToken.forUser(context, user, session);
   return { refresh: refresh.toString(), access: refresh.accessToken.toString() };
 }
 
@@ -20,15 +29,29 @@ export async function issuePair(context: TokenContext, user: User): Promise<Toke
  * `POST /api/token/refresh/`: a new access token and, with rotation, a successor refresh token.
  * With blacklist-after-rotation the old token is blacklisted and the successor recorded in one
  * transaction, so of two concurrent refreshes of one token only one gets a successor.
+ *
+ * With token families, a rotated token presented again within `refreshGraceWindow` seconds of its
+ * rotation answers the successor already issued (with a fresh access token): every concurrent
+ * refresh of one token gets the same successor. Presented later, it is reuse: its whole family
+ * is ended and the answer is 401 `token_reused`.
  */
 export async function refreshPair(
   context: TokenContext,
   users: UserRepository,
   presented: string,
+  client: SessionInfo = {},
 ): Promise<{ access: string; refresh?: string }> {
-  const refresh = await RefreshToken.fromString(context, presented);
+  let refresh: RefreshToken;
+  try {
+    refresh = await RefreshToken.fromString(context, presented);
+  } catch (error) {
+    if (error instanceof BlacklistedTokenError) return answerRotated(context, users, error.refresh, client, error);
+    throw error;
+  }
   await requireActiveUser(context, users, refresh);
   const access = refresh.accessToken.toString();
+  const family = refresh.family;
+  if (family) await context.families?.touch(family, new Date(context.clock()));
   if (!context.settings.rotateRefreshTokens) return { access };
 
   const userIdClaim = refresh.get(context.settings.userIdClaim);
@@ -36,11 +59,46 @@ export async function refreshPair(
   const next = refresh.successor().asOutstanding(userId);
   if (context.blacklist && context.settings.blacklistAfterRotation) {
     const rotated = await context.blacklist.rotate(refresh.asOutstanding(userId), next, new Date(context.clock()));
-    if (!rotated) throw new TokenError(TOKEN_MESSAGES.blacklisted);
+    if (!rotated) return answerRotated(context, users, refresh, client, new TokenError(TOKEN_MESSAGES.blacklisted));
   } else {
     await context.blacklist?.recordOutstanding(next);
   }
   return { access, refresh: next.token };
+}
+
+/**
+ * A blacklisted refresh token presented to refresh: `refused` unless rotation blacklisted it.
+ * Within the grace window, the successor rotation issued; after it, reuse, which ends the family.
+ */
+async function answerRotated(
+  context: TokenContext,
+  users: UserRepository,
+  token: RefreshToken,
+  client: SessionInfo,
+  refused: Error,
+): Promise<{ access: string; refresh: string }> {
+  const { families } = context;
+  if (!families) throw refused;
+  await token.verifyExceptBlacklist();
+  const rotation = await families.rotationOf(token.jti);
+  if (!rotation) throw refused;
+  const now = context.clock();
+  const family = rotation.family ?? token.family;
+  const grace = (context.settings.refreshGraceWindow ?? 0) * 1000;
+  if (now - rotation.rotatedAt.getTime() < grace && !(family && families.isFamilyRevoked(family))) {
+    await requireActiveUser(context, users, token);
+    const successor = await RefreshToken.fromString(context, rotation.successor, { verify: false });
+    return { access: successor.accessToken.toString(), refresh: rotation.successor };
+  }
+  if (family && (await families.revokeFamily(family, new Date(now)))) {
+    const userId = token.get(context.settings.userIdClaim);
+    try {
+      context.onSecurityEvent?.({ type: 'token_reused', userId: typeof userId === 'number' ? userId : null, family, ip: client.ip ?? null });
+    } catch {
+      // An audit hook that fails must not turn a refused token into a 500.
+    }
+  }
+  throw new InvalidToken(TOKEN_REUSED.detail, null, TOKEN_REUSED.code);
 }
 
 /**
@@ -53,6 +111,10 @@ export async function verifyToken(context: TokenContext, presented: string): Pro
   const token = await UntypedToken.fromString(context, presented);
   // A per-user cut-off is a lookup in memory, so it is checked whatever the setting.
   if (isCutOff(token)) throw ValidationError.of('non_field_errors', TOKEN_MESSAGES.blacklisted);
+  const family = token.get(FAMILY_CLAIM);
+  if (typeof family === 'string' && context.families?.isFamilyRevoked(family)) {
+    throw ValidationError.of('non_field_errors', TOKEN_MESSAGES.blacklisted);
+  }
   if (!context.settings.blacklistAfterRotation) return;
   const jti = token.get(context.settings.jtiClaim);
   if (context.blacklist && typeof jti === 'string' && (await context.blacklist.isBlacklisted(jti, token.exp))) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TokenBackendError, type Claims } from '../crypto/index.js';
 import type { User } from '../store/index.js';
-import type { TokenContext } from './context.js';
+import type { SessionInfo, TokenContext } from './context.js';
 import { TOKEN_MESSAGES, TokenError } from './errors.js';
 
 /**
@@ -48,6 +48,8 @@ export abstract class Token {
     { verify = true }: { verify?: boolean } = {},
   ): Promise<T> {
     let payload: Claims;
+    // A kid this process does not know yet (rotated on another node, or upstream) reloads the keys first.
+    if (verify) await context.codec.prepare(token);
     try {
       payload = context.codec.decode(token, { verify });
     } catch (error) {
@@ -60,16 +62,16 @@ export abstract class Token {
   }
 
   /** A new token for `user`: the user id claim plus the context's custom claims. */
-  static async forUser<T extends Token>(this: TokenClass<T>, context: TokenContext, user: User): Promise<T> {
+  static async forUser<T extends Token>(this: TokenClass<T>, context: TokenContext, user: User, session?: SessionInfo): Promise<T> {
     const instance = new this(context);
     instance.set(context.settings.userIdClaim, userIdOf(context, user));
     Object.assign(instance.payload, context.customClaims ? await context.customClaims(user) : {});
-    await instance.issued(user);
+    await instance.issued(user, session);
     return instance;
   }
 
-  /** Called once a token for a user is complete; the blacklist records refresh tokens here. */
-  protected async issued(_user: User): Promise<void> {}
+  /** Called once a token for a user is complete; the blacklist records refresh tokens here (and a session starts). */
+  protected async issued(_user: User, _session?: SessionInfo): Promise<void> {}
 
   get(claim: string): unknown {
     return this.payload[claim];
@@ -117,7 +119,8 @@ export abstract class Token {
   /** Simple JWT's `Token.verify`: an `exp`, an id, the right type. */
   async verify(): Promise<void> {
     this.checkExp();
-    if (!(this.context.settings.jtiClaim in this.payload)) throw new TokenError(TOKEN_MESSAGES.noId);
+    // A jti that is not a string cannot be looked up in the blacklist: it is no id.
+    if (typeof this.payload[this.context.settings.jtiClaim] !== 'string') throw new TokenError(TOKEN_MESSAGES.noId);
     this.verifyTokenType();
   }
 

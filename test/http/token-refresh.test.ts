@@ -164,7 +164,7 @@ describe('leeway setting', () => {
 describe('rotation with blacklist after rotation', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer({ rotateRefreshTokens: true, blacklistAfterRotation: true });
+    server = await startServer({ tokenFamilies: true, rotateRefreshTokens: true, blacklistAfterRotation: true });
     await server.createUser('shoumitro', 'Ab12345678');
   });
   after(() => server.close());
@@ -183,10 +183,11 @@ describe('rotation with blacklist after rotation', () => {
     assert.equal(successor.exp, now + 86400);
     assert.notEqual(successor.jti, decodeJwt(refresh).claims.jti);
 
+    // Within the grace window a retry gets the successor already issued (see token-families.test.ts
+    // for reuse after the window).
     const again = await server.post('/api/token/refresh/', { refresh });
-    assert.equal(again.status, 401);
-    assert.deepEqual(again.json, { detail: 'Token is blacklisted', code: 'token_not_valid' });
-    assert.equal(again.headers.get('www-authenticate'), 'Bearer realm="api"');
+    assert.equal(again.status, 200);
+    assert.equal(again.json.refresh, first.json.refresh);
 
     const next = await server.post('/api/token/refresh/', { refresh: first.json.refresh });
     assert.equal(next.status, 200);
@@ -214,16 +215,15 @@ describe('rotation with blacklist after rotation', () => {
     assert.equal(await server.store.tokens.isBlacklisted(oldJti), true);
   });
 
-  test('10 concurrent refreshes of one token: exactly one 200, the rest 401 blacklisted, no 500', async () => {
+  test('10 concurrent refreshes of one token: all 200 within the grace window, exactly one distinct successor, no 500', async () => {
     const { refresh } = await login(server);
+    const before = await server.store.tokens.countOutstanding();
     const answers = await Promise.all(Array.from({ length: 10 }, () => server.post('/api/token/refresh/', { refresh })));
     const statuses = answers.map((a) => a.status);
-    assert.equal(statuses.filter((s) => s === 200).length, 1, statuses.join(','));
-    for (const answer of answers.filter((a) => a.status !== 200)) {
-      assert.equal(answer.status, 401);
-      assert.deepEqual(answer.json, { detail: 'Token is blacklisted', code: 'token_not_valid' });
-    }
-    const winner = answers.find((a) => a.status === 200)!;
+    assert.ok(statuses.every((s) => s === 200), statuses.join(','));
+    assert.equal(new Set(answers.map((a) => a.json.refresh)).size, 1, 'one successor');
+    assert.equal(await server.store.tokens.countOutstanding(), before + 1);
+    const winner = answers[0]!;
     assert.equal((await server.post('/api/token/refresh/', { refresh: winner.json.refresh })).status, 200);
   });
 });
@@ -254,7 +254,7 @@ describe('rotation without blacklist after rotation', () => {
 describe('refresh for a user who is gone or deactivated (Simple JWT 5.3)', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer({ rotateRefreshTokens: true, blacklistAfterRotation: true });
+    server = await startServer({ tokenFamilies: true, rotateRefreshTokens: true, blacklistAfterRotation: true });
     await server.createUser('shoumitro', 'Ab12345678');
     await server.createUser('leaver', 'Ab12345678');
   });

@@ -76,6 +76,7 @@ function multiNode(engine: 'sqlite' | 'postgres', skip: string | false): void {
       TESSERA_SIGNING_KEY: SIGNING_KEY,
       TESSERA_ROTATE_REFRESH_TOKENS: 'true',
       TESSERA_BLACKLIST_AFTER_ROTATION: 'true',
+      TESSERA_TOKEN_FAMILIES: 'true',
       TESSERA_LOG_LEVEL: 'warn',
       ...(redisUp ? { TESSERA_REDIS_URL: REDIS_URL, TESSERA_REDIS_KEY_PREFIX: `${id}:` } : {}),
     };
@@ -124,10 +125,10 @@ function multiNode(engine: 'sqlite' | 'postgres', skip: string | false): void {
       assert.equal(rotated.status, 200);
       assert.equal(typeof rotated.json.refresh, 'string', 'rotation issues a successor');
       assert.notEqual(rotated.json.refresh, login.json.refresh);
-      // Blacklisted after rotation on B, so A refuses the original at once.
+      // Rotated on B, so A answers a retry of the original (within the grace window) with B's successor.
       const replay = await post(a, '/api/token/refresh/', { refresh: login.json.refresh });
-      assert.equal(replay.status, 401);
-      assert.deepEqual(replay.json, { detail: 'Token is blacklisted', code: 'token_not_valid' });
+      assert.equal(replay.status, 200);
+      assert.equal(replay.json.refresh, rotated.json.refresh);
 
       const blacklisted = await post(c, '/api/token/blacklist/', { refresh: rotated.json.refresh });
       assert.equal(blacklisted.status, 200);
@@ -150,13 +151,11 @@ function multiNode(engine: 'sqlite' | 'postgres', skip: string | false): void {
       for (const answer of answers) byStatus.set(answer.status, (byStatus.get(answer.status) ?? 0) + 1);
       const summary = JSON.stringify(Object.fromEntries(byStatus));
       assert.ok(answers.every((answer) => answer.status < 500), `never a server error: ${summary}`);
+      // Within the grace window every one of them gets the one successor the winner issued.
       const winners = answers.filter((answer) => answer.status === 200);
-      assert.equal(winners.length, 1, `exactly one 200: ${summary}`);
+      assert.equal(winners.length, 50, `every refresh answered 200: ${summary}`);
       assert.equal(typeof winners[0]!.json.refresh, 'string');
-      for (const answer of answers.filter((x) => x.status !== 200)) {
-        assert.equal(answer.status, 401);
-        assert.deepEqual(answer.json, { detail: 'Token is blacklisted', code: 'token_not_valid' });
-      }
+      assert.equal(new Set(answers.map((answer) => answer.json.refresh)).size, 1, 'exactly one distinct successor');
       assert.equal(await store.tokens.countOutstanding(), before + 1, 'the outstanding table holds exactly one successor');
       assert.equal(await store.tokens.isBlacklisted(JSON.parse(Buffer.from(login.json.refresh.split('.')[1], 'base64url').toString()).jti), true);
       // The successor is live everywhere.

@@ -160,7 +160,7 @@ describe('bad values throw a SettingsError naming the setting and what it accept
     ['TESSERA_PORT', '70000', /^TESSERA_PORT: "70000" is not a port; use a whole number from 0 to 65535/],
     ['TESSERA_PORT', 'abc', /^TESSERA_PORT: "abc" is not a port; use a whole number from 0 to 65535/],
     ['TESSERA_ALGORITHM', 'none', /^TESSERA_ALGORITHM: "none" is not one of HS256, HS384, HS512/],
-    ['TESSERA_ALGORITHM', 'RS256', /^TESSERA_ALGORITHM: "RS256" is not one of HS256, HS384, HS512/],
+    ['TESSERA_ALGORITHM', 'none', /^TESSERA_ALGORITHM: "none" is not one of HS256, HS384, HS512, RS256/],
     ['TESSERA_DATABASE_URL', 'mysql://localhost/db', /^TESSERA_DATABASE_URL: .* use sqlite:PATH/],
     ['TESSERA_DATABASE_URL', 'sqlite:', /^TESSERA_DATABASE_URL: "sqlite:" is not a database URL .* use sqlite:PATH/],
     ['TESSERA_DATABASE_URL', './data/db.sqlite3', /^TESSERA_DATABASE_URL: .* use sqlite:PATH/],

@@ -114,7 +114,9 @@ test('a fresh database applies the core migrations once', async () => {
   }
   const { store: empty, dispose: disposeEmpty } = await temporaryStore({ migrated: false });
   try {
-    assert.deepEqual(await empty.migrate(), ['0001_core_initial', '0002_authtoken', '0003_sessions', '0005_user_token_cutoff']);
+    assert.deepEqual(await empty.migrate(), [
+      '0001_core_initial', '0002_authtoken', '0003_sessions', '0005_user_token_cutoff', '0006_token_families', '0007_audit', '0008_signing_keys',
+    ]);
     assert.deepEqual(await empty.migrate(), []);
   } finally {
     await disposeEmpty();
@@ -137,7 +139,9 @@ test('a database migrated before 0002_authtoken existed still takes it, after th
     });
     assert.equal((await old.migrateToLatest()).error, undefined);
     const report = await migrate(memory.database.db as never, example);
-    assert.deepEqual(report.applied, ['0002_authtoken', '0003_sessions', '0005_user_token_cutoff']);
+    assert.deepEqual(report.applied, [
+      '0002_authtoken', '0003_sessions', '0005_user_token_cutoff', '0006_token_families', '0007_audit', '0008_signing_keys',
+    ]);
   } finally {
     await disposeMemory();
   }

@@ -47,7 +47,10 @@ export interface Answer {
  * temporary folder, or a fresh PostgreSQL database when `TESSERA_TEST_DATABASE=postgres` (unless
  * `overrides.databaseUrl` names one).
  */
-export async function startServer(overrides: Partial<Settings> = {}, options: { customClaims?: Parameters<typeof buildServer>[0]['customClaims'] } = {}): Promise<TestServer> {
+export async function startServer(
+  overrides: Partial<Settings> = {},
+  options: { customClaims?: Parameters<typeof buildServer>[0]['customClaims']; logStream?: { write(line: string): void } } = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-test-'));
   const database = overrides.databaseUrl ? null : await createTestDatabase(dir);
   const settings = loadSettings({
@@ -63,7 +66,9 @@ export async function startServer(overrides: Partial<Settings> = {}, options: { 
   const clock = new TestClock();
   let built: Awaited<ReturnType<typeof buildServer>>;
   try {
-    built = await buildServer({ settings, clock: clock.read, logger: false, ...options });
+    const { logStream, ...rest } = options;
+    // With a logStream the log is on (at `settings.logLevel`) and its lines go there.
+    built = await buildServer({ settings, clock: clock.read, ...(logStream ? { logger: true, logStream } : { logger: false }), ...rest });
   } catch (error) {
     await database?.drop();
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { createPasswordHashers } from '../../crypto/index.js';
+import { UserTokenCutoffRepository } from '../../store/index.js';
 import { cliSettings, withStore } from '../context.js';
 import { CommandError } from '../errors.js';
 import { checkNewPassword } from '../password-rules.js';
@@ -16,6 +17,11 @@ export async function changePassword(args: string[]): Promise<void> {
     const password = await askPasswordTwice();
     checkNewPassword(password, user);
     await store.users.setPassword(user.id, await createPasswordHashers().hash(password));
+    // Every session ends: servers read new cut-offs and ended sessions from the database within
+    // their poll interval (5 s).
+    const at = new Date();
+    await new UserTokenCutoffRepository(store.database.db).raise(user.id, at);
+    for (const family of await store.families.liveFamilies(user.id)) await store.families.revoke(family, at);
   });
   process.stdout.write(`Password changed successfully for user '${username}'\n`);
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Accounts, ACCOUNT_MESSAGES, Outbox } from '../../accounts/index.js';
 import { AllowAny, IsAuthenticated } from '../../auth/index.js';
 import { resolveSigningKey } from '../../crypto/index.js';
@@ -28,15 +28,22 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     clock: tessera.clock,
     secret: resolveSigningKey(settings),
     post: (message) => outbox.post(message),
+    endSessions: async (userId) => {
+      const at = new Date(tessera.clock());
+      await tessera.revocation.revokeAllForUser(userId, at);
+      for (const family of await tessera.store.families.liveFamilies(userId)) await tessera.revocation.revokeFamily(family, at);
+    },
   });
 
   const password = () => charField();
-  const anyone = (name: string) => ({ config: { permission: AllowAny, name, description: '' } });
-  const signedIn = (name: string) => ({ config: { permission: IsAuthenticated, name, description: '' } });
+  const anyone = (name: string, extra: Pick<FastifyContextConfig, 'throttle' | 'audit'> = {}) =>
+    ({ config: { permission: AllowAny, name, description: '', ...extra } });
+  const signedIn = (name: string, extra: Pick<FastifyContextConfig, 'throttle' | 'audit'> = {}) =>
+    ({ config: { permission: IsAuthenticated, name, description: '', ...extra } });
   const noContent = (reply: FastifyReply) => reply.code(204).send();
 
   // `users/`: register (anyone) and list (yourself; everyone for staff, djoser's HIDE_USERS).
-  app.post('/users/', anyone('User List'), async (request, reply) => {
+  app.post('/users/', anyone('User List', { throttle: 'register' }), async (request, reply) => {
     const input = validate(requestData(request), {
       email: settings.sendActivationEmail ? emailField() : emailField({ required: false, allowBlank: true }),
       username: usernameField(),
@@ -84,19 +91,19 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     return noContent(reply);
   });
 
-  app.post('/users/set_password/', signedIn('Set password'), async (request, reply) => {
+  app.post('/users/set_password/', signedIn('Set password', { audit: 'password_changed' }), async (request, reply) => {
     const input = validate(requestData(request), { new_password: password(), current_password: password() });
     await accounts.setPassword(currentUser(request), input.current_password, input.new_password);
     return noContent(reply);
   });
 
-  app.post('/users/reset_password/', anyone('Reset password'), async (request, reply) => {
+  app.post('/users/reset_password/', anyone('Reset password', { throttle: 'reset' }), async (request, reply) => {
     const input = validate(requestData(request), { email: emailField() });
     await accounts.resetPassword(input.email);
     return noContent(reply);
   });
 
-  app.post('/users/reset_password_confirm/', anyone('Reset password confirm'), async (request, reply) => {
+  app.post('/users/reset_password_confirm/', anyone('Reset password confirm', { throttle: 'reset', audit: 'password_reset' }), async (request, reply) => {
     const input = validate(requestData(request), { uid: charField(), token: charField(), new_password: password() });
     await accounts.confirmPasswordReset(input.uid, input.token, input.new_password);
     return noContent(reply);

@@ -14,7 +14,7 @@ export const AUTHTOKEN_URL = '/api-token-auth/';
  */
 export function registerAuthTokenRoutes(app: FastifyInstance, url = AUTHTOKEN_URL): void {
   const { tessera } = app;
-  app.post(url, { config: { permission: AllowAny, name: 'Obtain Auth Token', description: '' } }, async (request) => {
+  app.post(url, { config: { permission: AllowAny, throttle: 'login', audit: 'login', name: 'Obtain Auth Token', description: '' } }, async (request) => {
     const { username, password } = validate(requestData(request), {
       username: charField(),
       password: charField({ trim: false }),

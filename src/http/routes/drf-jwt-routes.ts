@@ -27,6 +27,8 @@ export async function drfJwtRoutes(app: FastifyInstance, urls: DrfJwtRouteOption
     app.post(url, {
       config: {
         ...config,
+        throttle: 'login',
+        audit: 'login',
         name: 'Obtain Json Web Token',
         description: 'API View that receives a POST with a user\'s username and password.\n\nReturns a JSON Web Token that can be used for authenticated requests.',
       },
@@ -44,6 +46,8 @@ export async function drfJwtRoutes(app: FastifyInstance, urls: DrfJwtRouteOption
     app.post(url, {
       config: {
         ...config,
+        throttle: 'refresh',
+        audit: 'token_refreshed',
         name: 'Refresh Json Web Token',
         description: 'API View that returns a refreshed token (with new expiration) based on\nexisting token\n\n'
           + 'If \'orig_iat\' field (original issued-at-time) is found, will first check\nif it\'s within expiration window, then copy it to the new token',

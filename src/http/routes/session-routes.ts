@@ -35,7 +35,7 @@ export function registerSessionRoutes(app: FastifyInstance, prefix = '/api-auth/
   });
 
   app.post(`${prefix}login/`, {
-    config: { authentication: [], name: 'Login', description: 'Starts a session: sets the `sessionid` cookie.' },
+    config: { authentication: [], throttle: 'login', audit: 'login', name: 'Login', description: 'Starts a session: sets the `sessionid` cookie.' },
   }, async (request, reply) => {
     enforceCsrf(request, csrf);
     const { username, password } = validate(requestData(request), {

@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateCredentials } from '../../auth/index.js';
 import { AuthenticationFailed } from '../../errors.js';
-import { blacklistToken, issuePair, refreshPair, verifyToken } from '../../tokens/index.js';
+import { blacklistToken, issuePair, refreshPair, verifyToken, type SessionInfo } from '../../tokens/index.js';
 import { requestData } from '../body.js';
 import { charField, validate } from '../fields.js';
 import type { TesseraOptions } from '../types.js';
@@ -22,14 +22,18 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['
     app.post(url, {
       config: {
         authentication: [],
+        throttle: 'login',
+        audit: 'login',
         name: 'Token Obtain Pair',
         description: 'Takes a set of user credentials and returns an access and refresh JSON web\ntoken pair to prove the authentication of those credentials.',
       },
     }, async (request) => {
-      const { username, password } = validate(requestData(request), { username: charField(), password: charField() });
+      const { username, password, device_name: deviceName } = validate(requestData(request), {
+        username: charField(), password: charField(), device_name: charField({ required: false, maxLength: 200 }),
+      });
       const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
       if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
-      const pair = await issuePair(tessera.tokens, user);
+      const pair = await issuePair(tessera.tokens, user, { ...clientOf(request), deviceName: deviceName ?? null });
       if (tessera.settings.updateLastLogin) await tessera.store.users.setLastLogin(user.id, new Date(tessera.clock()));
       return pair;
     });
@@ -39,12 +43,14 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['
     app.post(url, {
       config: {
         authentication: [],
+        throttle: 'refresh',
+        audit: 'token_refreshed',
         name: 'Token Refresh',
         description: 'Takes a refresh type JSON web token and returns an access type JSON web\ntoken if the refresh token is valid.',
       },
     }, async (request) => {
       const { refresh } = validate(requestData(request), { refresh: charField() });
-      return refreshPair(tessera.tokens, tessera.store.users, refresh);
+      return refreshPair(tessera.tokens, tessera.store.users, refresh, clientOf(request));
     });
   }
 
@@ -66,6 +72,7 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['
     app.post(url, {
       config: {
         authentication: [],
+        audit: 'token_blacklisted',
         name: 'Token Blacklist',
         description: 'Takes a token and blacklists it. Must be used with the\n`rest_framework_simplejwt.token_blacklist` app installed.',
       },
@@ -75,4 +82,10 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['
       return {};
     });
   }
+}
+
+/** Where a request comes from, for the session a login starts and for security events. */
+export function clientOf(request: FastifyRequest): SessionInfo {
+  const userAgent = request.headers['user-agent'];
+  return { userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 500) : '', ip: request.ip };
 }

@@ -1,0 +1,191 @@
+import type { AsymmetricAlgorithm, Clock } from '../settings/index.js';
+import type { KeySet } from './jwt-codec.js';
+import { generatePrivateKey, isAsymmetricAlgorithm, pinPrivateKey, pinPublicKey, type PinnedKey, type PublicJwk } from './keys.js';
+import type { RemoteJwks } from './remote-jwks.js';
+
+/** A key of the database keyring (`tessera_signing_key`), as the repository returns it. */
+export interface StoredSigningKey {
+  kid: string;
+  /** An asymmetric algorithm's name; a row with any other is ignored. */
+  alg: string;
+  privatePem: string;
+  createdAt: Date;
+  /** When it started signing; null while it waits for `tessera keys rotate`. */
+  activatedAt: Date | null;
+  /** When it stops verifying; set by the rotation that replaced it. */
+  retiresAt: Date | null;
+}
+
+/** What the keyring needs of the database. */
+export interface SigningKeyRows {
+  list(): Promise<StoredSigningKey[]>;
+  insert(key: StoredSigningKey & { publicJwk: PublicJwk }): Promise<void>;
+  activate(kid: string, at: Date): Promise<void>;
+  retire(kid: string, at: Date): Promise<void>;
+}
+
+/**
+ * `pending`: generated, published and verifying, not yet signing. `active`: signs new tokens.
+ * `retiring`: replaced, still verifies until every token it signed has expired. `retired`: nothing.
+ */
+export type KeyState = 'pending' | 'active' | 'retiring' | 'retired';
+
+export function keyState(key: Pick<StoredSigningKey, 'activatedAt' | 'retiresAt'>, now: number): KeyState {
+  if (key.retiresAt) return key.retiresAt.getTime() <= now ? 'retired' : 'retiring';
+  return key.activatedAt && key.activatedAt.getTime() <= now ? 'active' : 'pending';
+}
+
+export interface KeyringOptions {
+  clock: Clock;
+  /** An asymmetric key from settings (`signingKey`/`verifyingKey`), kid = its thumbprint. */
+  staticKeys?: PinnedKey[];
+  rows?: SigningKeyRows | null;
+  remote?: RemoteJwks | null;
+  /** Milliseconds between background reloads of the database keyring (default 30 s). */
+  reloadEveryMs?: number;
+}
+
+/**
+ * Every key this tessera signs or verifies with, by `kid`: the database keyring (shared by all
+ * nodes), an asymmetric key from settings, and another issuer's JWKS. Reloaded from the database
+ * in the background and, at most once per 5 s, when a token names an unknown `kid` (a key rotated
+ * on another node).
+ */
+export class Keyring implements KeySet {
+  private stored: { row: StoredSigningKey; key: PinnedKey }[] = [];
+  private readonly pinned = new Map<string, PinnedKey>();
+  private lastReload = Number.NEGATIVE_INFINITY;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: KeyringOptions) {}
+
+  async start(): Promise<void> {
+    await this.reload();
+    await this.options.remote?.refresh();
+    if (this.options.rows) {
+      this.timer = setInterval(() => void this.reload().catch(() => {}), this.options.reloadEveryMs ?? 30_000);
+      this.timer.unref();
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Reads the database keyring again (keys already parsed are reused). */
+  async reload(): Promise<void> {
+    if (!this.options.rows) return;
+    this.lastReload = Date.now();
+    const rows = await this.options.rows.list();
+    const stored: { row: StoredSigningKey; key: PinnedKey }[] = [];
+    for (const row of rows) {
+      if (!isAsymmetricAlgorithm(row.alg)) continue;
+      let key = this.pinned.get(row.kid);
+      if (!key || key.alg !== row.alg) {
+        key = pinPrivateKey(row.alg, row.privatePem, row.kid);
+        this.pinned.set(row.kid, key);
+      }
+      stored.push({ row, key });
+    }
+    this.stored = stored;
+  }
+
+  private stateOf(row: StoredSigningKey): KeyState {
+    return keyState(row, this.options.clock());
+  }
+
+  signingKey(): PinnedKey | null {
+    let newest: { row: StoredSigningKey; key: PinnedKey } | null = null;
+    for (const entry of this.stored) {
+      if (this.stateOf(entry.row) !== 'active') continue;
+      if (!newest || entry.row.activatedAt!.getTime() > newest.row.activatedAt!.getTime()) newest = entry;
+    }
+    if (newest) return newest.key;
+    return this.options.staticKeys?.find((key) => key.privatePem) ?? null;
+  }
+
+  verifyingKey(kid: string): PinnedKey | undefined {
+    const stored = this.stored.find((entry) => entry.row.kid === kid);
+    if (stored) return this.stateOf(stored.row) === 'retired' ? undefined : stored.key;
+    return this.options.staticKeys?.find((key) => key.kid === kid) ?? this.options.remote?.get(kid);
+  }
+
+  async refresh(_kid: string): Promise<void> {
+    const reloads: Promise<void>[] = [];
+    if (this.options.rows && Date.now() - this.lastReload >= 5000) reloads.push(this.reload().catch(() => {}));
+    if (this.options.remote) reloads.push(this.options.remote.refresh());
+    await Promise.all(reloads);
+  }
+
+  /** Public keys of this tessera's own pending, active and retiring keys, for the JWKS document. */
+  published(): PublicJwk[] {
+    const own = this.stored.filter((entry) => this.stateOf(entry.row) !== 'retired').map((entry) => entry.key.jwk);
+    return [...own, ...(this.options.staticKeys ?? []).map((key) => key.jwk)];
+  }
+}
+
+/**
+ * `tessera keys generate`: a new key for `alg`. It signs at once when no key is active; otherwise it
+ * waits (published and verifying) for `tessera keys rotate`.
+ */
+export async function generateSigningKey(rows: SigningKeyRows, alg: AsymmetricAlgorithm, now: Date): Promise<StoredSigningKey> {
+  const existing = await rows.list();
+  const hasActive = existing.some((row) => keyState(row, now.getTime()) === 'active');
+  const privatePem = generatePrivateKey(alg);
+  const pinned = pinPrivateKey(alg, privatePem);
+  const key: StoredSigningKey = {
+    kid: pinned.kid, alg, privatePem, createdAt: now, activatedAt: hasActive ? null : now, retiresAt: null,
+  };
+  await rows.insert({ ...key, publicJwk: pinned.jwk });
+  return key;
+}
+
+/**
+ * `tessera keys rotate`: the newest pending key (or a new one of `alg`, by default the active key's)
+ * becomes active; the active ones start retiring and stop verifying after `overlapSeconds`, the
+ * longest any token they signed can live.
+ */
+export async function rotateSigningKeys(
+  rows: SigningKeyRows,
+  options: { now: Date; overlapSeconds: number; alg?: AsymmetricAlgorithm },
+): Promise<{ activated: StoredSigningKey; retiring: StoredSigningKey[] }> {
+  const now = options.now.getTime();
+  const existing = await rows.list();
+  const active = existing.filter((row) => keyState(row, now) === 'active');
+  const pending = existing
+    .filter((row) => keyState(row, now) === 'pending' && (!options.alg || row.alg === options.alg))
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  let next = pending[0];
+  if (!next) {
+    const alg = options.alg ?? active.map((row) => row.alg).find(isAsymmetricAlgorithm);
+    if (!alg) throw new Error('no key to rotate from; run `tessera keys generate --alg ES256` first (or pass --alg)');
+    const privatePem = generatePrivateKey(alg);
+    const pinned = pinPrivateKey(alg, privatePem);
+    next = { kid: pinned.kid, alg, privatePem, createdAt: options.now, activatedAt: null, retiresAt: null };
+    await rows.insert({ ...next, publicJwk: pinned.jwk });
+  }
+  await rows.activate(next.kid, options.now);
+  const retiresAt = new Date(now + options.overlapSeconds * 1000);
+  for (const row of active) await rows.retire(row.kid, retiresAt);
+  return { activated: { ...next, activatedAt: options.now }, retiring: active.map((row) => ({ ...row, retiresAt })) };
+}
+
+/**
+ * Seconds a replaced key keeps verifying: the longest lifetime of any token tessera signs, plus
+ * the leeway, plus a minute for nodes that have not yet reloaded the keyring and still sign with
+ * the old key.
+ */
+export function retirementOverlap(settings: {
+  accessTokenLifetime: number; refreshTokenLifetime: number; jwtExpirationDelta: number; leeway: number;
+}): number {
+  return Math.max(settings.accessTokenLifetime, settings.refreshTokenLifetime, settings.jwtExpirationDelta) + settings.leeway + 60;
+}
+
+/** The asymmetric key configured in settings (`signingKey` PEM, else `verifyingKey` PEM), pinned to `algorithm`. */
+export function settingsKeys(settings: { algorithm: string; signingKey: string; verifyingKey: string }): PinnedKey[] {
+  const alg = settings.algorithm;
+  if (!isAsymmetricAlgorithm(alg)) return [];
+  if (settings.signingKey) return [pinPrivateKey(alg, settings.signingKey)];
+  if (settings.verifyingKey) return [pinPublicKey(alg, settings.verifyingKey)];
+  return [];
+}

@@ -1,0 +1,134 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { decodeUid } from '../accounts/index.js';
+import type { AuditEventType, AuditLog, User } from '../store/index.js';
+import { requestData } from './body.js';
+import { accountOf, LOGIN_FAILURE_STATUSES, Throttled, type Throttle, type ThrottleScope } from './throttle.js';
+
+/** What a route's answer is recorded as (`config.audit`): `login` is `login_succeeded` or `login_failed`. */
+export type AuditedAction = 'login' | AuditEventType;
+
+interface Seen {
+  account: string | null;
+  /** The body named an account and a password: a real credentials check, whose failure counts. */
+  credentials: boolean;
+  /** Who logged in, looked up before the answer left (a successful login). */
+  user?: User | null;
+}
+
+/**
+ * Throttling and the audit log for every route that asks (`config.throttle`, `config.audit`):
+ * the throttle runs after authentication and permissions (DRF's order); failed logins count
+ * and audit rows are written as the answer goes out (so no query outlives its request), and a
+ * failed write is logged once, never failing the request.
+ */
+export function registerAbuseHooks(app: FastifyInstance, throttle: Throttle, audit: AuditLog): void {
+  const seen = new WeakMap<FastifyRequest, Seen>();
+  const accountFor = (request: FastifyRequest): string | null => {
+    let entry = seen.get(request);
+    if (!entry) {
+      const account = accountOf(request);
+      const data = requestData(request) as Record<string, unknown> | null;
+      const password = data !== null && typeof data === 'object' ? data.password : undefined;
+      entry = { account, credentials: account !== null && typeof password === 'string' && password !== '' };
+      seen.set(request, entry);
+    }
+    return entry.account;
+  };
+
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const scope = route.config?.throttle;
+    if (!scope || !throttle.enabled) return;
+    const check = async (request: FastifyRequest): Promise<void> => {
+      await throttle.check(scope, request.ip, accountFor(request));
+    };
+    route.preHandler = [...[route.preHandler ?? []].flat(), check];
+  });
+
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+    const { config } = request.routeOptions;
+    if (config?.audit === 'login' && reply.statusCode >= 200 && reply.statusCode < 300) {
+      // The user is looked up while the request is still in flight, so no query outlives it.
+      const account = accountFor(request);
+      const user = request.user ?? (account === null ? null : await app.tessera.store.users.findByUsername(account).catch(() => null));
+      seen.get(request)!.user = user;
+    }
+    if (config?.throttle !== 'login') return;
+    if (!LOGIN_FAILURE_STATUSES.has(reply.statusCode)) return;
+    // Malformed bodies (no username or password) are 400 too, but no guess: they do not count.
+    const account = accountFor(request);
+    if (seen.get(request)!.credentials) await throttle.loginFailed(request.ip, account);
+  });
+
+  // Closing the server waits for audit work still running.
+  const pending = new Set<Promise<void>>();
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...pending]);
+  });
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.routeOptions.config?.audit) return;
+    const work = auditAnswer(request, reply).catch((error: unknown) => {
+      request.log.error({ reason: (error as Error).message }, 'audit event could not be written');
+    });
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+    await work;
+  });
+
+  async function auditAnswer(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const action = request.routeOptions.config?.audit;
+    if (!action) return;
+    const status = reply.statusCode;
+    const base = { ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''), detail: { path: request.routeOptions.url, status } };
+    if (action === 'login') {
+      const account = accountFor(request);
+      if (status >= 200 && status < 300) {
+        const user = seen.get(request)?.user ?? request.user;
+        await audit.record({ type: 'login_succeeded', userId: user?.id ?? null, username: user?.username ?? account, ...base });
+      } else if (LOGIN_FAILURE_STATUSES.has(status) && seen.get(request)?.credentials) {
+        await audit.record({ type: 'login_failed', userId: null, username: account, ...base });
+      }
+      return;
+    }
+    if (status < 200 || status >= 300) return;
+    const user = request.user ?? (await userNamedByBody(app, request).catch(() => null));
+    if (action === 'password_reset' && user) {
+      // The owner proved control of the account: its failed logins no longer count.
+      await throttle.clearFailures(user.username).catch(() => undefined);
+    }
+    await audit.record({ type: action, userId: user?.id ?? null, username: user?.username ?? null, ...base });
+  }
+}
+
+/** A Basic login attempt's account, when the route authenticates with Basic and the header is one. */
+export function basicAccount(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^basic\s+(\S+)\s*$/i.exec(header);
+  if (!match) return null;
+  const text = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  return colon < 0 ? null : text.slice(0, colon).slice(0, 256);
+}
+
+export { Throttled, type ThrottleScope };
+
+/** The user a token (`refresh`, `token`) or a djoser `uid` in the body names, without trusting it beyond a lookup. */
+async function userNamedByBody(app: FastifyInstance, request: FastifyRequest): Promise<User | null> {
+  const data = requestData(request);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return null;
+  const body = data as Record<string, unknown>;
+  if (typeof body.uid === 'string') {
+    const id = decodeUid(body.uid);
+    return id === null ? null : app.tessera.store.users.findById(id);
+  }
+  const token = typeof body.refresh === 'string' ? body.refresh : typeof body.token === 'string' ? body.token : null;
+  if (!token) return null;
+  const payload = token.split('.')[1];
+  if (!payload) return null;
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+  const { settings, store } = app.tessera;
+  const value = claims[settings.userIdClaim] ?? claims.user_id;
+  if (settings.userIdField === 'username' && typeof value === 'string') return store.users.findByUsername(value);
+  if (typeof value === 'number' && Number.isInteger(value)) return store.users.findById(value);
+  return null;
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { authenticateCredentials } from '../../auth/index.js';
+import { AuthenticationFailed } from '../../errors.js';
+import { issueSliding, refreshSliding } from '../../tokens/index.js';
+import { requestData } from '../body.js';
+import { charField, validate } from '../fields.js';
+import type { TesseraOptions } from '../types.js';
+
+const DEFAULT_URLS = {
+  sliding: ['/api/token/sliding/'],
+  slidingRefresh: ['/api/token/sliding/refresh/'],
+};
+
+/**
+ * Simple JWT's `TokenObtainSlidingView` and `TokenRefreshSlidingView`, served when
+ * `authTokenClasses` lists `sliding` (a sliding token is useless where the header refuses it).
+ * Throttled and audited as login and refresh.
+ */
+export function registerSlidingRoutes(app: FastifyInstance, urls: TesseraOptions['tokenRoutes'] = {}): void {
+  const { tessera } = app;
+  const at = { ...DEFAULT_URLS, ...urls };
+
+  for (const url of at.sliding) {
+    app.post(url, {
+      config: {
+        authentication: [],
+        throttle: 'login',
+        audit: 'login',
+        name: 'Token Obtain Sliding',
+        description: 'Takes a set of user credentials and returns a sliding JSON web token to prove the\nauthentication of those credentials.',
+      },
+    }, async (request) => {
+      const { username, password } = validate(requestData(request), { username: charField(), password: charField() });
+      const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
+      if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
+      const answer = await issueSliding(tessera.tokens, user);
+      if (tessera.settings.updateLastLogin) await tessera.store.users.setLastLogin(user.id, new Date(tessera.clock()));
+      return answer;
+    });
+  }
+
+  for (const url of at.slidingRefresh) {
+    app.post(url, {
+      config: {
+        authentication: [],
+        throttle: 'refresh',
+        audit: 'token_refreshed',
+        name: 'Token Refresh Sliding',
+        description: 'Takes a sliding JSON web token and returns a new, refreshed version if the\ntoken\'s refresh period has not expired.',
+      },
+    }, async (request) => {
+      const { token } = validate(requestData(request), { token: charField() });
+      return refreshSliding(tessera.tokens, token);
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { IsAuthenticated } from '../../auth/index.js';
+import { NotAuthenticated, NotFound, ValidationError } from '../../errors.js';
+import type { TokenFamily, User } from '../../store/index.js';
+import { FAMILY_CLAIM } from '../../tokens/index.js';
+import { requestData } from '../body.js';
+
+/**
+ * The signed-in user's sessions (refresh token families): `GET /api/sessions/` lists the live
+ * ones, `DELETE /api/sessions/<id>/` ends one, `POST /api/sessions/logout-all/` ends all (or all
+ * but the current one with `{"keep_current": true}`). Ending a session refuses its refresh
+ * tokens at once and its access tokens on the next request.
+ */
+export function registerTokenSessionRoutes(app: FastifyInstance): void {
+  const { tessera } = app;
+  const families = tessera.store.families;
+  const signedIn = (name: string, description: string) => ({ config: { permission: IsAuthenticated, name, description } });
+  const now = () => new Date(tessera.clock());
+  const end = (family: string) => tessera.revocation.revokeFamily(family, now());
+
+  app.get('/api/sessions/', signedIn('Session List', 'The signed-in user\'s sessions, one per login.'), async (request) => {
+    const user = currentUser(request);
+    const current = currentFamily(request);
+    const since = new Date(tessera.clock() - tessera.settings.refreshTokenLifetime * 1000);
+    const live = await families.listLive(user.id, since);
+    return live.filter((family) => !tessera.revocation.isFamilyRevoked(family.family)).map((family) => sessionBody(family, current));
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/sessions/:id/', signedIn('Session Detail', 'Ends one session.'), async (request, reply) => {
+    const user = currentUser(request);
+    const id = /^\d{1,9}$/.test(request.params.id) ? Number(request.params.id) : null;
+    const family = id === null ? null : await families.findById(id);
+    // Another user's session is as absent as one that never was.
+    if (!family || family.userId !== user.id || family.revokedAt) throw new NotFound();
+    await end(family.family);
+    return reply.code(204).send();
+  });
+
+  app.post('/api/sessions/logout-all/', signedIn('Logout All', 'Ends every session, or all but the current one.'), async (request) => {
+    const user = currentUser(request);
+    const data = requestData(request);
+    const raw = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).keep_current : undefined;
+    const keepCurrent = parseBoolean(raw);
+    if (keepCurrent === 'invalid') throw ValidationError.of('keep_current', 'Must be a valid boolean.');
+    const current = currentFamily(request);
+    const ended: string[] = [];
+    for (const family of await families.liveFamilies(user.id)) {
+      if (keepCurrent && family === current) continue;
+      await end(family);
+      ended.push(family);
+    }
+    // Without keep_current every token of the user goes, including ones from before sessions existed.
+    if (!keepCurrent) await tessera.revocation.revokeAllForUser(user.id, now());
+    return { ended: ended.length };
+  });
+}
+
+function currentUser(request: FastifyRequest): User {
+  if (!request.user) throw new NotAuthenticated();
+  return request.user;
+}
+
+/** The family of the token the request was authenticated with, if any. */
+function currentFamily(request: FastifyRequest): string | null {
+  const family = request.auth?.payload?.[FAMILY_CLAIM];
+  return typeof family === 'string' ? family : null;
+}
+
+function sessionBody(family: TokenFamily, current: string | null) {
+  return {
+    id: family.id,
+    device_name: family.deviceName,
+    ip: family.ip,
+    created: family.createdAt.toISOString(),
+    last_used: family.lastUsedAt.toISOString(),
+    current: family.family === current,
+  };
+}
+
+/** DRF's `BooleanField` input values; absent is false. */
+function parseBoolean(value: unknown): boolean | 'invalid' {
+  if (value === undefined || value === null) return false;
+  if ([true, 1, '1', 'true', 'True', 'TRUE', 'yes', 'on', 'y'].includes(value as never)) return true;
+  if ([false, 0, '0', 'false', 'False', 'FALSE', 'no', 'off', 'n', ''].includes(value as never)) return false;
+  return 'invalid';
+}

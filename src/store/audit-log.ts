@@ -1,0 +1,139 @@
+import type { Generated, Kysely } from 'kysely';
+import type { Clock } from '../settings/index.js';
+
+/** Every kind of event the audit log keeps. */
+export const AUDIT_EVENT_TYPES = [
+  'login_succeeded', 'login_failed', 'token_refreshed', 'token_reused', 'token_blacklisted',
+  'sessions_revoked', 'password_changed', 'password_reset', 'key_rotated',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/** What `record` takes. Never put a password, hash or token in any field, `detail` included. */
+export interface AuditEventInput {
+  type: AuditEventType;
+  userId?: number | null;
+  username?: string | null;
+  ip?: string;
+  userAgent?: string;
+  detail?: Record<string, unknown>;
+  /** Defaults to the log's clock. */
+  at?: Date;
+}
+
+export interface AuditEvent {
+  id: number;
+  at: string;
+  type: AuditEventType;
+  userId: number | null;
+  username: string | null;
+  ip: string;
+  userAgent: string;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditFilters {
+  userId?: number;
+  username?: string;
+  type?: AuditEventType;
+  /** Only events at or after this instant. */
+  since?: Date;
+  /** Newest first; default 100. */
+  limit?: number;
+}
+
+interface AuditTable {
+  tessera_audit_event: {
+    id: Generated<number>;
+    at: string;
+    type: string;
+    user_id: number | null;
+    username: string | null;
+    ip: string;
+    user_agent: string;
+    detail: string;
+  };
+}
+
+const MAX_TEXT = 512;
+
+export interface AuditLogOptions {
+  clock?: Clock;
+  /** Told when a write fails; `record` itself never rejects. Called once, then on the next failure after a success. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * The `tessera_audit_event` table. `record` never throws: an audit write that fails is reported
+ * once through `onError` (until writes work again) and the request goes on.
+ */
+export class AuditLog {
+  private readonly db: Kysely<AuditTable>;
+  private failing = false;
+  private readonly writing = new Set<Promise<void>>();
+
+  constructor(db: Kysely<any>, private readonly options: AuditLogOptions = {}) {
+    this.db = db as Kysely<AuditTable>;
+  }
+
+  /** Writes the event; never rejects. `flush()` waits for the writes still running. */
+  record(event: AuditEventInput): Promise<void> {
+    const write = this.write(event);
+    this.writing.add(write);
+    void write.finally(() => this.writing.delete(write));
+    return write;
+  }
+
+  /** Waits for every write under way (before the database closes). */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.writing]);
+  }
+
+  private async write(event: AuditEventInput): Promise<void> {
+    try {
+      const at = event.at ?? new Date(this.options.clock ? this.options.clock() : Date.now());
+      await this.db.insertInto('tessera_audit_event').values({
+        at: at.toISOString(),
+        type: event.type,
+        user_id: event.userId ?? null,
+        username: event.username == null ? null : event.username.slice(0, MAX_TEXT),
+        ip: (event.ip ?? '').slice(0, MAX_TEXT),
+        user_agent: (event.userAgent ?? '').slice(0, MAX_TEXT),
+        detail: JSON.stringify(event.detail ?? {}),
+      }).execute();
+      this.failing = false;
+    } catch (error) {
+      if (!this.failing) {
+        this.failing = true;
+        this.options.onError?.(error);
+      }
+    }
+  }
+
+  async list(filters: AuditFilters = {}): Promise<AuditEvent[]> {
+    let query = this.db.selectFrom('tessera_audit_event').selectAll();
+    if (filters.userId !== undefined) query = query.where('user_id', '=', filters.userId);
+    if (filters.username !== undefined) query = query.where('username', '=', filters.username);
+    if (filters.type !== undefined) query = query.where('type', '=', filters.type);
+    if (filters.since !== undefined) query = query.where('at', '>=', filters.since.toISOString());
+    const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filters.limit ?? 100).execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      at: row.at,
+      type: row.type as AuditEventType,
+      userId: row.user_id === null ? null : Number(row.user_id),
+      username: row.username,
+      ip: row.ip,
+      userAgent: row.user_agent,
+      detail: parseDetail(row.detail),
+    }));
+  }
+}
+
+function parseDetail(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
+  } catch {
+    return {};
+  }
+}
