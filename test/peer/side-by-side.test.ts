@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { decodeJwt, startServer, type TestServer } from '../support/server.js';
+import { decodeJwt, readAnswer, startServer, type Answer, type TestServer } from '../support/server.js';
 
 /** The peer's start script: TESSERA_PEER_SCRIPT, else ../shared/peer/ next to the repository, else /work/shared/peer/. */
 const PEER_SCRIPT = process.env.TESSERA_PEER_SCRIPT
@@ -130,13 +130,6 @@ interface Req {
   headers?: Record<string, string>;
 }
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
-
 async function send(side: Side, req: Req): Promise<Answer> {
   const headers: Record<string, string> = { ...req.headers };
   let body: string | URLSearchParams | FormData | undefined;
@@ -154,14 +147,7 @@ async function send(side: Side, req: Req): Promise<Answer> {
     body = data;
   }
   const response = await fetch(`${side.url}${req.path}`, { method: req.method, headers, body: body ?? null, redirect: 'manual' });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return readAnswer(response);
 }
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

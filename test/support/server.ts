@@ -82,14 +82,7 @@ export async function startServer(
 
   const request: TestServer['request'] = async (method, path, init = {}) => {
     const response = await fetch(`${address}${path}`, { method, body: init.body ?? null, headers: init.headers ?? {} });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, headers: response.headers, text, json };
+    return readAnswer(response);
   };
 
   return {
@@ -114,6 +107,18 @@ export async function startServer(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A fetch response as tests assert on it: status, headers, text, and JSON when it parses. */
+export async function readAnswer(response: Response): Promise<Answer> {
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
 }
 
 /** Decodes a JWT's header and claims without verifying (for assertions). */
