@@ -90,8 +90,15 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   const sessions = new SessionManager({ sessions: store.sessions, users: store.users, clock, secret: resolveSigningKey(settings) });
   const authenticationClasses = createAuthenticators({ settings, store, tokens, hashers, sessions });
   const defaultAuthenticators = pickAuthenticators(authenticationClasses, settings.authenticationClasses);
-  const authenticatorsFor = (config: FastifyContextConfig | undefined) =>
-    config?.authentication ? pickAuthenticators(authenticationClasses, config.authentication) : defaultAuthenticators;
+  // Picked once per route's list, not on every request.
+  const pickedFor = new WeakMap<readonly string[], ReturnType<typeof pickAuthenticators>>();
+  const authenticatorsFor = (config: FastifyContextConfig | undefined) => {
+    const names = config?.authentication;
+    if (!names) return defaultAuthenticators;
+    let picked = pickedFor.get(names);
+    if (!picked) pickedFor.set(names, (picked = pickAuthenticators(authenticationClasses, names)));
+    return picked;
+  };
   // DRF challenges with the route's first authentication class; Simple JWT's token views, which
   // have none, still challenge with the JWT scheme. A class without a challenge (Session) makes
   // authentication failures 403, as in DRF.
