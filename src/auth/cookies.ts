@@ -24,9 +24,11 @@ export interface CookieOptions {
   maxAge: number;
   httpOnly: boolean;
   secure: boolean;
+  /** Django's default `Lax` unless given. */
+  sameSite?: 'Strict' | 'Lax';
 }
 
-/** A `Set-Cookie` value with Django's attributes: `Path=/`, `SameSite=Lax`, `Max-Age` and `expires`. */
+/** A `Set-Cookie` value with Django's attributes: `Path=/`, `SameSite` (`Lax` by default), `Max-Age` and `expires`. */
 export function serializeCookie(name: string, value: string, options: CookieOptions, now: number): string {
   const expires = new Date(options.maxAge > 0 ? now + options.maxAge * 1000 : 0).toUTCString();
   return [
@@ -35,7 +37,7 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
     ...(options.httpOnly ? ['HttpOnly'] : []),
     `Max-Age=${options.maxAge}`,
     'Path=/',
-    'SameSite=Lax',
+    `SameSite=${options.sameSite ?? 'Lax'}`,
     ...(options.secure ? ['Secure'] : []),
   ].join('; ');
 }

@@ -27,7 +27,8 @@ export class EitherJwtAuthentication implements Authenticator {
     const simpleParts = this.simpleParts(request);
     const simpleSees = simpleParts !== null;
     const drfSees = this.drf.recognises(request);
-    if (!simpleSees && !drfSees) return null;
+    // Neither scheme in the header: Simple JWT's class may still read cookie mode's access cookie.
+    if (!simpleSees && !drfSees) return this.simple.authenticate(request);
     const first: Authenticator = (this.simpleFirst && simpleSees) || !drfSees ? this.simple : this.drf;
 
     const parts = first === this.simple ? simpleParts! : String(request.headers.authorization ?? '').split(/\s+/).filter(Boolean);

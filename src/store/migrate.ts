@@ -7,6 +7,7 @@ import { userTokenCutoff } from './migrations/0005_user_token_cutoff.js';
 import { tokenFamilies } from './migrations/0006_token_families.js';
 import { auditInitial } from './migrations/0007_audit.js';
 import { signingKeys } from './migrations/0008_signing_keys.js';
+import { tokenFamilyEndReason } from './migrations/0009_token_family_end_reason.js';
 
 /** Core migrations by name; names sort in the order they must run. */
 export const CORE_MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ export const CORE_MIGRATIONS: Record<string, Migration> = {
   '0006_token_families': tokenFamilies,
   '0007_audit': auditInitial,
   '0008_signing_keys': signingKeys,
+  '0009_token_family_end_reason': tokenFamilyEndReason,
 };
 
 export interface MigrationReport {

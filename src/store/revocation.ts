@@ -2,7 +2,7 @@ import type { Clock } from '../settings/index.js';
 import { ExpiringSet } from './expiring-set.js';
 import type { RedisConnection } from './redis-connection.js';
 import type { OutstandingToken } from './token-blacklist.js';
-import type { TokenFamilyRepository } from './token-families.js';
+import { toEndReason, type FamilyEndReason, type TokenFamilyRepository } from './token-families.js';
 import type { UserTokenCutoffRepository } from './user-token-cutoffs.js';
 
 /** What tokens need of Simple JWT's blacklist app; the repository and `Revocation` both are one. */
@@ -24,6 +24,11 @@ export interface UserCutoffs {
 export interface FamilyRevocations {
   /** An in-memory lookup, cheap enough for every request. */
   isFamilyRevoked(family: string): boolean;
+  /**
+   * Why the family ended, or null when it is live (or its reason is unknown): from memory, else
+   * from the database. For refusals only (a refresh that already failed), never the hot path.
+   */
+  familyEndReason(family: string): Promise<FamilyEndReason | null>;
 }
 
 /** True when a token with this `iat` (seconds) was issued before the user's cut-off. */
@@ -52,7 +57,8 @@ export interface RevocationOptions {
 }
 
 /** What goes over the `<prefix>revoked` channel. */
-type RevocationMessage = { jti: string; expiresAt: number } | { userId: number; cutoff: number } | { family: string; until: number };
+type RevocationMessage =
+  | { jti: string; expiresAt: number } | { userId: number; cutoff: number } | { family: string; until: number; reason: FamilyEndReason | null };
 
 const CHANNEL = 'revoked';
 
@@ -68,8 +74,8 @@ const CHANNEL = 'revoked';
 export class Revocation implements TokenBlacklist, UserCutoffs, FamilyRevocations {
   private readonly revoked: ExpiringSet;
   private readonly cutoffMap = new Map<number, number>();
-  /** Revoked family -> when its last token expires (ms); held whole, like the cut-offs. */
-  private readonly familyMap = new Map<string, number>();
+  /** Revoked family -> when its last token expires (ms) and why it ended; held whole, like the cut-offs. */
+  private readonly familyMap = new Map<string, { until: number; reason: FamilyEndReason | null }>();
   private readonly options: RevocationOptions;
   private timer: NodeJS.Timeout | null = null;
   private readonly pending = new Set<Promise<unknown>>();
@@ -156,31 +162,45 @@ export class Revocation implements TokenBlacklist, UserCutoffs, FamilyRevocation
   }
 
   /**
-   * Ends one session (refresh token family): marked revoked and every outstanding token of it
-   * blacklisted in the database, then refused in memory here and on every other process, so its
-   * access tokens stop working before they expire. True when this call ended it.
+   * Ends one session (refresh token family) for `reason`: marked revoked and every outstanding
+   * token of it blacklisted in the database, then refused in memory here and on every other
+   * process, so its access tokens stop working before they expire. True when this call ended it
+   * (a family already ended keeps its first reason).
    */
-  async revokeFamily(family: string, at: Date): Promise<boolean> {
+  async revokeFamily(family: string, at: Date, reason: FamilyEndReason = 'logout'): Promise<boolean> {
     const { families, redis } = this.options;
     if (!families) throw new Error('token families are not installed');
-    const first = await families.revoke(family, at);
+    const first = await families.revoke(family, at, reason);
+    // Told by another process first, this one may know the real reason already; else it is ours
+    // only when this call ended the family (the database keeps the first reason).
+    const known = first ? reason : (await this.familyEndReason(family));
     const until = at.getTime() + this.options.maxTokenLifetime * 1000;
-    this.rememberFamily(family, until);
+    this.rememberFamily(family, until, known);
     const ttl = until - this.options.clock();
+    // Announced even when it was ended already: that one may have happened while Redis was down.
     if (redis && redis.status() === 'ready' && ttl > 0) {
-      await this.send(redis, `revoked:family:${family}`, String(until), ttl, { family, until });
+      await this.send(redis, `revoked:family:${family}`, `${until}:${known ?? ''}`, ttl, { family, until, reason: known });
     }
     return first;
   }
 
   isFamilyRevoked(family: string): boolean {
-    const until = this.familyMap.get(family);
-    if (until === undefined) return false;
-    if (until <= this.options.clock()) {
+    const known = this.familyMap.get(family);
+    if (known === undefined) return false;
+    if (known.until <= this.options.clock()) {
       this.familyMap.delete(family);
       return false;
     }
     return true;
+  }
+
+  async familyEndReason(family: string): Promise<FamilyEndReason | null> {
+    const known = this.isFamilyRevoked(family) ? this.familyMap.get(family)!.reason : null;
+    if (known) return known;
+    const row = await this.options.families?.find(family);
+    if (!row?.revokedAt) return null;
+    this.rememberFamily(family, row.revokedAt.getTime() + this.options.maxTokenLifetime * 1000, row.revokedReason);
+    return row.revokedReason;
   }
 
   /** Reads live cut-offs from the database again: how they reach processes when Redis is absent or was down. */
@@ -191,15 +211,16 @@ export class Revocation implements TokenBlacklist, UserCutoffs, FamilyRevocation
     const { families } = this.options;
     if (!families) return;
     const now = this.options.clock();
-    for (const [family, until] of this.familyMap) if (until <= now) this.familyMap.delete(family);
-    for (const { family, revokedAt } of await families.listRevokedSince(since)) {
-      this.rememberFamily(family, revokedAt.getTime() + this.options.maxTokenLifetime * 1000);
+    for (const [family, { until }] of this.familyMap) if (until <= now) this.familyMap.delete(family);
+    for (const { family, revokedAt, reason } of await families.listRevokedSince(since)) {
+      this.rememberFamily(family, revokedAt.getTime() + this.options.maxTokenLifetime * 1000, reason);
     }
   }
 
-  private rememberFamily(family: string, until: number): void {
+  private rememberFamily(family: string, until: number, reason: FamilyEndReason | null): void {
     const known = this.familyMap.get(family);
-    if (known === undefined || known < until) this.familyMap.set(family, until);
+    if (known === undefined) this.familyMap.set(family, { until, reason });
+    else this.familyMap.set(family, { until: Math.max(known.until, until), reason: known.reason ?? reason });
   }
 
   private remember(jti: string, expiresAt: number): void {
@@ -240,9 +261,9 @@ export class Revocation implements TokenBlacklist, UserCutoffs, FamilyRevocation
       return;
     }
     if (typeof message !== 'object' || message === null) return;
-    const { jti, expiresAt, userId, cutoff, family, until } = message as Record<string, unknown>;
+    const { jti, expiresAt, userId, cutoff, family, until, reason } = message as Record<string, unknown>;
     if (typeof jti === 'string' && typeof expiresAt === 'number') this.remember(jti, expiresAt);
-    else if (typeof family === 'string' && typeof until === 'number') this.rememberFamily(family, until);
+    else if (typeof family === 'string' && typeof until === 'number') this.rememberFamily(family, until, toEndReason(reason));
     else if (typeof userId === 'number' && Number.isInteger(userId) && typeof cutoff === 'number') this.rememberCutoff(userId, cutoff);
   }
 
@@ -264,11 +285,13 @@ export class Revocation implements TokenBlacklist, UserCutoffs, FamilyRevocation
         if (keys.length === 0) continue;
         const values = await redis.client.mget(...keys);
         keys.forEach((key, i) => {
-          const value = Number(values[i]);
+          // A family's value is `<until>:<reason>`; the others are a bare number.
+          const [number, reason] = (values[i] ?? '').split(':');
+          const value = Number(number);
           if (!Number.isFinite(value)) return;
           const rest = key.slice(base.length);
           if (rest.startsWith('jti:')) this.remember(rest.slice(4), value);
-          else if (rest.startsWith('family:')) this.rememberFamily(rest.slice(7), value);
+          else if (rest.startsWith('family:')) this.rememberFamily(rest.slice(7), value, toEndReason(reason));
           else if (rest.startsWith('user:') && /^\d+$/.test(rest.slice(5))) this.rememberCutoff(Number(rest.slice(5)), value);
         });
         seen += keys.length;

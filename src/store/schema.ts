@@ -68,6 +68,8 @@ export interface TokenFamilyTable {
   created_at: string;
   last_used_at: string;
   revoked_at: string | null;
+  /** Why it ended (`FamilyEndReason`); null while live, or for families ended before reasons were kept. */
+  revoked_reason: string | null;
 }
 
 /** The signing keyring: one row a key (`tessera keys`); `private_pem` is a private key. */

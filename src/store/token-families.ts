@@ -13,6 +13,22 @@ export interface TokenFamily {
   createdAt: Date;
   lastUsedAt: Date;
   revokedAt: Date | null;
+  /** Why it ended; null while live (and for families ended before reasons were kept). */
+  revokedReason: FamilyEndReason | null;
+}
+
+/**
+ * Why a session ended: `reuse` (a rotated refresh token came back: its refresh tokens answer
+ * `token_reused`), `logout` (the user ended it), `account` (password change, deactivation),
+ * `admin` (staff ended it). Every reason but `reuse` answers Simple JWT's "Token is blacklisted".
+ */
+export type FamilyEndReason = 'reuse' | 'logout' | 'account' | 'admin';
+
+const END_REASONS: readonly string[] = ['reuse', 'logout', 'account', 'admin'] satisfies FamilyEndReason[];
+
+/** A stored reason, or null for none or one this version does not know. */
+export function toEndReason(value: unknown): FamilyEndReason | null {
+  return typeof value === 'string' && END_REASONS.includes(value) ? (value as FamilyEndReason) : null;
 }
 
 /** What a login knows about the client that starts a session. */
@@ -43,7 +59,7 @@ export class TokenFamilyRepository {
       .insertInto('tessera_token_family')
       .values({
         family: family.family, user_id: family.userId, device_name: family.deviceName, user_agent: family.userAgent,
-        ip: family.ip, created_at: at, last_used_at: at, revoked_at: null,
+        ip: family.ip, created_at: at, last_used_at: at, revoked_at: null, revoked_reason: null,
       })
       .execute();
   }
@@ -83,14 +99,15 @@ export class TokenFamilyRepository {
   }
 
   /**
-   * Ends a family: marks it revoked and blacklists every outstanding token of it, in one
-   * transaction. True when this call revoked it (false: it already was, or does not exist).
+   * Ends a family: marks it revoked (and why) and blacklists every outstanding token of it, in one
+   * transaction. True when this call revoked it (false: it already was, or does not exist; the
+   * first reason stays).
    */
-  async revoke(family: string, at: Date): Promise<boolean> {
+  async revoke(family: string, at: Date, reason: FamilyEndReason = 'logout'): Promise<boolean> {
     return writeTransaction(this.db, async (trx) => {
       const updated = await trx
         .updateTable('tessera_token_family')
-        .set({ revoked_at: at.toISOString() })
+        .set({ revoked_at: at.toISOString(), revoked_reason: reason })
         .where('family', '=', family)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
@@ -119,13 +136,13 @@ export class TokenFamilyRepository {
   }
 
   /** Families revoked after `since`: the ones whose access tokens may still be live. */
-  async listRevokedSince(since: Date): Promise<{ family: string; revokedAt: Date }[]> {
+  async listRevokedSince(since: Date): Promise<{ family: string; revokedAt: Date; reason: FamilyEndReason | null }[]> {
     const rows = await this.db
       .selectFrom('tessera_token_family')
-      .select(['family', 'revoked_at'])
+      .select(['family', 'revoked_at', 'revoked_reason'])
       .where('revoked_at', '>', since.toISOString())
       .execute();
-    return rows.map((row) => ({ family: row.family, revokedAt: new Date(row.revoked_at!) }));
+    return rows.map((row) => ({ family: row.family, revokedAt: new Date(row.revoked_at!), reason: toEndReason(row.revoked_reason) }));
   }
 
   /** The rotation of `jti`, when rotation blacklisted it; null for any other token. */
@@ -143,7 +160,7 @@ export class TokenFamilyRepository {
 
 function toFamily(row: {
   id: number; family: string; user_id: number; device_name: string; user_agent: string; ip: string;
-  created_at: string; last_used_at: string; revoked_at: string | null;
+  created_at: string; last_used_at: string; revoked_at: string | null; revoked_reason: string | null;
 }): TokenFamily {
   return {
     id: Number(row.id),
@@ -155,5 +172,6 @@ function toFamily(row: {
     createdAt: new Date(row.created_at),
     lastUsedAt: new Date(row.last_used_at),
     revokedAt: row.revoked_at ? new Date(row.revoked_at) : null,
+    revokedReason: row.revoked_at ? toEndReason(row.revoked_reason) : null,
   };
 }

@@ -1,6 +1,6 @@
 import type { Claims, JwtCodec } from '../crypto/index.js';
 import type { Clock, Settings } from '../settings/index.js';
-import type { FamilyRevocations, NewTokenFamily, Rotation, TokenBlacklist, User, UserCutoffs } from '../store/index.js';
+import type { FamilyEndReason, FamilyRevocations, NewTokenFamily, Rotation, TokenBlacklist, User, UserCutoffs } from '../store/index.js';
 
 /** Extra claims for a user's tokens (seed 003's `is_admin`), added when a pair is issued. */
 export type CustomClaims = (user: User) => Claims | Promise<Claims>;
@@ -39,7 +39,8 @@ export interface TokenFamilies extends FamilyRevocations {
   start(family: NewTokenFamily): Promise<void>;
   touch(family: string, at: Date): Promise<void>;
   rotationOf(jti: string): Promise<Rotation | null>;
-  revokeFamily(family: string, at: Date): Promise<boolean>;
+  /** Ends the family; `reason` defaults to `logout`. True when this call ended it. */
+  revokeFamily(family: string, at: Date, reason?: FamilyEndReason): Promise<boolean>;
 }
 
 /** Who logs in from where: recorded on the session a login starts. */

@@ -71,7 +71,8 @@ export class RefreshToken extends Token {
     const { blacklist, settings } = this.context;
     const jti = this.payload[settings.jtiClaim];
     checkUserCutoff(this);
-    checkFamily(this);
+    // An ended session's token is blacklisted too; refresh looks at why the session ended.
+    if (isFamilyEnded(this)) throw new BlacklistedTokenError(this);
     if (blacklist && typeof jti === 'string' && (await blacklist.isBlacklisted(jti, this.exp))) {
       throw new BlacklistedTokenError(this);
     }
@@ -136,10 +137,13 @@ export function checkUserCutoff(token: Token): void {
 
 /** Refuses a token of an ended session (revoked family) as blacklisted: an in-memory lookup. */
 export function checkFamily(token: Token): void {
+  if (isFamilyEnded(token)) throw new TokenError(TOKEN_MESSAGES.blacklisted);
+}
+
+/** True when `token` carries the family of an ended session (an in-memory lookup). */
+function isFamilyEnded(token: Token): boolean {
   const family = token.payload[FAMILY_CLAIM];
-  if (typeof family === 'string' && token.context.families?.isFamilyRevoked(family)) {
-    throw new TokenError(TOKEN_MESSAGES.blacklisted);
-  }
+  return typeof family === 'string' && token.context.families?.isFamilyRevoked(family) === true;
 }
 
 /** True when `token` was issued before its user's cut-off (see `checkUserCutoff`). */

@@ -10,7 +10,11 @@ export interface TokenPair {
   access: string;
 }
 
-/** The answer to a rotated refresh token presented again after the grace window. */
+/**
+ * The answer to a rotated refresh token presented again after the grace window, and to every
+ * later refresh with any token of the session that reuse ended (the legitimate holder's
+ * included), so clients can tell reuse from expiry or logout.
+ */
 export const TOKEN_REUSED = {
   detail: 'Token was already used; its session has been ended',
   code: 'token_reused',
@@ -79,9 +83,14 @@ async function answerRotated(
 ): Promise<{ access: string; refresh: string }> {
   const { families } = context;
   if (!families) throw refused;
+  // A session ended by reuse answers so for any of its tokens (the legitimate holder's too); one
+  // ended any other way stays "blacklisted". The database is asked for the reason only when this
+  // process knows the session ended, or the answer would otherwise be a refusal: never on a retry.
+  const endedByReuse = async () => token.family !== null && (await families.familyEndReason(token.family)) === 'reuse';
+  if (token.family && families.isFamilyRevoked(token.family) && (await endedByReuse())) throw tokenReused();
   await token.verifyExceptBlacklist();
   const rotation = await families.rotationOf(token.jti);
-  if (!rotation) throw refused;
+  if (!rotation) throw (await endedByReuse()) ? tokenReused() : refused;
   const now = context.clock();
   const family = rotation.family ?? token.family;
   const grace = (context.settings.refreshGraceWindow ?? 0) * 1000;
@@ -90,15 +99,22 @@ async function answerRotated(
     const successor = await RefreshToken.fromString(context, rotation.successor, { verify: false });
     return { access: successor.accessToken.toString(), refresh: rotation.successor };
   }
-  if (family && (await families.revokeFamily(family, new Date(now)))) {
+  if (family && (await families.revokeFamily(family, new Date(now), 'reuse'))) {
     const userId = token.get(context.settings.userIdClaim);
     try {
       context.onSecurityEvent?.({ type: 'token_reused', userId: typeof userId === 'number' ? userId : null, family, ip: client.ip ?? null });
     } catch {
       // An audit hook that fails must not turn a refused token into a 500.
     }
+  } else if (family && (await families.familyEndReason(family)) !== 'reuse') {
+    // A logout ended the session between our look and our revocation: it answers as a logout.
+    throw refused;
   }
-  throw new InvalidToken(TOKEN_REUSED.detail, null, TOKEN_REUSED.code);
+  throw tokenReused();
+}
+
+function tokenReused(): InvalidToken {
+  return new InvalidToken(TOKEN_REUSED.detail, null, TOKEN_REUSED.code);
 }
 
 /**

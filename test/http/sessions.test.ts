@@ -116,6 +116,41 @@ describe('GET/DELETE /api/sessions/ and POST /api/sessions/logout-all/', () => {
     assert.equal((await server.get('/api/user/', bearer(fresh.access))).status, 200, 'a new login works');
     assert.equal((await sessions(fresh.access)).length, 1);
   });
+
+  test('ending sessions is audited as sessions_revoked (who, IP, user agent, what ended); refused attempts are not', async () => {
+    const audit = server.app.tessera.audit;
+    const before = (await audit.list({ type: 'sessions_revoked', limit: 1000 })).length;
+    const ua = { 'user-agent': 'SessionsAudit/1.0' };
+    const current = await login('alice');
+    const doomed = await login('alice', { device_name: 'audited' });
+    const target = (await sessions(current.access)).find((s) => s.device_name === 'audited')!;
+    const bob = await login('bob');
+    assert.equal((await server.request('DELETE', `/api/sessions/${target.id}/`, { headers: { ...bearer(bob.access), ...ua } })).status, 404);
+    assert.equal((await server.request('DELETE', `/api/sessions/${target.id}/`, { headers: { ...bearer(current.access), ...ua } })).status, 204);
+    assert.equal((await server.get('/api/user/', bearer(doomed.access))).status, 401);
+    await login('alice');
+    const all = await server.post('/api/sessions/logout-all/', { keep_current: true }, { ...bearer(current.access), ...ua });
+    assert.equal(all.status, 200);
+
+    // Rows are written as the answer leaves; wait for both.
+    let events = await audit.list({ type: 'sessions_revoked', limit: 1000 });
+    for (let i = 0; i < 100 && events.length < before + 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      events = await audit.list({ type: 'sessions_revoked', limit: 1000 });
+    }
+    assert.equal(events.length, before + 2, 'the refused DELETE left no event');
+    const [logoutAll, deleted] = events as [typeof events[0], typeof events[0]];
+    const alice = await server.store.users.findByUsername('alice');
+    for (const event of [logoutAll, deleted]) {
+      assert.equal(event.userId, alice!.id);
+      assert.equal(event.username, 'alice');
+      assert.equal(event.ip, '127.0.0.1');
+      assert.equal(event.userAgent, 'SessionsAudit/1.0');
+    }
+    assert.deepEqual(deleted.detail, { path: '/api/sessions/:id/', status: 204, sessions: [target.id] });
+    assert.deepEqual(logoutAll.detail, { path: '/api/sessions/logout-all/', status: 200, ended: all.json.ended, keep_current: true });
+    assert.ok(all.json.ended >= 1);
+  });
 });
 
 describe('account changes end every session', () => {
@@ -147,6 +182,12 @@ describe('account changes end every session', () => {
     const changed = await server.post('/auth/users/set_password/', { new_password: 'brand-new-pass-1', current_password: PASSWORD }, bearer(a.access));
     assert.equal(changed.status, 204, JSON.stringify(changed.json));
     await assertEnded(a, b);
+    for (const pair of [a, b]) {
+      const family = await server.store.families.find(String(decodeJwt(pair.refresh).claims.fam));
+      assert.equal(family?.revokedReason, 'account', 'ended for an account change, not reuse');
+      const refused = await server.post('/api/token/refresh/', { refresh: pair.refresh });
+      assert.deepEqual(refused.json, { detail: 'Token is blacklisted', code: 'token_not_valid' });
+    }
     server.clock.advance(1);
     const fresh = await login('carol', 'brand-new-pass-1');
     assert.equal((await server.get('/api/user/', bearer(fresh.access))).status, 200);

@@ -65,12 +65,15 @@ describe('refresh token families: grace window and reuse detection', () => {
     assert.deepEqual(reuse.json, REUSED);
     assert.equal(reuse.headers.get('www-authenticate'), 'Bearer realm="api"');
 
-    // Every token of the family is dead, access tokens included, before they expire.
+    // Every token of the family is dead, access tokens included, before they expire; the
+    // legitimate holder's refresh says reuse (not "blacklisted"), so its client can tell it from expiry.
     const victimRefresh = await server.post('/api/token/refresh/', { refresh: victim.json.refresh });
     assert.equal(victimRefresh.status, 401);
-    assert.deepEqual(victimRefresh.json, BLACKLISTED);
+    assert.deepEqual(victimRefresh.json, REUSED);
+    assert.equal(victimRefresh.headers.get('www-authenticate'), 'Bearer realm="api"');
     const attackerAgain = await server.post('/api/token/refresh/', { refresh: attacker.json.refresh });
     assert.equal(attackerAgain.status, 401);
+    assert.deepEqual(attackerAgain.json, REUSED);
     for (const access of [pair.access, attacker.json.access, victim.json.access]) {
       const answer = await me(access);
       assert.equal(answer.status, 401);
@@ -84,6 +87,7 @@ describe('refresh token families: grace window and reuse detection', () => {
     const db = server.store.database.db;
     const family = await db.selectFrom('tessera_token_family').selectAll().where('family', '=', String(fam)).executeTakeFirstOrThrow();
     assert.notEqual(family.revoked_at, null);
+    assert.equal(family.revoked_reason, 'reuse');
     const live = await db
       .selectFrom('token_blacklist_outstandingtoken as o')
       .leftJoin('token_blacklist_blacklistedtoken as b', 'b.token_id', 'o.id')
@@ -96,6 +100,50 @@ describe('refresh token families: grace window and reuse detection', () => {
     // Other sessions of the user are untouched.
     const other = await login();
     assert.equal((await me(other.access)).status, 200);
+  });
+
+  test('reuse answers token_reused for the family\'s tokens even on a process that did not see it (read from the database)', async () => {
+    const pair = await login();
+    const attacker = await server.post('/api/token/refresh/', { refresh: pair.refresh });
+    server.clock.advance(11);
+    const victim = await server.post('/api/token/refresh/', { refresh: attacker.json.refresh });
+    assert.equal(victim.status, 200);
+    const fam = String(decodeJwt(pair.refresh).claims.fam);
+    // As another process ending it would: only the database knows, not this process's memory.
+    assert.equal(await server.store.families.revoke(fam, new Date(server.clock.now), 'reuse'), true);
+    assert.equal(server.app.tessera.revocation.isFamilyRevoked(fam), false);
+    const answer = await server.post('/api/token/refresh/', { refresh: victim.json.refresh });
+    assert.equal(answer.status, 401);
+    assert.deepEqual(answer.json, REUSED);
+    assert.equal(server.app.tessera.revocation.isFamilyRevoked(fam), true, 'remembered once read');
+  });
+
+  test('a session ended by DELETE or logout-all answers "Token is blacklisted" for every token of it, rotated ones too', async () => {
+    const ended = async (end: (access: string) => Promise<void>) => {
+      const pair = await login();
+      const rotated = await server.post('/api/token/refresh/', { refresh: pair.refresh });
+      assert.equal(rotated.status, 200);
+      server.clock.advance(11);
+      await end(rotated.json.access);
+      for (const refresh of [pair.refresh, rotated.json.refresh]) {
+        const answer = await server.post('/api/token/refresh/', { refresh });
+        assert.equal(answer.status, 401);
+        assert.deepEqual(answer.json, BLACKLISTED);
+      }
+      const fam = String(decodeJwt(pair.refresh).claims.fam);
+      const row = await server.store.families.find(fam);
+      assert.equal(row?.revokedReason, 'logout');
+    };
+    await ended(async (access) => {
+      const bearer = { authorization: `Bearer ${access}` };
+      const sessions = await server.get('/api/sessions/', bearer);
+      const current = sessions.json.find((session: { current: boolean }) => session.current);
+      assert.equal((await server.request('DELETE', `/api/sessions/${current.id}/`, { headers: bearer })).status, 204);
+    });
+    await ended(async (access) => {
+      const answer = await server.post('/api/sessions/logout-all/', {}, { authorization: `Bearer ${access}` });
+      assert.equal(answer.status, 200);
+    });
   });
 
   test('a token blacklisted by logout (not rotation) stays "Token is blacklisted", never a successor', async () => {

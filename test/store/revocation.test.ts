@@ -150,6 +150,27 @@ describe('Revocation fan-out through Redis', { skip: skip ?? false }, () => {
     assert.equal(await eventually(() => b.state.revocation.cutoffFor(user.id)?.getTime() === at.getTime(), 1000), true);
   });
 
+  test('a session ended by reuse reaches another process with its reason, by message and by key', async () => {
+    const a = await node();
+    const b = await node();
+    const user = await a.store.users.create({ username: 'fan-family', password: '!' });
+    const at = new Date(NOW);
+    for (const family of ['f'.repeat(32), 'e'.repeat(32)]) {
+      await a.store.families.create({ family, userId: user.id, deviceName: '', userAgent: '', ip: '', at });
+    }
+    assert.equal(await a.state.revocation.revokeFamily('f'.repeat(32), at, 'reuse'), true);
+    assert.equal(await a.state.revocation.revokeFamily('e'.repeat(32), at), true);
+    // B's database never heard of either family: what it knows came through Redis.
+    assert.equal(await eventually(() => b.state.revocation.isFamilyRevoked('e'.repeat(32)), 1000), true);
+    assert.equal(await eventually(() => b.state.revocation.isFamilyRevoked('f'.repeat(32)), 1000), true);
+    assert.equal(await b.state.revocation.familyEndReason('f'.repeat(32)), 'reuse');
+    assert.equal(await b.state.revocation.familyEndReason('e'.repeat(32)), 'logout');
+    assert.equal(await redis!.get(`${prefix}revoked:family:${'f'.repeat(32)}`), `${NOW + 86400 * 1000}:reuse`);
+    const c = await node();
+    assert.equal(await eventually(() => c.state.revocation.isFamilyRevoked('f'.repeat(32)), 1000), true);
+    assert.equal(await c.state.revocation.familyEndReason('f'.repeat(32)), 'reuse');
+  });
+
   test('a process that connects later catches up on revocations from the keys', async () => {
     const a = await node();
     await a.state.revocation.blacklist(outstanding('before-c'), new Date(NOW));

@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { createDecoder } from 'fast-jwt';
-import { JwtCodec, resolveSigningKey, SIGNING_KEY_FILE } from '../../crypto/index.js';
 import { systemClock } from '../../settings/index.js';
 import { cliSettings } from '../context.js';
 import { CommandError } from '../errors.js';
+import { explainVerification } from './token-verification.js';
 
 const decodeComplete = createDecoder({ complete: true });
 
-/** `tessera token decode JWT`: header, claims, expiry in words, and whether this server accepts it. */
+/** `tessera token decode JWT`: header, claims, expiry in words, and whether this server accepts it and with which key. */
 export async function tokenDecode(args: string[]): Promise<void> {
   if (args[0] !== 'decode' || !args[1] || args.length > 2) throw new CommandError('usage: tessera token decode JWT', 2);
   const jwt = args[1].trim();
@@ -23,27 +21,9 @@ export async function tokenDecode(args: string[]): Promise<void> {
     `Header: ${JSON.stringify(parts.header)}`,
     `Claims: ${JSON.stringify(parts.payload, null, 2)}`,
     `Expiry: ${describeExpiry(parts.payload.exp, now)}`,
-    `Verification: ${verification(jwt)}`,
+    `Verification: ${await explainVerification(jwt, cliSettings())}`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
-}
-
-function verification(jwt: string): string {
-  const settings = cliSettings();
-  if (!settings.signingKey && !existsSync(join(resolve(settings.dataDir), SIGNING_KEY_FILE))) {
-    return 'not checked: no signing key is configured and none has been generated yet';
-  }
-  const codec = new JwtCodec({
-    algorithm: settings.algorithm, signingKey: resolveSigningKey(settings), audience: settings.audience,
-    issuer: settings.issuer, leeway: settings.leeway, clock: systemClock,
-  });
-  try {
-    // Signature, audience, issuer and expiry, as the server would check them.
-    codec.decode(jwt);
-    return `valid (${settings.algorithm}, signed with the configured key)`;
-  } catch {
-    return 'invalid: Token is invalid or expired (bad signature, wrong algorithm, audience or issuer, or expired)';
-  }
 }
 
 /** "2026-11-25T16:00:00.000Z (in 4 minutes)" or "(expired 2 hours ago)". */

@@ -3,22 +3,38 @@ import { IsAuthenticated } from '../../auth/index.js';
 import { NotAuthenticated, NotFound, ValidationError } from '../../errors.js';
 import type { TokenFamily, User } from '../../store/index.js';
 import { FAMILY_CLAIM } from '../../tokens/index.js';
+import { addAuditDetail } from '../abuse.js';
 import { requestData } from '../body.js';
+import { objectSchema, stringSchema, type RouteDocs } from '../route-docs.js';
+
+const SESSION_SCHEMA = objectSchema({
+  id: { type: 'integer' },
+  device_name: { type: ['string', 'null'] },
+  ip: stringSchema(),
+  created: { type: 'string', format: 'date-time' },
+  last_used: { type: 'string', format: 'date-time' },
+  current: { type: 'boolean', description: 'The session of the token this request was made with.' },
+});
 
 /**
  * The signed-in user's sessions (refresh token families): `GET /api/sessions/` lists the live
  * ones, `DELETE /api/sessions/<id>/` ends one, `POST /api/sessions/logout-all/` ends all (or all
  * but the current one with `{"keep_current": true}`). Ending a session refuses its refresh
- * tokens at once and its access tokens on the next request.
+ * tokens at once and its access tokens on the next request, and is audited as `sessions_revoked`.
  */
 export function registerTokenSessionRoutes(app: FastifyInstance): void {
   const { tessera } = app;
   const families = tessera.store.families;
-  const signedIn = (name: string, description: string) => ({ config: { permission: IsAuthenticated, name, description } });
+  const signedIn = (name: string, description: string, openapi: RouteDocs = {}) =>
+    ({ config: { permission: IsAuthenticated, name, description, openapi: { tags: ['sessions'], ...openapi } } });
+  const ending = (name: string, description: string, openapi: RouteDocs = {}) =>
+    ({ config: { ...signedIn(name, description, openapi).config, audit: 'sessions_revoked' as const } });
   const now = () => new Date(tessera.clock());
   const end = (family: string) => tessera.revocation.revokeFamily(family, now());
 
-  app.get('/api/sessions/', signedIn('Session List', 'The signed-in user\'s sessions, one per login.'), async (request) => {
+  app.get('/api/sessions/', signedIn('Session List', 'The signed-in user\'s sessions, one per login.', {
+    responses: { 200: { description: 'The live sessions.', body: { type: 'array', items: SESSION_SCHEMA } } },
+  }), async (request) => {
     const user = currentUser(request);
     const current = currentFamily(request);
     const since = new Date(tessera.clock() - tessera.settings.refreshTokenLifetime * 1000);
@@ -26,17 +42,23 @@ export function registerTokenSessionRoutes(app: FastifyInstance): void {
     return live.filter((family) => !tessera.revocation.isFamilyRevoked(family.family)).map((family) => sessionBody(family, current));
   });
 
-  app.delete<{ Params: { id: string } }>('/api/sessions/:id/', signedIn('Session Detail', 'Ends one session.'), async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/sessions/:id/', ending('Session Detail', 'Ends one session.', {
+    responses: { 204: { description: 'Ended: its refresh tokens are refused at once, its access tokens on their next use.' } },
+  }), async (request, reply) => {
     const user = currentUser(request);
     const id = /^\d{1,9}$/.test(request.params.id) ? Number(request.params.id) : null;
     const family = id === null ? null : await families.findById(id);
     // Another user's session is as absent as one that never was.
     if (!family || family.userId !== user.id || family.revokedAt) throw new NotFound();
     await end(family.family);
+    addAuditDetail(request, { sessions: [family.id] });
     return reply.code(204).send();
   });
 
-  app.post('/api/sessions/logout-all/', signedIn('Logout All', 'Ends every session, or all but the current one.'), async (request) => {
+  app.post('/api/sessions/logout-all/', ending('Logout All', 'Ends every session, or all but the current one.', {
+    bodySchema: objectSchema({ keep_current: { type: 'boolean', default: false } }, ['keep_current']),
+    responses: { 200: { description: 'How many sessions ended.', body: objectSchema({ ended: { type: 'integer' } }) } },
+  }), async (request) => {
     const user = currentUser(request);
     const data = requestData(request);
     const raw = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).keep_current : undefined;
@@ -51,6 +73,7 @@ export function registerTokenSessionRoutes(app: FastifyInstance): void {
     }
     // Without keep_current every token of the user goes, including ones from before sessions existed.
     if (!keepCurrent) await tessera.revocation.revokeAllForUser(user.id, now());
+    addAuditDetail(request, { ended: ended.length, keep_current: keepCurrent });
     return { ended: ended.length };
   });
 }
