@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { treeMemory, type TreeMemory } from './memory.js';
 
 /** A server started as its own process, so the load generator does not share its event loop. */
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
-  /** Resident memory now and at its peak, in MB (Linux /proc). */
-  memory(): { rssMb: number; peakMb: number };
+  /** Resident memory of the process and its workers, in MB (Linux /proc). */
+  memory(): TreeMemory;
   stop(): Promise<void>;
 }
 
@@ -35,11 +35,7 @@ export async function startProcess(
   return {
     url: options.url,
     child,
-    memory: () => {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-      return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-    },
+    memory: () => treeMemory(child.pid!),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -47,4 +43,17 @@ export async function startProcess(
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** A TCP port free right now on 127.0.0.1, so runs never collide with something already listening. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as import('node:net').AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -1,103 +1,171 @@
 /**
  * `npm run bench`: tessera against a bare Fastify ceiling, measured in the same run on the same
- * machine, so the ratios mean something on a shared, noisy host. Options: --seconds N (default
- * 5), --connections N (default 50), --json FILE.
+ * machine, so the ratios mean something on a shared, noisy host. `npm run bench -- --help` lists
+ * the options (see bench/options.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createVerifier } from 'fast-jwt';
-import { startProcess, type ServerProcess } from './processes.js';
-import { authenticatedGet, postJson, rotatingRefresh, type Result } from './scenarios.js';
+import { benchRedis, createBenchDatabase } from './backends.js';
+import { measureFlush } from './flush.js';
+import { sampledPeak } from './memory.js';
+import { refreshTokenMinter } from './minted-tokens.js';
+import { HELP, parseOptions, type BenchOptions, type ScenarioName } from './options.js';
+import { peerSkipReason, startPeer, type Peer } from './peer.js';
+import { freePort, startProcess, type ServerProcess } from './processes.js';
+import { printSummary, withRatios, writeOutputs, type Summary } from './report.js';
+import { refreshAtScale } from './scale.js';
+import { authenticatedGet, postFreshTokens, postJson, rotatingRefresh, type Result } from './scenarios.js';
+import { soak } from './soak.js';
 import { measureVerification } from './verification.js';
 
-const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '50' }, json: { type: 'string' } },
-});
-const seconds = Number(values.seconds);
-const connections = Number(values.connections);
-const SIGNING_KEY = 'bench-signing-key-0123456789-0123456789-0123456789';
 const root = new URL('..', import.meta.url).pathname;
+let options: BenchOptions;
+try {
+  const parsed = parseOptions(process.argv.slice(2), join(root, 'docs/performance-chart.svg'));
+  if (parsed === 'help') {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  options = parsed;
+} catch (error) {
+  process.stderr.write(`bench: ${(error as Error).message}\n\n${HELP}`);
+  process.exit(2);
+}
+
+const SIGNING_KEY = 'bench-signing-key-0123456789-0123456789-0123456789';
+const PASSWORD = 'Ab12345678-bench';
+const PEER_SCRIPT = join(root, '../shared/peer/start-peer.sh');
+const cli = join(root, 'dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-const tessEnv = {
-  TESSERA_DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite3')}`,
+const database = await createBenchDatabase(dir, options.postgres);
+const redis = options.redis ? benchRedis() : null;
+const tessEnv: Record<string, string> = {
+  TESSERA_DATABASE_URL: database.url,
   TESSERA_DATA_DIR: dir,
   TESSERA_SIGNING_KEY: SIGNING_KEY,
   TESSERA_LOG_LEVEL: 'warn',
   TESSERA_ROTATE_REFRESH_TOKENS: 'true',
   TESSERA_BLACKLIST_AFTER_ROTATION: 'true',
   TESSERA_THROTTLE_ENABLED: 'false',
-  TESSERA_SUPERUSER_PASSWORD: 'Ab12345678-bench',
+  TESSERA_SUPERUSER_PASSWORD: PASSWORD,
+  ...redis?.env,
 };
+const run = (name: ScenarioName) => options.only.has(name);
+const load = { seconds: options.duration, connections: options.connections };
 
-const cli = join(root, 'dist/cli/main.js');
-execFileSync(process.execPath, [cli, 'createsuperuser', '--username', 'shoumitro', '--email', 's@example.com', '--no-input'], {
-  env: { ...process.env, ...tessEnv }, cwd: dir, stdio: 'ignore',
-});
+/** Logs in over HTTP, as clients do. */
+async function login(url: string, username: string, password: string): Promise<{ access: string; refresh: string }> {
+  const response = await fetch(`${url}/api/token/`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+  });
+  if (response.status !== 200) throw new Error(`login at ${url} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as { access: string; refresh: string };
+}
 
-const results: Result[] = [];
 let ceiling: ServerProcess | undefined;
 let tessera: ServerProcess | undefined;
+let peer: Peer | undefined;
 try {
-  ceiling = await startProcess(process.execPath, ['--import', 'tsx', join(root, 'bench/ceiling-server.ts'), '8801'], {
-    url: 'http://127.0.0.1:8801', readyPath: '/api/user/', cwd: root,
+  execFileSync(process.execPath, [cli, 'createsuperuser', '--username', 'shoumitro', '--email', 's@example.com', '--no-input'], {
+    env: { ...process.env, ...tessEnv }, cwd: dir, stdio: 'ignore',
   });
+  const throughput = (['get', 'verify', 'refresh', 'studentapi', 'login', 'mixed', 'peer'] as const).some(run);
+  if (throughput && options.soakMinutes === null) {
+    const port = await freePort();
+    ceiling = await startProcess(process.execPath, ['--import', 'tsx', join(root, 'bench/ceiling-server.ts'), String(port)], {
+      url: `http://127.0.0.1:${port}`, readyPath: '/api/user/', cwd: root,
+    });
+  }
+  const port = await freePort();
   const coldStart = Date.now();
-  tessera = await startProcess(process.execPath, [cli, 'serve'], {
-    env: { ...tessEnv, TESSERA_PORT: '8802' }, cwd: dir, url: 'http://127.0.0.1:8802', readyPath: '/health/',
+  tessera = await startProcess(process.execPath, [cli, 'serve', ...(options.workers > 1 ? ['--workers', String(options.workers)] : [])], {
+    env: { ...tessEnv, TESSERA_PORT: String(port) }, cwd: dir, url: `http://127.0.0.1:${port}`, readyPath: '/health/',
   });
   const coldStartMs = Date.now() - coldStart;
-  const idle = tessera.memory();
+  const server = tessera;
+  const idle = server.memory();
+  const { access, refresh } = await login(server.url, 'shoumitro', PASSWORD);
+  const mint = refreshTokenMinter(refresh, SIGNING_KEY);
+  const target = { ...load, url: server.url };
 
-  const login = async () => {
-    const response = await fetch(`${tessera!.url}/api/token/`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'shoumitro', password: tessEnv.TESSERA_SUPERUSER_PASSWORD }),
-    });
-    return (await response.json()) as { access: string; refresh: string };
+  const summary: Summary = {
+    date: new Date().toISOString(), node: process.version,
+    options: { duration: options.duration, connections: options.connections, workers: options.workers, database: database.engine, redis: redis !== null, tokens: options.tokens },
+    coldStartMs, memory: null, verification: null, results: [], peer: { skipped: null, getRatio: null }, scale: [], flush: null, soak: null,
   };
-  const { access } = await login();
-  const load = { url: tessera.url, seconds, connections };
-
-  results.push(await authenticatedGet('ceiling: bare Fastify GET /api/user/', { ...load, url: ceiling.url }, '/api/user/', access));
-  results.push(await authenticatedGet('GET /api/user/ (Bearer)', load, '/api/user/', access));
-  results.push(await postJson('POST /api/token/verify/', load, '/api/token/verify/', { token: access }));
-  const refreshTokens: string[] = [];
-  for (let i = 0; i < connections; i++) refreshTokens.push((await login()).refresh);
-  results.push(await rotatingRefresh('POST /api/token/refresh/ (rotate + blacklist)', load, refreshTokens));
-  results.push(await authenticatedGet('GET /studentapi/', load, '/studentapi/', access));
-  results.push(await postJson('POST /api/token/ (login, argon2id)', { ...load, connections: 4 }, '/api/token/', {
-    username: 'shoumitro', password: tessEnv.TESSERA_SUPERUSER_PASSWORD,
-  }));
-  // Logins at full speed beside authenticated GETs: hashing must stay off the event loop.
-  const [mixedGet] = await Promise.all([
-    authenticatedGet('GET /api/user/ while logins run', load, '/api/user/', access),
-    postJson('(logins beside)', { ...load, connections: 4 }, '/api/token/', { username: 'shoumitro', password: tessEnv.TESSERA_SUPERUSER_PASSWORD }),
-  ]);
-  results.push(mixedGet);
-
-  const verification = measureVerification(SIGNING_KEY, access, createVerifier);
-  const top = results[0]!.requestsPerSecond;
-  const rows = results.map((r) => ({ ...r, ratio: Number((r.requestsPerSecond / top).toFixed(3)) }));
-  const peak = tessera.memory();
-  const summary = {
-    date: new Date().toISOString(),
-    node: process.version,
-    seconds,
-    connections,
-    coldStartMs,
-    memory: { idleRssMb: Math.round(idle.rssMb), peakRssMb: Math.round(peak.peakMb) },
-    verification,
-    results: rows,
+  const rows: (Result & { peakRssMb: number })[] = [];
+  const measure = async (pid: number, work: () => Promise<Result>) => {
+    const { result, peakRssMb } = await sampledPeak(pid, work);
+    rows.push({ ...result, peakRssMb });
+    return result;
   };
-  console.table(rows.map((r) => ({ scenario: r.scenario, 'req/s': r.requestsPerSecond, 'p50 ms': r.p50, 'p99 ms': r.p99, ratio: r.ratio, 'non-2xx': r.non2xx })));
-  console.log(`cold start to first answer: ${coldStartMs} ms; idle RSS ${summary.memory.idleRssMb} MB, peak ${summary.memory.peakRssMb} MB`);
-  console.log(`in-process verification: tessera ${verification.tesseraPerSecond}/s vs fast-jwt ${verification.fastJwtPerSecond}/s (ratio ${verification.ratio})`);
-  if (values.json) writeFileSync(values.json, `${JSON.stringify(summary, null, 2)}\n`);
+  const tess = (work: () => Promise<Result>) => measure(server.child.pid!, work);
+
+  if (options.soakMinutes !== null) {
+    summary.soak = await soak(() => server.memory(), options.soakMinutes, target, access, mint);
+  } else {
+    if (ceiling) {
+      const url = ceiling.url;
+      await measure(ceiling.child.pid!, () => authenticatedGet('ceiling: bare Fastify GET /api/user/', { ...load, url }, '/api/user/', access));
+    }
+    let tesseraGet: Result | undefined;
+    if (run('get')) tesseraGet = await tess(() => authenticatedGet('GET /api/user/ (Bearer)', target, '/api/user/', access));
+    if (run('verify')) await tess(() => postJson('POST /api/token/verify/', target, '/api/token/verify/', { token: access }));
+    if (run('refresh')) {
+      const pool: string[] = [];
+      for (let i = 0; i < options.connections; i++) pool.push(mint());
+      await tess(() => rotatingRefresh('POST /api/token/refresh/ (rotate + blacklist)', target, pool));
+    }
+    if (run('studentapi')) await tess(() => authenticatedGet('GET /studentapi/', target, '/studentapi/', access));
+    const credentials = { username: 'shoumitro', password: PASSWORD };
+    if (run('login')) await tess(() => postJson('POST /api/token/ (login, argon2id, 4 connections)', { ...target, connections: 4 }, '/api/token/', credentials));
+    if (run('mixed')) {
+      // Logins at full speed beside authenticated GETs: hashing must stay off the event loop.
+      await tess(async () => (await Promise.all([
+        authenticatedGet('GET /api/user/ while logins run beside it', target, '/api/user/', access),
+        postJson('(logins beside)', { ...target, connections: 4 }, '/api/token/', credentials),
+      ]))[0]);
+    }
+    if (run('peer')) {
+      summary.peer.skipped = peerSkipReason(PEER_SCRIPT);
+      if (!summary.peer.skipped) {
+        peer = await startPeer(PEER_SCRIPT, await freePort(), dir, SIGNING_KEY).catch((error: Error) => {
+          summary.peer.skipped = `it did not start: ${error.message.split('\n')[0]}`;
+          return undefined;
+        });
+      }
+      if (peer) {
+        const peerTarget = { ...load, url: peer.url };
+        const tokens = await login(peer.url, 'shoumitro', 'Ab12345678');
+        const peerGet = await measure(peer.pid, () => authenticatedGet('peer (Simple JWT, gunicorn 2 workers): GET /api/user/', peerTarget, '/api/user/', tokens.access));
+        // Minted tokens, not a hand-off pool: gunicorn's sync workers close every connection, and
+        // a token lost with one would leave the pool presenting blacklisted ones.
+        const peerMint = refreshTokenMinter(tokens.refresh, SIGNING_KEY);
+        await measure(peer.pid, () => postFreshTokens('peer (Simple JWT, gunicorn 2 workers): POST /api/token/refresh/', peerTarget, '/api/token/refresh/', 'refresh', peerMint));
+        if (tesseraGet && peerGet.requestsPerSecond > 0) summary.peer.getRatio = Number((tesseraGet.requestsPerSecond / peerGet.requestsPerSecond).toFixed(1));
+        await peer.stop();
+        peer = undefined;
+      }
+    }
+    if (run('get')) summary.verification = measureVerification(SIGNING_KEY, access, createVerifier);
+    // Latency, not throughput: a few connections, so queueing does not hide the query time.
+    const latencyLoad = { ...target, connections: Math.min(options.connections, 10) };
+    if (run('scale')) summary.scale = await refreshAtScale(database, [...new Set([Math.min(1000, options.tokens), options.tokens])], latencyLoad, mint);
+    if (run('flush')) summary.flush = await measureFlush(database, options.tokens, target, access, mint, cli, tessEnv, dir);
+  }
+  const end = server.memory();
+  summary.memory = { idleRssMb: Math.round(idle.rssMb), peakRssMb: Math.round(end.peakMb), processes: end.processes };
+  summary.results = withRatios(rows, ceiling ? rows[0] : undefined);
+  printSummary(summary);
+  writeOutputs(summary, options.json, options.soakMinutes === null ? options.chart : null);
 } finally {
+  await peer?.stop();
   await tessera?.stop();
   await ceiling?.stop();
+  await database.drop().catch((error: unknown) => console.error(`bench: could not drop the database: ${(error as Error).message}`));
+  await redis?.clean().catch((error: unknown) => console.error(`bench: could not clean Redis: ${(error as Error).message}`));
   rmSync(dir, { recursive: true, force: true });
 }

@@ -15,9 +15,15 @@ export interface LoadOptions {
   connections: number;
 }
 
-/** Runs autocannon and keeps what the report prints. */
-export async function load(scenario: string, options: autocannon.Options): Promise<Result> {
-  const result = await autocannon({ ...options });
+/**
+ * Runs autocannon and keeps what the report prints. With `until`, the run ends when that settles
+ * (the duration given is then only an upper bound).
+ */
+export async function load(scenario: string, options: autocannon.Options, until?: Promise<unknown>): Promise<Result> {
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ ...options }, (error, outcome) => (error ? reject(error) : resolve(outcome)));
+    until?.then(() => instance.stop(), () => instance.stop());
+  });
   return {
     scenario,
     requestsPerSecond: Math.round(result.requests.average),
@@ -29,8 +35,8 @@ export async function load(scenario: string, options: autocannon.Options): Promi
 }
 
 /** GET with a Bearer token. */
-export function authenticatedGet(scenario: string, { url, seconds, connections }: LoadOptions, path: string, access: string) {
-  return load(scenario, { url: `${url}${path}`, duration: seconds, connections, headers: { authorization: `Bearer ${access}` } });
+export function authenticatedGet(scenario: string, { url, seconds, connections }: LoadOptions, path: string, access: string, until?: Promise<unknown>) {
+  return load(scenario, { url: `${url}${path}`, duration: seconds, connections, headers: { authorization: `Bearer ${access}` } }, until);
 }
 
 /** POST JSON to `path`. */
@@ -60,4 +66,20 @@ export function rotatingRefresh(scenario: string, { url, seconds, connections }:
       },
     }],
   });
+}
+
+/**
+ * POST `{field: token}` to `path` with a token no request has presented before, from `nextToken`
+ * (minted per request, so the load does not depend on the answers).
+ */
+export function postFreshTokens(
+  scenario: string, { url, seconds, connections }: LoadOptions, path: string, field: string, nextToken: () => string, until?: Promise<unknown>,
+) {
+  return load(scenario, {
+    url, duration: seconds, connections,
+    requests: [{
+      method: 'POST', path, headers: { 'content-type': 'application/json' },
+      setupRequest: (request) => ({ ...request, body: JSON.stringify({ [field]: nextToken() }) }),
+    }],
+  }, until);
 }

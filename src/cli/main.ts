@@ -1,15 +1,5 @@
 #!/usr/bin/env node
 import { SettingsError } from '../settings/index.js';
-import { auditCommand } from './commands/audit.js';
-import { changePassword } from './commands/change-password.js';
-import { createUser } from './commands/create-user.js';
-import { drfCreateToken } from './commands/drf-create-token.js';
-import { flushExpiredTokens } from './commands/flush-expired-tokens.js';
-import { importDjango } from './commands/import-django.js';
-import { keysCommand } from './commands/keys.js';
-import { migrateCommand } from './commands/migrate.js';
-import { serve } from './commands/serve.js';
-import { tokenDecode } from './commands/token-decode.js';
 import { CommandError } from './errors.js';
 import { closePrompts } from './prompt.js';
 
@@ -34,18 +24,19 @@ commands:
 
 settings come from tessera.config.json and TESSERA_* variables (see the README).`;
 
+// Each command is loaded when it runs: `serve` starts sooner without import-django's drivers.
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
-  serve: (args) => serve(args),
-  migrate: () => migrateCommand(),
-  createsuperuser: (args) => createUser(args, 'superuser'),
-  createuser: (args) => createUser(args, 'user'),
-  changepassword: (args) => changePassword(args),
-  flushexpiredtokens: () => flushExpiredTokens(),
-  drf_create_token: (args) => drfCreateToken(args),
-  token: (args) => tokenDecode(args),
-  'import-django': (args) => importDjango(args),
-  audit: (args) => auditCommand(args),
-  keys: (args) => keysCommand(args),
+  serve: async (args) => (await import('./commands/serve.js')).serve(args),
+  migrate: async () => (await import('./commands/migrate.js')).migrateCommand(),
+  createsuperuser: async (args) => (await import('./commands/create-user.js')).createUser(args, 'superuser'),
+  createuser: async (args) => (await import('./commands/create-user.js')).createUser(args, 'user'),
+  changepassword: async (args) => (await import('./commands/change-password.js')).changePassword(args),
+  flushexpiredtokens: async () => (await import('./commands/flush-expired-tokens.js')).flushExpiredTokens(),
+  drf_create_token: async (args) => (await import('./commands/drf-create-token.js')).drfCreateToken(args),
+  token: async (args) => (await import('./commands/token-decode.js')).tokenDecode(args),
+  'import-django': async (args) => (await import('./commands/import-django.js')).importDjango(args),
+  audit: async (args) => (await import('./commands/audit.js')).auditCommand(args),
+  keys: async (args) => (await import('./commands/keys.js')).keysCommand(args),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,6 @@
 export { JwtCodec, type JwtCodecOptions, type Claims } from './jwt-codec.js';
 export { TokenBackendError } from './errors.js';
+export { checkCompactJws, type CompactJws } from './jws-structure.js';
 export { resolveSigningKey, SIGNING_KEY_FILE } from './signing-key.js';
 export * from './passwords/index.js';
 export type { KeySet } from './jwt-codec.js';

@@ -1,7 +1,8 @@
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { createDecoder, createSigner, createVerifier } from 'fast-jwt';
 import { isHmacAlgorithm, type Algorithm, type Clock } from '../settings/index.js';
 import { TokenBackendError } from './errors.js';
-import { checkCompactJws } from './jws-structure.js';
+import { checkCompactJws, knownHeader, type CompactJws } from './jws-structure.js';
 import type { PinnedKey } from './keys.js';
 
 export type Claims = Record<string, unknown>;
@@ -37,6 +38,11 @@ interface KeyCodec {
   sign: ((payload: Claims) => string) | null;
   signWithoutIat: ((payload: Claims) => string) | null;
   verify: (token: string) => Claims;
+  /**
+   * The same check on the parts `checkCompactJws` already decoded, for an HMAC key when no `aud`
+   * or `iss` is required (all fast-jwt would still do is the `alg` and signature): null otherwise.
+   */
+  verifyParsed: ((jws: CompactJws) => Claims) | null;
 }
 
 /**
@@ -51,14 +57,12 @@ export class JwtCodec {
   private readonly hmac: KeyCodec | null;
   private readonly pinned = new WeakMap<PinnedKey, KeyCodec>();
   private readonly decodeUnverified: (token: string) => Claims;
-  private readonly decodeHeader: (token: string) => { header: Record<string, unknown> };
 
   constructor(private readonly options: JwtCodecOptions) {
     this.hmac = isHmacAlgorithm(options.algorithm) && options.signingKey
       ? this.codecFor(options.algorithm, options.signingKey, options.signingKey, undefined)
       : null;
     this.decodeUnverified = createDecoder();
-    this.decodeHeader = createDecoder({ complete: true }) as never;
   }
 
   private codecFor(algorithm: Algorithm, privateKey: string | null, publicKey: string, kid: string | undefined): KeyCodec {
@@ -80,6 +84,9 @@ export class JwtCodec {
         ...(options.issuer ? { allowedIss: options.issuer } : {}),
         requiredClaims: [options.audience && 'aud', options.issuer && 'iss'].filter((c): c is string => Boolean(c)),
       }),
+      verifyParsed: isHmacAlgorithm(algorithm) && !options.audience && !options.issuer
+        ? hmacVerifier(algorithm, createSecretKey(Buffer.from(publicKey, 'utf8')))
+        : null,
     };
   }
 
@@ -94,8 +101,12 @@ export class JwtCodec {
 
   /** The `kid` in a token's header, unverified; undefined when there is none or it is not a string. */
   private kidOf(token: string): string | undefined {
+    const known = knownHeader(token);
+    if (known) return typeof known.kid === 'string' ? known.kid : undefined;
     try {
-      const kid = this.decodeHeader(token).header.kid;
+      const dot = token.indexOf('.');
+      const header: unknown = JSON.parse(Buffer.from(token.slice(0, dot < 0 ? 0 : dot), 'base64url').toString('utf8'));
+      const kid = (header as { kid?: unknown } | null)?.kid;
       return typeof kid === 'string' ? kid : undefined;
     } catch {
       return undefined;
@@ -110,12 +121,13 @@ export class JwtCodec {
     if (kid !== undefined && !keys.verifyingKey(kid)) await keys.refresh(kid);
   }
 
-  private verifierFor(token: string): (token: string) => Claims {
+  /** The key codec for a checked token: its `kid`'s key when known, else the HMAC key. */
+  private codecForToken(header: Record<string, unknown>): KeyCodec {
     const keys = this.options.keys;
-    const kid = keys ? this.kidOf(token) : undefined;
+    const kid = keys && typeof header.kid === 'string' ? header.kid : undefined;
     const key = kid !== undefined ? keys?.verifyingKey(kid) : undefined;
-    if (key) return this.codecOf(key).verify;
-    if (this.hmac) return this.hmac.verify;
+    if (key) return this.codecOf(key);
+    if (this.hmac) return this.hmac;
     throw new TokenBackendError();
   }
 
@@ -134,9 +146,15 @@ export class JwtCodec {
   /** Verified claims, or `TokenBackendError`; `verify: false` only decodes (for inspection). */
   decode(token: string, { verify = true }: { verify?: boolean } = {}): Claims {
     let claims: Claims;
-    if (verify) checkCompactJws(token);
+    // The strict structure check decodes the header and payload; the signature check reuses them.
+    const jws = verify ? checkCompactJws(token) : null;
     try {
-      claims = verify ? this.verifierFor(token)(token) : this.decodeUnverified(token);
+      if (jws) {
+        const codec = this.codecForToken(jws.header);
+        claims = codec.verifyParsed ? codec.verifyParsed(jws) : codec.verify(token);
+      } else {
+        claims = this.decodeUnverified(token);
+      }
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       const claims = code === 'FAST_JWT_INVALID_CLAIM_VALUE' || code === 'FAST_JWT_MISSING_REQUIRED_CLAIM';
@@ -157,4 +175,20 @@ export class JwtCodec {
     if (typeof exp === 'number' && exp <= now - this.options.leeway) throw new TokenBackendError(undefined, 'expired');
     if (typeof nbf === 'number' && nbf > now + this.options.leeway) throw new TokenBackendError(undefined, 'claims');
   }
+}
+
+/**
+ * What fast-jwt's verifier does for an HMAC key with no claim rules, on parts already decoded:
+ * the header's `alg` must be exactly the key's, and the signature must match in constant time
+ * (`crit` was refused by the structure check). Any failure is a `TokenBackendError`.
+ */
+function hmacVerifier(algorithm: Algorithm, key: KeyObject): (jws: CompactJws) => Claims {
+  const digest = `sha${algorithm.slice(2)}`;
+  return ({ header, payload, signingInput, signature }) => {
+    if (header.alg !== algorithm) throw new TokenBackendError();
+    const expected = createHmac(digest, key).update(signingInput).digest();
+    const given = Buffer.from(signature, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(expected, given)) throw new TokenBackendError();
+    return payload;
+  };
 }

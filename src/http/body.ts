@@ -27,11 +27,14 @@ export async function registerBodyParsers(app: FastifyInstance): Promise<void> {
   // Fastify's bodyLimit does not cover multipart streams, and busboy silently truncates a field
   // past fieldSize; refuse a declared-too-large multipart body up front, as any other body.
   const bodyLimit = app.initialConfig.bodyLimit ?? 1024 * 1024;
-  app.addHook('onRequest', async (request) => {
+  // A callback hook, not an async one: it runs on every request and needs no promise.
+  app.addHook('onRequest', (request, _reply, done) => {
     const length = Number(request.headers['content-length']);
     if (length > bodyLimit && /^multipart\//i.test(String(request.headers['content-type'] ?? ''))) {
-      throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+      done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+      return;
     }
+    done();
   });
   await app.register(formbody);
   await app.register(multipart, {

@@ -6,6 +6,8 @@ import { allowHeader } from './headers.js';
 export interface RouteEntry {
   methods: Set<string>;
   config: RouteOptions['config'];
+  /** `allowHeader(methods)`, made on first use after the last method was added (it is on every answer). */
+  allow?: string;
 }
 
 /**
@@ -26,6 +28,7 @@ export class RouteRegistry {
       this.router.on('GET', url, () => {}, store);
     }
     for (const method of [route.method].flat()) entry.methods.add(String(method).toUpperCase());
+    delete entry.allow;
   }
 
   /** The entry for a concrete URL (query string ignored). */
@@ -37,6 +40,7 @@ export class RouteRegistry {
 
   allowFor(pattern: string | undefined): string | null {
     const entry = pattern === undefined ? undefined : this.entries.get(pattern);
-    return entry ? allowHeader(entry.methods) : null;
+    if (!entry) return null;
+    return (entry.allow ??= allowHeader(entry.methods));
   }
 }

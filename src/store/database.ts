@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Dialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Settings } from '../settings/index.js';
 import type { CoreSchema } from './schema.js';
+import { cacheStatements } from './statement-cache.js';
 import { isUnavailableError, UnavailableAwareDialect } from './unavailable.js';
 
 /** The two engines tessera runs on. */
@@ -28,11 +29,16 @@ export interface DatabaseOptions {
   timeoutSeconds?: number;
   /** Refuse every write (a dry run): SQLite opens the file read-only, PostgreSQL sessions are read-only. */
   readOnly?: boolean;
+  /** SQLite's `synchronous` (see `Settings.sqliteSynchronous`); default `normal`. */
+  sqliteSynchronous?: 'normal' | 'full';
 }
 
 /** The database options a `Settings` object asks for. */
-export function databaseOptions(settings: Pick<Settings, 'databasePoolSize' | 'databaseTimeout'>): DatabaseOptions {
-  return { poolSize: settings.databasePoolSize, timeoutSeconds: settings.databaseTimeout };
+export function databaseOptions(settings: Pick<Settings, 'databasePoolSize' | 'databaseTimeout'> & Partial<Pick<Settings, 'sqliteSynchronous'>>): DatabaseOptions {
+  return {
+    poolSize: settings.databasePoolSize, timeoutSeconds: settings.databaseTimeout,
+    ...(settings.sqliteSynchronous ? { sqliteSynchronous: settings.sqliteSynchronous } : {}),
+  };
 }
 
 /** The engine a database URL names: `postgres://` / `postgresql://`, else SQLite. */
@@ -64,7 +70,11 @@ export function openDatabase<Schema = CoreSchema>(url: string, options: Database
   if (options.readOnly !== true) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`busy_timeout = ${timeoutMs}`);
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Schema>({ dialect: new UnavailableAwareDialect(new SqliteDialect({ database: sqlite })) });
+  // In WAL mode NORMAL cannot corrupt the database and loses nothing when the process dies; only
+  // a power loss or OS crash may undo the commits since the last checkpoint. FULL fsyncs each
+  // commit, which capped a rotation (two commits) at a few hundred per second.
+  sqlite.pragma(`synchronous = ${options.sqliteSynchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  const db = new Kysely<Schema>({ dialect: new UnavailableAwareDialect(new SqliteDialect({ database: cacheStatements(sqlite) })) });
   return { db, engine: 'sqlite', close: () => db.destroy() };
 }
 
@@ -72,16 +82,24 @@ export function openDatabase<Schema = CoreSchema>(url: string, options: Database
  * bigint (int8: counts, 64-bit columns) as a JS number, as better-sqlite3 reads SQLite's
  * integers, so both engines hand the same values up; pg's default is a string.
  */
-const typeParser = ((oid: number, format?: 'text' | 'binary') =>
-  oid === pg.types.builtins.INT8 && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')
-) as typeof pg.types.getTypeParser;
+function typeParserOf(types: typeof pg.types): typeof pg.types.getTypeParser {
+  return ((oid: number, format?: 'text' | 'binary') =>
+    oid === types.builtins.INT8 && format !== 'binary' ? (value: string) => Number(value) : types.getTypeParser(oid, format as 'text')
+  ) as typeof pg.types.getTypeParser;
+}
+
+/** A Kysely dialect over `guardedPool`. */
+function postgresDialect(url: string, max: number, timeoutMs: number, readOnly: boolean): Dialect {
+  // pg is loaded with the first query, not at start: a SQLite server never needs it.
+  return new PostgresDialect({ pool: async () => guardedPool((await import('pg')).default, url, max, timeoutMs, readOnly) });
+}
 
 /**
  * A pg pool bounded in every direction by `timeoutMs`: checking out a connection, the server
  * running a statement, and the client waiting for an answer (a server that vanished without a
  * FIN never answers). A connection that failed that way is destroyed on release, not reused.
  */
-function postgresDialect(url: string, max: number, timeoutMs: number, readOnly: boolean): Dialect {
+function guardedPool(pg: typeof import('pg').default, url: string, max: number, timeoutMs: number, readOnly: boolean): PostgresPool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -92,13 +110,13 @@ function postgresDialect(url: string, max: number, timeoutMs: number, readOnly: 
     keepAlive: true,
     idleTimeoutMillis: 30_000,
     ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
-    types: { getTypeParser: typeParser },
+    types: { getTypeParser: typeParserOf(pg.types) },
   });
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would end the
   // process. The pool has already dropped that client; the next checkout connects afresh.
   pool.on('error', () => undefined);
   const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
-  const guardedPool: PostgresPool = {
+  return {
     async connect() {
       const client = await pool.connect();
       let wrapper = clients.get(client);
@@ -124,5 +142,4 @@ function postgresDialect(url: string, max: number, timeoutMs: number, readOnly: 
     },
     end: () => pool.end(),
   };
-  return new PostgresDialect({ pool: guardedPool });
 }

@@ -1,4 +1,8 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis, RedisOptions } from 'ioredis';
+
+/** ioredis, loaded when the first connection is made: a server without `redisUrl` never needs it. */
+const loadIoredis = (): typeof import('ioredis') => createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
 
 /** Where log lines about Redis go: Fastify's logger fits, and so does `console`. */
 export interface RedisLogger {
@@ -60,8 +64,9 @@ export class RedisConnection {
       autoResubscribe: false,
       lazyConnect: false,
     };
-    this.client = new Redis(url, { ...common, connectionName: 'tessera' });
-    this.subscriber = new Redis(url, { ...common, connectionName: 'tessera-subscriber' });
+    const { Redis: RedisClient } = loadIoredis();
+    this.client = new RedisClient(url, { ...common, connectionName: 'tessera' });
+    this.subscriber = new RedisClient(url, { ...common, connectionName: 'tessera-subscriber' });
     for (const connection of [this.client, this.subscriber]) {
       connection.on('error', (error: Error) => this.failed(error));
       connection.on('close', () => this.failed(null));

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { engineOf } from './database.js';
 import type { CoreSchema } from './schema.js';
 import { writeTransaction } from './write-transaction.js';
 
@@ -12,6 +13,15 @@ export interface OutstandingToken {
   /** The refresh token family (session) it belongs to, when families are on. */
   family?: string | null;
 }
+
+/**
+ * Rows `flushExpired` deletes per transaction, and its pause (ms) between transactions. Measured
+ * on 1,000,000 rows (SQLite, 2 busy cores): 10,000 a batch took 7 s but refreshes beside it saw
+ * p99 1.3 s (a server waiting for the write lock blocks its event loop: better-sqlite3 is
+ * synchronous); 2,000 took 12 s with p99 0.12 s; 5,000 took 8 s with p99 0.2 s.
+ */
+const FLUSH_BATCH_SIZE = 5_000;
+const FLUSH_PAUSE_MS = 2;
 
 /**
  * Simple JWT's blacklist app: every refresh token issued is outstanding; blacklisting one adds a
@@ -68,11 +78,38 @@ export class TokenBlacklistRepository {
     });
   }
 
-  /** Deletes tokens that expired before `now` (their blacklist rows go with them). */
-  async flushExpired(now: Date): Promise<number> {
+  /**
+   * Deletes tokens that expired before `now` (their blacklist rows go with them), `batchSize` rows
+   * per statement. Each batch is its own short transaction found through the `expires_at` index,
+   * with a pause between batches, so a flush of millions of rows never holds the write lock long
+   * enough to make logins and refreshes wait (one DELETE of 1,000,000 rows holds it for seconds).
+   */
+  async flushExpired(now: Date, batchSize = FLUSH_BATCH_SIZE): Promise<number> {
+    const cutoff = now.toISOString();
+    let total = 0;
+    for (;;) {
+      const deleted = await this.deleteExpiredBatch(cutoff, batchSize);
+      total += deleted;
+      if (deleted < batchSize) return total;
+      // SQLite's busy handler polls: a lock released and retaken at once could starve waiters.
+      await new Promise((resolve) => setTimeout(resolve, FLUSH_PAUSE_MS));
+    }
+  }
+
+  private async deleteExpiredBatch(cutoff: string, batchSize: number): Promise<number> {
+    if (engineOf(this.db) === 'postgres') {
+      // ANY(ARRAY(...)) has PostgreSQL fetch the batch by primary key; `IN (subquery)` plans a
+      // scan of the whole table for every batch.
+      const result = await sql`
+        DELETE FROM token_blacklist_outstandingtoken WHERE id = ANY(ARRAY(
+          SELECT id FROM token_blacklist_outstandingtoken WHERE expires_at < ${cutoff} LIMIT ${batchSize}))`.execute(this.db);
+      return Number(result.numAffectedRows ?? 0);
+    }
     const result = await this.db
       .deleteFrom('token_blacklist_outstandingtoken')
-      .where('expires_at', '<', now.toISOString())
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('token_blacklist_outstandingtoken').select('id').where('expires_at', '<', cutoff).limit(batchSize),
+      )
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
@@ -84,6 +121,105 @@ export class TokenBlacklistRepository {
       .executeTakeFirstOrThrow();
     return Number(n);
   }
+
+  /** The outstanding token with this row id (Simple JWT admin's change page), or null. */
+  async findOutstandingById(id: number): Promise<OutstandingToken | null> {
+    if (!Number.isSafeInteger(id)) return null;
+    const row = await this.db.selectFrom('token_blacklist_outstandingtoken').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return null;
+    return {
+      jti: row.jti,
+      token: row.token,
+      userId: row.user_id === null ? null : Number(row.user_id),
+      createdAt: row.created_at ? new Date(row.created_at) : null,
+      expiresAt: new Date(row.expires_at),
+      family: row.family ?? null,
+    };
+  }
+
+  /**
+   * Outstanding tokens as Simple JWT's admin lists them, with their user's name and when they were
+   * blacklisted; newest first, optionally only those of `username`. Never the token text.
+   */
+  async listOutstanding(filter: { username?: string }, page: { offset: number; limit: number }): Promise<OutstandingTokenListing[]> {
+    let query = this.db
+      .selectFrom('token_blacklist_outstandingtoken as o')
+      .leftJoin('auth_user as u', 'u.id', 'o.user_id')
+      .leftJoin('token_blacklist_blacklistedtoken as b', 'b.token_id', 'o.id')
+      .select(['o.id', 'o.jti', 'o.user_id', 'u.username', 'o.created_at', 'o.expires_at', 'b.blacklisted_at']);
+    if (filter.username !== undefined) query = query.where('u.username', '=', filter.username);
+    const rows = await query.orderBy('o.id', 'desc').offset(page.offset).limit(page.limit).execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      jti: row.jti,
+      userId: row.user_id === null ? null : Number(row.user_id),
+      username: row.username ?? null,
+      createdAt: row.created_at ? new Date(row.created_at) : null,
+      expiresAt: new Date(row.expires_at),
+      blacklistedAt: row.blacklisted_at ? new Date(row.blacklisted_at) : null,
+    }));
+  }
+
+  /** How many tokens `listOutstanding(filter)` finds in all. */
+  async countOutstandingOf(filter: { username?: string }): Promise<number> {
+    let query = this.db
+      .selectFrom('token_blacklist_outstandingtoken as o')
+      .leftJoin('auth_user as u', 'u.id', 'o.user_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'));
+    if (filter.username !== undefined) query = query.where('u.username', '=', filter.username);
+    const { n } = await query.executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  /** Blacklisted tokens with their user's name, most recently blacklisted first. Never the token text. */
+  async listBlacklisted(page: { offset: number; limit: number }): Promise<BlacklistedTokenListing[]> {
+    const rows = await this.db
+      .selectFrom('token_blacklist_blacklistedtoken as b')
+      .innerJoin('token_blacklist_outstandingtoken as o', 'o.id', 'b.token_id')
+      .leftJoin('auth_user as u', 'u.id', 'o.user_id')
+      .select(['b.id', 'o.jti', 'o.user_id', 'u.username', 'b.blacklisted_at', 'o.expires_at'])
+      .orderBy('b.id', 'desc')
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      jti: row.jti,
+      userId: row.user_id === null ? null : Number(row.user_id),
+      username: row.username ?? null,
+      blacklistedAt: new Date(row.blacklisted_at),
+      expiresAt: new Date(row.expires_at),
+    }));
+  }
+
+  async countBlacklisted(): Promise<number> {
+    const { n } = await this.db
+      .selectFrom('token_blacklist_blacklistedtoken')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+}
+
+/** A row of the staff API's outstanding token list. */
+export interface OutstandingTokenListing {
+  id: number;
+  jti: string;
+  userId: number | null;
+  username: string | null;
+  createdAt: Date | null;
+  expiresAt: Date;
+  blacklistedAt: Date | null;
+}
+
+/** A row of the staff API's blacklisted token list (`id` is the blacklist row's). */
+export interface BlacklistedTokenListing {
+  id: number;
+  jti: string;
+  userId: number | null;
+  username: string | null;
+  blacklistedAt: Date;
+  expiresAt: Date;
 }
 
 async function blacklistWithin(trx: Kysely<CoreSchema>, token: OutstandingToken, at: Date): Promise<boolean> {

@@ -155,3 +155,28 @@ test('flushExpired deletes only expired rows and their blacklist rows', async ()
     await disposeOwn();
   }
 });
+
+test('flushExpired in small batches deletes every expired row and keeps the live ones', async () => {
+  const { dispose: disposeOwn, store: own } = await temporaryStore();
+  try {
+    const owner = (await own.users.create({ username: 'b', password: 'x' })).id;
+    const make = (expiresAt: Date): OutstandingToken => {
+      const jti = randomBytes(16).toString('hex');
+      return { jti, token: jti, userId: owner, createdAt: NOW, expiresAt };
+    };
+    const expired = Array.from({ length: 7 }, (_, i) => make(new Date(NOW.getTime() - (i + 1) * 1000)));
+    const live = Array.from({ length: 3 }, (_, i) => make(new Date(NOW.getTime() + (i + 1) * 1000)));
+    for (const t of [...expired, ...live]) await own.tokens.recordOutstanding(t);
+    await own.tokens.blacklist(expired[0]!, NOW);
+
+    // 7 rows in batches of 3: two full batches and a short one.
+    assert.equal(await own.tokens.flushExpired(NOW, 3), 7);
+    assert.equal(await own.tokens.countOutstanding(), 3);
+    // An exact multiple of the batch size ends on an empty batch.
+    for (const t of [make(new Date(NOW.getTime() - 1)), make(new Date(NOW.getTime() - 2))]) await own.tokens.recordOutstanding(t);
+    assert.equal(await own.tokens.flushExpired(NOW, 2), 2);
+    assert.equal(await own.tokens.countOutstanding(), 3);
+  } finally {
+    await disposeOwn();
+  }
+});

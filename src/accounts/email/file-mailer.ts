@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { EmailMessage, Mailer } from './mailer.js';
 
 /**
@@ -12,11 +12,14 @@ let sequence = 0;
 
 export function createFileMailer(folder: string, from: string): Mailer {
   const dir = resolve(folder);
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  // nodemailer is loaded with the first message, not at start.
+  let composer: Promise<Transporter> | null = null;
   return {
     kind: 'file',
     async send(message: EmailMessage) {
-      const info = await composer.sendMail({ from, ...message });
+      composer ??= import('nodemailer').then(({ default: nodemailer }) =>
+        nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }) as Transporter);
+      const info = await (await composer).sendMail({ from, ...message });
       await mkdir(dir, { recursive: true });
       // Time, then a per-process sequence (so names sort in sending order), then randomness.
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('.', '-');
@@ -27,7 +30,7 @@ export function createFileMailer(folder: string, from: string): Mailer {
       await rename(partial, join(dir, name));
     },
     async close() {
-      composer.close();
+      (await composer)?.close();
     },
   };
 }

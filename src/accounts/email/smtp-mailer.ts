@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { EmailMessage, Mailer } from './mailer.js';
 
 /**
@@ -6,14 +6,16 @@ import type { EmailMessage, Mailer } from './mailer.js';
  * `smtps://` (TLS from the start). nodemailer also reads its options from the query string.
  */
 export function createSmtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(url);
+  // nodemailer is loaded with the first message, not at start (most servers send none for a while).
+  let transport: Promise<Transporter> | null = null;
   return {
     kind: 'smtp',
     async send(message: EmailMessage) {
-      await transport.sendMail({ from, ...message });
+      transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(url));
+      await (await transport).sendMail({ from, ...message });
     },
     async close() {
-      transport.close();
+      (await transport)?.close();
     },
   };
 }

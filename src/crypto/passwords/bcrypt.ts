@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 // bcryptjs (pure JS, async in small slices that yield to the event loop) rather than a native
 // binding: @node-rs/bcrypt's per-platform optional packages break `npm ci` on registries that
 // lack them. bcrypt only verifies hashes imported from Django; they are rehashed to argon2.
-import bcrypt from 'bcryptjs';
+// Loaded with the first bcrypt hash to check, not at start: most servers never see one.
+const loadBcrypt = async () => (await import('bcryptjs')).default;
 import { passwordBytes } from './encoding.js';
 import type { PasswordHasher } from './hasher.js';
 
@@ -54,7 +55,7 @@ export function createBcryptHasher(algorithm: BcryptAlgorithm = 'bcrypt_sha256',
     async encode(password) {
       const bytes = input(password);
       if (bytes === null) throw new TypeError('password must be a well-formed string');
-      return prefix + (await bcrypt.hash(bytes, rounds));
+      return prefix + (await (await loadBcrypt()).hash(bytes, rounds));
     },
     async verify(password, encoded) {
       const decoded = decode(encoded);
@@ -62,7 +63,7 @@ export function createBcryptHasher(algorithm: BcryptAlgorithm = 'bcrypt_sha256',
       if (decoded === null || bytes === null) return false;
       try {
         // Re-hashes with the stored salt; bcryptjs compares the results in constant time.
-        return await bcrypt.compare(bytes, decoded.data);
+        return await (await loadBcrypt()).compare(bytes, decoded.data);
       } catch {
         return false;
       }

@@ -1,0 +1,100 @@
+/**
+ * A/B of two builds on the same machine in the same run: `node --import tsx
+ * bench/profile/compare.ts --a DIST_A --b DIST_B [--scenario get|verify|refresh|student] [--rounds N]
+ * [--seconds N]`. Starts the ceiling and both builds (`DIST/cli/main.js serve`, each on its own
+ * fresh SQLite database), then loads them in turn, round after round, so the machine's noise
+ * falls on all three alike. Prints each round's ratios to the ceiling and their medians. Extra
+ * environment for B only: `--b-env NAME=VALUE` (repeatable), e.g. to compare one setting.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort, startProcess, type ServerProcess } from '../processes.js';
+import { authenticatedGet, postJson, rotatingRefresh, type LoadOptions } from '../scenarios.js';
+
+const { values } = parseArgs({
+  options: {
+    a: { type: 'string' }, b: { type: 'string' }, scenario: { type: 'string', default: 'get' },
+    rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' },
+    'b-env': { type: 'string', multiple: true, default: [] },
+  },
+});
+const root = new URL('../..', import.meta.url).pathname;
+const PASSWORD = 'Ab12345678-bench';
+
+async function startTessera(dist: string, extraEnv: Record<string, string>): Promise<{ server: ServerProcess; dir: string; startMs: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-compare-'));
+  const env = {
+    TESSERA_DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite3')}`, TESSERA_DATA_DIR: dir,
+    TESSERA_SIGNING_KEY: 'bench-signing-key-0123456789-0123456789-0123456789', TESSERA_LOG_LEVEL: 'warn',
+    TESSERA_ROTATE_REFRESH_TOKENS: 'true', TESSERA_BLACKLIST_AFTER_ROTATION: 'true', TESSERA_THROTTLE_ENABLED: 'false',
+    TESSERA_SUPERUSER_PASSWORD: PASSWORD, ...extraEnv,
+  };
+  const cli = join(resolve(dist), 'cli/main.js');
+  execFileSync(process.execPath, [cli, 'createsuperuser', '--username', 'shoumitro', '--email', 's@example.com', '--no-input'], {
+    env: { ...process.env, ...env }, cwd: dir, stdio: 'ignore',
+  });
+  const port = await freePort();
+  const start = Date.now();
+  const server = await startProcess(process.execPath, [cli, 'serve'], {
+    env: { ...env, TESSERA_PORT: String(port) }, cwd: dir, url: `http://127.0.0.1:${port}`, readyPath: '/health/',
+  });
+  return { server, dir, startMs: Date.now() - start };
+}
+
+async function login(url: string): Promise<{ access: string; refresh: string }> {
+  const response = await fetch(`${url}/api/token/`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'shoumitro', password: PASSWORD }),
+  });
+  return (await response.json()) as { access: string; refresh: string };
+}
+
+async function run(url: string, load: LoadOptions, access: string): Promise<number> {
+  const options = { ...load, url };
+  switch (values.scenario) {
+    case 'verify': return (await postJson('verify', options, '/api/token/verify/', { token: access })).requestsPerSecond;
+    case 'student': return (await authenticatedGet('student', options, '/studentapi/', access)).requestsPerSecond;
+    case 'refresh': {
+      const tokens: string[] = [];
+      for (let i = 0; i < load.connections; i++) tokens.push((await login(url)).refresh);
+      return (await rotatingRefresh('refresh', options, tokens)).requestsPerSecond;
+    }
+    default: return (await authenticatedGet('get', options, '/api/user/', access)).requestsPerSecond;
+  }
+}
+
+const bEnv = Object.fromEntries((values['b-env'] as string[]).map((pair) => pair.split('=', 2) as [string, string]));
+const load: LoadOptions = { url: '', seconds: Number(values.seconds), connections: Number(values.connections) };
+const ceilingPort = await freePort();
+const ceiling = await startProcess(process.execPath, ['--import', 'tsx', join(root, 'bench/ceiling-server.ts'), String(ceilingPort)], {
+  url: `http://127.0.0.1:${ceilingPort}`, readyPath: '/api/user/', cwd: root,
+});
+const started: { server: ServerProcess; dir: string }[] = [];
+try {
+  const a = await startTessera(values.a ?? join(root, 'dist'), {});
+  started.push(a);
+  const b = await startTessera(values.b ?? join(root, 'dist'), bEnv);
+  started.push(b);
+  console.log(`start to first answer: A ${a.startMs} ms, B ${b.startMs} ms; idle RSS: A ${Math.round(a.server.memory().rssMb)} MB, B ${Math.round(b.server.memory().rssMb)} MB`);
+  const accessA = (await login(a.server.url)).access;
+  const accessB = (await login(b.server.url)).access;
+  const ratios: { a: number[]; b: number[] } = { a: [], b: [] };
+  for (let round = 0; round < Number(values.rounds); round++) {
+    const top = (await authenticatedGet('ceiling', { ...load, url: ceiling.url }, '/api/user/', accessA)).requestsPerSecond;
+    const ra = await run(a.server.url, load, accessA);
+    const rb = await run(b.server.url, load, accessB);
+    ratios.a.push(ra / top);
+    ratios.b.push(rb / top);
+    console.log(`round ${round + 1}: ceiling ${top}/s, A ${ra}/s (${(ra / top).toFixed(3)}), B ${rb}/s (${(rb / top).toFixed(3)}), B/A ${(rb / ra).toFixed(2)}`);
+  }
+  const median = (list: number[]) => [...list].sort((x, y) => x - y)[list.length >> 1]!;
+  console.log(`median ratio to the ceiling (${values.scenario}): A ${median(ratios.a).toFixed(3)}, B ${median(ratios.b).toFixed(3)}; B/A ${(median(ratios.b) / median(ratios.a)).toFixed(2)}`);
+} finally {
+  for (const server of started) {
+    await server.server.stop();
+    rmSync(server.dir, { recursive: true, force: true });
+  }
+  await ceiling.stop();
+}

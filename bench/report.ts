@@ -1,0 +1,80 @@
+import { writeFileSync } from 'node:fs';
+import { ratioChart } from './chart.js';
+import type { FlushResult } from './flush.js';
+import type { ScaleRow } from './scale.js';
+import type { Result } from './scenarios.js';
+import type { SoakResult } from './soak.js';
+
+/** A throughput scenario as reported: its numbers, the server's peak RSS during it, and the ratio to the ceiling. */
+export interface Row extends Result {
+  peakRssMb: number;
+  ratio: number | null;
+}
+
+/** Everything one run measured; `--json` writes exactly this. */
+export interface Summary {
+  date: string;
+  node: string;
+  options: { duration: number; connections: number; workers: number; database: string; redis: boolean; tokens: number };
+  coldStartMs: number | null;
+  memory: { idleRssMb: number; peakRssMb: number; processes: number } | null;
+  verification: { tesseraPerSecond: number; fastJwtPerSecond: number; ratio: number } | null;
+  results: Row[];
+  peer: { skipped: string | null; getRatio: number | null };
+  scale: ScaleRow[];
+  flush: FlushResult | null;
+  soak: SoakResult | null;
+}
+
+/** Scenario results with their ratio to the first row (the ceiling), when one ran. */
+export function withRatios(rows: (Result & { peakRssMb: number })[], ceiling: Result | undefined): Row[] {
+  return rows.map((r) => ({ ...r, ratio: ceiling && ceiling.requestsPerSecond > 0 ? Number((r.requestsPerSecond / ceiling.requestsPerSecond).toFixed(3)) : null }));
+}
+
+/** Prints the run as tables and lines a person reads. */
+export function printSummary(s: Summary): void {
+  if (s.results.length > 0) {
+    console.table(s.results.map((r) => ({
+      scenario: r.scenario, 'req/s': r.requestsPerSecond, 'p50 ms': r.p50, 'p99 ms': r.p99, 'peak RSS MB': r.peakRssMb, ratio: r.ratio, 'non-2xx': r.non2xx, errors: r.errors,
+    })));
+  }
+  if (s.coldStartMs !== null) console.log(`cold start to first answer: ${s.coldStartMs} ms`);
+  if (s.memory) console.log(`tessera resident memory: idle ${s.memory.idleRssMb} MB, peak ${s.memory.peakRssMb} MB (largest of ${s.memory.processes} process(es))`);
+  if (s.verification) {
+    const v = s.verification;
+    console.log(`in-process verification: tessera ${v.tesseraPerSecond}/s vs fast-jwt ${v.fastJwtPerSecond}/s (ratio ${v.ratio})`);
+  }
+  if (s.peer.skipped) console.log(`peer: skipped: ${s.peer.skipped}`);
+  if (s.peer.getRatio !== null) console.log(`authenticated GET: tessera ${s.peer.getRatio}x the Simple JWT peer (goal: >= 20x with --workers 2)`);
+  if (s.scale.length > 0) {
+    console.table(s.scale.map((r) => ({
+      outstanding: r.outstanding, 'seed ms': r.seedMs,
+      'refresh req/s': r.refresh.requestsPerSecond, 'refresh p50': r.refresh.p50, 'refresh p99': r.refresh.p99,
+      'blacklist req/s': r.blacklist.requestsPerSecond, 'blacklist p50': r.blacklist.p50, 'blacklist p99': r.blacklist.p99,
+      'non-2xx': r.refresh.non2xx + r.blacklist.non2xx,
+    })));
+  }
+  if (s.flush) {
+    const f = s.flush;
+    console.log(`flushexpiredtokens: ${f.expiredRows.toLocaleString('en-US')} expired rows in ${(f.flushMs / 1000).toFixed(1)} s (goal < 10 s), `
+      + `of which ${(f.emptyFlushMs / 1000).toFixed(1)} s is the command's start-up (a run with nothing to delete); "${f.output}"`);
+    console.log(`  GET p99 alone ${f.getAlone.p99} ms, during the flush ${f.getDuring.p99} ms (${f.getDuring.requestsPerSecond} req/s, non-2xx ${f.getDuring.non2xx}, errors ${f.getDuring.errors})`);
+    console.log(`  refresh during the flush: p99 ${f.refreshDuring.p99} ms, ${f.refreshDuring.requestsPerSecond} req/s, non-2xx ${f.refreshDuring.non2xx}, errors ${f.refreshDuring.errors}`);
+  }
+  if (s.soak) {
+    const k = s.soak;
+    console.log(`soak ${k.minutes} min: RSS idle ${k.idleBeforeMb} MB before, ${k.idleAfterMb} MB after; under load ${k.warmMb} MB warm -> ${k.endMb} MB at the end (growth ${k.growthMb} MB, peak ${k.peakMb} MB)`);
+    console.log(`  GET ${k.get.requestsPerSecond} req/s p99 ${k.get.p99} ms; refresh ${k.refresh.requestsPerSecond} req/s p99 ${k.refresh.p99} ms; non-2xx ${k.get.non2xx + k.refresh.non2xx}`);
+  }
+}
+
+/** Writes the JSON file and the SVG chart of ratios, when asked for. */
+export function writeOutputs(s: Summary, json: string | null, chart: string | null): void {
+  if (json) writeFileSync(json, `${JSON.stringify(s, null, 2)}\n`);
+  const bars = s.results.filter((r) => r.ratio !== null).map((r) => ({ label: r.scenario, ratio: r.ratio!, requestsPerSecond: r.requestsPerSecond }));
+  if (chart && bars.length > 1) {
+    const o = s.options;
+    const subtitle = `${s.date.slice(0, 10)}, Node ${s.node}, ${o.database}${o.redis ? ' + Redis' : ''}, ${o.workers} worker(s), ${o.connections} connections, ${o.duration} s each`;
+    writeFileSync(chart, ratioChart('tessera: requests/s as a fraction of bare Fastify', subtitle, bars));
+  }
+}
