@@ -1,0 +1,253 @@
+import { TesseraHttpError } from './errors.js';
+import { numericClaim } from './jwt-payload.js';
+import { memoryStorage } from './storage.js';
+import type { LogoutReason, TesseraClientOptions, TokenStorage } from './types.js';
+
+const ACCESS_KEY = 'tessera.access';
+const REFRESH_KEY = 'tessera.refresh';
+const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
+
+interface Tokens {
+  access: string | null;
+  refresh: string | null;
+}
+
+/**
+ * A fetch client that signs in, keeps the token pair in a storage of your choice, adds the
+ * Authorization header, and refreshes shortly before expiry or on a 401 (once, retrying the
+ * request once), with one refresh in flight shared by every concurrent caller.
+ */
+export class TesseraClient {
+  readonly #baseUrl: string;
+  readonly #storage: TokenStorage;
+  readonly #fetch: typeof fetch;
+  readonly #leewayMs: number;
+  readonly #urls: { obtain: string; refresh: string; blacklist: string };
+  readonly #onLogout: ((reason: LogoutReason) => void) | undefined;
+  readonly #onTokens: TesseraClientOptions['onTokens'];
+  readonly #now: () => number;
+  /** Server clock minus local clock, learnt from the `iat` of access tokens received, so a wrong local clock does not refresh too early or too late. */
+  #serverOffsetMs = 0;
+  #refreshing: Promise<boolean> | null = null;
+  /** Bumped on every sign-out so a refresh that was in flight does not store tokens afterwards. */
+  #generation = 0;
+
+  constructor(options: TesseraClientOptions = {}) {
+    this.#baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
+    this.#storage = options.storage ?? memoryStorage();
+    // Wrapped: a browser's fetch called as a method of another object throws "Illegal invocation".
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#leewayMs = (options.refreshLeeway ?? 30) * 1000;
+    this.#urls = {
+      obtain: options.urls?.obtain ?? '/api/token/',
+      refresh: options.urls?.refresh ?? '/api/token/refresh/',
+      blacklist: options.urls?.blacklist ?? '/api/token/blacklist/',
+    };
+    this.#onLogout = options.onLogout;
+    this.#onTokens = options.onTokens;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Obtains a token pair with a username and password; throws TesseraHttpError when refused. */
+  async login(username: string, password: string, extra: { deviceName?: string } = {}): Promise<void> {
+    const credentials: Record<string, string> = { username, password };
+    if (extra.deviceName) credentials.device_name = extra.deviceName;
+    const response = await this.#fetch(this.#url(this.#urls.obtain), {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify(credentials),
+    });
+    const body = await readBody(response);
+    const pair = tokensIn(body);
+    if (!response.ok || !pair) throw new TesseraHttpError(response.status, body);
+    this.#generation++;
+    // No refresh token in the body (cookie mode keeps it in an HttpOnly cookie): none of an earlier session may linger.
+    if (!pair.refresh) await this.#storage.remove(REFRESH_KEY);
+    await this.#store(pair);
+  }
+
+  /** Signs out: forgets the tokens, blacklists the refresh token (best effort), calls onLogout('logout'). */
+  async logout(): Promise<void> {
+    await this.#refreshing?.catch(() => false);
+    const refresh = await this.#storage.get(REFRESH_KEY);
+    await this.#clear();
+    if (refresh) {
+      try {
+        const response = await this.#fetch(this.#url(this.#urls.blacklist), {
+          method: 'POST',
+          headers: JSON_HEADERS,
+          body: JSON.stringify({ refresh }),
+        });
+        await discard(response);
+      } catch {
+        // Offline or server down: the tokens are gone from here, and the refresh token expires anyway.
+      }
+    }
+    this.#onLogout?.('logout');
+  }
+
+  /** fetch with the Bearer token; refreshes before expiry, or on a 401 once and retries once. */
+  async fetch(input: string, init: RequestInit = {}): Promise<Response> {
+    const url = this.#url(input);
+    // A caller that sets its own Authorization header means it: leave it and its answer alone.
+    if (new Headers(init.headers).has('authorization')) return this.#fetch(url, init);
+    const sent = await this.accessToken();
+    const response = await this.#fetch(url, withBearer(init, sent));
+    if (response.status !== 401 || sent === null) return response;
+    if (!(await this.#refreshOnce(sent))) return response;
+    const access = await this.#storage.get(ACCESS_KEY);
+    if (!access || access === sent) return response;
+    await discard(response);
+    return this.#fetch(url, withBearer(init, access));
+  }
+
+  /** JSON in and out through {@link fetch}; throws TesseraHttpError on non-2xx; 204 gives undefined. */
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    const init: RequestInit =
+      body === undefined
+        ? { method, headers: { accept: 'application/json' } }
+        : { method, headers: JSON_HEADERS, body: JSON.stringify(body) };
+    const response = await this.fetch(path, init);
+    const answer = await readBody(response);
+    if (!response.ok) throw new TesseraHttpError(response.status, answer);
+    return (response.status === 204 ? undefined : answer) as T;
+  }
+
+  /** An access token good for a while yet (refreshing if needed), or null when signed out. */
+  async accessToken(): Promise<string | null> {
+    const { access, refresh } = await this.#read();
+    if (access && !this.#expiring(access)) return access;
+    if (!refresh) return access;
+    await this.#refreshOnce(access);
+    return this.#storage.get(ACCESS_KEY);
+  }
+
+  /** Whether there is a usable token (refreshing if the access token is about to expire). */
+  async isSignedIn(): Promise<boolean> {
+    return (await this.accessToken()) !== null;
+  }
+
+  /** Refreshes now (joining a refresh already in flight); false when refused or unreachable. */
+  refresh(): Promise<boolean> {
+    return this.#refreshOnce(undefined);
+  }
+
+  /** One refresh in flight, shared by every caller; `basis` is the access token the caller found wanting (undefined: forced). */
+  #refreshOnce(basis: string | null | undefined): Promise<boolean> {
+    this.#refreshing ??= this.#runRefresh(basis).finally(() => {
+      this.#refreshing = null;
+    });
+    return this.#refreshing;
+  }
+
+  async #runRefresh(basis: string | null | undefined): Promise<boolean> {
+    const generation = this.#generation;
+    const stored = await this.#read();
+    if (!stored.refresh) return false;
+    // Another tab (or a refresh that finished just before) already stored a newer access token.
+    if (basis !== undefined && stored.access && stored.access !== basis && !this.#expiring(stored.access)) return true;
+
+    let response: Response;
+    try {
+      response = await this.#fetch(this.#url(this.#urls.refresh), {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ refresh: stored.refresh }),
+      });
+    } catch {
+      return false; // Unreachable: keep the tokens and try again on the next call.
+    }
+    const body = await readBody(response);
+    if (generation !== this.#generation) return false; // Signed out (or in again) meanwhile.
+    const answered = tokensIn(body);
+    if (response.ok && answered) {
+      // Without ROTATE_REFRESH_TOKENS the answer has no refresh token: the old one stays good.
+      await this.#store({ access: answered.access, refresh: answered.refresh ?? stored.refresh });
+      return true;
+    }
+    if (response.status !== 401 && response.status !== 400) return false; // 5xx, 429: not a verdict on the token.
+
+    // Another tab may have rotated this token just before us: its tokens are ours too.
+    const now = await this.#read();
+    if (now.refresh && now.refresh !== stored.refresh) return true;
+    await this.#clear();
+    this.#onLogout?.(this.#refusalReason(body, stored.refresh));
+    return false;
+  }
+
+  #refusalReason(body: unknown, refresh: string): LogoutReason {
+    if (isRecord(body) && body.code === 'token_reused') return 'reused';
+    const exp = numericClaim(refresh, 'exp');
+    return exp !== null && exp * 1000 <= this.#serverNow() ? 'expired' : 'revoked';
+  }
+
+  #expiring(access: string): boolean {
+    const exp = numericClaim(access, 'exp');
+    if (exp === null) return false; // No expiry claim: only a 401 tells.
+    return exp * 1000 - this.#leewayMs <= this.#serverNow();
+  }
+
+  #serverNow(): number {
+    return this.#now() + this.#serverOffsetMs;
+  }
+
+  async #read(): Promise<Tokens> {
+    const [access, refresh] = await Promise.all([this.#storage.get(ACCESS_KEY), this.#storage.get(REFRESH_KEY)]);
+    return { access, refresh };
+  }
+
+  async #store(tokens: { access: string; refresh: string | null }): Promise<void> {
+    const issuedAt = numericClaim(tokens.access, 'iat');
+    if (issuedAt !== null) this.#serverOffsetMs = issuedAt * 1000 - this.#now();
+    await this.#storage.set(ACCESS_KEY, tokens.access);
+    if (tokens.refresh) await this.#storage.set(REFRESH_KEY, tokens.refresh);
+    this.#onTokens?.({ access: tokens.access, refresh: tokens.refresh });
+  }
+
+  async #clear(): Promise<void> {
+    this.#generation++;
+    await this.#storage.remove(ACCESS_KEY);
+    await this.#storage.remove(REFRESH_KEY);
+    this.#onTokens?.({ access: null, refresh: null });
+  }
+
+  #url(path: string): string {
+    return /^[a-z][a-z\d+.-]*:/i.test(path) ? path : `${this.#baseUrl}${path}`;
+  }
+}
+
+function withBearer(init: RequestInit, access: string | null): RequestInit {
+  if (!access) return init;
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${access}`);
+  return { ...init, headers };
+}
+
+/** The answer's JSON, its text when not JSON, or undefined when empty. */
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function tokensIn(body: unknown): { access: string; refresh: string | null } | null {
+  if (!isRecord(body) || typeof body.access !== 'string') return null;
+  return { access: body.access, refresh: typeof body.refresh === 'string' ? body.refresh : null };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Frees the connection of an answer we will not read. */
+async function discard(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel();
+  } catch {
+    // Already consumed or closed.
+  }
+}

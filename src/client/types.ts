@@ -1,0 +1,27 @@
+/** Where the client keeps its tokens; sync (localStorage) or async (IndexedDB, secure stores) both work. */
+export interface TokenStorage {
+  get(key: string): string | null | Promise<string | null>;
+  set(key: string, value: string): void | Promise<void>;
+  remove(key: string): void | Promise<void>;
+}
+
+/** Why the client signed out: asked to, refresh expired, refresh reuse detected, or refresh revoked. */
+export type LogoutReason = 'logout' | 'expired' | 'reused' | 'revoked';
+
+/** Options of {@link TesseraClient}. */
+export interface TesseraClientOptions {
+  /** '' = same origin. */
+  baseUrl?: string;
+  /** memoryStorage() by default. */
+  storage?: TokenStorage;
+  fetch?: typeof fetch;
+  /** Seconds before access expiry to refresh proactively, default 30. */
+  refreshLeeway?: number;
+  /** Defaults /api/token/, /api/token/refresh/, /api/token/blacklist/. */
+  urls?: { obtain?: string; refresh?: string; blacklist?: string };
+  /** Refresh refused; 'reused' when the answer has code "token_reused". */
+  onLogout?: (reason: LogoutReason) => void;
+  onTokens?: (tokens: { access: string | null; refresh: string | null }) => void;
+  /** The local clock in milliseconds (Date.now by default); tests pass the server's clock. */
+  now?: () => number;
+}

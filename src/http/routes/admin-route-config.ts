@@ -1,0 +1,66 @@
+import type { FastifyContextConfig, FastifyRequest } from 'fastify';
+import { IsAdminUser } from '../../auth/index.js';
+import { NotAuthenticated, NotFound } from '../../errors.js';
+import type { User } from '../../store/index.js';
+import type { FieldSchema } from '../fields.js';
+import { DETAIL_SCHEMA, objectSchema, type RouteDocs } from '../route-docs.js';
+
+/** The route options of a staff API route: `IsAdminUser` with the default authentication classes. */
+export function staffOnly(name: string, description: string, extra: Pick<FastifyContextConfig, 'audit' | 'openapi'> = {}) {
+  return { config: { permission: IsAdminUser, name, description, ...extra, openapi: { tags: ['staff'], ...extra.openapi } } };
+}
+
+const INTEGER = { type: 'integer' };
+const TEXT = { type: 'string' };
+const DATE_TIME = { type: 'string', format: 'date-time' };
+const nullable = (schema: FieldSchema): FieldSchema => ({ ...schema, type: [schema.type, 'null'] });
+const PAGE_LINK = { type: ['string', 'null'], format: 'uri' };
+
+/** The staff API's objects, as the docs describe them. */
+export const STAFF_SCHEMAS = {
+  user: objectSchema({
+    id: INTEGER, username: TEXT, email: TEXT, first_name: TEXT, last_name: TEXT, is_active: { type: 'boolean' },
+    is_staff: { type: 'boolean' }, is_superuser: { type: 'boolean' }, date_joined: DATE_TIME, last_login: nullable(DATE_TIME),
+  }),
+  outstandingToken: objectSchema({
+    id: INTEGER, jti: TEXT, user_id: nullable(INTEGER), username: nullable(TEXT), created_at: nullable(DATE_TIME),
+    expires_at: DATE_TIME, blacklisted_at: nullable(DATE_TIME),
+  }),
+  blacklistedToken: objectSchema({
+    id: INTEGER, jti: TEXT, user_id: nullable(INTEGER), username: nullable(TEXT), blacklisted_at: DATE_TIME, expires_at: DATE_TIME,
+  }),
+  auditEvent: objectSchema({
+    id: INTEGER, event: TEXT, user_id: nullable(INTEGER), username: TEXT, ip: TEXT, user_agent: TEXT, created_at: DATE_TIME, detail: { type: 'object' },
+  }),
+};
+
+/** The docs of a paginated staff list (DRF's `PageNumberPagination`) of `item`s, with its filters. */
+export function pageDocs(description: string, item: FieldSchema, filters: Record<string, string> = {}): RouteDocs {
+  return {
+    query: {
+      ...Object.fromEntries(Object.entries(filters).map(([name, text]) => [name, { description: text }])),
+      page: { description: 'The page (20 a page), from 1, or `last`.' },
+    },
+    responses: {
+      200: { description, body: objectSchema({ count: INTEGER, next: PAGE_LINK, previous: PAGE_LINK, results: { type: 'array', items: item } }) },
+      404: { description: 'No such page (`{"detail": "Invalid page."}`).', body: DETAIL_SCHEMA },
+    },
+  };
+}
+
+/** A row id from the URL; anything but digits is 404, as Django's `<int:pk>` would not route it. */
+export function rowIdOf(text: string): number {
+  if (!/^\d{1,15}$/.test(text)) throw new NotFound();
+  return Number(text);
+}
+
+/** The staff user making the request (the permission already required one). */
+export function requester(request: FastifyRequest): User {
+  if (!request.user) throw new NotAuthenticated();
+  return request.user;
+}
+
+/** An absolute URL on this request's scheme and host, as DRF's `reverse(..., request=request)` gives. */
+export function absoluteUrl(request: FastifyRequest, path: string): string {
+  return `${request.protocol}://${request.host}${path}`;
+}

@@ -1,0 +1,368 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CONSOLE_BUILD_DIR } from '../../src/server/console.js';
+import { startServer, type TestServer } from '../support/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PUBLIC_URL = 'https://console.example.com';
+const PASSWORD = 'console-pass-4821';
+/** Browser-side: the inspector's field holds a three-part token (a string: the Node typecheck has no DOM). */
+const TOKEN_FILLED = "(document.querySelector('textarea')?.value ?? '').split('.').length === 3";
+const required = process.env.TESSERA_REQUIRE_SERVICES === '1';
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
+if (skip && required) throw new Error(`the console tests need ${CHROMIUM} (TESSERA_REQUIRE_SERVICES=1)`);
+if (skip) console.log(`console tests skipped: ${skip}`);
+
+/** The tests run against the built console; build it once when a fresh tree has none. */
+function ensureBuilt(): void {
+  if (existsSync(join(CONSOLE_BUILD_DIR, 'index.html'))) return;
+  const built = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+  assert.equal(built.status, 0, 'vite build failed');
+}
+
+/** The newest email in the file backend's folder with a link under `path`, as `/#/path/uid/token`. */
+async function emailedLink(folder: string, path: string): Promise<string> {
+  const pattern = new RegExp(`${PUBLIC_URL.replace(/\./g, '\\.')}(/#/${path}/[A-Za-z0-9_-]+/[0-9a-z]+-[0-9a-f]+)`);
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const files = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.eml')).sort().reverse() : [];
+    for (const file of files) {
+      const text = readFileSync(join(folder, file), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+      const match = pattern.exec(text);
+      if (match) return match[1]!;
+    }
+    await sleep(50);
+  }
+  throw new Error(`no ${path} link was mailed`);
+}
+
+describe('the console in a real browser (Debian chromium)', { skip }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let mailDir: string;
+  let alice: Page;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  const open = async (): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      // A CSP violation would show up here: the console must run under its own policy.
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+    });
+    return page;
+  };
+  const signIn = async (page: Page, username: string) => {
+    await page.goto(`${server.url}/console/#/signin`);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your sessions' }).waitFor();
+  };
+  const status = (page: Page) => page.getByRole('status');
+
+  before(async () => {
+    ensureBuilt();
+    mailDir = mkdtempSync(join(tmpdir(), 'tessera-console-mail-'));
+    server = await startServer({ tokenFamilies: true, rotateRefreshTokens: true, blacklistAfterRotation: true, emailUrl: `file:${mailDir}`, publicUrl: PUBLIC_URL });
+    // The browser's clock is real: the server's tokens are issued at the same time.
+    server.clock.now = Date.now();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (mailDir) rmSync(mailDir, { recursive: true, force: true });
+  });
+
+  test('serves the built console with its CSP, long-cached assets and a no-cache index', async () => {
+    const index = await server.get('/console/');
+    assert.equal(index.status, 200);
+    assert.match(index.headers.get('content-type') ?? '', /text\/html/);
+    assert.equal(index.headers.get('cache-control'), 'no-cache');
+    assert.match(index.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    assert.equal(index.headers.get('x-frame-options'), 'DENY');
+    assert.doesNotMatch(index.text, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
+    const asset = /src="(\/console\/assets\/[^"]+\.js)"/.exec(index.text)?.[1];
+    assert.ok(asset, 'the index loads a hashed script');
+    const script = await server.get(asset);
+    assert.equal(script.status, 200);
+    assert.equal(script.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    // A browser opening / goes to the console; an API client still gets the API root.
+    const root = await fetch(`${server.url}/`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }, redirect: 'manual' });
+    assert.equal(root.status, 302);
+    assert.equal(root.headers.get('location'), '/console/');
+    assert.equal((await server.get('/')).status, 401);
+  });
+
+  test('register, activate from the emailed link, sign in, call the API', async () => {
+    alice = await open();
+    await alice.goto(`${server.url}/console/`);
+    await alice.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await alice.getByRole('link', { name: 'Create an account' }).click();
+    await alice.getByRole('heading', { level: 1, name: 'Create an account' }).waitFor();
+    // DRF's field errors appear next to their fields.
+    await alice.getByLabel('Username').fill('alice');
+    await alice.getByLabel('Email').fill('not-an-email');
+    await alice.getByLabel('Password').fill(PASSWORD);
+    await alice.getByRole('button', { name: 'Create account' }).click();
+    await alice.getByText('Enter a valid email address.').waitFor();
+    assert.equal(await alice.getByLabel('Email').getAttribute('aria-invalid'), 'true');
+    await alice.getByLabel('Email').fill('alice@example.com');
+    await alice.getByRole('button', { name: 'Create account' }).click();
+    await alice.getByText('We sent an activation link to').waitFor();
+
+    // The email links to {publicUrl}/#/activate/...: through `/` it lands in the console.
+    const link = await emailedLink(mailDir, 'activate');
+    await alice.goto(`${server.url}${link}`);
+    await alice.getByRole('heading', { level: 1, name: 'Activate your account' }).waitFor();
+    assert.match(alice.url(), /\/console\/#\/activate\//);
+    await alice.getByRole('button', { name: 'Activate my account' }).click();
+    await status(alice).getByText('Your account is active').waitFor();
+    assert.equal((await server.store.users.findByUsername('alice'))?.isActive, true);
+
+    await alice.getByRole('link', { name: 'Sign in' }).first().click();
+    await alice.getByLabel('Username').fill('alice');
+    await alice.getByLabel('Password').fill('wrong-password-1');
+    // By keyboard: Enter in the form submits it.
+    await alice.getByLabel('Password').press('Enter');
+    await status(alice).getByText('No active account found with the given credentials').waitFor();
+    await signIn(alice, 'alice');
+    assert.equal(await alice.getByTestId('username').textContent(), 'alice');
+    // Focus moves to the page heading on navigation.
+    assert.equal(await alice.locator('h1:focus').count(), 1);
+
+    await alice.getByRole('link', { name: 'Students' }).click();
+    await alice.getByRole('heading', { level: 1, name: 'Students' }).waitFor();
+    await alice.getByLabel('Name').fill('Rahim');
+    await alice.getByLabel('Roll').fill('7');
+    await alice.getByLabel('City').fill('Dhaka');
+    await alice.getByRole('button', { name: 'Add student' }).click();
+    await alice.getByRole('cell', { name: 'Dhaka' }).waitFor();
+    const rows = await server.store.database.db.withTables<{ api_student: { name: string; city: string } }>()
+      .selectFrom('api_student').select(['name', 'city']).execute();
+    assert.deepEqual(rows, [{ name: 'Rahim', city: 'Dhaka' }]);
+  });
+
+  test('two browsers: the first sees two sessions, ends the other, whose next call lands on sign-in', async () => {
+    const phone = await open();
+    await signIn(phone, 'alice');
+    await alice.goto(`${server.url}/console/#/sessions`);
+    await alice.reload();
+    const table = alice.getByRole('table');
+    await table.getByRole('row').nth(2).waitFor();
+    assert.equal(await table.getByRole('row').count(), 3, 'a header row and two sessions');
+    await table.getByText('This device').waitFor();
+    await table.getByRole('button', { name: /^Sign out / }).click();
+    await status(alice).getByText(/^Signed out /).waitFor();
+    assert.equal(await alice.getByRole('table').getByRole('row').count(), 2, 'one session left');
+
+    await phone.getByRole('link', { name: 'Students' }).click();
+    await phone.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await status(phone).getByText('Your session was ended').waitFor();
+  });
+
+  test('the token inspector decodes, counts down, and says whether the server accepts the token and why not', async () => {
+    await alice.getByRole('link', { name: 'Token inspector' }).click();
+    await alice.getByRole('heading', { level: 1, name: 'Token inspector' }).waitFor();
+    const field = alice.getByLabel('JSON Web Token');
+    // Signed in, it starts with the console's own access token.
+    await alice.waitForFunction(TOKEN_FILLED);
+    const access = await field.inputValue();
+    assert.match(await alice.getByTestId('claims').textContent() ?? '', /"token_type": "access"/);
+    assert.match(await alice.getByTestId('header').textContent() ?? '', /"alg": "HS256"/);
+    assert.match(await alice.getByTestId('expiry').textContent() ?? '', /^Expires in \d/);
+    await alice.getByRole('button', { name: 'Check with this server' }).click();
+    await alice.getByTestId('verdict').getByText('This server accepts this token.').waitFor();
+
+    const [head, body] = access.split('.');
+    await field.fill(`${head}.${body}.${'A'.repeat(43)}`);
+    await alice.getByRole('button', { name: 'Check with this server' }).click();
+    await alice.getByTestId('verdict').getByText('Token is invalid or expired').waitFor();
+    assert.match(await alice.getByTestId('verdict').textContent() ?? '', /token_not_valid/);
+
+    await field.fill('not-a-token');
+    await alice.getByText('Not a JWT: A JWT has three parts').waitFor();
+  });
+
+  test('sign out returns to the sign-in page and forgets the tokens', async () => {
+    await alice.getByRole('button', { name: 'Sign out' }).click();
+    await alice.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    assert.equal(await alice.evaluate('sessionStorage.length'), 0);
+    await alice.goto(`${server.url}/console/#/sessions`);
+    await alice.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+  });
+
+  test('password reset: request, the emailed link, a new password that signs in', async () => {
+    await alice.getByRole('link', { name: 'Forgot your password?' }).click();
+    await alice.getByRole('heading', { level: 1, name: 'Reset your password' }).waitFor();
+    await alice.getByLabel('Email').fill('alice@example.com');
+    await alice.getByRole('button', { name: 'Send reset link' }).click();
+    await status(alice).getByText('a reset link is on its way').waitFor();
+    const link = await emailedLink(mailDir, 'password/reset/confirm');
+    await alice.goto(`${server.url}${link}`);
+    await alice.getByRole('heading', { level: 1, name: 'Choose a new password' }).waitFor();
+    await alice.getByLabel('New password').fill('alice');
+    await alice.getByRole('button', { name: 'Set password' }).click();
+    // Django's validators, shown next to the field.
+    await alice.getByText('This password is too short.', { exact: false }).waitFor();
+    await alice.getByLabel('New password').fill(`${PASSWORD}-new`);
+    await alice.getByRole('button', { name: 'Set password' }).click();
+    await status(alice).getByText('Your password is changed').waitFor();
+    await alice.goto(`${server.url}/console/#/signin`);
+    await alice.getByLabel('Username').fill('alice');
+    await alice.getByLabel('Password').fill(`${PASSWORD}-new`);
+    await alice.getByRole('button', { name: 'Sign in' }).click();
+    await alice.getByRole('heading', { level: 1, name: 'Your sessions' }).waitFor();
+  });
+
+  test('staff pages: users, tokens, audit log, keys, students and tasks', async () => {
+    await server.createUser('root', PASSWORD, { isStaff: true });
+    await server.createUser('bob', PASSWORD);
+    const staff = await open();
+    await signIn(staff, 'root');
+    const nav = staff.getByRole('navigation', { name: 'Staff' });
+
+    await nav.getByRole('link', { name: 'Users' }).click();
+    await staff.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+    await staff.getByLabel('Search users').fill('BOB');
+    await staff.getByRole('button', { name: 'Search' }).click();
+    const users = staff.getByRole('table');
+    await users.getByRole('rowheader', { name: 'bob' }).waitFor();
+    assert.equal(await users.getByRole('row').count(), 2, 'the search leaves bob alone');
+    await staff.getByRole('button', { name: 'Deactivate bob' }).click();
+    await staff.getByRole('button', { name: 'Activate bob' }).waitFor();
+    assert.equal((await server.store.users.findByUsername('bob'))?.isActive, false);
+    await staff.getByRole('button', { name: 'Activate bob' }).click();
+    await staff.getByRole('button', { name: 'Deactivate bob' }).waitFor();
+    await staff.getByRole('button', { name: 'Make bob staff' }).click();
+    await staff.getByRole('button', { name: 'Remove staff from bob' }).waitFor();
+    const bob = await server.store.users.findByUsername('bob');
+    assert.equal(bob?.isActive, true);
+    assert.equal(bob?.isStaff, true);
+    await staff.getByRole('button', { name: 'End all sessions of bob' }).click();
+    await status(staff).getByText("Ended bob's sessions").waitFor();
+
+    await nav.getByRole('link', { name: 'Tokens' }).click();
+    await staff.getByRole('heading', { level: 1, name: 'Tokens' }).waitFor();
+    const outstanding = staff.getByRole('table', { name: 'Outstanding tokens' });
+    await outstanding.getByRole('cell', { name: 'alice' }).first().waitFor();
+    const before = await staff.getByRole('table', { name: 'Blacklisted tokens' }).getByRole('row').count().catch(() => 0);
+    await outstanding.getByRole('button', { name: /^Blacklist token / }).first().click();
+    await status(staff).getByText(/^Blacklisted token /).waitFor();
+    await staff.waitForFunction(`document.querySelectorAll('table[aria-labelledby="blacklisted-heading"] tr').length > ${before}`);
+
+    await nav.getByRole('link', { name: 'Audit log' }).click();
+    await staff.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    await staff.getByLabel('Event').fill('login_failed');
+    await staff.getByRole('button', { name: 'Filter' }).click();
+    await staff.getByRole('rowheader', { name: 'login_failed' }).first().waitFor();
+
+    await nav.getByRole('link', { name: 'Keys' }).click();
+    await staff.getByRole('heading', { level: 1, name: 'Signing keys' }).waitFor();
+    await staff.getByRole('cell', { name: 'HS256' }).waitFor();
+
+    // The inspector asks introspection too, for staff.
+    await staff.getByRole('link', { name: 'Token inspector' }).click();
+    await staff.waitForFunction(TOKEN_FILLED);
+    await staff.getByRole('button', { name: 'Check with this server' }).click();
+    await staff.getByTestId('introspection').getByText('"active": true').waitFor();
+
+    await staff.getByRole('link', { name: 'Students' }).click();
+    await staff.getByRole('button', { name: 'Edit student 1' }).click();
+    const editing = staff.locator('tr.editing');
+    await editing.getByLabel('City').fill('Chittagong');
+    await editing.getByRole('button', { name: 'Save' }).click();
+    await staff.getByRole('cell', { name: 'Chittagong' }).waitFor();
+    await staff.getByRole('button', { name: 'Delete student 1' }).click();
+    await staff.getByRole('button', { name: 'Delete student 1' }).click();
+    await staff.getByText('No students yet.').waitFor();
+
+    await staff.getByRole('link', { name: 'Tasks' }).click();
+    await staff.getByRole('heading', { level: 1, name: 'Tasks' }).waitFor();
+    await staff.getByLabel('Title').fill('Write the report');
+    await staff.getByLabel('Person (user id)').fill('999');
+    await staff.getByLabel('Due').fill('2030-01-02T10:30');
+    await staff.getByRole('button', { name: 'Add task' }).click();
+    await staff.getByText('Invalid pk "999" - object does not exist.').waitFor();
+    await staff.getByLabel('Person (user id)').fill(String(bob!.id));
+    await staff.getByRole('button', { name: 'Add task' }).click();
+    await staff.getByRole('cell', { name: 'Write the report' }).waitFor();
+    await staff.getByRole('button', { name: 'Edit task 1' }).click();
+    await staff.locator('tr.editing').getByLabel('Title').fill('Write the final report');
+    await staff.locator('tr.editing').getByRole('button', { name: 'Save' }).click();
+    await staff.getByRole('cell', { name: 'Write the final report' }).waitFor();
+    await staff.getByRole('button', { name: 'Delete task 1' }).click();
+    await staff.getByRole('button', { name: 'Delete task 1' }).click();
+    await staff.getByText('No tasks yet.').waitFor();
+
+    // A user who is not staff sees no staff navigation and no staff page.
+    const plain = await open();
+    await server.createUser('carol', PASSWORD);
+    await signIn(plain, 'carol');
+    assert.equal(await plain.getByRole('navigation', { name: 'Staff' }).count(), 0);
+    await plain.goto(`${server.url}/console/#/staff/users`);
+    await plain.getByRole('heading', { level: 1, name: 'Staff only' }).waitFor();
+  });
+
+  test('with tokenFamilies off, "Your sessions" says so and names the setting', async () => {
+    const plain = await startServer({});
+    try {
+      plain.clock.now = Date.now();
+      await plain.createUser('dave', PASSWORD);
+      const page = await open();
+      await page.goto(`${plain.url}/console/#/signin`);
+      await page.getByLabel('Username').fill('dave');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      const notice = page.getByTestId('families-off');
+      await notice.waitFor();
+      assert.match(await notice.textContent() ?? '', /tokenFamilies/);
+      assert.equal(await page.getByRole('button', { name: 'Sign out everywhere else' }).count(), 0);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  test('no page error and no CSP violation along the way', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+describe('the console when tokenFamilies is off, or not built', () => {
+  test('GET /console/ answers 503 with a DRF detail when there is no build, and the server still answers', async () => {
+    const { consoleRoutes } = await import('../../src/server/console.js');
+    const Fastify = (await import('fastify')).default;
+    const app = Fastify();
+    await consoleRoutes(app, { dir: mkdtempSync(join(tmpdir(), 'tessera-no-console-')) });
+    const answer = await app.inject({ method: 'GET', url: '/console/' });
+    assert.equal(answer.statusCode, 503);
+    assert.deepEqual(answer.json(), { detail: 'The console is not built; run npm run build.' });
+    assert.equal((await app.inject({ method: 'GET', url: '/console/assets/x.js' })).statusCode, 503);
+    await app.close();
+  });
+
+  test('console: false serves neither /console/ nor the redirect from /', async () => {
+    const server = await startServer({ console: false });
+    try {
+      assert.equal((await server.get('/console/')).status, 404);
+      const root = await fetch(`${server.url}/`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+      assert.equal(root.status, 401);
+    } finally {
+      await server.close();
+    }
+  });
+});

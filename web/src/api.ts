@@ -1,0 +1,137 @@
+import { reactive } from 'vue';
+import { announce } from './status.ts';
+import { TesseraClient, TesseraHttpError, webStorage, type LogoutReason } from '../../src/client/index.ts';
+
+/** Who is signed in, as the whole console sees it. */
+export const auth = reactive({
+  ready: false,
+  signedIn: false,
+  username: '',
+  isStaff: false,
+  /** Why the last session ended when the console did not ask (shown on the sign-in page). */
+  endedReason: '' as '' | LogoutReason,
+});
+
+const ENDED: Record<LogoutReason, string> = {
+  logout: 'You signed out.',
+  expired: 'Your session expired. Sign in again.',
+  reused: 'Your session was ended because its refresh token was used twice. Sign in again.',
+  revoked: 'Your session was ended. Sign in again.',
+};
+
+/** The sentence for why a session ended. */
+export function endedMessage(reason: LogoutReason | ''): string {
+  return reason ? ENDED[reason] : '';
+}
+
+let onSignedOut: (reason: LogoutReason) => void = () => {};
+
+/** Called (by the app shell) whenever the client signs out, asked to or not. */
+export function whenSignedOut(handler: (reason: LogoutReason) => void): void {
+  onSignedOut = handler;
+}
+
+// sessionStorage: a tab keeps its sign-in across reloads; closing it forgets the tokens.
+export const client = new TesseraClient({
+  storage: webStorage(sessionStorage),
+  onLogout: (reason) => {
+    auth.signedIn = false;
+    auth.username = '';
+    auth.isStaff = false;
+    auth.endedReason = reason;
+    onSignedOut(reason);
+  },
+});
+
+/** Reads who the tokens belong to, and whether they are staff (the Staff API answers them only). */
+export async function loadIdentity(): Promise<void> {
+  try {
+    if (!(await client.isSignedIn())) {
+      auth.signedIn = false;
+      return;
+    }
+    const me = await client.request<{ username: string }>('GET', '/auth/users/me/');
+    auth.username = me.username;
+    auth.signedIn = true;
+    auth.endedReason = '';
+    try {
+      await client.request('GET', '/api/admin/');
+      auth.isStaff = true;
+    } catch {
+      auth.isStaff = false;
+    }
+  } catch {
+    auth.signedIn = false;
+  } finally {
+    auth.ready = true;
+  }
+}
+
+/** A short name for this browser, shown in "Your sessions". */
+export function deviceName(): string {
+  const ua = navigator.userAgent;
+  const browser = /Firefox\//.test(ua) ? 'Firefox' : /Edg\//.test(ua) ? 'Edge' : /Chrom(e|ium)\//.test(ua) ? 'Chromium' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
+  const os = /Windows/.test(ua) ? 'Windows' : /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : '';
+  return os ? `${browser} on ${os} (console)` : `${browser} (console)`;
+}
+
+/** DRF field errors (`{"field": ["..."]}`) of a failed request, empty when there are none. */
+export function fieldErrors(error: unknown): Record<string, string[]> {
+  if (!(error instanceof TesseraHttpError) || error.status !== 400) return {};
+  const body = error.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
+  const out: Record<string, string[]> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (Array.isArray(value)) out[key] = value.map(String);
+    else if (typeof value === 'string') out[key] = [value];
+  }
+  return out;
+}
+
+/** One sentence for a failed request: DRF's `detail`, or the non-field errors, or the status. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof TesseraHttpError) {
+    const body = error.body as Record<string, unknown> | null;
+    if (body && typeof body === 'object') {
+      if (typeof body.detail === 'string') return body.detail;
+      if (Array.isArray(body.non_field_errors)) return body.non_field_errors.join(' ');
+      if (error.status === 400) return 'Please correct the errors below.';
+    }
+    return `The server answered ${error.status}.`;
+  }
+  return error instanceof Error ? `Could not reach the server (${error.message}).` : 'Something went wrong.';
+}
+
+/**
+ * Announces a failed request, except the 401 of a session that just ended: the sign-in page
+ * already says why, and that message must stay.
+ */
+export function reportError(error: unknown): void {
+  if (error instanceof TesseraHttpError && error.status === 401 && !auth.signedIn) return;
+  announce(errorMessage(error), 'error');
+}
+
+/** A path on this origin for a DRF `next`/`previous` URL (absolute, maybe for another host name). */
+export function pathOf(url: string): string {
+  const parsed = new URL(url, location.origin);
+  return parsed.pathname + parsed.search;
+}
+
+/** A DRF page. */
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+const DATE_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Dates as people read them, in their locale, to the minute; a dash for null. */
+export function when(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : DATE_FORMAT.format(date);
+}
+
+export { TesseraHttpError };
