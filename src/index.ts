@@ -10,6 +10,7 @@ export type { Tessera, TesseraOptions, Field } from './http/index.js';
 export { drfJwtRoutes, dateTimeField, emailField, type DrfJwtRouteOptions } from './http/index.js';
 export { validatePassword, type PasswordUser } from './accounts/password-validation.js';
 export { accountRoutes } from './http/index.js';
+export { objectSchema, stringSchema, fieldsSchema, DETAIL_SCHEMA, type RouteDocs, type ResponseDoc, type FieldSchema } from './http/index.js';
 export {
   Accounts, ACCOUNT_MESSAGES, AccountTokenGenerator, encodeUid, decodeUid, createMailer, Outbox, DEFAULT_PASSWORD_VALIDATORS,
   ACTIVATION_PATH, PASSWORD_RESET_CONFIRM_PATH, type AccountsOptions, type EmailMessage, type Mailer, type PasswordValidator,

@@ -2,7 +2,9 @@ import { AuthenticationFailed, InvalidToken } from '../errors.js';
 import type { AuthTokenClassName, Settings } from '../settings/index.js';
 import type { User, UserRepository } from '../store/index.js';
 import { AccessToken, SlidingToken, TokenError, type Token, type TokenClass, type TokenContext } from '../tokens/index.js';
+import { ACCESS_COOKIE_NAME, tokenFromCookie } from './auth-cookies.js';
 import type { Authenticated, Authenticator, RequestCredentials } from './authenticator.js';
+import { enforceCsrf, type CsrfContext } from './csrf.js';
 
 /** The token classes `authTokenClasses` names (Simple JWT's `AUTH_TOKEN_CLASSES`). */
 const AUTH_TOKEN_CLASSES: Record<AuthTokenClassName, TokenClass<Token>> = { access: AccessToken, sliding: SlidingToken };
@@ -13,9 +15,11 @@ const AUTH_TOKEN_CLASSES: Record<AuthTokenClassName, TokenClass<Token>> = { acce
  */
 export class JWTAuthentication implements Authenticator {
   private readonly settings: Pick<Settings, 'authHeaderName' | 'authHeaderTypes' | 'userIdClaim' | 'userIdField' | 'checkUserIsActive'>
-    & Partial<Pick<Settings, 'authTokenClasses'>>;
+    & Partial<Pick<Settings, 'authTokenClasses' | 'authCookies' | 'publicUrl'>>;
   /** The token classes tried, in order; each one's refusal is listed in the 401's `messages`. */
   private readonly tokenClasses: TokenClass<Token>[];
+  /** Cookie mode `both`: the access cookie is read when there is no header, CSRF-checked as here. */
+  private readonly cookieCsrf: CsrfContext | null;
 
   constructor(
     private readonly context: TokenContext,
@@ -24,15 +28,29 @@ export class JWTAuthentication implements Authenticator {
   ) {
     this.settings = settings;
     this.tokenClasses = (settings.authTokenClasses ?? ['access']).map((name) => AUTH_TOKEN_CLASSES[name]);
+    this.cookieCsrf = settings.authCookies === 'both' ? { publicUrl: settings.publicUrl ?? '' } : null;
   }
 
   async authenticate(request: RequestCredentials): Promise<Authenticated | null> {
     const header = request.headers[this.settings.authHeaderName];
-    if (typeof header !== 'string') return null;
+    if (typeof header !== 'string') return this.cookieCsrf ? this.authenticateCookie(request, this.cookieCsrf) : null;
     const raw = this.rawToken(header);
     if (raw === null) return null;
     const token = await this.validatedToken(raw);
     return { user: await this.userFor(token), token };
+  }
+
+  /**
+   * The `__Host-tessera-access` cookie's token, then Django's CSRF check on unsafe methods: the
+   * browser sends the cookie by itself, so as with a session only the token proves intent.
+   */
+  private async authenticateCookie(request: RequestCredentials, csrf: CsrfContext): Promise<Authenticated | null> {
+    const raw = tokenFromCookie(request, ACCESS_COOKIE_NAME);
+    if (raw === null) return null;
+    const token = await this.validatedToken(raw);
+    const user = await this.userFor(token);
+    enforceCsrf(request, csrf);
+    return { user, token };
   }
 
   /** The value for `WWW-Authenticate` on a 401. */

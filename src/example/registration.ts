@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely';
 import {
-  AllowAny, AuthenticationFailed, charField, emailField, NotFound, requestData, TokenBackendError, UsernameTakenError, validate,
-  validatePassword, ValidationError, writeTransaction, type AuthenticationClassName, type Claims, type User,
+  AllowAny, AuthenticationFailed, charField, DETAIL_SCHEMA, emailField, NotFound, objectSchema, requestData, TokenBackendError,
+  UsernameTakenError, validate, validatePassword, ValidationError, writeTransaction, type AuthenticationClassName, type Claims, type User,
 } from '../index.js';
 
 /**
@@ -60,14 +60,28 @@ export async function registrationRoutes(app: FastifyInstance): Promise<void> {
   const db = tessera.store.database.db.withTables<Schema>();
   const { codec } = tessera.tokens;
 
+  const registerFields = { username: charField(), password: charField(), email: emailField() };
+  const tags = ['registration'];
   app.post('/api-register/', {
-    config: { permission: AllowAny, authentication: AUTHENTICATION, name: 'Create User', throttle: 'register' },
+    config: {
+      permission: AllowAny, authentication: AUTHENTICATION, name: 'Create User', throttle: 'register',
+      openapi: {
+        tags,
+        body: registerFields,
+        responses: {
+          201: {
+            description: 'Registered, inactive until the emailed link is opened (with `emailUrl: console` the link is in the answer).',
+            body: { oneOf: [objectSchema({ confirmation_url: { type: 'string', format: 'uri' } }), DETAIL_SCHEMA] },
+          },
+        },
+      },
+    },
   }, async (request, reply) => {
     const data = requestData(request);
     const errors: Record<string, string[]> = {};
     const cleaned: Partial<{ username: string; password: string; email: string }> = {};
     // Field by field, so each field's own checks run whatever the others hold (DRF's `to_internal_value`).
-    for (const [name, field] of Object.entries({ username: charField(), password: charField(), email: emailField() })) {
+    for (const [name, field] of Object.entries(registerFields)) {
       try {
         Object.assign(cleaned, validate(data, { [name]: field }));
       } catch (error) {
@@ -137,7 +151,17 @@ export async function registrationRoutes(app: FastifyInstance): Promise<void> {
 
   // A wildcard, not `:token`: a JWT is longer than the router's longest parameter.
   app.get<{ Params: { '*': string } }>(`${SEED_ACTIVATION_PATH}*`, {
-    config: { permission: AllowAny, authentication: AUTHENTICATION, name: 'Activate User' },
+    config: {
+      permission: AllowAny, authentication: AUTHENTICATION, name: 'Activate User',
+      openapi: {
+        tags,
+        wildcard: 'token',
+        responses: {
+          200: { description: 'Activated.', body: { type: 'array', items: { type: 'string' }, examples: [['User Activated']] } },
+          401: { description: 'The link is invalid, expired or used.', body: DETAIL_SCHEMA },
+        },
+      },
+    },
   }, async (request) => {
     // Django's `^api-activate/(?P<token>.+?)/$`; the slashless spelling answers the same.
     const token = request.params['*'].replace(/\/$/, '');

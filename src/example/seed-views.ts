@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import {
-  authenticateCredentials, AuthenticationFailed, charField, IsAuthenticated, RefreshToken, requestData, validate,
+  authenticateCredentials, AuthenticationFailed, charField, IsAuthenticated, objectSchema, RefreshToken, requestData, validate,
 } from '../index.js';
+
+const tags = ['seed views'];
 
 /**
  * The small views the seeds write by hand: seed 000's `/api/user/`, and seed 002's `LoginView`
@@ -9,21 +11,44 @@ import {
  */
 export async function seedViews(app: FastifyInstance): Promise<void> {
   const { tessera } = app;
+  const credentialFields = { username: charField(), password: charField() };
 
-  app.get('/api/user/', { config: { permission: IsAuthenticated, name: 'User' } }, async (request) => ({
+  app.get('/api/user/', {
+    config: {
+      permission: IsAuthenticated, name: 'User',
+      openapi: { tags, responses: { 200: { description: 'The signed-in user.', body: objectSchema({ id: { type: 'integer' }, username: { type: 'string' } }) } } },
+    },
+  }, async (request) => ({
     id: request.user!.id,
     username: request.user!.username,
   }));
 
-  app.post('/api/login', { config: { name: 'Login', authentication: [], throttle: 'login', audit: 'login' } }, async (request) => {
-    const { username, password } = validate(requestData(request), { username: charField(), password: charField() });
+  app.post('/api/login', {
+    config: {
+      name: 'Login', authentication: [], throttle: 'login', audit: 'login',
+      openapi: {
+        tags,
+        body: credentialFields,
+        responses: {
+          200: { description: 'A token pair.', body: objectSchema({ refresh: { type: 'string' }, access: { type: 'string' } }) },
+          401: { description: 'No active account with these credentials.', body: objectSchema({ detail: { type: 'string' }, code: { type: 'string' } }) },
+        },
+      },
+    },
+  }, async (request) => {
+    const { username, password } = validate(requestData(request), credentialFields);
     const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
     if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
     const refresh = await RefreshToken.forUser(tessera.tokens, user);
     return { refresh: refresh.toString(), access: refresh.accessToken.toString() };
   });
 
-  app.get('/api/restricted', { config: { permission: IsAuthenticated, name: 'Restricted' } }, async () => ({
+  app.get('/api/restricted', {
+    config: {
+      permission: IsAuthenticated, name: 'Restricted',
+      openapi: { tags, responses: { 200: { description: 'Allowed.', body: objectSchema({ response: { type: 'string' } }) } } },
+    },
+  }, async () => ({
     response: 'YOU ARE ALLOWED HERE',
   }));
 }

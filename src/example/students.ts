@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Generated, Kysely } from 'kysely';
 import type { Migration } from 'kysely';
-import { addIdColumn, charField, engineOf, integerField, IsAuthenticated, NotFound, requestData, validate } from '../index.js';
+import {
+  addIdColumn, charField, engineOf, integerField, IsAuthenticated, NotFound, objectSchema, requestData, validate, type RouteDocs,
+} from '../index.js';
 
 /**
  * Seed 004's `Student` model and `StudentModelViewSet` at `/studentapi/`, written only against
@@ -39,6 +41,11 @@ const studentFields = {
   city: charField({ maxLength: 50 }),
 };
 
+const STUDENT_SCHEMA = objectSchema({ id: { type: 'integer' }, name: { type: 'string' }, roll: { type: 'integer' }, city: { type: 'string' } });
+const tags = ['students'];
+const one: RouteDocs = { tags, responses: { 200: { description: 'The student.', body: STUDENT_SCHEMA } } };
+const change: RouteDocs = { ...one, body: studentFields };
+
 /** Registers list, create, retrieve, update, partial update and destroy. */
 export async function studentRoutes(app: FastifyInstance): Promise<void> {
   const db = app.tessera.store.database.db.withTables<Schema>();
@@ -52,16 +59,20 @@ export async function studentRoutes(app: FastifyInstance): Promise<void> {
     return row;
   };
 
-  app.get('/studentapi/', { config: { ...config, name: 'Student Model List' } }, async () =>
+  app.get('/studentapi/', {
+    config: { ...config, name: 'Student Model List', openapi: { tags, responses: { 200: { description: 'Every student.', body: { type: 'array', items: STUDENT_SCHEMA } } } } },
+  }, async () =>
     db.selectFrom('api_student').select(['id', 'name', 'roll', 'city']).orderBy('id').execute());
 
-  app.post('/studentapi/', { config: { ...config, name: 'Student Model List' } }, async (request, reply) => {
+  app.post('/studentapi/', {
+    config: { ...config, name: 'Student Model List', openapi: { tags, body: studentFields, responses: { 201: { description: 'Created.', body: STUDENT_SCHEMA } } } },
+  }, async (request, reply) => {
     const values = validate(requestData(request), studentFields);
     const row = await db.insertInto('api_student').values(values).returning(['id', 'name', 'roll', 'city']).executeTakeFirstOrThrow();
     return reply.code(201).send(row);
   });
 
-  app.get<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Model Instance' } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Model Instance', openapi: one } }, async (request) => {
     const { id, name, roll, city } = await find(request.params.id);
     return { id, name, roll, city };
   });
@@ -75,17 +86,24 @@ export async function studentRoutes(app: FastifyInstance): Promise<void> {
     const { id, name, roll, city } = { ...current, ...changes };
     return { id, name, roll, city };
   };
-  app.put<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Model Instance' } }, update(false));
-  app.patch<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Model Instance' } }, update(true));
+  app.put<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Model Instance', openapi: change } }, update(false));
+  app.patch<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Model Instance', openapi: change } }, update(true));
 
-  app.delete<{ Params: { id: string } }>('/studentapi/:id/', { config: { ...config, name: 'Student Model Instance' } }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/studentapi/:id/', {
+    config: { ...config, name: 'Student Model Instance', openapi: { tags, responses: { 204: { description: 'Deleted.' } } } },
+  }, async (request, reply) => {
     const { id } = await find(request.params.id);
     await db.deleteFrom('api_student').where('id', '=', id).execute();
     return reply.code(204).send();
   });
 
   // DefaultRouter's API root lists the registered resources.
-  app.get('/', { config: { ...config, name: 'Api Root' } }, async (request) => ({
+  app.get('/', {
+    config: {
+      ...config, name: 'Api Root',
+      openapi: { tags, responses: { 200: { description: 'The resources\' URLs.', body: objectSchema({ studentapi: { type: 'string', format: 'uri' } }) } } },
+    },
+  }, async (request) => ({
     studentapi: `${request.protocol}://${request.host}/studentapi/`,
   }));
 }

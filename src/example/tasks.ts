@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Generated, Kysely } from 'kysely';
 import type { Migration } from 'kysely';
 import {
-  addIdColumn, charField, dateTimeField, IsAuthenticatedOrReadOnly, NotFound, requestData, validate, ValidationError,
-  type AuthenticationClassName, type Field,
+  addIdColumn, charField, dateTimeField, IsAuthenticatedOrReadOnly, NotFound, objectSchema, requestData, validate, ValidationError,
+  type AuthenticationClassName, type Field, type RouteDocs,
 } from '../index.js';
 
 /**
@@ -53,6 +53,7 @@ function primaryKeyField(): Field<{ pk: number; shown: string }> {
   const incorrectType = (type: string) => ({ error: `Incorrect type. Expected pk value, received ${type}.` });
   return {
     required: true,
+    schema: { type: 'integer', description: 'The id of the user the task is for.' },
     clean(value) {
       // RelatedField reads an empty string as None.
       if (value === null || value === '') return { error: 'This field may not be null.' };
@@ -76,6 +77,13 @@ const taskFields = {
 const FIELD_ORDER = ['title', 'person', 'due_to'] as const;
 
 type TaskRow = { id: number; title: string; person_id: number; due_to: string };
+
+const TASK_SCHEMA = objectSchema({
+  id: { type: 'integer' }, title: { type: 'string' }, person: { type: 'integer' }, due_to: { type: 'string', format: 'date-time' },
+});
+const TASK_USER_SCHEMA = objectSchema({
+  id: { type: 'integer' }, username: { type: 'string' }, email: { type: 'string' }, tasks: { type: 'array', items: { type: 'integer' } },
+});
 
 /** The serializer's output, in the model's field order. */
 const represent = (row: TaskRow) => ({ id: row.id, title: row.title, person: row.person_id, due_to: row.due_to });
@@ -125,17 +133,19 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
 
   const list = { ...config, name: 'Task List' };
   const instance = { ...config, name: 'Task Instance' };
+  const tags = ['tasks'];
+  const one: RouteDocs = { tags, responses: { 200: { description: 'The task.', body: TASK_SCHEMA } } };
 
-  app.get('/tasks/', { config: list }, async () =>
+  app.get('/tasks/', { config: { ...list, openapi: { tags, responses: { 200: { description: 'Every task.', body: { type: 'array', items: TASK_SCHEMA } } } } } }, async () =>
     (await db.selectFrom('tasks_task').selectAll().orderBy('id').execute()).map(represent));
 
-  app.post('/tasks/', { config: list }, async (request, reply) => {
+  app.post('/tasks/', { config: { ...list, openapi: { tags, body: taskFields, responses: { 201: { description: 'Created.', body: TASK_SCHEMA } } } } }, async (request, reply) => {
     const values = (await validTask(request, false)) as Omit<TaskRow, 'id'>;
     const row = await db.insertInto('tasks_task').values(values).returningAll().executeTakeFirstOrThrow();
     return reply.code(201).send(represent(row));
   });
 
-  app.get<{ Params: { id: string } }>('/tasks/:id/', { config: instance }, async (request) => represent(await findTask(request.params.id)));
+  app.get<{ Params: { id: string } }>('/tasks/:id/', { config: { ...instance, openapi: one } }, async (request) => represent(await findTask(request.params.id)));
 
   const update = (partial: boolean) => async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const current = await findTask(request.params.id);
@@ -143,10 +153,10 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     if (Object.keys(changes).length > 0) await db.updateTable('tasks_task').set(changes).where('id', '=', current.id).execute();
     return represent({ ...current, ...changes });
   };
-  app.put<{ Params: { id: string } }>('/tasks/:id/', { config: instance }, update(false));
-  app.patch<{ Params: { id: string } }>('/tasks/:id/', { config: instance }, update(true));
+  app.put<{ Params: { id: string } }>('/tasks/:id/', { config: { ...instance, openapi: { ...one, body: taskFields } } }, update(false));
+  app.patch<{ Params: { id: string } }>('/tasks/:id/', { config: { ...instance, openapi: { ...one, body: taskFields } } }, update(true));
 
-  app.delete<{ Params: { id: string } }>('/tasks/:id/', { config: instance }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/tasks/:id/', { config: { ...instance, openapi: { tags, responses: { 204: { description: 'Deleted.' } } } } }, async (request, reply) => {
     const { id } = await findTask(request.params.id);
     await db.deleteFrom('tasks_task').where('id', '=', id).execute();
     return reply.code(204).send();
@@ -164,9 +174,10 @@ export async function taskRoutes(app: FastifyInstance): Promise<void> {
     return users.map((user) => ({ id: user.id, username: user.username, email: user.email, tasks: byPerson.get(user.id) ?? [] }));
   };
 
-  app.get('/users/', { config: { ...config, name: 'User List' } }, async () => usersWithTasks());
+  const userDocs = (description: string, body: Record<string, unknown>): RouteDocs => ({ tags, responses: { 200: { description, body } } });
+  app.get('/users/', { config: { ...config, name: 'User List', openapi: userDocs('Every user and their tasks.', { type: 'array', items: TASK_USER_SCHEMA }) } }, async () => usersWithTasks());
 
-  app.get<{ Params: { id: string } }>('/users/:id/', { config: { ...config, name: 'User Instance' } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/users/:id/', { config: { ...config, name: 'User Instance', openapi: userDocs('The user and their tasks.', TASK_USER_SCHEMA) } }, async (request) => {
     const id = /^\d{1,15}$/.test(request.params.id) ? Number(request.params.id) : null;
     const [user] = id === null ? [] : await usersWithTasks(id);
     if (!user) throw new NotFound();

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { decodeUid } from '../accounts/index.js';
+import { REFRESH_COOKIE_NAME, tokenFromCookie } from '../auth/index.js';
 import type { AuditEventType, AuditLog, User } from '../store/index.js';
 import { requestData } from './body.js';
 import { accountOf, LOGIN_FAILURE_STATUSES, Throttled, type Throttle, type ThrottleScope } from './throttle.js';
@@ -13,6 +14,22 @@ interface Seen {
   credentials: boolean;
   /** Who logged in, looked up before the answer left (a successful login). */
   user?: User | null;
+}
+
+/** What routes add to their audit event's `detail` (`addAuditDetail`). */
+const auditDetails = new WeakMap<FastifyRequest, Record<string, unknown>>();
+
+/** Adds to the `detail` of the event `config.audit` records for this request (never a secret). */
+export function addAuditDetail(request: FastifyRequest, detail: Record<string, unknown>): void {
+  auditDetails.set(request, { ...auditDetails.get(request), ...detail });
+}
+
+/** Whom routes say their audit event is about, when not the requester (staff acting on an account). */
+const auditSubjects = new WeakMap<FastifyRequest, User>();
+
+/** Records this request's `config.audit` event as about `user` (the requester stays in `detail` if the route adds it). */
+export function setAuditSubject(request: FastifyRequest, user: User): void {
+  auditSubjects.set(request, user);
 }
 
 /**
@@ -78,7 +95,8 @@ export function registerAbuseHooks(app: FastifyInstance, throttle: Throttle, aud
     const action = request.routeOptions.config?.audit;
     if (!action) return;
     const status = reply.statusCode;
-    const base = { ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''), detail: { path: request.routeOptions.url, status } };
+    const detail = { path: request.routeOptions.url, status, ...auditDetails.get(request) };
+    const base = { ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''), detail };
     if (action === 'login') {
       const account = accountFor(request);
       if (status >= 200 && status < 300) {
@@ -90,7 +108,7 @@ export function registerAbuseHooks(app: FastifyInstance, throttle: Throttle, aud
       return;
     }
     if (status < 200 || status >= 300) return;
-    const user = request.user ?? (await userNamedByBody(app, request).catch(() => null));
+    const user = auditSubjects.get(request) ?? request.user ?? (await userNamedByBody(app, request).catch(() => null));
     if (action === 'password_reset' && user) {
       // The owner proved control of the account: its failed logins no longer count.
       await throttle.clearFailures(user.username).catch(() => undefined);
@@ -115,13 +133,14 @@ export { Throttled, type ThrottleScope };
 /** The user a token (`refresh`, `token`) or a djoser `uid` in the body names, without trusting it beyond a lookup. */
 async function userNamedByBody(app: FastifyInstance, request: FastifyRequest): Promise<User | null> {
   const data = requestData(request);
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return null;
-  const body = data as Record<string, unknown>;
+  const body = (data !== null && typeof data === 'object' && !Array.isArray(data) ? data : {}) as Record<string, unknown>;
   if (typeof body.uid === 'string') {
     const id = decodeUid(body.uid);
     return id === null ? null : app.tessera.store.users.findById(id);
   }
-  const token = typeof body.refresh === 'string' ? body.refresh : typeof body.token === 'string' ? body.token : null;
+  const token = typeof body.refresh === 'string' ? body.refresh : typeof body.token === 'string' ? body.token
+    // Cookie mode's refresh and logout may come with no body: the browser sent the token.
+    : app.tessera.settings.authCookies !== 'off' ? tokenFromCookie(request, REFRESH_COOKIE_NAME) : null;
   if (!token) return null;
   const payload = token.split('.')[1];
   if (!payload) return null;

@@ -9,6 +9,7 @@ import type { Field } from './fields.js';
 export function dateTimeField({ required = true }: { required?: boolean } = {}): Field<string> {
   return {
     required,
+    schema: { type: 'string', format: 'date-time' },
     clean(value) {
       if (value === null) return { error: 'This field may not be null.' };
       if (typeof value !== 'string') return { error: DATETIME_MESSAGES.invalid };
@@ -54,6 +55,13 @@ export function parseDateTime(text: string): string | 'invalid' | 'overflow' {
   const date = `${pad(utcYear, 4)}-${pad(utc.getUTCMonth() + 1)}-${pad(utc.getUTCDate())}`;
   const time = `${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())}:${pad(utc.getUTCSeconds())}`;
   return `${date}T${time}${microsecond ? `.${pad(microsecond, 6)}` : ''}Z`;
+}
+
+/** A stored instant as DRF's `DateTimeField` renders it: `2016-10-18T19:12:01Z`, `.ffffff` only when there are fractions. */
+export function renderDateTime(date: Date): string {
+  const iso = date.toISOString();
+  const millis = date.getUTCMilliseconds();
+  return `${iso.slice(0, 19)}${millis ? `.${String(millis * 1000).padStart(6, '0')}` : ''}Z`;
 }
 
 function daysIn(year: number, month: number): number {

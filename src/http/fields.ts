@@ -9,7 +9,12 @@ import { ValidationError } from '../errors.js';
 export interface Field<T> {
   required: boolean;
   clean(value: unknown): { value: T } | { error: string };
+  /** What the field accepts as JSON Schema, for the API docs only (`clean` is the validator). */
+  schema?: FieldSchema;
 }
+
+/** A JSON Schema (2020-12, as OpenAPI 3.1 uses) describing one field. */
+export type FieldSchema = Readonly<Record<string, unknown>>;
 
 const MESSAGES = {
   required: 'This field is required.',
@@ -35,6 +40,7 @@ export interface CharOptions {
 export function charField({ maxLength, required = true, trim = true }: CharOptions = {}): Field<string> {
   return {
     required,
+    schema: { type: 'string', minLength: 1, ...(maxLength !== undefined ? { maxLength } : {}) },
     clean(value) {
       if (value === null) return { error: MESSAGES.null };
       if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
@@ -65,6 +71,7 @@ export function emailField({ required = true, allowBlank = false, maxLength = 25
   const text = charField({ required, maxLength });
   return {
     required,
+    schema: { type: 'string', format: 'email', maxLength },
     clean(value) {
       if (allowBlank && typeof value === 'string' && value.trim() === '') return { value: '' };
       const result = text.clean(value);
@@ -103,6 +110,7 @@ export interface IntegerOptions {
 export function integerField({ required = true, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER }: IntegerOptions = {}): Field<number> {
   return {
     required,
+    schema: { type: 'integer', minimum: min, maximum: max },
     clean(value) {
       if (value === null) return { error: MESSAGES.null };
       let n: number;
@@ -119,6 +127,24 @@ export function integerField({ required = true, min = Number.MIN_SAFE_INTEGER, m
       if (n > max) return { error: MESSAGES.maxValue(max) };
       if (n < min) return { error: MESSAGES.minValue(min) };
       return { value: n };
+    },
+  };
+}
+
+// DRF's `BooleanField.TRUE_VALUES` and `FALSE_VALUES`.
+const TRUE_VALUES = new Set<unknown>(['t', 'T', 'y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON', '1', 1, true]);
+const FALSE_VALUES = new Set<unknown>(['f', 'F', 'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF', '0', 0, false]);
+
+/** DRF's `BooleanField`: JSON booleans, 0/1, and the words DRF takes for them (`"true"`, `"off"`, ...). */
+export function booleanField({ required = true }: { required?: boolean } = {}): Field<boolean> {
+  return {
+    required,
+    schema: { type: 'boolean' },
+    clean(value) {
+      if (value === null) return { error: MESSAGES.null };
+      if (TRUE_VALUES.has(value)) return { value: true };
+      if (FALSE_VALUES.has(value)) return { value: false };
+      return { error: 'Must be a valid boolean.' };
     },
   };
 }
@@ -158,6 +184,20 @@ export function validate<F extends Record<string, Field<unknown>>>(
   }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   return cleaned as Partial<Cleaned<F>>;
+}
+
+/**
+ * The JSON Schema of a request body that `validate(data, fields)` accepts, for the API docs: built
+ * from the same field specs the handler validates with, so the two cannot drift.
+ */
+export function fieldsSchema(fields: Readonly<Record<string, Field<unknown>>>): FieldSchema {
+  const properties: Record<string, FieldSchema> = {};
+  const required: string[] = [];
+  for (const [name, field] of Object.entries(fields)) {
+    properties[name] = field.schema ?? {};
+    if (field.required) required.push(name);
+  }
+  return { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
 }
 
 /** Python's name for a JSON value's type, as DRF's message shows it. */

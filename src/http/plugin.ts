@@ -25,6 +25,7 @@ import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerAuthTokenRoutes } from './routes/authtoken-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerTokenSessionRoutes } from './routes/token-session-routes.js';
+import { registerAdminRoutes } from './routes/admin-routes.js';
 import type { Tessera, TesseraOptions } from './types.js';
 
 /**
@@ -78,8 +79,9 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
         start: (family) => store.families.create(family),
         touch: (family, at) => store.families.touch(family, at),
         rotationOf: (jti) => store.families.rotationOf(jti),
-        revokeFamily: (family, at) => shared.revocation.revokeFamily(family, at),
+        revokeFamily: (family, at, reason) => shared.revocation.revokeFamily(family, at, reason),
         isFamilyRevoked: (family) => shared.revocation.isFamilyRevoked(family),
+        familyEndReason: (family) => shared.revocation.familyEndReason(family),
       },
     } satisfies Partial<TokenContext> : {}),
     onSecurityEvent: (event) => {
@@ -140,8 +142,9 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
     mailer: options.mailer ?? createMailer(settings),
   };
   app.addHook('onClose', async () => tessera.mailer.close());
-  // Made now, so the first login for an unknown username costs what every later one does.
-  await tessera.hashers.dummyHash();
+  // Started now, so the first login for an unknown username costs what every later one does (a
+  // login before it is done waits for this same hash); not awaited, so it does not delay start.
+  void tessera.hashers.dummyHash().catch(() => undefined);
   app.decorate('tessera', tessera);
   app.decorate('authenticate', guard(IsAuthenticated));
   app.decorateRequest('user', null);
@@ -159,13 +162,22 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   registerAbuseHooks(app, throttle, audit);
 
   // DRF negotiates the renderer before authenticating, so a 406 comes before a 401.
+  // Callback hooks, not async ones: they run on every request and need no promise. Only an
+  // indented rendering is remembered; compact JSON is the default.
   const renderings = new WeakMap<FastifyRequest, Rendering>();
-  app.addHook('onRequest', async (request) => {
-    if (request.is404) return;
-    renderings.set(request, negotiate(request.headers.accept));
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.is404) return done();
+    let rendering: Rendering;
+    try {
+      rendering = negotiate(request.headers.accept);
+    } catch (error) {
+      return done(error as Error);
+    }
+    if (rendering.indent !== null) renderings.set(request, rendering);
+    done();
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.headers(SECURITY_HEADERS);
     const allow = routes.allowFor(request.routeOptions.url);
     if (allow) reply.header('allow', allow);
@@ -173,9 +185,9 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
     if (typeof type === 'string' && type.startsWith('application/json')) {
       reply.header('content-type', 'application/json');
       const indent = renderings.get(request)?.indent;
-      if (typeof indent === 'number' && typeof payload === 'string') return indentJson(payload, indent);
+      if (typeof indent === 'number' && typeof payload === 'string') return done(null, indentJson(payload, indent));
     }
-    return payload;
+    done(null, payload);
   });
 
   // An outage makes every request fail the same way: say so once every 10 s, not per request.
@@ -204,6 +216,8 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
     const entry = routes.match(request.url);
     if (!entry) throw new NotFound();
+    // A route that takes this method sent us here itself (a static file that is not there).
+    if (entry.methods.has(request.method)) throw new NotFound();
     reply.header('allow', allowHeader(entry.methods));
     if (entry.config?.permission) await guard(entry.config.permission, entry.config)(request);
     if (request.method !== 'OPTIONS') throw new MethodNotAllowed(request.method);
@@ -219,6 +233,8 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   if (settings.authTokenClasses.includes('sliding')) registerSlidingRoutes(app, options.tokenRoutes);
   registerKeyRoutes(app);
   registerTokenSessionRoutes(app);
+  // The staff API behind the console: staff only, so always there.
+  registerAdminRoutes(app);
   // DRF's token and session views exist where their classes are configured (seed 001's urls).
   if (settings.authenticationClasses.includes('token')) registerAuthTokenRoutes(app);
   if (settings.authenticationClasses.includes('session')) registerSessionRoutes(app);

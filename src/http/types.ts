@@ -71,6 +71,8 @@ declare module 'fastify' {
     /** Shown by OPTIONS, as DRF's view name and docstring. */
     name?: string;
     description?: string;
+    /** How the API docs describe the route (documentation only; see `RouteDocs`). */
+    openapi?: import('./route-docs.js').RouteDocs;
   }
 }
 

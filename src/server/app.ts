@@ -5,6 +5,8 @@ import {
 import { accountRoutes, drfJwtRoutes, tessera, type TesseraOptions } from '../http/index.js';
 import type { Clock, Settings } from '../settings/index.js';
 import { databaseOptions, openStore, type Store } from '../store/index.js';
+import { registerApiDocsGenerator, registerApiDocsRoutes } from './api-docs.js';
+import { consoleRoutes } from './console.js';
 import { healthRoutes } from './health.js';
 import { serializeRequest } from './log-redaction.js';
 
@@ -70,11 +72,15 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     return503OnClosing: true,
   });
   app.addHook('onClose', async () => store.close());
+  // First, so it sees every route registered after it.
+  if (settings.apiDocs) await registerApiDocsGenerator(app, settings);
   await app.register(tessera, {
     settings, store, tokenRoutes: SEED_TOKEN_ROUTES,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.customClaims ? { customClaims: options.customClaims } : {}),
   });
+  // Called, not registered: its redirect of a browser's `GET /` is a hook on the whole app.
+  if (settings.console) await consoleRoutes(app);
   // djoser's API: registration, activation, password and username flows, JWT views.
   await app.register(accountRoutes, { prefix: '/auth' });
   await app.register(seedViews);
@@ -83,5 +89,6 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(taskRoutes);
   await app.register(registrationRoutes);
   await app.register(healthRoutes);
+  if (settings.apiDocs) await registerApiDocsRoutes(app);
   return { app, store };
 }

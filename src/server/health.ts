@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { objectSchema } from '../http/index.js';
 
 /** What `/ready/` asks of the Redis link on `app.tessera.redis`: false or a throw means down. */
 export interface RedisProbe {
@@ -19,9 +20,28 @@ type Check = 'ok' | 'unavailable' | 'not configured';
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
   const timeout = Math.min(app.tessera.settings.databaseTimeout, PROBE_TIMEOUT_SECONDS) * 1000;
 
-  app.get('/health/', { config: { name: 'Health', authentication: [] } }, async () => ({ status: 'ok' }));
+  const tags = ['health'];
+  const checks = { type: 'string', enum: ['ok', 'unavailable', 'not configured'] };
+  const readyBody = objectSchema({ status: { type: 'string', enum: ['ready', 'not ready'] }, database: checks, redis: checks });
+  app.get('/health/', {
+    config: {
+      name: 'Health', authentication: [],
+      openapi: { tags, responses: { 200: { description: 'The process answers.', body: objectSchema({ status: { const: 'ok' } }) } } },
+    },
+  }, async () => ({ status: 'ok' }));
 
-  app.get('/ready/', { config: { name: 'Ready', authentication: [] } }, async (request, reply) => {
+  app.get('/ready/', {
+    config: {
+      name: 'Ready', authentication: [],
+      openapi: {
+        tags,
+        responses: {
+          200: { description: 'The database answers (Redis may be down: see `redis`).', body: readyBody },
+          503: { description: 'The database does not answer.', body: readyBody },
+        },
+      },
+    },
+  }, async (request, reply) => {
     const database = await probe(() => sql`select 1`.execute(app.tessera.store.database.db), timeout);
     // `app.tessera.redis` is null when `redisUrl` is empty: Redis is then "not configured".
     const redisClient: RedisProbe | null = app.tessera.redis;

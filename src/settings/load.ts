@@ -4,7 +4,9 @@ import { resolve } from 'node:path';
 import { DEFAULT_SETTINGS } from './defaults.js';
 import { SettingsError } from './errors.js';
 import { isHmacAlgorithm, parsePrivateKeyFor, parsePublicKeyFor } from './algorithms.js';
-import { ALGORITHMS, AUTH_TOKEN_CLASS_NAMES, AUTHENTICATION_CLASSES, type AsymmetricAlgorithm, type Settings } from './types.js';
+import {
+  ALGORITHMS, AUTH_COOKIE_MODES, AUTH_COOKIE_SAME_SITES, AUTH_TOKEN_CLASS_NAMES, AUTHENTICATION_CLASSES, type AsymmetricAlgorithm, type Settings,
+} from './types.js';
 import {
   parseBoolean, parseDatabaseUrl, parseDuration, parseEmailUrl, parseHeaderName, parseListOf, parseNonEmptyString,
   parseJwkUrl, parseOneOf, parseOptionalString, parsePort, parsePositiveDuration, parsePositiveInteger, parsePublicUrl, parseRedisUrl, parseString, parseStringList,
@@ -21,6 +23,7 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   dataDir: parseNonEmptyString,
   databasePoolSize: parsePositiveInteger,
   databaseTimeout: parsePositiveDuration,
+  sqliteSynchronous: parseOneOf(['normal', 'full'] as const),
   redisUrl: parseRedisUrl,
   redisKeyPrefix: parseString,
   workers: parsePositiveInteger,
@@ -50,6 +53,8 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   jtiClaim: parseNonEmptyString,
   checkUserIsActive: parseBoolean,
   authenticationClasses: parseListOf(AUTHENTICATION_CLASSES),
+  authCookies: parseOneOf(AUTH_COOKIE_MODES),
+  authCookieSameSite: parseOneOf(AUTH_COOKIE_SAME_SITES),
   publicUrl: parsePublicUrl,
   emailUrl: parseEmailUrl,
   emailFrom: parseNonEmptyString,
@@ -60,6 +65,8 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   jwtRefreshExpirationDelta: parseDuration,
   jwtAuthHeaderPrefix: parseNonEmptyString,
   bodyLimit: parsePositiveInteger,
+  console: parseBoolean,
+  apiDocs: parseBoolean,
   logLevel: parseOneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   throttleEnabled: parseBoolean,
   throttleRates: parseThrottleRates,

@@ -25,6 +25,12 @@ export const THROTTLE_RATE_NAMES = [
 export type ThrottleRateName = (typeof THROTTLE_RATE_NAMES)[number];
 export type ThrottleRates = Partial<Record<ThrottleRateName, string | null>>;
 
+/** Cookie mode for browsers (`Settings.authCookies`): which tokens travel in `__Host-` cookies. */
+export const AUTH_COOKIE_MODES = ['off', 'refresh', 'both'] as const;
+export type AuthCookieMode = (typeof AUTH_COOKIE_MODES)[number];
+export const AUTH_COOKIE_SAME_SITES = ['Strict', 'Lax'] as const;
+export type AuthCookieSameSite = (typeof AUTH_COOKIE_SAME_SITES)[number];
+
 /**
  * Defaults: ASVS 2.2.1's 100 failed logins per account per hour, and per-IP rates a person never
  * reaches by hand but a script soon does.
@@ -48,6 +54,12 @@ export interface Settings {
   databasePoolSize: number;
   /** Seconds to wait for a database connection or query before answering 503. */
   databaseTimeout: number;
+  /**
+   * SQLite's `synchronous` in WAL mode: `normal` (default) syncs the log at checkpoints, so a
+   * commit costs no fsync and a crash of tessera loses nothing, but a power loss or OS crash may
+   * undo the last commits; `full` syncs every commit (about 30x fewer writes per second).
+   */
+  sqliteSynchronous: 'normal' | 'full';
   /**
    * `redis://host:port/db`: shared revocation state and counters; empty for none. While Redis is
    * unreachable nothing fails: revocation falls back to the database, counters to memory, one
@@ -114,6 +126,15 @@ export interface Settings {
   checkUserIsActive: boolean;
   /** DRF's `DEFAULT_AUTHENTICATION_CLASSES`, in order; the first one's scheme is the 401 challenge. */
   authenticationClasses: AuthenticationClassName[];
+  /**
+   * Cookie mode for browsers (dj-rest-auth's `JWT_AUTH_COOKIE`): `refresh` keeps the refresh token
+   * in an HttpOnly `__Host-tessera-refresh` cookie instead of the body, `both` also the access token
+   * in `__Host-tessera-access`, which then authenticates like the header; requests using a cookie
+   * pass Django's CSRF check. `off` (the default) changes nothing.
+   */
+  authCookies: AuthCookieMode;
+  /** The `SameSite` attribute of those cookies: `Strict` (the default) or `Lax`. */
+  authCookieSameSite: AuthCookieSameSite;
   /** Base URL of this server as users reach it, for links in emails (default from host and port). */
   publicUrl: string;
   /** `console` (print), `file:FOLDER` (one .eml each), or `smtp://` / `smtps://` URL. */
@@ -134,6 +155,10 @@ export interface Settings {
   jwtAuthHeaderPrefix: string;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** The web console at `/console/` (and `GET /` from a browser redirecting there); on by default. */
+  console: boolean;
+  /** API docs: `GET /openapi.json` (OpenAPI 3.1) and the Swagger UI viewer at `/docs/`; on by default. */
+  apiDocs: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Throttling of login, refresh, register and password reset (429 with `Retry-After`); on by default. */
   throttleEnabled: boolean;

@@ -1,10 +1,10 @@
-import type { Generated, Kysely } from 'kysely';
+import type { Generated, Kysely, SelectQueryBuilder } from 'kysely';
 import type { Clock } from '../settings/index.js';
 
 /** Every kind of event the audit log keeps. */
 export const AUDIT_EVENT_TYPES = [
   'login_succeeded', 'login_failed', 'token_refreshed', 'token_reused', 'token_blacklisted',
-  'sessions_revoked', 'password_changed', 'password_reset', 'key_rotated',
+  'sessions_revoked', 'password_changed', 'password_reset', 'key_generated', 'key_rotated', 'user_updated',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
@@ -39,6 +39,8 @@ export interface AuditFilters {
   since?: Date;
   /** Newest first; default 100. */
   limit?: number;
+  /** Events skipped before the first one listed (a page's start); default 0. */
+  offset?: number;
 }
 
 interface AuditTable {
@@ -110,12 +112,8 @@ export class AuditLog {
   }
 
   async list(filters: AuditFilters = {}): Promise<AuditEvent[]> {
-    let query = this.db.selectFrom('tessera_audit_event').selectAll();
-    if (filters.userId !== undefined) query = query.where('user_id', '=', filters.userId);
-    if (filters.username !== undefined) query = query.where('username', '=', filters.username);
-    if (filters.type !== undefined) query = query.where('type', '=', filters.type);
-    if (filters.since !== undefined) query = query.where('at', '>=', filters.since.toISOString());
-    const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filters.limit ?? 100).execute();
+    const query = this.filtered(this.db.selectFrom('tessera_audit_event').selectAll(), filters);
+    const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').offset(filters.offset ?? 0).limit(filters.limit ?? 100).execute();
     return rows.map((row) => ({
       id: Number(row.id),
       at: row.at,
@@ -126,6 +124,22 @@ export class AuditLog {
       userAgent: row.user_agent,
       detail: parseDetail(row.detail),
     }));
+  }
+
+  /** How many events match `filters` (`limit` and `offset` aside). */
+  async count(filters: AuditFilters = {}): Promise<number> {
+    const query = this.filtered(this.db.selectFrom('tessera_audit_event').select((eb) => eb.fn.countAll<number>().as('n')), filters);
+    const { n } = await query.executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  private filtered<Q extends SelectQueryBuilder<AuditTable, 'tessera_audit_event', any>>(query: Q, filters: AuditFilters): Q {
+    let filtered = query;
+    if (filters.userId !== undefined) filtered = filtered.where('user_id', '=', filters.userId) as Q;
+    if (filters.username !== undefined) filtered = filtered.where('username', '=', filters.username) as Q;
+    if (filters.type !== undefined) filtered = filtered.where('type', '=', filters.type) as Q;
+    if (filters.since !== undefined) filtered = filtered.where('at', '>=', filters.since.toISOString()) as Q;
+    return filtered;
   }
 }
 

@@ -9,11 +9,13 @@ export type { CoreSchema, SigningKeyTable, UserTable, OutstandingTokenTable, Bla
 export { AuthTokenRepository, generateAuthTokenKey, type AuthToken } from './auth-tokens.js';
 export { SessionRepository, type StoredSession } from './sessions.js';
 export { UserRepository, UsernameTakenError, USERNAME_PATTERN, type User, type NewUser } from './users.js';
-export { TokenBlacklistRepository, type OutstandingToken } from './token-blacklist.js';
+export {
+  TokenBlacklistRepository, type OutstandingToken, type OutstandingTokenListing, type BlacklistedTokenListing,
+} from './token-blacklist.js';
 export { openStore, type Store } from './store.js';
 export { UserTokenCutoffRepository } from './user-token-cutoffs.js';
-export { SigningKeyRepository, type SigningKeyRow } from './signing-keys.js';
-export { TokenFamilyRepository, type TokenFamily, type NewTokenFamily, type Rotation } from './token-families.js';
+export { SigningKeyRepository, type SigningKeyRow, type SigningKeySummary } from './signing-keys.js';
+export { TokenFamilyRepository, toEndReason, type TokenFamily, type NewTokenFamily, type Rotation, type FamilyEndReason } from './token-families.js';
 export { ExpiringSet } from './expiring-set.js';
 export { RedisConnection, redisLocation, type RedisState, type RedisLogger, type RedisConnectionOptions } from './redis-connection.js';
 export {

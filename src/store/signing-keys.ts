@@ -11,6 +11,9 @@ export interface SigningKeyRow {
   retiresAt: Date | null;
 }
 
+/** A keyring row without its key material. */
+export type SigningKeySummary = Omit<SigningKeyRow, 'privatePem'>;
+
 /**
  * `tessera_signing_key`: the keyring every node reads. Rows hold private keys; nothing here logs
  * them, and `tessera keys list` shows only kid, alg, dates and state.
@@ -24,6 +27,22 @@ export class SigningKeyRepository {
       kid: row.kid,
       alg: row.alg,
       privatePem: row.private_pem,
+      createdAt: new Date(row.created_at),
+      activatedAt: row.activated_at ? new Date(row.activated_at) : null,
+      retiresAt: row.retires_at ? new Date(row.retires_at) : null,
+    }));
+  }
+
+  /** Every key's kid, alg and dates, by id, without reading its private key (the staff API's list). */
+  async listSummaries(): Promise<SigningKeySummary[]> {
+    const rows = await this.db
+      .selectFrom('tessera_signing_key')
+      .select(['kid', 'alg', 'created_at', 'activated_at', 'retires_at'])
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({
+      kid: row.kid,
+      alg: row.alg,
       createdAt: new Date(row.created_at),
       activatedAt: row.activated_at ? new Date(row.activated_at) : null,
       retiresAt: row.retires_at ? new Date(row.retires_at) : null,

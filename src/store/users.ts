@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { PrecompiledQuery } from './precompiled.js';
 import type { CoreSchema, UserRow } from './schema.js';
 
 /** A user as Django's `auth.User` has it, in TypeScript's casing. */
@@ -41,12 +42,17 @@ export class UsernameTakenError extends Error {
 
 /** Reads and writes `auth_user`. */
 export class UserRepository {
-  constructor(private readonly db: Kysely<CoreSchema>) {}
+  /** The lookup every authenticated request makes, compiled once. */
+  private readonly byId: PrecompiledQuery<UserRow>;
+
+  constructor(private readonly db: Kysely<CoreSchema>) {
+    this.byId = new PrecompiledQuery(db, () => db.selectFrom('auth_user').selectAll().where('id', '=', 0));
+  }
 
   async findById(id: number): Promise<User | null> {
     // No user has a fractional, infinite or out-of-range id; PostgreSQL would reject the query.
     if (!Number.isSafeInteger(id)) return null;
-    const row = await this.db.selectFrom('auth_user').selectAll().where('id', '=', id).executeTakeFirst();
+    const [row] = await this.byId.execute([id]);
     return row ? toUser(row) : null;
   }
 
@@ -126,6 +132,36 @@ export class UserRepository {
     await this.db.updateTable('auth_user').set({ is_active: isActive ? 1 : 0 }).where('id', '=', id).execute();
   }
 
+  async setStaff(id: number, isStaff: boolean): Promise<void> {
+    await this.db.updateTable('auth_user').set({ is_staff: isStaff ? 1 : 0 }).where('id', '=', id).execute();
+  }
+
+  /**
+   * DRF's `SearchFilter` over username, email, first and last name: every term of `text` (split
+   * on spaces and commas) must be in one of them, case-insensitively. One page, by id.
+   */
+  async search(text: string, page: { offset: number; limit: number }): Promise<User[]> {
+    const rows = await this.db
+      .selectFrom('auth_user')
+      .selectAll()
+      .where((eb) => eb.and(searchTerms(text).map((term) => eb.or(USER_SEARCH_FIELDS.map((field) => containsIgnoringCase(field, term))))))
+      .orderBy('id')
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute();
+    return rows.map(toUser);
+  }
+
+  /** How many users `search(text)` finds in all. */
+  async countSearch(text: string): Promise<number> {
+    const { n } = await this.db
+      .selectFrom('auth_user')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => eb.and(searchTerms(text).map((term) => eb.or(USER_SEARCH_FIELDS.map((field) => containsIgnoringCase(field, term))))))
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
   /** Deletes the user; rows that point at it follow their foreign keys (cascade or set null). */
   async delete(id: number): Promise<void> {
     await this.db.deleteFrom('auth_user').where('id', '=', id).execute();
@@ -138,6 +174,22 @@ export class UserRepository {
       .executeTakeFirstOrThrow();
     return Number(n);
   }
+}
+
+const USER_SEARCH_FIELDS = ['username', 'email', 'first_name', 'last_name'] as const;
+
+/** DRF's `search_smart_split`, without its quoted phrases: terms between spaces and commas. */
+function searchTerms(text: string): string[] {
+  return text.replace(/\0/g, '').split(/[\s,]+/).filter((term) => term !== '');
+}
+
+/**
+ * Django's `icontains`, the same on SQLite and PostgreSQL: `lower(column) LIKE '%term%'`, with
+ * the term's `%`, `_` and backslash matched literally.
+ */
+function containsIgnoringCase(column: (typeof USER_SEARCH_FIELDS)[number], term: string): RawBuilder<SqlBool> {
+  const pattern = `%${term.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
+  return sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
 }
 
 /** SQLite's and PostgreSQL's (SQLSTATE 23505) unique-constraint errors. */

@@ -6,6 +6,7 @@ import { NotAuthenticated } from '../../errors.js';
 import { USERNAME_PATTERN, type User } from '../../store/index.js';
 import { requestData } from '../body.js';
 import { charField, emailField, validate, type Field } from '../fields.js';
+import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
 import { registerTokenRoutes } from './token-routes.js';
 
 /**
@@ -31,86 +32,109 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     endSessions: async (userId) => {
       const at = new Date(tessera.clock());
       await tessera.revocation.revokeAllForUser(userId, at);
-      for (const family of await tessera.store.families.liveFamilies(userId)) await tessera.revocation.revokeFamily(family, at);
+      for (const family of await tessera.store.families.liveFamilies(userId)) await tessera.revocation.revokeFamily(family, at, 'account');
     },
   });
 
   const password = () => charField();
-  const anyone = (name: string, extra: Pick<FastifyContextConfig, 'throttle' | 'audit'> = {}) =>
-    ({ config: { permission: AllowAny, name, description: '', ...extra } });
-  const signedIn = (name: string, extra: Pick<FastifyContextConfig, 'throttle' | 'audit'> = {}) =>
-    ({ config: { permission: IsAuthenticated, name, description: '', ...extra } });
+  type Extra = Pick<FastifyContextConfig, 'throttle' | 'audit' | 'openapi'>;
+  const documented = (extra: Extra) => ({ ...extra, openapi: { tags: ['accounts'], ...extra.openapi } });
+  const anyone = (name: string, extra: Extra = {}) =>
+    ({ config: { permission: AllowAny, name, description: '', ...documented(extra) } });
+  const signedIn = (name: string, extra: Extra = {}) =>
+    ({ config: { permission: IsAuthenticated, name, description: '', ...documented(extra) } });
+  const registerFields = {
+    email: settings.sendActivationEmail ? emailField() : emailField({ required: false, allowBlank: true }),
+    username: usernameField(),
+    password: password(),
+  };
+  const emailFields = { email: emailField() };
+  const meFields = { email: emailField({ required: false, allowBlank: true }) };
+  const deleteFields = { current_password: password() };
+  const activationFields = { uid: charField(), token: charField() };
+  const setPasswordFields = { new_password: password(), current_password: password() };
+  const resetConfirmFields = { uid: charField(), token: charField(), new_password: password() };
+  const setUsernameFields = { new_username: usernameField(), current_password: password() };
   const noContent = (reply: FastifyReply) => reply.code(204).send();
 
   // `users/`: register (anyone) and list (yourself; everyone for staff, djoser's HIDE_USERS).
-  app.post('/users/', anyone('User List', { throttle: 'register' }), async (request, reply) => {
-    const input = validate(requestData(request), {
-      email: settings.sendActivationEmail ? emailField() : emailField({ required: false, allowBlank: true }),
-      username: usernameField(),
-      password: password(),
-    });
+  app.post('/users/', anyone('User List', {
+    throttle: 'register',
+    openapi: { summary: 'Register', body: registerFields, responses: { 201: { description: 'Registered.', body: USER_SCHEMA } } },
+  }), async (request, reply) => {
+    const input = validate(requestData(request), registerFields);
     const user = await accounts.register({ email: input.email ?? '', username: input.username, password: input.password });
     return reply.code(201).send({ email: user.email, username: user.username, id: user.id });
   });
-  app.get('/users/', signedIn('User List'), async (request) => {
+  app.get('/users/', signedIn('User List', {
+    openapi: { responses: { 200: { description: 'Yourself; every user for staff.', body: { type: 'array', items: USER_SCHEMA } } } },
+  }), async (request) => {
     const me = currentUser(request);
     const users = me.isStaff ? await tessera.store.users.list() : [me];
     return users.map(userBody);
   });
 
   // `users/me/`: read, update the email (username changes go through set_username), delete.
-  app.get('/users/me/', signedIn('Me'), async (request) => userBody(currentUser(request)));
+  app.get('/users/me/', signedIn('Me', { openapi: { responses: { 200: ME } } }), async (request) => userBody(currentUser(request)));
   for (const method of ['PUT', 'PATCH'] as const) {
     app.route({
       method,
       url: '/users/me/',
-      ...signedIn('Me'),
+      ...signedIn('Me', { openapi: { body: meFields, responses: { 200: ME } } }),
       handler: async (request) => {
-        const input = validate(requestData(request), { email: emailField({ required: false, allowBlank: true }) });
+        const input = validate(requestData(request), meFields);
         const me = currentUser(request);
         return userBody(input.email === undefined ? me : await accounts.updateEmail(me, input.email));
       },
     });
   }
-  app.delete('/users/me/', signedIn('Me'), async (request, reply) => {
-    const input = validate(requestData(request), { current_password: password() });
+  app.delete('/users/me/', signedIn('Me', { openapi: { body: deleteFields, responses: { 204: DONE } } }), async (request, reply) => {
+    const input = validate(requestData(request), deleteFields);
     await accounts.deleteUser(currentUser(request), input.current_password);
     return noContent(reply);
   });
 
-  app.post('/users/activation/', anyone('Activation'), async (request, reply) => {
-    const input = validate(requestData(request), { uid: charField(), token: charField() });
+  app.post('/users/activation/', anyone('Activation', { openapi: { body: activationFields, responses: { 204: DONE } } }), async (request, reply) => {
+    const input = validate(requestData(request), activationFields);
     await accounts.activate(input.uid, input.token);
     return noContent(reply);
   });
 
-  app.post('/users/resend_activation/', anyone('Resend activation'), async (request, reply) => {
-    const input = validate(requestData(request), { email: emailField() });
+  app.post('/users/resend_activation/', anyone('Resend activation', {
+    openapi: { body: emailFields, responses: { 204: { description: 'Sent, if that account is waiting for activation.' } } },
+  }), async (request, reply) => {
+    const input = validate(requestData(request), emailFields);
     // djoser answers a bare 400 when activation email is off; otherwise 204 whoever asked.
     if (!(await accounts.resendActivation(input.email))) return reply.code(400).send();
     return noContent(reply);
   });
 
-  app.post('/users/set_password/', signedIn('Set password', { audit: 'password_changed' }), async (request, reply) => {
-    const input = validate(requestData(request), { new_password: password(), current_password: password() });
+  app.post('/users/set_password/', signedIn('Set password', {
+    audit: 'password_changed', openapi: { body: setPasswordFields, responses: { 204: DONE } },
+  }), async (request, reply) => {
+    const input = validate(requestData(request), setPasswordFields);
     await accounts.setPassword(currentUser(request), input.current_password, input.new_password);
     return noContent(reply);
   });
 
-  app.post('/users/reset_password/', anyone('Reset password', { throttle: 'reset' }), async (request, reply) => {
-    const input = validate(requestData(request), { email: emailField() });
+  app.post('/users/reset_password/', anyone('Reset password', {
+    throttle: 'reset', openapi: { body: emailFields, responses: { 204: { description: 'A reset link is emailed if the address has an account.' } } },
+  }), async (request, reply) => {
+    const input = validate(requestData(request), emailFields);
     await accounts.resetPassword(input.email);
     return noContent(reply);
   });
 
-  app.post('/users/reset_password_confirm/', anyone('Reset password confirm', { throttle: 'reset', audit: 'password_reset' }), async (request, reply) => {
-    const input = validate(requestData(request), { uid: charField(), token: charField(), new_password: password() });
+  app.post('/users/reset_password_confirm/', anyone('Reset password confirm', {
+    throttle: 'reset', audit: 'password_reset', openapi: { body: resetConfirmFields, responses: { 204: DONE } },
+  }), async (request, reply) => {
+    const input = validate(requestData(request), resetConfirmFields);
     await accounts.confirmPasswordReset(input.uid, input.token, input.new_password);
     return noContent(reply);
   });
 
-  app.post('/users/set_username/', signedIn('Set username'), async (request, reply) => {
-    const input = validate(requestData(request), { new_username: usernameField(), current_password: password() });
+  app.post('/users/set_username/', signedIn('Set username', { openapi: { body: setUsernameFields, responses: { 204: DONE } } }), async (request, reply) => {
+    const input = validate(requestData(request), setUsernameFields);
     await accounts.setUsername(currentUser(request), input.current_password, input.new_username);
     return noContent(reply);
   });
@@ -118,6 +142,10 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   // djoser.urls.jwt: Simple JWT's own views, answering exactly as they do.
   registerTokenRoutes(app, { obtain: ['/jwt/create/'], refresh: ['/jwt/refresh/'], verify: ['/jwt/verify/'], blacklist: [] });
 }
+
+const USER_SCHEMA = objectSchema({ email: stringSchema(), username: stringSchema(), id: { type: 'integer' } });
+const ME: ResponseDoc = { description: 'The signed-in user.', body: USER_SCHEMA };
+const DONE: ResponseDoc = { description: 'Done.' };
 
 /** djoser's `UserSerializer`: `REQUIRED_FIELDS + (id, username)`. */
 function userBody(user: User): { email: string; id: number; username: string } {
@@ -134,6 +162,7 @@ function usernameField(): Field<string> {
   const text = charField({ maxLength: 150 });
   return {
     required: true,
+    schema: { ...text.schema, description: 'Letters, digits and @/./+/-/_ only.' },
     clean(value) {
       const result = text.clean(value);
       if ('error' in result) return result;

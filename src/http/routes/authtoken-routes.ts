@@ -3,6 +3,7 @@ import { AllowAny, authenticateCredentials } from '../../auth/index.js';
 import { ValidationError } from '../../errors.js';
 import { requestData } from '../body.js';
 import { charField, validate } from '../fields.js';
+import { objectSchema, stringSchema } from '../route-docs.js';
 
 /** DRF's `obtain_auth_token` URL in its documentation, and in seed 001's settings. */
 export const AUTHTOKEN_URL = '/api-token-auth/';
@@ -14,11 +15,14 @@ export const AUTHTOKEN_URL = '/api-token-auth/';
  */
 export function registerAuthTokenRoutes(app: FastifyInstance, url = AUTHTOKEN_URL): void {
   const { tessera } = app;
-  app.post(url, { config: { permission: AllowAny, throttle: 'login', audit: 'login', name: 'Obtain Auth Token', description: '' } }, async (request) => {
-    const { username, password } = validate(requestData(request), {
-      username: charField(),
-      password: charField({ trim: false }),
-    });
+  const fields = { username: charField(), password: charField({ trim: false }) };
+  const openapi = {
+    tags: ['authtoken'],
+    body: fields,
+    responses: { 200: { description: 'The user\'s token, sent as `Token <key>`.', body: objectSchema({ token: stringSchema() }) } },
+  };
+  app.post(url, { config: { permission: AllowAny, throttle: 'login', audit: 'login', name: 'Obtain Auth Token', description: '', openapi } }, async (request) => {
+    const { username, password } = validate(requestData(request), fields);
     if (!username || !password) throw ValidationError.of('non_field_errors', 'Must include "username" and "password".');
     // authenticate() answers null for inactive users too, so they get the same message.
     const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);

@@ -4,6 +4,7 @@ import { ValidationError } from '../../errors.js';
 import { DRF_JWT_MESSAGES, issueDrfJwt, refreshDrfJwt, verifyDrfJwt, type DrfJwtContext } from '../../tokens/index.js';
 import { requestData } from '../body.js';
 import { charField, validate } from '../fields.js';
+import { objectSchema, stringSchema, type RouteDocs } from '../route-docs.js';
 
 /** Where djangorestframework-jwt's three views are served; each may have several spellings. */
 export interface DrfJwtRouteOptions {
@@ -22,6 +23,16 @@ export async function drfJwtRoutes(app: FastifyInstance, urls: DrfJwtRouteOption
   const context: DrfJwtContext = { settings: tessera.settings, codec: tessera.tokens.codec, clock: tessera.clock };
   // drf-jwt's views have no authentication and no permission classes.
   const config = { authentication: [] };
+  const credentialFields = { username: charField(), password: charField() };
+  const tokenFields = { token: charField() };
+  const docs = (body: RouteDocs['body'], description: string): RouteDocs => ({
+    tags: ['drf-jwt'],
+    ...(body ? { body } : {}),
+    responses: {
+      200: { description, body: objectSchema({ token: stringSchema('A djangorestframework-jwt token, sent as `JWT <token>`.') }) },
+      400: { description: 'Invalid input, or drf-jwt\'s refusal in `non_field_errors`.', body: { $ref: '#/components/schemas/ValidationErrors' } },
+    },
+  });
 
   for (const url of urls.obtain ?? []) {
     app.post(url, {
@@ -31,9 +42,10 @@ export async function drfJwtRoutes(app: FastifyInstance, urls: DrfJwtRouteOption
         audit: 'login',
         name: 'Obtain Json Web Token',
         description: 'API View that receives a POST with a user\'s username and password.\n\nReturns a JSON Web Token that can be used for authenticated requests.',
+        openapi: docs(credentialFields, 'A token for these credentials.'),
       },
     }, async (request) => {
-      const { username, password } = validate(requestData(request), { username: charField(), password: charField() });
+      const { username, password } = validate(requestData(request), credentialFields);
       // Django's ModelBackend refuses inactive users, so drf-jwt's "User account is disabled."
       // is never reached on login; they get the credentials message like a wrong password.
       const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
@@ -51,9 +63,10 @@ export async function drfJwtRoutes(app: FastifyInstance, urls: DrfJwtRouteOption
         name: 'Refresh Json Web Token',
         description: 'API View that returns a refreshed token (with new expiration) based on\nexisting token\n\n'
           + 'If \'orig_iat\' field (original issued-at-time) is found, will first check\nif it\'s within expiration window, then copy it to the new token',
+        openapi: docs(tokenFields, 'A refreshed token.'),
       },
     }, async (request) => {
-      const { token } = validate(requestData(request), { token: charField() });
+      const { token } = validate(requestData(request), tokenFields);
       return { token: await refreshDrfJwt(context, tessera.store.users, token) };
     });
   }
@@ -64,9 +77,10 @@ export async function drfJwtRoutes(app: FastifyInstance, urls: DrfJwtRouteOption
         ...config,
         name: 'Verify Json Web Token',
         description: 'API View that checks the veracity of a token, returning the token if it\nis valid.',
+        openapi: docs(tokenFields, 'The token, which is valid.'),
       },
     }, async (request) => {
-      const { token } = validate(requestData(request), { token: charField() });
+      const { token } = validate(requestData(request), tokenFields);
       return { token: await verifyDrfJwt(context, tessera.store.users, token) };
     });
   }

@@ -4,6 +4,10 @@ import { TokenBackendError } from '../../crypto/index.js';
 import { AccessToken, RefreshToken, TokenError, type Token } from '../../tokens/index.js';
 import { requestData } from '../body.js';
 import { charField, validate } from '../fields.js';
+import { objectSchema, stringSchema } from '../route-docs.js';
+
+const tokenFields = { token: charField() };
+const tags = ['keys'];
 
 /**
  * `GET /.well-known/jwks.json` (RFC 7517): the public keys of this tessera's pending, active and
@@ -14,7 +18,13 @@ export function registerKeyRoutes(app: FastifyInstance): void {
   const { tessera } = app;
 
   app.get('/.well-known/jwks.json', {
-    config: { authentication: [], name: 'JWKS', description: 'The public keys that verify this server\'s tokens (RFC 7517).' },
+    config: {
+      authentication: [], name: 'JWKS', description: 'The public keys that verify this server\'s tokens (RFC 7517).',
+      openapi: {
+        tags,
+        responses: { 200: { description: 'A JWK Set.', body: objectSchema({ keys: { type: 'array', items: { type: 'object' } } }), headers: { 'Cache-Control': 'public, max-age=60' } } },
+      },
+    },
   }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=60');
     return { keys: tessera.keyring.published() };
@@ -41,10 +51,25 @@ export function registerKeyRoutes(app: FastifyInstance): void {
   // Introspection tells who a token belongs to: only staff callers (a resource server's service
   // account), authenticated with the configured classes, may ask (RFC 7662 section 4).
   app.post('/api/token/introspect/', {
-    config: { permission: IsAdminUser, name: 'Token Introspection', description: 'RFC 7662: whether a token is active, and its claims.' },
+    config: {
+      permission: IsAdminUser, name: 'Token Introspection', description: 'RFC 7662: whether a token is active, and its claims.',
+      openapi: {
+        tags,
+        bodySchema: objectSchema({ token: tokenFields.token.schema ?? {}, token_type_hint: { enum: ['access_token', 'refresh_token'] } }, ['token_type_hint']),
+        responses: {
+          200: {
+            description: '`{"active": false}` for a dead token; otherwise its type, claims and owner.',
+            body: objectSchema({
+              active: { type: 'boolean' }, token_type: stringSchema(), exp: { type: 'integer' }, iat: { type: 'integer' },
+              jti: stringSchema(), sub: stringSchema(), username: stringSchema(),
+            }, ['token_type', 'exp', 'iat', 'jti', 'sub', 'username']),
+          },
+        },
+      },
+    },
   }, async (request) => {
     const body = requestData(request) as Record<string, unknown>;
-    const { token } = validate(body, { token: charField() });
+    const { token } = validate(body, tokenFields);
     const found = await live(token, body.token_type_hint);
     if (!found) return { active: false };
     const { settings, store } = tessera;
@@ -70,10 +95,13 @@ export function registerKeyRoutes(app: FastifyInstance): void {
   // section 2.2); access tokens are not revocable one by one (they are short-lived; ending the
   // session or the user's cut-off stops them).
   app.post('/api/token/revoke/', {
-    config: { authentication: [], name: 'Token Revocation', description: 'RFC 7009: revokes a refresh token.' },
+    config: {
+      authentication: [], name: 'Token Revocation', description: 'RFC 7009: revokes a refresh token.',
+      openapi: { tags, body: tokenFields, responses: { 200: { description: 'Revoked, or not a live refresh token (RFC 7009 answers 200 either way).', body: objectSchema({}) } } },
+    },
   }, async (request) => {
     const body = requestData(request) as Record<string, unknown>;
-    const { token } = validate(body, { token: charField() });
+    const { token } = validate(body, tokenFields);
     try {
       const refresh = await RefreshToken.fromString(tessera.tokens, token);
       await refresh.blacklist();

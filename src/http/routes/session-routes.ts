@@ -6,6 +6,7 @@ import {
 import { ValidationError } from '../../errors.js';
 import { requestData } from '../body.js';
 import { charField, validate } from '../fields.js';
+import { DETAIL_SCHEMA, objectSchema, stringSchema } from '../route-docs.js';
 
 /**
  * Session login and logout at DRF's browsable-API URLs (`rest_framework.urls`), answering JSON
@@ -17,6 +18,9 @@ export function registerSessionRoutes(app: FastifyInstance, prefix = '/api-auth/
   const { settings, clock } = tessera;
   const secure = new URL(settings.publicUrl).protocol === 'https:';
   const csrf = { publicUrl: settings.publicUrl };
+  const loginFields = { username: charField(), password: charField({ trim: false }) };
+  const tags = ['session'];
+  const setsCookies = { 'Set-Cookie': '`sessionid` (HttpOnly) and a new `csrftoken`.' };
 
   const setCookies = (reply: FastifyReply, cookies: string[]) => {
     const previous = reply.getHeader('set-cookie');
@@ -27,7 +31,10 @@ export function registerSessionRoutes(app: FastifyInstance, prefix = '/api-auth/
     serializeCookie(CSRF_COOKIE_NAME, value, { maxAge: CSRF_COOKIE_AGE, httpOnly: false, secure }, clock());
 
   app.get(`${prefix}csrf/`, {
-    config: { authentication: [], name: 'CSRF Token', description: 'Sets the `csrftoken` cookie; send the token back in `X-CSRFToken`.' },
+    config: {
+      authentication: [], name: 'CSRF Token', description: 'Sets the `csrftoken` cookie; send the token back in `X-CSRFToken`.',
+      openapi: { tags, responses: { 200: { description: 'The token to echo in `X-CSRFToken`.', body: objectSchema({ csrfToken: stringSchema() }), headers: { 'Set-Cookie': '`csrftoken`.' } } } },
+    },
   }, async (request, reply) => {
     const { cookie, token } = csrfTokenFor(request);
     setCookies(reply, [csrfCookie(cookie)]);
@@ -35,13 +42,20 @@ export function registerSessionRoutes(app: FastifyInstance, prefix = '/api-auth/
   });
 
   app.post(`${prefix}login/`, {
-    config: { authentication: [], throttle: 'login', audit: 'login', name: 'Login', description: 'Starts a session: sets the `sessionid` cookie.' },
+    config: {
+      authentication: [], throttle: 'login', audit: 'login', name: 'Login', description: 'Starts a session: sets the `sessionid` cookie.',
+      openapi: {
+        tags,
+        body: loginFields,
+        responses: {
+          200: { description: 'Logged in.', body: DETAIL_SCHEMA, headers: setsCookies },
+          403: { description: 'CSRF check failed: send the `csrftoken` cookie and `X-CSRFToken`.', body: DETAIL_SCHEMA },
+        },
+      },
+    },
   }, async (request, reply) => {
     enforceCsrf(request, csrf);
-    const { username, password } = validate(requestData(request), {
-      username: charField(),
-      password: charField({ trim: false }),
-    });
+    const { username, password } = validate(requestData(request), loginFields);
     const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
     if (!user) throw ValidationError.of('non_field_errors', 'Unable to log in with provided credentials.');
     const { key, maxAge } = await tessera.sessions.login(user, parseCookies(request).get(SESSION_COOKIE_NAME));
@@ -56,7 +70,16 @@ export function registerSessionRoutes(app: FastifyInstance, prefix = '/api-auth/
   });
 
   app.post(`${prefix}logout/`, {
-    config: { authentication: [], name: 'Logout', description: 'Ends the session and clears the `sessionid` cookie.' },
+    config: {
+      authentication: [], name: 'Logout', description: 'Ends the session and clears the `sessionid` cookie.',
+      openapi: {
+        tags,
+        responses: {
+          200: { description: 'Logged out.', body: DETAIL_SCHEMA, headers: { 'Set-Cookie': 'An expired `sessionid`.' } },
+          403: { description: 'CSRF check failed: send the `csrftoken` cookie and `X-CSRFToken`.', body: DETAIL_SCHEMA },
+        },
+      },
+    },
   }, async (request, reply) => {
     enforceCsrf(request, csrf);
     const key = parseCookies(request).get(SESSION_COOKIE_NAME);

@@ -4,6 +4,8 @@ import { AuthenticationFailed } from '../../errors.js';
 import { issueSliding, refreshSliding } from '../../tokens/index.js';
 import { requestData } from '../body.js';
 import { charField, validate } from '../fields.js';
+import { objectSchema, stringSchema } from '../route-docs.js';
+import { INVALID_CREDENTIALS, TOKEN_REFUSED } from './token-routes.js';
 import type { TesseraOptions } from '../types.js';
 
 const DEFAULT_URLS = {
@@ -19,6 +21,9 @@ const DEFAULT_URLS = {
 export function registerSlidingRoutes(app: FastifyInstance, urls: TesseraOptions['tokenRoutes'] = {}): void {
   const { tessera } = app;
   const at = { ...DEFAULT_URLS, ...urls };
+  const credentialFields = { username: charField(), password: charField() };
+  const tokenFields = { token: charField() };
+  const slidingAnswer = { description: 'A sliding token.', body: objectSchema({ token: stringSchema() }) };
 
   for (const url of at.sliding) {
     app.post(url, {
@@ -28,9 +33,10 @@ export function registerSlidingRoutes(app: FastifyInstance, urls: TesseraOptions
         audit: 'login',
         name: 'Token Obtain Sliding',
         description: 'Takes a set of user credentials and returns a sliding JSON web token to prove the\nauthentication of those credentials.',
+        openapi: { tags: ['token'], body: credentialFields, responses: { 200: slidingAnswer, 401: INVALID_CREDENTIALS } },
       },
     }, async (request) => {
-      const { username, password } = validate(requestData(request), { username: charField(), password: charField() });
+      const { username, password } = validate(requestData(request), credentialFields);
       const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
       if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
       const answer = await issueSliding(tessera.tokens, user);
@@ -47,9 +53,10 @@ export function registerSlidingRoutes(app: FastifyInstance, urls: TesseraOptions
         audit: 'token_refreshed',
         name: 'Token Refresh Sliding',
         description: 'Takes a sliding JSON web token and returns a new, refreshed version if the\ntoken\'s refresh period has not expired.',
+        openapi: { tags: ['token'], body: tokenFields, responses: { 200: slidingAnswer, 401: TOKEN_REFUSED } },
       },
     }, async (request) => {
-      const { token } = validate(requestData(request), { token: charField() });
+      const { token } = validate(requestData(request), tokenFields);
       return refreshSliding(tessera.tokens, token);
     });
   }

@@ -3,7 +3,9 @@ import { authenticateCredentials } from '../../auth/index.js';
 import { AuthenticationFailed } from '../../errors.js';
 import { blacklistToken, issuePair, refreshPair, verifyToken, type SessionInfo } from '../../tokens/index.js';
 import { requestData } from '../body.js';
+import { CookieMode } from '../cookie-mode.js';
 import { charField, validate } from '../fields.js';
+import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
 import type { TesseraOptions } from '../types.js';
 
 const DEFAULT_URLS = {
@@ -17,6 +19,15 @@ const DEFAULT_URLS = {
 export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['tokenRoutes'] = {}): void {
   const { tessera } = app;
   const at = { ...DEFAULT_URLS, ...urls };
+  // `settings.authCookies`: null (off) leaves every view exactly Simple JWT's.
+  const cookies = CookieMode.from(tessera.settings, tessera.clock);
+  const refreshField = charField({ required: cookies === null });
+  const obtainFields = { username: charField(), password: charField(), device_name: charField({ required: false, maxLength: 200 }) };
+  const refreshFields = { refresh: refreshField };
+  const tokenFields = { token: charField() };
+  // In cookie mode the refresh token travels in its cookie, not in the body.
+  const inCookie = cookies ? ' (in cookie mode it is in the `__Host-tessera-refresh` cookie instead)' : '';
+  const tags = ['token'];
 
   for (const url of at.obtain) {
     app.post(url, {
@@ -26,16 +37,25 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['
         audit: 'login',
         name: 'Token Obtain Pair',
         description: 'Takes a set of user credentials and returns an access and refresh JSON web\ntoken pair to prove the authentication of those credentials.',
+        openapi: {
+          tags,
+          body: obtainFields,
+          responses: {
+            200: {
+              description: 'A token pair.',
+              body: objectSchema({ refresh: stringSchema(`The refresh token${inCookie}.`), access: stringSchema('The access token.') }, cookies ? ['refresh'] : []),
+            },
+            401: INVALID_CREDENTIALS,
+          },
+        },
       },
-    }, async (request) => {
-      const { username, password, device_name: deviceName } = validate(requestData(request), {
-        username: charField(), password: charField(), device_name: charField({ required: false, maxLength: 200 }),
-      });
+    }, async (request, reply) => {
+      const { username, password, device_name: deviceName } = validate(requestData(request), obtainFields);
       const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
       if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
       const pair = await issuePair(tessera.tokens, user, { ...clientOf(request), deviceName: deviceName ?? null });
       if (tessera.settings.updateLastLogin) await tessera.store.users.setLastLogin(user.id, new Date(tessera.clock()));
-      return pair;
+      return cookies ? cookies.loginAnswer(reply, pair) : pair;
     });
   }
 
@@ -47,10 +67,32 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['
         audit: 'token_refreshed',
         name: 'Token Refresh',
         description: 'Takes a refresh type JSON web token and returns an access type JSON web\ntoken if the refresh token is valid.',
+        openapi: {
+          tags,
+          body: refreshFields,
+          responses: {
+            200: {
+              description: 'A new access token, and a new refresh token when `rotateRefreshTokens` is on.',
+              body: objectSchema({ access: stringSchema(), refresh: stringSchema(`With rotation: the successor${inCookie}.`) }, ['refresh']),
+            },
+            401: TOKEN_REFUSED,
+          },
+        },
       },
-    }, async (request) => {
-      const { refresh } = validate(requestData(request), { refresh: charField() });
-      return refreshPair(tessera.tokens, tessera.store.users, refresh, clientOf(request));
+    }, async (request, reply) => {
+      const { refresh } = validate(requestData(request), refreshFields);
+      if (!cookies) return refreshPair(tessera.tokens, tessera.store.users, refresh!, clientOf(request));
+      const presented = cookies.presentedRefresh(request, refresh);
+      let answer;
+      try {
+        answer = await refreshPair(tessera.tokens, tessera.store.users, presented.token, clientOf(request));
+      } catch (error) {
+        // A refused cookie is dead weight the browser would keep sending: delete it.
+        if (presented.fromCookie) cookies.clear(reply);
+        throw error;
+      }
+      // The successor goes where the token came from: a token from the body is answered in the body.
+      return presented.fromCookie ? cookies.refreshAnswer(reply, answer) : answer;
     });
   }
 
@@ -60,9 +102,10 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['
         authentication: [],
         name: 'Token Verify',
         description: 'Takes a token and indicates if it is valid.  This view provides no\ninformation about a token\'s fitness for a particular use.',
+        openapi: { tags, body: tokenFields, responses: { 200: { description: 'The token is valid.', body: objectSchema({}) }, 401: TOKEN_REFUSED } },
       },
     }, async (request) => {
-      const { token } = validate(requestData(request), { token: charField() });
+      const { token } = validate(requestData(request), tokenFields);
       await verifyToken(tessera.tokens, token);
       return {};
     });
@@ -75,14 +118,37 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['
         audit: 'token_blacklisted',
         name: 'Token Blacklist',
         description: 'Takes a token and blacklists it. Must be used with the\n`rest_framework_simplejwt.token_blacklist` app installed.',
+        openapi: { tags, body: refreshFields, responses: { 200: { description: 'Blacklisted.', body: objectSchema({}) }, 401: TOKEN_REFUSED } },
       },
-    }, async (request) => {
-      const { refresh } = validate(requestData(request), { refresh: charField() });
-      await blacklistToken(tessera.tokens, refresh);
+    }, async (request, reply) => {
+      const { refresh } = validate(requestData(request), refreshFields);
+      if (!cookies) {
+        await blacklistToken(tessera.tokens, refresh!);
+        return {};
+      }
+      const presented = cookies.presentedRefresh(request, refresh);
+      try {
+        await blacklistToken(tessera.tokens, presented.token);
+      } finally {
+        // Logout: the cookies go whether or not their token was still good.
+        if (presented.fromCookie) cookies.clear(reply);
+      }
       return {};
     });
   }
 }
+
+/** Simple JWT's answer to wrong credentials or an inactive user. */
+export const INVALID_CREDENTIALS: ResponseDoc = {
+  description: 'No active account with these credentials (`"code": "no_active_account"`).',
+  body: objectSchema({ detail: stringSchema(), code: stringSchema() }),
+};
+
+/** Simple JWT's answer to an invalid, expired or blacklisted token. */
+export const TOKEN_REFUSED: ResponseDoc = {
+  description: 'The token is invalid, expired or blacklisted (`"code": "token_not_valid"`).',
+  body: objectSchema({ detail: stringSchema(), code: stringSchema() }),
+};
 
 /** Where a request comes from, for the session a login starts and for security events. */
 export function clientOf(request: FastifyRequest): SessionInfo {
