@@ -52,19 +52,16 @@ export function registerAbuseHooks(app: FastifyInstance, throttle: Throttle, aud
     return entry.account;
   };
 
-  app.addHook('onRoute', (route: RouteOptions) => {
-    const scope = route.config?.throttle;
-    if (!scope || !throttle.enabled) return;
-    const check = async (request: FastifyRequest): Promise<void> => {
-      await throttle.check(scope, request.ip, accountFor(request));
-    };
-    route.preHandler = [...[route.preHandler ?? []].flat(), check];
+  // Closing the server waits for audit work still running.
+  const pending = new Set<Promise<void>>();
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...pending]);
   });
 
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+  /** A login's outcome: who logged in (looked up while the request is in flight), or a failure that counts. */
+  const recordLoginOutcome = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const { config } = request.routeOptions;
     if (config?.audit === 'login' && reply.statusCode >= 200 && reply.statusCode < 300) {
-      // The user is looked up while the request is still in flight, so no query outlives it.
       const account = accountFor(request);
       const user = request.user ?? (account === null ? null : await app.tessera.store.users.findByUsername(account).catch(() => null));
       seen.get(request)!.user = user;
@@ -74,21 +71,32 @@ export function registerAbuseHooks(app: FastifyInstance, throttle: Throttle, aud
     // Malformed bodies (no username or password) are 400 too, but no guess: they do not count.
     const account = accountFor(request);
     if (seen.get(request)!.credentials) await throttle.loginFailed(request.ip, account);
-  });
+  };
 
-  // Closing the server waits for audit work still running.
-  const pending = new Set<Promise<void>>();
-  app.addHook('onClose', async () => {
-    await Promise.allSettled([...pending]);
-  });
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.routeOptions.config?.audit) return;
+  const recordAudit = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const work = auditAnswer(request, reply).catch((error: unknown) => {
       request.log.error({ reason: (error as Error).message }, 'audit event could not be written');
     });
     pending.add(work);
     void work.finally(() => pending.delete(work));
     await work;
+  };
+
+  // Hooks go on the routes that ask for them only, so other requests (the hot path) pay nothing.
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const scope = route.config?.throttle;
+    const action = route.config?.audit;
+    if (scope && throttle.enabled) {
+      const check = async (request: FastifyRequest): Promise<void> => {
+        await throttle.check(scope, request.ip, accountFor(request));
+      };
+      route.preHandler = [...[route.preHandler ?? []].flat(), check];
+    }
+    const onSend = [
+      ...(action === 'login' || scope === 'login' ? [recordLoginOutcome] : []),
+      ...(action ? [recordAudit] : []),
+    ];
+    if (onSend.length > 0) route.onSend = [...[route.onSend ?? []].flat(), ...onSend];
   });
 
   async function auditAnswer(request: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -30,10 +30,13 @@ const HIDDEN = { hide: true };
  */
 export async function consoleRoutes(app: FastifyInstance, options: { dir?: string } = {}): Promise<void> {
   const dir = options.dir ?? CONSOLE_BUILD_DIR;
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'GET' && (request.url === '/' || request.url.startsWith('/?')) && wantsHtml(request)) {
-      return reply.redirect('/console/', 302);
-    }
+  // On the `/` route only (the example API's root, registered after this), not on every request.
+  const redirectBrowsers = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (wantsHtml(request)) return reply.redirect('/console/', 302);
+  };
+  app.addHook('onRoute', (route) => {
+    if (route.url !== '/' || ![route.method].flat().includes('GET')) return;
+    route.onRequest = [...[route.onRequest ?? []].flat(), redirectBrowsers];
   });
   // Encapsulated, so @fastify/static's reply decorations stay inside (swagger-ui has its own).
   await app.register(async (scope) => {
