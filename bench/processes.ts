@@ -28,7 +28,11 @@ export async function startProcess(
       await response.arrayBuffer();
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`${command} did not answer: ${output}`);
+      if (Date.now() > deadline) {
+        // A server that never answered must not outlive the run.
+        child.kill('SIGKILL');
+        throw new Error(`${command} did not answer: ${output}`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
