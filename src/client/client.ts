@@ -6,6 +6,8 @@ import type { LogoutReason, TesseraClientOptions, TokenStorage } from './types.j
 const ACCESS_KEY = 'tessera.access';
 const REFRESH_KEY = 'tessera.refresh';
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
+/** Stored in place of the refresh token in cookie mode: signed in, the token itself is in the HttpOnly cookie. */
+const IN_COOKIE = 'cookie';
 
 interface Tokens {
   access: string | null;
@@ -26,6 +28,8 @@ export class TesseraClient {
   readonly #onLogout: ((reason: LogoutReason) => void) | undefined;
   readonly #onTokens: TesseraClientOptions['onTokens'];
   readonly #now: () => number;
+  readonly #cookies: boolean;
+  readonly #csrfToken: () => string | null;
   /** Server clock minus local clock, learnt from the `iat` of access tokens received, so a wrong local clock does not refresh too early or too late. */
   #serverOffsetMs = 0;
   #refreshing: Promise<boolean> | null = null;
@@ -46,6 +50,8 @@ export class TesseraClient {
     this.#onLogout = options.onLogout;
     this.#onTokens = options.onTokens;
     this.#now = options.now ?? Date.now;
+    this.#cookies = options.cookies ?? false;
+    this.#csrfToken = options.csrfToken ?? documentCsrfToken;
   }
 
   /** Obtains a token pair with a username and password; throws TesseraHttpError when refused. */
@@ -56,14 +62,15 @@ export class TesseraClient {
       method: 'POST',
       headers: JSON_HEADERS,
       body: JSON.stringify(credentials),
+      ...(this.#cookies ? { credentials: 'include' as const } : {}),
     });
     const body = await readBody(response);
     const pair = tokensIn(body);
     if (!response.ok || !pair) throw new TesseraHttpError(response.status, body);
     this.#generation++;
-    // No refresh token in the body (cookie mode keeps it in an HttpOnly cookie): none of an earlier session may linger.
+    // No refresh token in the body: cookie mode keeps it in an HttpOnly cookie; none of an earlier session may linger.
     if (!pair.refresh) await this.#storage.remove(REFRESH_KEY);
-    await this.#store(pair);
+    await this.#store({ access: pair.access, refresh: pair.refresh ?? (this.#cookies ? IN_COOKIE : null) });
   }
 
   /** Signs out: forgets the tokens, blacklists the refresh token (best effort), calls onLogout('logout'). */
@@ -73,11 +80,7 @@ export class TesseraClient {
     await this.#clear();
     if (refresh) {
       try {
-        const response = await this.#fetch(this.#url(this.#urls.blacklist), {
-          method: 'POST',
-          headers: JSON_HEADERS,
-          body: JSON.stringify({ refresh }),
-        });
+        const response = await this.#fetch(this.#url(this.#urls.blacklist), this.#tokenCall(refresh));
         await discard(response);
       } catch {
         // Offline or server down: the tokens are gone from here, and the refresh token expires anyway.
@@ -149,11 +152,7 @@ export class TesseraClient {
 
     let response: Response;
     try {
-      response = await this.#fetch(this.#url(this.#urls.refresh), {
-        method: 'POST',
-        headers: JSON_HEADERS,
-        body: JSON.stringify({ refresh: stored.refresh }),
-      });
+      response = await this.#fetch(this.#url(this.#urls.refresh), this.#tokenCall(stored.refresh));
     } catch {
       return false; // Unreachable: keep the tokens and try again on the next call.
     }
@@ -173,6 +172,18 @@ export class TesseraClient {
     await this.#clear();
     this.#onLogout?.(this.#refusalReason(body, stored.refresh));
     return false;
+  }
+
+  /** A POST carrying a refresh token: in the body, or (cookie mode) in the cookie with Django's CSRF header. */
+  #tokenCall(refresh: string): RequestInit {
+    if (refresh !== IN_COOKIE) return { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ refresh }) };
+    const csrf = this.#csrfToken();
+    return {
+      method: 'POST',
+      headers: { ...JSON_HEADERS, ...(csrf ? { 'x-csrftoken': csrf } : {}) },
+      body: '{}',
+      credentials: 'include',
+    };
   }
 
   #refusalReason(body: unknown, refresh: string): LogoutReason {
@@ -201,7 +212,7 @@ export class TesseraClient {
     if (issuedAt !== null) this.#serverOffsetMs = issuedAt * 1000 - this.#now();
     await this.#storage.set(ACCESS_KEY, tokens.access);
     if (tokens.refresh) await this.#storage.set(REFRESH_KEY, tokens.refresh);
-    this.#onTokens?.({ access: tokens.access, refresh: tokens.refresh });
+    this.#onTokens?.({ access: tokens.access, refresh: tokens.refresh === IN_COOKIE ? null : tokens.refresh });
   }
 
   async #clear(): Promise<void> {
@@ -214,6 +225,13 @@ export class TesseraClient {
   #url(path: string): string {
     return /^[a-z][a-z\d+.-]*:/i.test(path) ? path : `${this.#baseUrl}${path}`;
   }
+}
+
+/** The `csrftoken` cookie in a browser (Django's CSRF_COOKIE_NAME); null elsewhere. */
+function documentCsrfToken(): string | null {
+  const cookie = (globalThis as { document?: { cookie?: string } }).document?.cookie ?? '';
+  const match = /(?:^|;\s*)csrftoken=([^;]*)/.exec(cookie);
+  return match ? decodeURIComponent(match[1]!) : null;
 }
 
 function withBearer(init: RequestInit, access: string | null): RequestInit {

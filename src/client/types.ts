@@ -22,6 +22,13 @@ export interface TesseraClientOptions {
   /** Refresh refused; 'reused' when the answer has code "token_reused". */
   onLogout?: (reason: LogoutReason) => void;
   onTokens?: (tokens: { access: string | null; refresh: string | null }) => void;
+  /**
+   * The server runs cookie mode (`authCookies`): the refresh token lives in an HttpOnly cookie the
+   * client never sees, so refresh and logout send no token but the CSRF header, with credentials.
+   */
+  cookies?: boolean;
+  /** Django's CSRF token for cookie mode; by default the `csrftoken` cookie of `document.cookie`. */
+  csrfToken?: () => string | null;
   /** The local clock in milliseconds (Date.now by default); tests pass the server's clock. */
   now?: () => number;
 }
