@@ -51,6 +51,8 @@ const tessEnv: Record<string, string> = {
   TESSERA_BLACKLIST_AFTER_ROTATION: 'true',
   TESSERA_THROTTLE_ENABLED: 'false',
   TESSERA_SUPERUSER_PASSWORD: PASSWORD,
+  // The soak's one access token must outlive the run, or its second half measures 401s.
+  ...(options.soakMinutes !== null ? { TESSERA_ACCESS_TOKEN_LIFETIME: String(Math.ceil(options.soakMinutes * 60) + 600) } : {}),
   ...redis?.env,
 };
 const run = (name: ScenarioName) => options.only.has(name);
