@@ -49,7 +49,8 @@ export async function refreshPair(
   try {
     refresh = await RefreshToken.fromString(context, presented);
   } catch (error) {
-    if (error instanceof BlacklistedTokenError) return answerRotated(context, users, error.refresh, client, error);
+    // The refusal leaves without the token it carries: the loser of a rotation race gets the same error either way.
+    if (error instanceof BlacklistedTokenError) return answerRotated(context, users, error.refresh, client, new TokenError(TOKEN_MESSAGES.blacklisted));
     throw error;
   }
   await requireActiveUser(context, users, refresh);
