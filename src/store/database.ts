@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Dialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, type Dialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
 import type { Settings } from '../settings/index.js';
 import type { CoreSchema } from './schema.js';
+import { SqliteServerDialect } from './sqlite-driver.js';
 import { cacheStatements } from './statement-cache.js';
 import { isUnavailableError, UnavailableAwareDialect } from './unavailable.js';
 
@@ -65,16 +66,19 @@ export function openDatabase<Schema = CoreSchema>(url: string, options: Database
   const path = url.replace(/^sqlite:/, '');
   if (path !== ':memory:' && options.readOnly !== true) mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new SQLite(path, { readonly: options.readOnly === true });
-  // WAL lets readers run beside a writer; the busy timeout makes concurrent writers wait
-  // instead of failing with SQLITE_BUSY; foreign keys are off by default in SQLite.
-  if (options.readOnly !== true) sqlite.pragma('journal_mode = WAL');
+  // WAL lets readers run beside a writer; the busy timeout covers these opening pragmas;
+  // foreign keys are off by default in SQLite.
   sqlite.pragma(`busy_timeout = ${timeoutMs}`);
+  if (options.readOnly !== true) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   // In WAL mode NORMAL cannot corrupt the database and loses nothing when the process dies; only
   // a power loss or OS crash may undo the commits since the last checkpoint. FULL fsyncs each
   // commit, which capped a rotation (two commits) at a few hundred per second.
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-  const db = new Kysely<Schema>({ dialect: new UnavailableAwareDialect(new SqliteDialect({ database: cacheStatements(sqlite) })) });
+  // From here on a busy database is waited for on a timer (see SqliteServerDialect), not in
+  // SQLite's busy handler, which would stop this process's event loop while it sleeps.
+  sqlite.pragma('busy_timeout = 0');
+  const db = new Kysely<Schema>({ dialect: new SqliteServerDialect(cacheStatements(sqlite), timeoutMs) });
   return { db, engine: 'sqlite', close: () => db.destroy() };
 }
 

@@ -33,7 +33,8 @@ export function isUnavailableError(error: unknown): boolean {
   return typeof message === 'string' && PG_MESSAGES.test(message);
 }
 
-function translate(error: unknown): unknown {
+/** `error` as `ServiceUnavailable` when it means the database is unavailable, else unchanged. */
+export function translateUnavailable(error: unknown): unknown {
   return isUnavailableError(error) && !(error instanceof ServiceUnavailable) ? new ServiceUnavailable(undefined, { cause: error }) : error;
 }
 
@@ -41,7 +42,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw translate(error);
+    throw translateUnavailable(error);
   }
 }
 
