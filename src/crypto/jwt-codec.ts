@@ -3,6 +3,7 @@ import { createDecoder, createSigner, createVerifier } from 'fast-jwt';
 import { isHmacAlgorithm, type Algorithm, type Clock } from '../settings/index.js';
 import { TokenBackendError } from './errors.js';
 import { checkCompactJws, knownHeader, type CompactJws } from './jws-structure.js';
+import { VerifiedTokens } from './verified-tokens.js';
 import type { PinnedKey } from './keys.js';
 
 export type Claims = Record<string, unknown>;
@@ -32,6 +33,8 @@ export interface JwtCodecOptions {
   /** Seconds of clock skew tolerated on `exp` and `nbf`. */
   leeway: number;
   clock: Clock;
+  /** Verified tokens remembered so a token presented again skips its signature check (default 1,000; 0: none). */
+  verifiedTokenCache?: number;
 }
 
 interface KeyCodec {
@@ -57,8 +60,10 @@ export class JwtCodec {
   private readonly hmac: KeyCodec | null;
   private readonly pinned = new WeakMap<PinnedKey, KeyCodec>();
   private readonly decodeUnverified: (token: string) => Claims;
+  private readonly verified: VerifiedTokens<KeyCodec>;
 
   constructor(private readonly options: JwtCodecOptions) {
+    this.verified = new VerifiedTokens(options.verifiedTokenCache ?? 1000);
     this.hmac = isHmacAlgorithm(options.algorithm) && options.signingKey
       ? this.codecFor(options.algorithm, options.signingKey, options.signingKey, undefined)
       : null;
@@ -121,14 +126,27 @@ export class JwtCodec {
     if (kid !== undefined && !keys.verifyingKey(kid)) await keys.refresh(kid);
   }
 
-  /** The key codec for a checked token: its `kid`'s key when known, else the HMAC key. */
-  private codecForToken(header: Record<string, unknown>): KeyCodec {
-    const keys = this.options.keys;
-    const kid = keys && typeof header.kid === 'string' ? header.kid : undefined;
-    const key = kid !== undefined ? keys?.verifyingKey(kid) : undefined;
-    if (key) return this.codecOf(key);
-    if (this.hmac) return this.hmac;
-    throw new TokenBackendError();
+  /** The key codec for a token naming `kid`: that key when known, else the HMAC key, else none. */
+  private codecForKid(kid: string | undefined): KeyCodec | null {
+    const key = kid !== undefined ? this.options.keys?.verifyingKey(kid) : undefined;
+    return key ? this.codecOf(key) : this.hmac;
+  }
+
+  /** Claims of a token that passes the structure check and its key's signature check. */
+  private verifiedClaims(token: string): Claims {
+    const remembered = this.verified.get(token);
+    // A retired or replaced key no longer vouches for what it verified.
+    if (remembered && this.codecForKid(remembered.kid) === remembered.key) return { ...remembered.claims };
+    // The strict structure check decodes the header and payload; the signature check reuses them.
+    const jws = checkCompactJws(token);
+    const kid = this.options.keys && typeof jws.header.kid === 'string' ? jws.header.kid : undefined;
+    const codec = this.codecForKid(kid);
+    if (!codec) throw new TokenBackendError();
+    const claims = codec.verifyParsed ? codec.verifyParsed(jws) : codec.verify(token);
+    if (claims !== null && typeof claims === 'object' && !Array.isArray(claims)) {
+      this.verified.remember(token, { claims: Object.freeze({ ...claims }), kid, key: codec });
+    }
+    return claims;
   }
 
   /** Signs `payload`, adding `aud` and `iss` when they are configured. */
@@ -146,15 +164,8 @@ export class JwtCodec {
   /** Verified claims, or `TokenBackendError`; `verify: false` only decodes (for inspection). */
   decode(token: string, { verify = true }: { verify?: boolean } = {}): Claims {
     let claims: Claims;
-    // The strict structure check decodes the header and payload; the signature check reuses them.
-    const jws = verify ? checkCompactJws(token) : null;
     try {
-      if (jws) {
-        const codec = this.codecForToken(jws.header);
-        claims = codec.verifyParsed ? codec.verifyParsed(jws) : codec.verify(token);
-      } else {
-        claims = this.decodeUnverified(token);
-      }
+      claims = verify ? this.verifiedClaims(token) : this.decodeUnverified(token);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       const claims = code === 'FAST_JWT_INVALID_CLAIM_VALUE' || code === 'FAST_JWT_MISSING_REQUIRED_CLAIM';

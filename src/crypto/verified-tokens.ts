@@ -1,0 +1,36 @@
+import type { Claims } from './jwt-codec.js';
+
+/** Tokens longer than this are verified every time rather than remembered. */
+const MAX_CACHED_LENGTH = 4096;
+
+/** A token whose structure and signature were verified. */
+export interface VerifiedToken<Key> {
+  /** Frozen: the codec hands out a copy on every use. */
+  readonly claims: Readonly<Claims>;
+  /** The header's `kid`, and the key that verified the token: a hit counts only while `kid` still names that key. */
+  readonly kid: string | undefined;
+  readonly key: Key;
+}
+
+/**
+ * The last `max` tokens whose structure and signature were verified, by their exact text. A
+ * client presents the same access token on every request until it expires, so the HMAC and the
+ * JSON decoding are done once per token rather than once per request (fast-jwt's verifier cache
+ * does the same). Only that is remembered: `exp`/`nbf`, the token type, the blacklist and the
+ * cut-offs are checked on every use. The oldest entry goes first.
+ */
+export class VerifiedTokens<Key> {
+  private readonly entries = new Map<string, VerifiedToken<Key>>();
+
+  constructor(private readonly max: number) {}
+
+  get(token: string): VerifiedToken<Key> | undefined {
+    return this.entries.get(token);
+  }
+
+  remember(token: string, verified: VerifiedToken<Key>): void {
+    if (this.max === 0 || token.length > MAX_CACHED_LENGTH) return;
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, verified);
+  }
+}
