@@ -15,7 +15,7 @@ const AUTH_TOKEN_CLASSES: Record<AuthTokenClassName, TokenClass<Token>> = { acce
  */
 export class JWTAuthentication implements Authenticator {
   private readonly settings: Pick<Settings, 'authHeaderName' | 'authHeaderTypes' | 'userIdClaim' | 'userIdField' | 'checkUserIsActive'>
-    & Partial<Pick<Settings, 'authTokenClasses' | 'authCookies' | 'publicUrl'>>;
+    & Partial<Pick<Settings, 'authTokenClasses' | 'authCookies' | 'publicUrl' | 'userCacheTtl'>>;
   /** The token classes tried, in order; each one's refusal is listed in the 401's `messages`. */
   private readonly tokenClasses: TokenClass<Token>[];
   /** Cookie mode `both`: the access cookie is read when there is no header, CSRF-checked as here. */
@@ -97,7 +97,8 @@ export class JWTAuthentication implements Authenticator {
     const recognizable = id === null || (this.settings.userIdField === 'id' ? Number.isSafeInteger(numeric) : typeof id === 'string');
     if (!recognizable) throw new InvalidToken('Token contained no recognizable user identification');
     const user = id === null ? null
-      : this.settings.userIdField === 'id' ? await this.users.findById(numeric) : await this.users.findByUsername(id as string);
+      : this.settings.userIdField === 'id' ? await this.users.findRecentById(numeric, (this.settings.userCacheTtl ?? 0) * 1000)
+      : await this.users.findByUsername(id as string);
     if (!user) throw new AuthenticationFailed('User not found', 'user_not_found', true);
     if (this.settings.checkUserIsActive && !user.isActive) {
       throw new AuthenticationFailed('User is inactive', 'user_inactive', true);

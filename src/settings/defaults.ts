@@ -37,6 +37,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   tokenTypeClaim: 'token_type',
   jtiClaim: 'jti',
   checkUserIsActive: true,
+  userCacheTtl: 1,
   authenticationClasses: ['jwt'] as AuthenticationClassName[],
   authCookies: 'off',
   authCookieSameSite: 'Strict',

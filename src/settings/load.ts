@@ -52,6 +52,7 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   tokenTypeClaim: parseNonEmptyString,
   jtiClaim: parseNonEmptyString,
   checkUserIsActive: parseBoolean,
+  userCacheTtl: parseDuration,
   authenticationClasses: parseListOf(AUTHENTICATION_CLASSES),
   authCookies: parseOneOf(AUTH_COOKIE_MODES),
   authCookieSameSite: parseOneOf(AUTH_COOKIE_SAME_SITES),

@@ -124,6 +124,12 @@ export interface Settings {
   tokenTypeClaim: string;
   jtiClaim: string;
   checkUserIsActive: boolean;
+  /**
+   * Seconds an authenticated request may use the user as read by an earlier request of this
+   * process, instead of reading it again (changes made through this process are seen at once,
+   * others' within this time); 0 reads the user on every request, as Simple JWT does.
+   */
+  userCacheTtl: number;
   /** DRF's `DEFAULT_AUTHENTICATION_CLASSES`, in order; the first one's scheme is the 401 challenge. */
   authenticationClasses: AuthenticationClassName[];
   /**

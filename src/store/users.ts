@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { PrecompiledQuery } from './precompiled.js';
+import { RecentUsers } from './recent-users.js';
 import type { CoreSchema, UserRow } from './schema.js';
 
 /** A user as Django's `auth.User` has it, in TypeScript's casing. */
@@ -44,9 +45,26 @@ export class UsernameTakenError extends Error {
 export class UserRepository {
   /** The lookup every authenticated request makes, compiled once. */
   private readonly byId: PrecompiledQuery<UserRow>;
+  /** Users `findRecentById` read lately; every write below forgets the user it changes. */
+  private readonly recent = new RecentUsers();
 
   constructor(private readonly db: Kysely<CoreSchema>) {
     this.byId = new PrecompiledQuery(db, () => db.selectFrom('auth_user').selectAll().where('id', '=', 0));
+  }
+
+  /**
+   * `findById` for authenticating a request: a user this method read less than `maxAgeMs` ago is
+   * answered from memory (see `RecentUsers`); 0 reads the database every time, as Simple JWT does.
+   */
+  async findRecentById(id: number, maxAgeMs: number): Promise<User | null> {
+    if (maxAgeMs <= 0) return this.findById(id);
+    const now = Date.now();
+    const remembered = this.recent.get(id, maxAgeMs, now);
+    if (remembered) return remembered;
+    const mark = this.recent.mark();
+    const user = await this.findById(id);
+    if (user) this.recent.remember(user, now, mark);
+    return user;
   }
 
   async findById(id: number): Promise<User | null> {
@@ -89,11 +107,15 @@ export class UserRepository {
   }
 
   async setPassword(id: number, encoded: string): Promise<void> {
-    await this.db.updateTable('auth_user').set({ password: encoded }).where('id', '=', id).execute();
+    await this.changing(id, async () => {
+      await this.db.updateTable('auth_user').set({ password: encoded }).where('id', '=', id).execute();
+    });
   }
 
   async setLastLogin(id: number, when: Date): Promise<void> {
-    await this.db.updateTable('auth_user').set({ last_login: when.toISOString() }).where('id', '=', id).execute();
+    await this.changing(id, async () => {
+      await this.db.updateTable('auth_user').set({ last_login: when.toISOString() }).where('id', '=', id).execute();
+    });
   }
 
   /** Every user, by id (djoser's list for staff). */
@@ -116,24 +138,32 @@ export class UserRepository {
 
   /** Changes the username; a taken one is a `UsernameTakenError`, even under a race. */
   async setUsername(id: number, username: string): Promise<void> {
-    const other = await this.findByUsername(username);
-    if (other && other.id !== id) throw new UsernameTakenError(username);
-    await this.db.updateTable('auth_user').set({ username }).where('id', '=', id).execute().catch((error: unknown) => {
-      if (isUniqueViolation(error)) throw new UsernameTakenError(username);
-      throw error;
+    await this.changing(id, async () => {
+      const other = await this.findByUsername(username);
+      if (other && other.id !== id) throw new UsernameTakenError(username);
+      await this.db.updateTable('auth_user').set({ username }).where('id', '=', id).execute().catch((error: unknown) => {
+        if (isUniqueViolation(error)) throw new UsernameTakenError(username);
+        throw error;
+      });
     });
   }
 
   async setEmail(id: number, email: string): Promise<void> {
-    await this.db.updateTable('auth_user').set({ email }).where('id', '=', id).execute();
+    await this.changing(id, async () => {
+      await this.db.updateTable('auth_user').set({ email }).where('id', '=', id).execute();
+    });
   }
 
   async setActive(id: number, isActive: boolean): Promise<void> {
-    await this.db.updateTable('auth_user').set({ is_active: isActive ? 1 : 0 }).where('id', '=', id).execute();
+    await this.changing(id, async () => {
+      await this.db.updateTable('auth_user').set({ is_active: isActive ? 1 : 0 }).where('id', '=', id).execute();
+    });
   }
 
   async setStaff(id: number, isStaff: boolean): Promise<void> {
-    await this.db.updateTable('auth_user').set({ is_staff: isStaff ? 1 : 0 }).where('id', '=', id).execute();
+    await this.changing(id, async () => {
+      await this.db.updateTable('auth_user').set({ is_staff: isStaff ? 1 : 0 }).where('id', '=', id).execute();
+    });
   }
 
   /**
@@ -162,9 +192,24 @@ export class UserRepository {
     return Number(n);
   }
 
+  /**
+   * Runs a write to user `id`, forgetting what `findRecentById` read of it before and after: a
+   * read on another pooled connection may still see the old row until the write commits.
+   */
+  private async changing(id: number, write: () => Promise<void>): Promise<void> {
+    this.recent.forget(id);
+    try {
+      await write();
+    } finally {
+      this.recent.forget(id);
+    }
+  }
+
   /** Deletes the user; rows that point at it follow their foreign keys (cascade or set null). */
   async delete(id: number): Promise<void> {
-    await this.db.deleteFrom('auth_user').where('id', '=', id).execute();
+    await this.changing(id, async () => {
+      await this.db.deleteFrom('auth_user').where('id', '=', id).execute();
+    });
   }
 
   async count(): Promise<number> {

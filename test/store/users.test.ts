@@ -148,3 +148,29 @@ test('a database migrated before 0002_authtoken existed still takes it, after th
     await disposeMemory();
   }
 });
+
+test('findRecentById: a change through the repository is seen at once, another process\'s within maxAgeMs', async () => {
+  const user = await store.users.create({ username: 'recent', password: 'x' });
+  assert.equal((await store.users.findRecentById(user.id, 60_000))!.isActive, true);
+  await store.users.setActive(user.id, false);
+  assert.equal((await store.users.findRecentById(user.id, 60_000))!.isActive, false, 'this process\'s change is seen at once');
+  await store.users.setActive(user.id, true);
+  assert.equal((await store.users.findRecentById(user.id, 300))!.isActive, true);
+  // Another process (its own connection) changes the row: remembered for up to maxAgeMs.
+  const other = openDatabase<unknown>(url);
+  try {
+    await sql`UPDATE auth_user SET is_active = 0 WHERE id = ${user.id}`.execute(other.db);
+  } finally {
+    await other.close();
+  }
+  assert.equal((await store.users.findRecentById(user.id, 300))!.isActive, true, 'remembered within maxAgeMs');
+  assert.equal((await store.users.findRecentById(user.id, 0))!.isActive, false, '0 always reads the database');
+  await new Promise((resolve) => setTimeout(resolve, 350));
+  assert.equal((await store.users.findRecentById(user.id, 300))!.isActive, false, 'read again once older than maxAgeMs');
+  // Each answer is a copy: changing one does not change what the next request gets.
+  const copy = (await store.users.findRecentById(user.id, 60_000))!;
+  copy.username = 'changed by a caller';
+  assert.equal((await store.users.findRecentById(user.id, 60_000))!.username, 'recent');
+  await store.users.delete(user.id);
+  assert.equal(await store.users.findRecentById(user.id, 60_000), null, 'a deleted user is gone at once');
+});
