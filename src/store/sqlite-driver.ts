@@ -37,8 +37,12 @@ export class SqliteServerDialect implements Dialect {
   }
 }
 
-/** Delays (ms) between attempts at a statement that met SQLITE_BUSY; the last repeats. */
-const BUSY_RETRY_DELAYS = [0, 1, 1, 2, 2, 5, 5, 10];
+/**
+ * Delays (ms) between attempts at a statement that met SQLITE_BUSY; the last repeats. Short: a
+ * process has one waiting statement at most (the rest queue for the connection), an attempt costs
+ * microseconds, and a lock holder that pauses between batches (the flush) pauses for milliseconds.
+ */
+const BUSY_RETRY_DELAYS = [0, 1, 1, 2];
 
 class SqliteServerDriver implements Driver {
   private readonly connection: SqliteServerConnection;
