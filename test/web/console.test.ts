@@ -12,8 +12,12 @@ import { startServer, type TestServer } from '../support/server.js';
 const CHROMIUM = '/usr/bin/chromium';
 const PUBLIC_URL = 'https://console.example.com';
 const PASSWORD = 'console-pass-4821';
-/** Browser-side: the inspector's field holds a three-part token (a string: the Node typecheck has no DOM). */
-const TOKEN_FILLED = "(document.querySelector('textarea')?.value ?? '').split('.').length === 3";
+/**
+ * Browser-side: the inspector's field holds a three-part token (a string: the Node typecheck has no
+ * DOM). A function's source, not an expression: Playwright evaluates it once and polls the function,
+ * where an expression would be evaluated again at every poll, which the console's CSP refuses.
+ */
+const TOKEN_FILLED = "() => (document.querySelector('textarea')?.value ?? '').split('.').length === 3";
 const required = process.env.TESSERA_REQUIRE_SERVICES === '1';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
 if (skip && required) throw new Error(`the console tests need ${CHROMIUM} (TESSERA_REQUIRE_SERVICES=1)`);
@@ -168,6 +172,8 @@ describe('the console in a real browser (Debian chromium)', { skip }, () => {
     await table.getByText('This device').waitFor();
     await table.getByRole('button', { name: /^Sign out / }).click();
     await status(alice).getByText(/^Signed out /).waitFor();
+    // The page announces, then reloads the list: wait for the ended session's row to go.
+    await table.getByRole('row').nth(2).waitFor({ state: 'detached' });
     assert.equal(await alice.getByRole('table').getByRole('row').count(), 2, 'one session left');
 
     await phone.getByRole('link', { name: 'Students' }).click();
@@ -241,15 +247,21 @@ describe('the console in a real browser (Debian chromium)', { skip }, () => {
     await staff.getByLabel('Search users').fill('BOB');
     await staff.getByRole('button', { name: 'Search' }).click();
     const users = staff.getByRole('table');
+    // The list of everyone (loaded on opening) has bob too: wait for the search's answer.
     await users.getByRole('rowheader', { name: 'bob' }).waitFor();
+    await users.getByRole('row').nth(2).waitFor({ state: 'detached' });
     assert.equal(await users.getByRole('row').count(), 2, 'the search leaves bob alone');
-    await staff.getByRole('button', { name: 'Deactivate bob' }).click();
-    await staff.getByRole('button', { name: 'Activate bob' }).waitFor();
+    assert.equal(await users.getByRole('rowheader').textContent(), 'bob');
+    // Exact names: by default a name matches as a substring, and "Deactivate bob" contains "activate bob".
+    // Each button shows once the list reloaded after the server's answer to the change.
+    const button = (name: string) => staff.getByRole('button', { name, exact: true });
+    await button('Deactivate bob').click();
+    await button('Activate bob').waitFor();
     assert.equal((await server.store.users.findByUsername('bob'))?.isActive, false);
-    await staff.getByRole('button', { name: 'Activate bob' }).click();
-    await staff.getByRole('button', { name: 'Deactivate bob' }).waitFor();
-    await staff.getByRole('button', { name: 'Make bob staff' }).click();
-    await staff.getByRole('button', { name: 'Remove staff from bob' }).waitFor();
+    await button('Activate bob').click();
+    await button('Deactivate bob').waitFor();
+    await button('Make bob staff').click();
+    await button('Remove staff from bob').waitFor();
     const bob = await server.store.users.findByUsername('bob');
     assert.equal(bob?.isActive, true);
     assert.equal(bob?.isStaff, true);
@@ -260,10 +272,14 @@ describe('the console in a real browser (Debian chromium)', { skip }, () => {
     await staff.getByRole('heading', { level: 1, name: 'Tokens' }).waitFor();
     const outstanding = staff.getByRole('table', { name: 'Outstanding tokens' });
     await outstanding.getByRole('cell', { name: 'alice' }).first().waitFor();
-    const before = await staff.getByRole('table', { name: 'Blacklisted tokens' }).getByRole('row').count().catch(() => 0);
+    // Count the blacklisted rows once that list is loaded (a table, or the line saying it is empty).
+    const blacklistedRows = staff.getByRole('table', { name: 'Blacklisted tokens' }).getByRole('row');
+    await blacklistedRows.first().or(staff.getByText('No blacklisted tokens.')).waitFor();
+    const before = await blacklistedRows.count();
     await outstanding.getByRole('button', { name: /^Blacklist token / }).first().click();
     await status(staff).getByText(/^Blacklisted token /).waitFor();
-    await staff.waitForFunction(`document.querySelectorAll('table[aria-labelledby="blacklisted-heading"] tr').length > ${before}`);
+    // One more token row: the header and one row when there were none.
+    await blacklistedRows.nth(Math.max(before, 1)).waitFor();
 
     await nav.getByRole('link', { name: 'Audit log' }).click();
     await staff.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();

@@ -8,20 +8,26 @@ export function usePaged<T>() {
   const number = ref(1);
   const loading = ref(false);
   let currentPath = '';
+  /** Counts loads: only the newest may show its answer (a slow first load must not replace a search's). */
+  let latest = 0;
   const load = async (path: string) => {
     currentPath = path;
+    const mine = ++latest;
     loading.value = true;
     try {
-      page.value = await client.request<Page<T>>('GET', path);
+      const answer = await client.request<Page<T>>('GET', path);
+      if (mine !== latest) return;
+      page.value = answer;
       number.value = Number(new URL(path, location.origin).searchParams.get('page') ?? '1') || 1;
     } catch (error) {
+      if (mine !== latest) return;
       // A filter the API refuses (an unknown audit event): say which and why.
       const fields = fieldErrors(error);
       const named = Object.entries(fields).map(([name, messages]) => `${name}: ${messages.join(' ')}`);
       if (named.length) announce(named.join(' '), 'error');
       else reportError(error);
     } finally {
-      loading.value = false;
+      if (mine === latest) loading.value = false;
     }
   };
   const go = (url: string) => load(pathOf(url));
