@@ -4,6 +4,7 @@ import type { FlushResult } from './flush.js';
 import type { ScaleRow } from './scale.js';
 import type { Result } from './scenarios.js';
 import type { SoakResult } from './soak.js';
+import type { Verification } from './verification.js';
 
 /** A throughput scenario as reported: its numbers, the server's peak RSS during it, and the ratio to the ceiling. */
 export interface Row extends Result {
@@ -18,7 +19,7 @@ export interface Summary {
   options: { duration: number; connections: number; workers: number; database: string; redis: boolean; tokens: number };
   coldStartMs: number | null;
   memory: { idleRssMb: number; peakRssMb: number; processes: number } | null;
-  verification: { tesseraPerSecond: number; fastJwtPerSecond: number; ratio: number } | null;
+  verification: Verification | null;
   results: Row[];
   peer: { skipped: string | null; getRatio: number | null };
   scale: ScaleRow[];
@@ -42,7 +43,8 @@ export function printSummary(s: Summary): void {
   if (s.memory) console.log(`tessera resident memory: idle ${s.memory.idleRssMb} MB, peak ${s.memory.peakRssMb} MB (largest of ${s.memory.processes} process(es))`);
   if (s.verification) {
     const v = s.verification;
-    console.log(`in-process verification: tessera ${v.tesseraPerSecond}/s vs fast-jwt ${v.fastJwtPerSecond}/s (ratio ${v.ratio})`);
+    console.log(`in-process verification: tessera ${v.tesseraPerSecond}/s vs fast-jwt ${v.fastJwtPerSecond}/s (ratio ${v.ratio}); `
+      + `the same token again, both caching: ${v.tesseraCachedPerSecond}/s vs ${v.fastJwtCachedPerSecond}/s (ratio ${v.cachedRatio})`);
   }
   if (s.peer.skipped) console.log(`peer: skipped: ${s.peer.skipped}`);
   if (s.peer.getRatio !== null) console.log(`authenticated GET: tessera ${s.peer.getRatio}x the Simple JWT peer (goal: >= 20x with --workers 2)`);

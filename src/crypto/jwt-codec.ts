@@ -144,7 +144,7 @@ export class JwtCodec {
     if (!codec) throw new TokenBackendError();
     const claims = codec.verifyParsed ? codec.verifyParsed(jws) : codec.verify(token);
     if (claims !== null && typeof claims === 'object' && !Array.isArray(claims)) {
-      this.verified.remember(token, { claims: Object.freeze({ ...claims }), kid, key: codec });
+      this.verified.remember(token, claims, kid, codec);
     }
     return claims;
   }

@@ -28,9 +28,10 @@ export class VerifiedTokens<Key> {
     return this.entries.get(token);
   }
 
-  remember(token: string, verified: VerifiedToken<Key>): void {
+  /** Remembers a copy of `claims` (the caller keeps its own), unless the token is too long to. */
+  remember(token: string, claims: Claims, kid: string | undefined, key: Key): void {
     if (this.max === 0 || token.length > MAX_CACHED_LENGTH) return;
     if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(token, verified);
+    this.entries.set(token, { claims: Object.freeze({ ...claims }), kid, key });
   }
 }
