@@ -14,11 +14,11 @@ export class PrecompiledQuery<Row> {
     private readonly build: () => Compilable<Row>,
   ) {}
 
-  /** The rows the query answers with these parameters. */
-  async execute(parameters: readonly unknown[]): Promise<Row[]> {
+  /** The rows the query answers with these parameters; `on` runs it elsewhere (a transaction). */
+  async execute(parameters: readonly unknown[], on: Kysely<any> = this.db): Promise<Row[]> {
     this.compiled ??= this.build().compile();
     if (parameters.length !== this.compiled.parameters.length) throw new Error('PrecompiledQuery: wrong number of parameters');
-    const { rows } = await this.db.executeQuery<Row>({ ...this.compiled, parameters });
+    const { rows } = await on.executeQuery<Row>({ ...this.compiled, parameters });
     return rows;
   }
 }

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { engineOf } from './database.js';
+import { PrecompiledQuery } from './precompiled.js';
 import type { CoreSchema } from './schema.js';
+import { isUnavailableError } from './unavailable.js';
 import { writeTransaction } from './write-transaction.js';
 
 /** A refresh token as Simple JWT's `OutstandingToken` records it. */
@@ -29,7 +31,12 @@ const FLUSH_PAUSE_MS = 2;
  * when two requests race, which is what makes rotation safe.
  */
 export class TokenBlacklistRepository {
-  constructor(private readonly db: Kysely<CoreSchema>) {}
+  /** The statements `rotate` runs, compiled once. */
+  private readonly rotation: ReturnType<typeof rotationStatements>;
+
+  constructor(private readonly db: Kysely<CoreSchema>) {
+    this.rotation = rotationStatements(db);
+  }
 
   /** Records an issued token; recording the same jti twice keeps the first (get_or_create). */
   async recordOutstanding(token: OutstandingToken): Promise<void> {
@@ -60,22 +67,70 @@ export class TokenBlacklistRepository {
 
   /**
    * Rotation in one transaction: blacklist the presented token and record its successor. False
-   * (and nothing written) when the presented token was already blacklisted. On PostgreSQL
-   * concurrent rotations of one token meet at the unique `token_id`: the first insert wins, the
-   * others wait for it to commit and then insert nothing, so exactly one successor is recorded.
+   * (and nothing written) when the presented token was already blacklisted: the rotation's insert
+   * into the blacklist is the check, and it comes first. On PostgreSQL concurrent rotations of one
+   * token meet at the unique `token_id`: the first insert wins, the others wait for it to commit
+   * and then insert nothing, so exactly one successor is recorded.
+   *
+   * On SQLite the rotations asked for during one turn of the event loop share one transaction
+   * (group commit): each runs its statements in turn, and one commit answers them all, so a
+   * commit (and its pages in the WAL) is paid per batch, not per refresh. A rotation that loses
+   * writes nothing, so it needs no rollback; any error rolls the batch back and reruns each of
+   * its rotations alone, so one failure never decides another's answer.
    */
   async rotate(previous: OutstandingToken, successor: OutstandingToken, at: Date): Promise<boolean> {
-    return writeTransaction(this.db, async (trx) => {
-      if (!(await blacklistWithin(trx, previous, at))) return false;
-      await trx.insertInto('token_blacklist_outstandingtoken').values(toRow(successor)).execute();
-      // Recorded with the blacklisting: a rotated token is one with a successor (see `rotationOf`).
-      await trx
-        .updateTable('token_blacklist_outstandingtoken')
-        .set({ successor_jti: successor.jti })
-        .where('jti', '=', previous.jti)
-        .execute();
-      return true;
+    if (engineOf(this.db) === 'postgres') return writeTransaction(this.db, (trx) => this.rotateWithin(trx, { previous, successor, at }));
+    return new Promise((resolve, reject) => {
+      this.rotations.push({ previous, successor, at, resolve, reject });
+      this.rotating ??= this.rotateQueued();
     });
+  }
+
+  /** SQLite rotations waiting for the next batch, and the writer running batches. */
+  private rotations: QueuedRotation[] = [];
+  private rotating: Promise<void> | null = null;
+
+  private async rotateQueued(): Promise<void> {
+    // One turn of the event loop: the refreshes read meanwhile join this batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.rotations.length > 0) {
+      const batch = this.rotations.splice(0, MAX_ROTATION_BATCH);
+      let results: boolean[] | null = null;
+      try {
+        results = await writeTransaction(this.db, async (trx) => {
+          const done: boolean[] = [];
+          for (const rotation of batch) done.push(await this.rotateWithin(trx, rotation));
+          return done;
+        });
+      } catch (error) {
+        if (batch.length === 1 || isUnavailableError(error)) {
+          for (const rotation of batch) rotation.reject(error);
+        } else {
+          // Rerun alone: each rotation gets its own answer (and its own error).
+          for (const rotation of batch) {
+            await writeTransaction(this.db, (trx) => this.rotateWithin(trx, rotation)).then(rotation.resolve, rotation.reject);
+          }
+        }
+      }
+      if (results) batch.forEach((rotation, i) => rotation.resolve(results[i]!));
+    }
+    this.rotating = null;
+  }
+
+  /** One rotation's statements, inside a write transaction; false, having written nothing, when the token was blacklisted. */
+  private async rotateWithin(trx: Kysely<CoreSchema>, { previous, successor, at }: Rotating): Promise<boolean> {
+    const { blacklistRotated, recordRotated, linkSuccessor, recordSuccessor } = this.rotation;
+    const blacklist = [at.toISOString(), previous.jti];
+    if ((await blacklistRotated.execute(blacklist, trx)).length === 0) {
+      // Nothing inserted: blacklisted already, or never recorded as outstanding. Simple JWT's
+      // get_or_create, then the blacklisting again (nothing to insert now means blacklisted).
+      await recordRotated.execute(rowParameters(previous), trx);
+      if ((await blacklistRotated.execute(blacklist, trx)).length === 0) return false;
+    }
+    // Recorded with the blacklisting: a rotated token is one with a successor (see `rotationOf`).
+    await linkSuccessor.execute([successor.jti, previous.jti], trx);
+    await recordSuccessor.execute(rowParameters(successor), trx);
+    return true;
   }
 
   /**
@@ -239,6 +294,54 @@ async function blacklistWithin(trx: Kysely<CoreSchema>, token: OutstandingToken,
     .onConflict((oc) => oc.column('token_id').doNothing())
     .executeTakeFirst();
   return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+function rotationStatements(db: Kysely<CoreSchema>) {
+  return {
+    // INSERT ... SELECT: the row id found and the blacklist row written in one statement.
+    blacklistRotated: new PrecompiledQuery(db, () => db
+      .insertInto('token_blacklist_blacklistedtoken')
+      .columns(['token_id', 'blacklisted_at'])
+      .expression((eb) => eb
+        .selectFrom('token_blacklist_outstandingtoken')
+        .select((s) => ['id', s.val('').as('blacklisted_at')])
+        .where('jti', '=', ''))
+      .onConflict((oc) => oc.column('token_id').doNothing())
+      .returning('id')),
+    recordRotated: new PrecompiledQuery(db, () => db
+      .insertInto('token_blacklist_outstandingtoken')
+      .values(ROW_PLACEHOLDERS)
+      .onConflict((oc) => oc.column('jti').doNothing())),
+    linkSuccessor: new PrecompiledQuery(db, () => db
+      .updateTable('token_blacklist_outstandingtoken')
+      .set({ successor_jti: '' })
+      .where('jti', '=', '')),
+    recordSuccessor: new PrecompiledQuery(db, () => db.insertInto('token_blacklist_outstandingtoken').values(ROW_PLACEHOLDERS)),
+  };
+}
+
+/** Rotations in one SQLite transaction at most. */
+const MAX_ROTATION_BATCH = 64;
+
+interface Rotating {
+  previous: OutstandingToken;
+  successor: OutstandingToken;
+  at: Date;
+}
+
+interface QueuedRotation extends Rotating {
+  resolve: (rotated: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+/** An outstanding row with every column a parameter, in the order `rowParameters` gives them. */
+const ROW_PLACEHOLDERS = { jti: '', token: '', user_id: 0, created_at: '', expires_at: '', family: '' };
+
+function rowParameters(token: OutstandingToken): unknown[] {
+  return [
+    token.jti, token.token, token.userId, token.createdAt ? token.createdAt.toISOString() : null,
+    token.expiresAt.toISOString(), token.family ?? null,
+  ];
 }
 
 function toRow(token: OutstandingToken) {

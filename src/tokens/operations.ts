@@ -44,27 +44,44 @@ export async function refreshPair(
   users: UserRepository,
   presented: string,
   client: SessionInfo = {},
+  onUser?: (user: User) => void,
 ): Promise<{ access: string; refresh?: string }> {
+  const { settings } = context;
+  // With blacklist-after-rotation the rotation's transaction checks the database blacklist
+  // itself: the refresh costs a user lookup and one write transaction, no blacklist query first.
+  const rotation = settings.rotateRefreshTokens && settings.blacklistAfterRotation && context.blacklist !== null;
   let refresh: RefreshToken;
   try {
-    refresh = await RefreshToken.fromString(context, presented);
+    refresh = rotation ? await RefreshToken.forRotation(context, presented) : await RefreshToken.fromString(context, presented);
   } catch (error) {
     // The refusal leaves without the token it carries: the loser of a rotation race gets the same error either way.
-    if (error instanceof BlacklistedTokenError) return answerRotated(context, users, error.refresh, client, new TokenError(TOKEN_MESSAGES.blacklisted));
+    if (error instanceof BlacklistedTokenError) return answerRotated(context, users, error.refresh, client, new TokenError(TOKEN_MESSAGES.blacklisted), onUser);
     throw error;
   }
-  await requireActiveUser(context, users, refresh);
+  let user: User;
+  try {
+    user = await requireActiveUser(context, users, refresh);
+  } catch (error) {
+    // Not asked yet, the database blacklist answers first, as when it is asked before the user.
+    if (rotation && error instanceof AuthenticationFailed && (await context.blacklist!.isBlacklisted(refresh.jti, refresh.exp))) {
+      return answerRotated(context, users, refresh, client, new TokenError(TOKEN_MESSAGES.blacklisted), onUser);
+    }
+    throw error;
+  }
+  onUser?.(user);
   const access = refresh.accessToken.toString();
   const family = refresh.family;
-  if (family) await context.families?.touch(family, new Date(context.clock()));
-  if (!context.settings.rotateRefreshTokens) return { access };
+  // A token the rotation refuses must not touch its session: with rotation, touched once it went through.
+  if (family && !rotation) await context.families?.touch(family, new Date(context.clock()));
+  if (!settings.rotateRefreshTokens) return { access };
 
-  const userIdClaim = refresh.get(context.settings.userIdClaim);
+  const userIdClaim = refresh.get(settings.userIdClaim);
   const userId = typeof userIdClaim === 'number' ? userIdClaim : null;
   const next = refresh.successor().asOutstanding(userId);
-  if (context.blacklist && context.settings.blacklistAfterRotation) {
-    const rotated = await context.blacklist.rotate(refresh.asOutstanding(userId), next, new Date(context.clock()));
-    if (!rotated) return answerRotated(context, users, refresh, client, new TokenError(TOKEN_MESSAGES.blacklisted));
+  if (rotation) {
+    const rotated = await context.blacklist!.rotate(refresh.asOutstanding(userId), next, new Date(context.clock()));
+    if (!rotated) return answerRotated(context, users, refresh, client, new TokenError(TOKEN_MESSAGES.blacklisted), onUser);
+    if (family) await context.families?.touch(family, new Date(context.clock()));
   } else {
     await context.blacklist?.recordOutstanding(next);
   }
@@ -81,6 +98,7 @@ async function answerRotated(
   token: RefreshToken,
   client: SessionInfo,
   refused: Error,
+  onUser?: (user: User) => void,
 ): Promise<{ access: string; refresh: string }> {
   const { families } = context;
   if (!families) throw refused;
@@ -96,7 +114,7 @@ async function answerRotated(
   const family = rotation.family ?? token.family;
   const grace = (context.settings.refreshGraceWindow ?? 0) * 1000;
   if (now - rotation.rotatedAt.getTime() < grace && !(family && families.isFamilyRevoked(family))) {
-    await requireActiveUser(context, users, token);
+    onUser?.(await requireActiveUser(context, users, token));
     const successor = await RefreshToken.fromString(context, rotation.successor, { verify: false });
     return { access: successor.accessToken.toString(), refresh: rotation.successor };
   }
@@ -150,7 +168,7 @@ export async function blacklistToken(context: TokenContext, presented: string): 
 }
 
 /** A refresh for a deleted or deactivated user is refused (Simple JWT 5.3's check). */
-async function requireActiveUser(context: TokenContext, users: UserRepository, refresh: RefreshToken): Promise<void> {
+async function requireActiveUser(context: TokenContext, users: UserRepository, refresh: RefreshToken): Promise<User> {
   const id = refresh.get(context.settings.userIdClaim);
   const user = context.settings.userIdField === 'id'
     ? typeof id === 'number' ? await users.findById(id) : null
@@ -158,4 +176,5 @@ async function requireActiveUser(context: TokenContext, users: UserRepository, r
   if (!user || !user.isActive) {
     throw new AuthenticationFailed('No active account found for the given token.', 'no_active_account', true);
   }
+  return user;
 }

@@ -40,24 +40,28 @@ export abstract class Token {
     }
   }
 
-  /** Decodes and verifies a presented JWT as this class; throws `TokenError` with the client's message. */
+  /**
+   * Decodes and verifies a presented JWT as this class; throws `TokenError` with the client's
+   * message. `verify: 'signature'` checks the signature (and what the codec checks) but leaves the
+   * claim checks of `verify()` to the caller.
+   */
   static async fromString<T extends Token>(
     this: TokenClass<T>,
     context: TokenContext,
     token: string,
-    { verify = true }: { verify?: boolean } = {},
+    { verify = true }: { verify?: boolean | 'signature' } = {},
   ): Promise<T> {
     let payload: Claims;
     // A kid this process does not know yet (rotated on another node, or upstream) reloads the keys first.
     if (verify) await context.codec.prepare(token);
     try {
-      payload = context.codec.decode(token, { verify });
+      payload = context.codec.decode(token, { verify: verify !== false });
     } catch (error) {
       if (error instanceof TokenBackendError) throw new TokenError(TOKEN_MESSAGES.invalidOrExpired);
       throw error;
     }
     const instance = new this(context, { token, payload });
-    if (verify) await instance.verify();
+    if (verify === true) await instance.verify();
     return instance;
   }
 

@@ -103,6 +103,31 @@ describe('audit log', () => {
     assert.equal(rotated!.userId, null);
     assert.deepEqual(rotated!.detail, { kid: 'k2' });
   });
+
+  test('events recorded together are written together, each whole, and each record() resolves once it is stored', async () => {
+    const { audit } = server.app.tessera;
+    const before = await audit.count({ type: 'user_updated' });
+    await Promise.all(Array.from({ length: 30 }, (_, i) =>
+      audit.record({ type: 'user_updated', userId: i, username: `batch-${i}`, ip: `198.51.100.${i}`, detail: { n: i } })));
+    const events = await audit.list({ type: 'user_updated', limit: 100 });
+    assert.equal(events.length - before, 30);
+    for (let i = 0; i < 30; i++) {
+      const event = events.find((e) => e.username === `batch-${i}`);
+      assert.deepEqual([event?.userId, event?.ip, event?.detail], [i, `198.51.100.${i}`, { n: i }]);
+    }
+  });
+
+  test('refreshes answered together each leave their own token_refreshed event, for their user', async () => {
+    const dave = await server.createUser('dave', PASSWORD);
+    const erin = await server.createUser('erin', PASSWORD);
+    const pairs = await Promise.all([dave, erin, dave, erin].map(async (user) =>
+      (await server.post('/api/token/', { username: user.username, password: PASSWORD })).json));
+    const answers = await Promise.all(pairs.map((pair) => server.post('/api/token/refresh/', { refresh: pair.refresh })));
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200]);
+    const refreshed = await server.app.tessera.audit.list({ type: 'token_refreshed', limit: 100 });
+    assert.equal(refreshed.filter((e) => e.userId === dave.id && e.username === 'dave').length, 2);
+    assert.equal(refreshed.filter((e) => e.userId === erin.id && e.username === 'erin').length, 2);
+  });
 });
 
 describe('audit log failures', () => {

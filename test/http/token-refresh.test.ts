@@ -274,6 +274,28 @@ describe('refresh for a user who is gone or deactivated (Simple JWT 5.3)', () =>
     assert.equal((await server.post('/api/token/refresh/', { refresh })).status, 200);
   });
 
+  test('a token blacklisted in the database only: "blacklisted" first, even for a deactivated user; nothing rotated', async () => {
+    const { refresh } = await login(server);
+    const claims = decodeJwt(refresh).claims;
+    // Through the repository: the database knows, this process's memory does not.
+    await server.store.tokens.blacklist(
+      { jti: String(claims.jti), token: refresh, userId: 1, createdAt: null, expiresAt: new Date(Number(claims.exp) * 1000) }, new Date(server.clock.now));
+    const BLACKLISTED = { detail: 'Token is blacklisted', code: 'token_not_valid' };
+    const outstanding = await server.store.tokens.countOutstanding();
+    await server.store.database.db.updateTable('auth_user').set({ is_active: 0 }).where('username', '=', 'shoumitro').execute();
+    try {
+      const inactive = await server.post('/api/token/refresh/', { refresh });
+      assert.equal(inactive.status, 401);
+      assert.deepEqual(inactive.json, BLACKLISTED);
+    } finally {
+      await server.store.database.db.updateTable('auth_user').set({ is_active: 1 }).where('username', '=', 'shoumitro').execute();
+    }
+    const active = await server.post('/api/token/refresh/', { refresh });
+    assert.equal(active.status, 401);
+    assert.deepEqual(active.json, BLACKLISTED);
+    assert.equal(await server.store.tokens.countOutstanding(), outstanding);
+  });
+
   test('deleted user: 401 no_active_account', async () => {
     const answer0 = await server.post('/api/token/', { username: 'leaver', password: 'Ab12345678' });
     assert.equal(answer0.status, 200);

@@ -107,6 +107,25 @@ test('rotate writes nothing when the successor cannot be recorded', async () => 
   assert.equal(await store.tokens.isBlacklisted(previous.jti), false);
 });
 
+test('concurrent rotations of different tokens all succeed; one that fails fails alone', async () => {
+  const taken = token();
+  await store.tokens.recordOutstanding(taken);
+  const previous = Array.from({ length: 12 }, () => token());
+  for (const p of previous) await store.tokens.recordOutstanding(p);
+  const successors = previous.map(() => token());
+  // The fifth successor's jti is already outstanding: only that rotation can fail.
+  successors[4] = { ...taken };
+  const results = await Promise.allSettled(previous.map((p, i) => store.tokens.rotate(p, successors[i]!, NOW)));
+  assert.equal(results[4]!.status, 'rejected');
+  assert.equal(await store.tokens.isBlacklisted(previous[4]!.jti), false);
+  for (const [i, result] of results.entries()) {
+    if (i === 4) continue;
+    assert.deepEqual(result, { status: 'fulfilled', value: true });
+    assert.equal(await store.tokens.isBlacklisted(previous[i]!.jti), true);
+    assert.equal(await hasJti(successors[i]!.jti), true);
+  }
+});
+
 test('concurrent rotate calls (20) of one token: exactly one true, one successor recorded', async () => {
   const previous = token();
   await store.tokens.recordOutstanding(previous);

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateCredentials } from '../../auth/index.js';
 import { AuthenticationFailed } from '../../errors.js';
 import { blacklistToken, issuePair, refreshPair, verifyToken, type SessionInfo } from '../../tokens/index.js';
+import type { User } from '../../store/index.js';
+import { setAuditSubject } from '../abuse.js';
 import { requestData } from '../body.js';
 import { CookieMode } from '../cookie-mode.js';
 import { charField, validate } from '../fields.js';
@@ -81,11 +83,13 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['
       },
     }, async (request, reply) => {
       const { refresh } = validate(requestData(request), refreshFields);
-      if (!cookies) return refreshPair(tessera.tokens, tessera.store.users, refresh!, clientOf(request));
+      // The user the refresh checked is the audit event's: not looked up a second time.
+      const audited = (user: User) => setAuditSubject(request, user);
+      if (!cookies) return refreshPair(tessera.tokens, tessera.store.users, refresh!, clientOf(request), audited);
       const presented = cookies.presentedRefresh(request, refresh);
       let answer;
       try {
-        answer = await refreshPair(tessera.tokens, tessera.store.users, presented.token, clientOf(request));
+        answer = await refreshPair(tessera.tokens, tessera.store.users, presented.token, clientOf(request), audited);
       } catch (error) {
         // A refused cookie is dead weight the browser would keep sending: delete it.
         if (presented.fromCookie) cookies.clear(reply);
