@@ -18,11 +18,13 @@ export interface OutstandingToken {
 
 /**
  * Rows `flushExpired` deletes per transaction, and its pause (ms) between transactions. Measured
- * on 1,000,000 rows (SQLite, 2 busy cores): 10,000 a batch took 7 s but refreshes beside it saw
- * p99 1.3 s (a server waiting for the write lock blocks its event loop: better-sqlite3 is
- * synchronous); 2,000 took 12 s with p99 0.12 s; 5,000 took 8 s with p99 0.2 s.
+ * on 1,000,000 rows beside GETs and refreshes (SQLite, 2 busy cores). While SQLite's busy handler
+ * made a waiting server sleep on its event loop, 10,000 a batch took 7 s but refreshes beside it
+ * saw p99 1.3 s, and 5,000 took 8 s with p99 0.2-0.9 s. Now that the server waits on a timer
+ * (`sqlite-driver.ts`) and gets in during the pauses: 5,000 took 10.0 s, refresh p99 158 ms;
+ * 10,000 took 8.5 s, refresh p99 130 ms, GETs unaffected either way.
  */
-const FLUSH_BATCH_SIZE = 5_000;
+const FLUSH_BATCH_SIZE = 10_000;
 const FLUSH_PAUSE_MS = 2;
 
 /**
