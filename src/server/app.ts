@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import { createRequire } from 'node:module';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
   registrationMigrations, registrationRoutes, seedViews, studentMigrations, studentRoutes, taskMigrations, taskRoutes,
 } from '../example/index.js';
@@ -20,6 +21,37 @@ export interface ServerOptions {
   logStream?: { write(line: string): void };
   /** False when someone else migrated already (`serve --workers`: the primary, once, before forking). */
   migrate?: boolean;
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Fastify's own schema compilers, loaded when a route first has a schema to compile. Fastify
+ * requires them (ajv, fast-json-stringify: about 110 modules) when the app is made, and tessera's
+ * routes never compile one: their docs are route config, not schemas (see `api-docs.ts`). Routes
+ * added to the app by its user still validate as before (see `asDefaultCompilers`).
+ */
+function lazyCompilers(): NonNullable<FastifyServerOptions['schemaController']>['compilersFactory'] {
+  type Builder = (...args: unknown[]) => unknown;
+  const lazy = (name: string): Builder => {
+    let builder: Builder | undefined;
+    return (...args) => (builder ??= (require(name) as () => Builder)())(...args);
+  };
+  return {
+    buildValidator: lazy('@fastify/ajv-compiler') as never,
+    buildSerializer: lazy('@fastify/fast-json-stringify-compiler') as never,
+  };
+}
+
+/**
+ * Fastify treats compilers given as options as foreign ones (Joi, TypeBox) and then passes a
+ * `headers` schema on as written instead of lower-casing its keys; these are its own compilers,
+ * so its own rule is kept. The flag is private: if a later Fastify moves it, test/server/app.test.ts fails.
+ */
+function asDefaultCompilers(app: FastifyInstance): void {
+  const key = Object.getOwnPropertySymbols(app).find((symbol) => symbol.description === 'fastify.schemaController');
+  const controller = key ? (app as unknown as Record<symbol, { isCustomValidatorCompiler?: boolean }>)[key] : undefined;
+  if (controller && controller.isCustomValidatorCompiler === true) controller.isCustomValidatorCompiler = false;
 }
 
 /** Migrations the ready server applies: the core's plus the example API's. */
@@ -70,7 +102,9 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     // Room for long tokens in the Authorization header, so they get a DRF answer, not a 431.
     http: { maxHeaderSize: 128 * 1024 },
     return503OnClosing: true,
+    schemaController: { compilersFactory: lazyCompilers() },
   });
+  asDefaultCompilers(app);
   app.addHook('onClose', async () => store.close());
   // First, so it sees every route registered after it.
   if (settings.apiDocs) await registerApiDocsGenerator(app, settings);
