@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import swagger from '@fastify/swagger';
+import { createRequire } from 'node:module';
+import type { fastifySwagger, SwaggerOptions } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
 import type { Settings } from '../settings/index.js';
 import {
   SHARED_RESPONSES, SHARED_SCHEMAS, securitySchemes, WWW_AUTHENTICATE_HEADER, type OpenApiObject,
@@ -40,7 +42,7 @@ const DESCRIPTION = [
  * validated or serialized by these schemas.
  */
 export async function registerApiDocsGenerator(app: FastifyInstance, settings: Settings): Promise<void> {
-  await app.register(swagger, {
+  await app.register(lazySwagger, {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'tessera', version: packageVersion(), description: DESCRIPTION },
@@ -61,6 +63,48 @@ export async function registerApiDocsGenerator(app: FastifyInstance, settings: S
     transformObject: (document) => completeDocument(('openapiObject' in document ? document.openapiObject : {}) as OpenApiObject, settings),
   });
 }
+
+const require = createRequire(import.meta.url);
+
+/**
+ * @fastify/swagger, loaded on the first `app.swagger()` (the first GET of the document) instead of
+ * at start. Until then only the routes and child instances are recorded; then the plugin is run
+ * on a stand-in for the app and handed, in order, the very route objects it would have seen, so
+ * the document is the same. Named as the plugin it stands for: @fastify/swagger-ui depends on it.
+ */
+const lazySwagger = fp((app: FastifyInstance, options: SwaggerOptions, done: (error?: Error) => void) => {
+  const routes: RouteOptions[] = [];
+  let instances: FastifyInstance[] = [];
+  app.addHook('onRoute', (route) => void routes.push(route));
+  app.addHook('onRegister', (instance) => void instances.push(instance));
+  let generate: ((opts?: { yaml?: boolean }) => unknown) | undefined;
+  const load = () => {
+    const plugin = (require('@fastify/swagger') as { fastifySwagger: typeof fastifySwagger }).fastifySwagger;
+    const hooks: Record<string, (...args: unknown[]) => unknown> = {};
+    const standIn = {
+      addHook: (name: string, hook: (...args: unknown[]) => unknown) => {
+        // A later @fastify/swagger wanting another hook must fail loudly, not document less.
+        if (name !== 'onRoute' && name !== 'onRegister' && name !== 'onReady') throw new Error(`api docs: unexpected ${name} hook`);
+        hooks[name] = hook;
+      },
+      decorate: (name: string, value: typeof generate) => {
+        if (name === 'swagger') generate = value;
+      },
+      getSchemas: () => app.getSchemas(),
+    };
+    plugin(standIn as unknown as FastifyInstance, options, (error?: Error) => {
+      if (error) throw error;
+    });
+    for (const instance of instances) hooks.onRegister!(instance);
+    for (const route of routes) hooks.onRoute!(route);
+    hooks.onReady!(() => undefined);
+    if (!generate) throw new Error('api docs: @fastify/swagger decorated no swagger()');
+    instances = [];
+    return generate;
+  };
+  app.decorate('swagger', ((opts?: { yaml?: boolean }) => (generate ?? load())(opts)) as FastifyInstance['swagger']);
+  done();
+}, { fastify: '5.x', name: '@fastify/swagger' });
 
 /** Serves `GET /openapi.json` and the Swagger UI viewer at `/docs/` (its assets from node_modules, no CDN). */
 export async function registerApiDocsRoutes(app: FastifyInstance): Promise<void> {
