@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Migrator, type Migration } from 'kysely';
+import { Migrator, sql, type Migration } from 'kysely';
 import { coreInitial } from './migrations/0001_core.js';
 import { authtokenInitial } from './migrations/0002_authtoken.js';
 import { sessionsInitial } from './migrations/0003_sessions.js';
@@ -28,6 +28,7 @@ export interface MigrationReport {
 /** Applies core migrations and any the application adds; safe to run at every start. */
 export async function migrate(db: Kysely<unknown>, extra: Record<string, Migration> = {}): Promise<MigrationReport> {
   const migrations = { ...CORE_MIGRATIONS, ...extra };
+  if (await allApplied(db, Object.keys(migrations))) return { applied: [] };
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
@@ -40,4 +41,20 @@ export async function migrate(db: Kysely<unknown>, extra: Record<string, Migrati
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/**
+ * True when the database has run exactly these migrations: one query, where Kysely's Migrator
+ * introspects the schema and takes its lock first (most starts have nothing to do). Anything else
+ * (no table yet, one to apply, one this version does not know) is left to the Migrator.
+ */
+async function allApplied(db: Kysely<unknown>, names: string[]): Promise<boolean> {
+  let rows: { name: string }[];
+  try {
+    ({ rows } = await sql<{ name: string }>`select name from tessera_migrations`.execute(db));
+  } catch {
+    return false;
+  }
+  const applied = new Set(rows.map((row) => row.name));
+  return applied.size === names.length && names.every((name) => applied.has(name));
 }
