@@ -133,7 +133,7 @@ export class JwtCodec {
   }
 
   /** Claims of a token that passes the structure check and its key's signature check. */
-  private verifiedClaims(token: string): Claims {
+  private verifiedClaims(token: string, remember: boolean): Claims {
     const remembered = this.verified.get(token);
     // A retired or replaced key no longer vouches for what it verified.
     if (remembered && this.codecForKid(remembered.kid) === remembered.key) return { ...remembered.claims };
@@ -143,7 +143,7 @@ export class JwtCodec {
     const codec = this.codecForKid(kid);
     if (!codec) throw new TokenBackendError();
     const claims = codec.verifyParsed ? codec.verifyParsed(jws) : codec.verify(token);
-    if (claims !== null && typeof claims === 'object' && !Array.isArray(claims)) {
+    if (remember && claims !== null && typeof claims === 'object' && !Array.isArray(claims)) {
       this.verified.remember(token, claims, kid, codec);
     }
     return claims;
@@ -161,11 +161,15 @@ export class JwtCodec {
     return sign(claims);
   }
 
-  /** Verified claims, or `TokenBackendError`; `verify: false` only decodes (for inspection). */
-  decode(token: string, { verify = true }: { verify?: boolean } = {}): Claims {
+  /**
+   * Verified claims, or `TokenBackendError`; `verify: false` only decodes (for inspection).
+   * `remember: false` keeps a verified token out of the memory of verified tokens: for a token
+   * presented once (a refresh token under rotation), which would only push out reused ones.
+   */
+  decode(token: string, { verify = true, remember = true }: { verify?: boolean; remember?: boolean } = {}): Claims {
     let claims: Claims;
     try {
-      claims = verify ? this.verifiedClaims(token) : this.decodeUnverified(token);
+      claims = verify ? this.verifiedClaims(token, remember) : this.decodeUnverified(token);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       const claims = code === 'FAST_JWT_INVALID_CLAIM_VALUE' || code === 'FAST_JWT_MISSING_REQUIRED_CLAIM';

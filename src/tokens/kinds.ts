@@ -28,6 +28,8 @@ export class BlacklistedTokenError extends TokenError {
 /** Obtains new access tokens; recorded as outstanding and checked against the blacklist. */
 export class RefreshToken extends Token {
   static override readonly tokenType = 'refresh';
+  /** Each is presented once when rotation is on; remembering it would push out access tokens. */
+  static override readonly presentedRepeatedly = false;
   protected lifetime() {
     return this.context.settings.refreshTokenLifetime;
   }

@@ -12,6 +12,12 @@ export abstract class Token {
   /** The `token_type` claim a subclass issues and accepts (a class attribute, as in Simple JWT). */
   static readonly tokenType: string;
 
+  /**
+   * Whether the codec may remember a presented token of this class as verified: yes for tokens
+   * presented again and again (access, sliding); a class presented once says no.
+   */
+  static readonly presentedRepeatedly: boolean = true;
+
   get tokenType(): string {
     return (this.constructor as typeof Token).tokenType;
   }
@@ -55,7 +61,7 @@ export abstract class Token {
     // A kid this process does not know yet (rotated on another node, or upstream) reloads the keys first.
     if (verify) await context.codec.prepare(token);
     try {
-      payload = context.codec.decode(token, { verify: verify !== false });
+      payload = context.codec.decode(token, { verify: verify !== false, remember: (this as unknown as typeof Token).presentedRepeatedly });
     } catch (error) {
       if (error instanceof TokenBackendError) throw new TokenError(TOKEN_MESSAGES.invalidOrExpired);
       throw error;

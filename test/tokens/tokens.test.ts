@@ -25,6 +25,18 @@ describe('tokens (Simple JWT tokens.py)', () => {
   });
   after(async () => dispose());
 
+  test('the codec remembers presented access tokens as verified, never refresh tokens (each presented once)', async () => {
+    const own = new JwtCodec({ algorithm: 'HS256', signingKey: TEST_SIGNING_KEY, audience: null, issuer: null, leeway: 0, clock: clock.read });
+    const ctx = { ...context(), codec: own };
+    const remembered = () => (own as unknown as { verified: { entries: Map<string, unknown> } }).verified.entries;
+    const refresh = await RefreshToken.forUser(ctx, user);
+    await RefreshToken.fromString(ctx, refresh.toString());
+    assert.equal(remembered().size, 0);
+    const access = refresh.accessToken.toString();
+    await AccessToken.fromString(ctx, access);
+    assert.deepEqual([...remembered().keys()], [access]);
+  });
+
   test('a new access token has type, exp, iat and a 32-hex jti, in that order', () => {
     const token = new AccessToken(context());
     const now = Math.floor(clock.now / 1000);
