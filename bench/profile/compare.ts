@@ -65,7 +65,12 @@ async function run(url: string, load: LoadOptions, access: string): Promise<numb
   }
 }
 
-const bEnv = Object.fromEntries((values['b-env'] as string[]).map((pair) => pair.split('=', 2) as [string, string]));
+// Split at the first `=` only: a value may hold more (NODE_OPTIONS=--max-semi-space-size=2).
+const bEnv = Object.fromEntries((values['b-env'] as string[]).map((pair) => {
+  const at = pair.indexOf('=');
+  if (at <= 0) throw new Error(`--b-env wants NAME=VALUE, not ${JSON.stringify(pair)}`);
+  return [pair.slice(0, at), pair.slice(at + 1)];
+}));
 const load: LoadOptions = { url: '', seconds: Number(values.seconds), connections: Number(values.connections) };
 const ceilingPort = await freePort();
 const ceiling = await startProcess(process.execPath, ['--import', 'tsx', join(root, 'bench/ceiling-server.ts'), String(ceilingPort)], {
