@@ -1,6 +1,7 @@
 import type { Generated, Kysely, SelectQueryBuilder } from 'kysely';
 import type { Clock } from '../settings/index.js';
 import { engineOf } from './database.js';
+import { GroupWriter } from './group-writer.js';
 import { PrecompiledQuery } from './precompiled.js';
 import { writeTransaction } from './write-transaction.js';
 
@@ -83,9 +84,7 @@ type AuditRow = AuditTable['tessera_audit_event'];
 export class AuditLog {
   private readonly db: Kysely<AuditTable>;
   private failing = false;
-  private queue: { row: Omit<AuditRow, 'id'>; written: () => void }[] = [];
-  /** The writer emptying `queue`, while one runs. */
-  private draining: Promise<void> | null = null;
+  private readonly batches = new GroupWriter<{ row: Omit<AuditRow, 'id'>; written: () => void }>(MAX_BATCH, (batch) => this.writeBatch(batch));
   private readonly insertOne: PrecompiledQuery<unknown>;
 
   constructor(db: Kysely<any>, private readonly options: AuditLogOptions = {}) {
@@ -111,30 +110,22 @@ export class AuditLog {
       this.failed(error);
       return Promise.resolve();
     }
-    const written = new Promise<void>((resolve) => this.queue.push({ row, written: resolve }));
-    this.draining ??= this.drain();
-    return written;
+    return new Promise<void>((resolve) => this.batches.add({ row, written: resolve }));
   }
 
   /** Waits for every write under way (before the database closes). */
   async flush(): Promise<void> {
-    while (this.draining) await this.draining;
+    await this.batches.settled();
   }
 
-  private async drain(): Promise<void> {
-    // One turn of the event loop: the answers going out meanwhile add their events to this write.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        await this.insert(batch.map((entry) => entry.row));
-        this.failing = false;
-      } catch (error) {
-        this.failed(error);
-      }
-      for (const entry of batch) entry.written();
+  private async writeBatch(batch: { row: Omit<AuditRow, 'id'>; written: () => void }[]): Promise<void> {
+    try {
+      await this.insert(batch.map((entry) => entry.row));
+      this.failing = false;
+    } catch (error) {
+      this.failed(error);
     }
-    this.draining = null;
+    for (const entry of batch) entry.written();
   }
 
   private async insert(rows: Omit<AuditRow, 'id'>[]): Promise<void> {

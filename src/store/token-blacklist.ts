@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { engineOf } from './database.js';
+import { GroupWriter } from './group-writer.js';
 import { PrecompiledQuery } from './precompiled.js';
 import type { CoreSchema } from './schema.js';
 import { isUnavailableError } from './unavailable.js';
@@ -82,41 +83,32 @@ export class TokenBlacklistRepository {
    */
   async rotate(previous: OutstandingToken, successor: OutstandingToken, at: Date): Promise<boolean> {
     if (engineOf(this.db) === 'postgres') return writeTransaction(this.db, (trx) => this.rotateWithin(trx, { previous, successor, at }));
-    return new Promise((resolve, reject) => {
-      this.rotations.push({ previous, successor, at, resolve, reject });
-      this.rotating ??= this.rotateQueued();
-    });
+    return new Promise((resolve, reject) => this.rotations.add({ previous, successor, at, resolve, reject }));
   }
 
-  /** SQLite rotations waiting for the next batch, and the writer running batches. */
-  private rotations: QueuedRotation[] = [];
-  private rotating: Promise<void> | null = null;
+  /** SQLite rotations, one commit per batch. */
+  private readonly rotations = new GroupWriter<QueuedRotation>(MAX_ROTATION_BATCH, (batch) => this.rotateBatch(batch));
 
-  private async rotateQueued(): Promise<void> {
-    // One turn of the event loop: the refreshes read meanwhile join this batch.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.rotations.length > 0) {
-      const batch = this.rotations.splice(0, MAX_ROTATION_BATCH);
-      let results: boolean[] | null = null;
-      try {
-        results = await writeTransaction(this.db, async (trx) => {
-          const done: boolean[] = [];
-          for (const rotation of batch) done.push(await this.rotateWithin(trx, rotation));
-          return done;
-        });
-      } catch (error) {
-        if (batch.length === 1 || isUnavailableError(error)) {
-          for (const rotation of batch) rotation.reject(error);
-        } else {
-          // Rerun alone: each rotation gets its own answer (and its own error).
-          for (const rotation of batch) {
-            await writeTransaction(this.db, (trx) => this.rotateWithin(trx, rotation)).then(rotation.resolve, rotation.reject);
-          }
+  private async rotateBatch(batch: QueuedRotation[]): Promise<void> {
+    let results: boolean[];
+    try {
+      results = await writeTransaction(this.db, async (trx) => {
+        const done: boolean[] = [];
+        for (const rotation of batch) done.push(await this.rotateWithin(trx, rotation));
+        return done;
+      });
+    } catch (error) {
+      if (batch.length === 1 || isUnavailableError(error)) {
+        for (const rotation of batch) rotation.reject(error);
+      } else {
+        // Rerun alone: each rotation gets its own answer (and its own error).
+        for (const rotation of batch) {
+          await writeTransaction(this.db, (trx) => this.rotateWithin(trx, rotation)).then(rotation.resolve, rotation.reject);
         }
       }
-      if (results) batch.forEach((rotation, i) => rotation.resolve(results[i]!));
+      return;
     }
-    this.rotating = null;
+    batch.forEach((rotation, i) => rotation.resolve(results[i]!));
   }
 
   /** One rotation's statements, inside a write transaction; false, having written nothing, when the token was blacklisted. */
