@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
 import { treeMemory, type TreeMemory } from './memory.js';
 
 /** A server started as its own process, so the load generator does not share its event loop. */
@@ -10,7 +11,23 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `command args` and waits until `ready(url)` answers (polling), or fails after 20 s. */
+/** True once `url` answers at all (any status); a plain node:http GET, cheap enough to poll often. */
+function answers(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = get(url, { agent: false }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(true));
+    });
+    request.on('error', () => resolve(false));
+    // A server that takes the connection but does not answer yet is polled again, not waited on.
+    request.setTimeout(1000, () => request.destroy());
+  });
+}
+
+/**
+ * Spawns `command args` and waits until `readyPath` answers, or fails after 20 s. It polls every
+ * 5 ms so that the time to the first answer (the cold start) is read to within a few ms.
+ */
 export async function startProcess(
   command: string,
   args: string[],
@@ -23,18 +40,13 @@ export async function startProcess(
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${command} exited: ${output}`);
-    try {
-      const response = await fetch(`${options.url}${options.readyPath}`);
-      await response.arrayBuffer();
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        // A server that never answered must not outlive the run.
-        child.kill('SIGKILL');
-        throw new Error(`${command} did not answer: ${output}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
+    if (await answers(`${options.url}${options.readyPath}`)) break;
+    if (Date.now() > deadline) {
+      // A server that never answered must not outlive the run.
+      child.kill('SIGKILL');
+      throw new Error(`${command} did not answer: ${output}`);
     }
+    await new Promise((r) => setTimeout(r, 5));
   }
   return {
     url: options.url,

@@ -38,7 +38,7 @@ try {
 const SIGNING_KEY = 'bench-signing-key-0123456789-0123456789-0123456789';
 const PASSWORD = 'Ab12345678-bench';
 const PEER_SCRIPT = join(root, '../shared/peer/start-peer.sh');
-const cli = join(root, 'dist/cli/main.js');
+const cli = join(root, 'dist/bin/tessera.js');
 const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
 const database = await createBenchDatabase(dir, options.postgres);
 const redis = options.redis ? benchRedis() : null;

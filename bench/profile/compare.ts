@@ -1,7 +1,7 @@
 /**
  * A/B of two builds on the same machine in the same run: `node --import tsx
  * bench/profile/compare.ts --a DIST_A --b DIST_B [--scenario get|verify|refresh|student] [--rounds N]
- * [--seconds N]`. Starts the ceiling and both builds (`DIST/cli/main.js serve`, each on its own
+ * [--seconds N]`. Starts the ceiling and both builds (`DIST/bin/tessera.js serve`, each on its own
  * fresh SQLite database), then loads them in turn, round after round, so the machine's noise
  * falls on all three alike. Prints each round's ratios to the ceiling and their medians. Extra
  * environment for B only: `--b-env NAME=VALUE` (repeatable), e.g. to compare one setting.
@@ -32,7 +32,7 @@ async function startTessera(dist: string, extraEnv: Record<string, string>): Pro
     TESSERA_ROTATE_REFRESH_TOKENS: 'true', TESSERA_BLACKLIST_AFTER_ROTATION: 'true', TESSERA_THROTTLE_ENABLED: 'false',
     TESSERA_SUPERUSER_PASSWORD: PASSWORD, ...extraEnv,
   };
-  const cli = join(resolve(dist), 'cli/main.js');
+  const cli = join(resolve(dist), 'bin/tessera.js');
   execFileSync(process.execPath, [cli, 'createsuperuser', '--username', 'shoumitro', '--email', 's@example.com', '--no-input'], {
     env: { ...process.env, ...env }, cwd: dir, stdio: 'ignore',
   });

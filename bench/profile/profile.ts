@@ -1,6 +1,6 @@
 /**
  * Profiles one hot path of the built server: `node --import tsx bench/profile/profile.ts
- * [get|verify|refresh|startup] [--seconds N] [--dist DIR]`. Starts `dist/cli/main.js serve` with
+ * [get|verify|refresh|startup] [--seconds N] [--dist DIR]`. Starts `dist/bin/tessera.js serve` with
  * `--cpu-prof` on a fresh SQLite database, loads the path with autocannon, stops the server, and
  * prints the self time by function and by package, in percent of the profile.
  */
@@ -31,7 +31,7 @@ const env = {
   TESSERA_THROTTLE_ENABLED: 'false',
   TESSERA_SUPERUSER_PASSWORD: 'Ab12345678-bench',
 };
-const cli = join(dist, 'cli/main.js');
+const cli = join(dist, 'bin/tessera.js');
 execFileSync(process.execPath, [cli, 'createsuperuser', '--username', 'shoumitro', '--email', 's@example.com', '--no-input'], {
   env: { ...process.env, ...env }, cwd: dir, stdio: 'ignore',
 });

@@ -1,6 +1,6 @@
 /**
  * Cold start and idle memory of two builds, alternated: `node --import tsx bench/profile/startup.ts
- * --a DIST_A --b DIST_B [--runs N]`. Each run starts `DIST/cli/main.js serve` on a migrated SQLite
+ * --a DIST_A --b DIST_B [--runs N]`. Each run starts `DIST/bin/tessera.js serve` on a migrated SQLite
  * database, times the first answer of `/health/`, reads its resident memory, and stops it.
  */
 import { execFileSync } from 'node:child_process';
@@ -19,7 +19,7 @@ async function once(dist: string): Promise<{ ms: number; rssMb: number }> {
     TESSERA_DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}`, TESSERA_DATA_DIR: dir, TESSERA_LOG_LEVEL: 'warn',
     TESSERA_SIGNING_KEY: 'bench-signing-key-0123456789-0123456789-0123456789', TESSERA_PORT: String(await freePort()),
   };
-  const cli = join(resolve(dist), 'cli/main.js');
+  const cli = join(resolve(dist), 'bin/tessera.js');
   execFileSync(process.execPath, [cli, 'migrate'], { env: { ...process.env, ...env }, cwd: dir, stdio: 'ignore' });
   const start = Date.now();
   const server = await startProcess(process.execPath, [cli, 'serve'], { env, cwd: dir, url: `http://127.0.0.1:${env.TESSERA_PORT}`, readyPath: '/health/' });

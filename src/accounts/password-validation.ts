@@ -136,10 +136,13 @@ export function quickRatio(a: string, b: string): number {
 
 let commonPasswordSet: Set<string> | null = null;
 
-/** Loaded once, on first use, relative to this module (in `src/` under tsx and in `dist/`). */
+/**
+ * Loaded once, on first use. The path goes up to `accounts/` so that it holds from `src/accounts/`
+ * (tsx), `dist/accounts/` and the bundled command in `dist/bin/`.
+ */
 function commonPasswords(): Set<string> {
   if (!commonPasswordSet) {
-    const file = new URL('./data/common-passwords.txt.gz', import.meta.url);
+    const file = new URL('../accounts/data/common-passwords.txt.gz', import.meta.url);
     const text = gunzipSync(readFileSync(file)).toString('utf8');
     commonPasswordSet = new Set(text.split('\n').map((line) => line.trim()).filter(Boolean));
   }

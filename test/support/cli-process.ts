@@ -8,6 +8,16 @@ import { fileURLToPath } from 'node:url';
 export const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 // Resolved here, so the child finds tsx whatever folder it runs in.
 export const TSX = import.meta.resolve('tsx');
+/** The command as `npm start` and `npx tessera` run it: the bundle `npm run build` writes. */
+export const BUNDLE = fileURLToPath(new URL('../../dist/bin/tessera.js', import.meta.url));
+
+/** How a child runs the CLI: its node arguments, and the script path that shows in its command line. */
+export interface Program {
+  nodeArgs: string[];
+  script: string;
+}
+export const SOURCE_CLI: Program = { nodeArgs: ['--import', TSX, MAIN], script: MAIN };
+export const BUNDLED_CLI: Program = { nodeArgs: [BUNDLE], script: BUNDLE };
 
 /** Children started by these helpers, killed (with their process group) by `cleanUp`. */
 const groups: number[] = [];
@@ -28,8 +38,8 @@ export function environment(extra: Record<string, string> = {}): NodeJS.ProcessE
 }
 
 /** Starts `tessera ARGS` in its own process group, so `cleanUp` can kill it and its workers. */
-export function startCli(cwd: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env: environment(env), stdio: 'pipe', detached: true });
+export function startCli(cwd: string, args: string[], env: Record<string, string> = {}, program = SOURCE_CLI): ChildProcess {
+  const child = spawn(process.execPath, [...program.nodeArgs, ...args], { cwd, env: environment(env), stdio: 'pipe', detached: true });
   if (child.pid) groups.push(child.pid);
   return child;
 }
@@ -41,8 +51,8 @@ export interface Run {
 }
 
 /** Runs `tessera ARGS` to its end. */
-export function runCli(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const child = startCli(cwd, args, env);
+export function runCli(cwd: string, args: string[], env: Record<string, string> = {}, program = SOURCE_CLI): Promise<Run> {
+  const child = startCli(cwd, args, env, program);
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -68,8 +78,8 @@ export interface Served {
 }
 
 /** Starts `tessera serve ARGS` and resolves once it prints the URL it serves. */
-export async function startServe(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Served> {
-  const child = startCli(cwd, ['serve', ...args], { TESSERA_PORT: '0', ...env });
+export async function startServe(cwd: string, args: string[], env: Record<string, string> = {}, program = SOURCE_CLI): Promise<Served> {
+  const child = startCli(cwd, ['serve', ...args], { TESSERA_PORT: '0', ...env }, program);
   child.stdin!.end();
   let stdout = '';
   let stderr = '';
@@ -104,7 +114,7 @@ export async function startServe(cwd: string, args: string[], env: Record<string
 }
 
 /** Pids of the processes whose parent is `pid` and whose command line runs tessera (not tsx's esbuild). */
-export function tesseraChildren(pid: number): number[] {
+export function tesseraChildren(pid: number, program = SOURCE_CLI): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -113,7 +123,7 @@ export function tesseraChildren(pid: number): number[] {
       // Field 4 is the parent pid; the command name (field 2) may hold spaces, so read after ')'.
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (parent !== pid) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(MAIN)) found.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(program.script)) found.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
