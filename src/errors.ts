@@ -3,6 +3,20 @@
  * `src/http/errors.ts` is the one place that turns them into status codes and DRF-shaped bodies.
  */
 
+/**
+ * An error that is an answer, not a fault: a bad or expired token. Every client sends expired
+ * tokens and anyone can send garbage; capturing a stack trace for each cost more than the rest
+ * of the 401, and no one reads it (only 5xx are logged with their stack).
+ */
+export class StacklessError extends Error {
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** Field errors, `{"field": ["message"]}`; `non_field_errors` for the whole input. */
 export class ValidationError extends Error {
   constructor(readonly fields: Record<string, string[]>) {
@@ -37,7 +51,7 @@ export class NotAuthenticated extends Error {
 }
 
 /** 401 from Simple JWT's `InvalidToken`: detail, code and, for headers, the per-class messages. */
-export class InvalidToken extends Error {
+export class InvalidToken extends StacklessError {
   constructor(
     message = 'Token is invalid or expired',
     readonly messages: { token_class: string; token_type: string; message: string }[] | null = null,

@@ -1,5 +1,7 @@
+import { StacklessError } from '../errors.js';
+
 /** A token the backend could not decode or verify (Simple JWT's `TokenBackendError`). */
-export class TokenBackendError extends Error {
+export class TokenBackendError extends StacklessError {
   /**
    * What PyJWT would have raised, for callers whose messages tell them apart (djangorestframework-jwt):
    * `expired` (ExpiredSignatureError), `claims` (a bad `aud`/`iss`/`nbf`: InvalidTokenError), or

@@ -1,5 +1,7 @@
+import { StacklessError } from '../errors.js';
+
 /** A token that must not be used; the message is shown to the client (Simple JWT's `TokenError`). */
-export class TokenError extends Error {
+export class TokenError extends StacklessError {
   constructor(message: string) {
     super(message);
     this.name = 'TokenError';
