@@ -51,30 +51,13 @@ function fromFastify(error: FastifyError, contentType: string): ErrorAnswer {
       // Fastify's message does not name the type; DRF quotes the request's Content-Type as sent.
       return answer(415, { detail: `Unsupported media type "${contentType}" in request.` });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-    case 'FST_REQ_FILE_TOO_LARGE':
-    case 'FST_FILES_LIMIT':
-    case 'FST_PARTS_LIMIT':
-    case 'FST_FIELDS_LIMIT':
       return answer(413, { detail: 'Request body is too large.' });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return answer(400, { detail: 'JSON parse error - Expecting value: line 1 column 1 (char 0)' });
-    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-    case 'FST_PROTO_VIOLATION':
-      return answer(400, { detail: `Multipart form parse error - ${error.message}` });
   }
-  const multipart = multipartParseError(error);
-  if (multipart) return answer(400, { detail: `Multipart form parse error - ${multipart}` });
   const status = error.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return answer(status, { detail: error.message });
   return answer(500, { detail: 'A server error occurred.' });
-}
-
-/** busboy throws plain `Error`s (no code) for a malformed multipart body; DRF answers those 400. */
-function multipartParseError(error: FastifyError): string | null {
-  if (!(error instanceof Error) || error.code !== undefined) return null;
-  if (error.message === 'Multipart: Boundary not found') return 'Invalid boundary in multipart: None';
-  if (/^(Multipart: |Malformed part header$|Unexpected end of form$)/.test(error.message)) return error.message;
-  return null;
 }
 
 function answer(status: number, body: Record<string, unknown>, challenge = false): ErrorAnswer {

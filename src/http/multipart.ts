@@ -1,0 +1,88 @@
+import { Busboy, type BusboyInstance } from '@fastify/busboy';
+import { errorCodes } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { ParseError } from '../errors.js';
+
+/** Per-part limits; the body as a whole is held to Fastify's `bodyLimit`, as JSON and forms are. */
+const LIMITS = { fields: 100, fieldSize: 1024 * 1024, files: 10, fileSize: 1024 * 1024, parts: 1000 };
+
+/** A field's value, or a file's content; a name sent more than once keeps every value, in order. */
+export type MultipartBody = Record<string, string | Buffer | (string | Buffer)[]>;
+
+const tooLarge = () => new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+/** Django's wording: `Multipart form parse error - Invalid boundary in multipart: None`. */
+const malformed = (reason: string) => new ParseError(`Multipart form parse error - ${reason}`);
+
+/**
+ * DRF's MultiPartParser as a Fastify content-type parser: the whole body is read into
+ * `{name: value}`, files as Buffers. Past any limit the answer is a 413, never a value cut short
+ * (busboy truncates silently). Names that exist on Object.prototype are refused, so a field called
+ * `__proto__` cannot reach an object's prototype later.
+ */
+export function parseMultipart(
+  headers: IncomingHttpHeaders, payload: Readable, bodyLimit: number, done: (error: Error | null, body?: MultipartBody) => void,
+): void {
+  let busboy: BusboyInstance;
+  try {
+    busboy = new Busboy({ headers: headers as IncomingHttpHeaders & { 'content-type': string }, limits: LIMITS });
+  } catch (error) {
+    // A missing boundary, or one longer than RFC 2046 allows.
+    const message = (error as Error).message;
+    payload.resume();
+    return done(malformed(message === 'Multipart: Boundary not found' ? 'Invalid boundary in multipart: None' : message));
+  }
+
+  // A body declared too large is refused before a byte of it is read.
+  if (Number(headers['content-length']) > bodyLimit) {
+    payload.resume();
+    return done(tooLarge());
+  }
+  const body: MultipartBody = Object.create(null) as MultipartBody;
+  let settled = false;
+  const settle = (error: Error | null) => {
+    if (settled) return;
+    settled = true;
+    payload.unpipe(busboy);
+    // The rest of the body is read and dropped, so the answer can go out on a connection still in sync.
+    if (error) payload.resume();
+    done(error, error ? undefined : body);
+  };
+  const add = (name: string, value: string | Buffer) => {
+    const earlier = body[name];
+    if (earlier === undefined) body[name] = value;
+    else if (Array.isArray(earlier)) earlier.push(value);
+    else body[name] = [earlier, value];
+  };
+  const refusedName = (name: string) => name in Object.prototype;
+
+  let received = 0;
+  payload.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > bodyLimit) settle(tooLarge());
+  });
+  busboy.on('field', (name, value, nameTruncated, valueTruncated) => {
+    if (refusedName(name)) return settle(malformed('prototype property is not allowed as field name'));
+    if (nameTruncated || valueTruncated) return settle(tooLarge());
+    add(name, value);
+  });
+  busboy.on('file', (name, stream) => {
+    if (refusedName(name)) {
+      stream.resume();
+      return settle(malformed('prototype property is not allowed as field name'));
+    }
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('limit', () => settle(tooLarge()));
+    stream.on('error', (error: Error) => settle(malformed(error.message)));
+    stream.on('end', () => {
+      if (!stream.truncated) add(name, Buffer.concat(chunks));
+    });
+  });
+  busboy.on('partsLimit', () => settle(tooLarge()));
+  busboy.on('filesLimit', () => settle(tooLarge()));
+  busboy.on('fieldsLimit', () => settle(tooLarge()));
+  busboy.on('error', (error: Error) => settle(malformed(error.message)));
+  busboy.on('finish', () => settle(null));
+  payload.pipe(busboy);
+}
