@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVerifier } from 'fast-jwt';
+import { alternated } from './alternated.js';
 import { benchRedis, createBenchDatabase } from './backends.js';
 import { measureFlush } from './flush.js';
 import { sampledPeak } from './memory.js';
@@ -109,12 +110,23 @@ try {
   if (options.soakMinutes !== null) {
     summary.soak = await soak(() => server.memory(), options.soakMinutes, target, access, mint);
   } else {
-    if (ceiling) {
-      const url = ceiling.url;
-      await measure(ceiling.child.pid!, () => authenticatedGet('ceiling: bare Fastify GET /api/user/', { ...load, url }, '/api/user/', access));
-    }
     let tesseraGet: Result | undefined;
-    if (run('get')) tesseraGet = await tess(() => authenticatedGet('GET /api/user/ (Bearer)', target, '/api/user/', access));
+    const bare = ceiling;
+    if (bare) {
+      const ceilingGet = (slice: typeof load) => authenticatedGet('ceiling: bare Fastify GET /api/user/', { ...slice, url: bare.url }, '/api/user/', access);
+      const get = (slice: typeof load) => authenticatedGet('GET /api/user/ (Bearer)', { ...slice, url: server.url }, '/api/user/', access);
+      if (run('get')) {
+        // The goal's own ratio: the two alternate in slices, so a machine that drifts during the
+        // run weighs on both sides alike.
+        const [ceilingRow, getRow] = await alternated(load, [{ pid: bare.child.pid!, work: ceilingGet }, { pid: server.child.pid!, work: get }]);
+        rows.push(ceilingRow!, getRow!);
+        tesseraGet = getRow;
+      } else {
+        await measure(bare.child.pid!, () => ceilingGet(load));
+      }
+    } else if (run('get')) {
+      tesseraGet = await tess(() => authenticatedGet('GET /api/user/ (Bearer)', target, '/api/user/', access));
+    }
     if (run('verify')) await tess(() => postJson('POST /api/token/verify/', target, '/api/token/verify/', { token: access }));
     if (run('refresh')) {
       const pool: string[] = [];
