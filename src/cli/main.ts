@@ -2,6 +2,7 @@
 import { SettingsError } from '../settings/index.js';
 import { CommandError } from './errors.js';
 import { closePrompts } from './prompt.js';
+import { holdStartupMemory } from './startup-memory.js';
 
 const USAGE = `usage: tessera <command> [options]
 
@@ -50,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`tessera: error: unknown command ${JSON.stringify(name)}; run tessera --help\n`);
     return 2;
   }
+  // Before the serve command's modules load (see startup-memory.ts); it lets go once listening.
+  if (name === 'serve') holdStartupMemory();
   try {
     await command(args);
     return 0;

@@ -6,12 +6,15 @@ import type { Settings } from '../../settings/index.js';
 import { runPrimary, type WorkerFailed } from '../cluster.js';
 import { cliSettings } from '../context.js';
 import { CommandError } from '../errors.js';
+import { releaseStartupMemory, startupModulesLoaded } from '../startup-memory.js';
 
 /**
  * `tessera serve [--workers N]`: migrates, listens, and says how to create the first user. With
  * several workers this process is the primary of a node:cluster (see `runPrimary`).
  */
 export async function serve(args: string[] = []): Promise<void> {
+  // Imported statically above, so every module of the server is loaded by now (startup-memory.ts).
+  startupModulesLoaded();
   const settings = cliSettings();
   if (cluster.isWorker) return serveWorker(settings);
   const workers = parseWorkers(args) ?? settings.workers;
@@ -19,6 +22,7 @@ export async function serve(args: string[] = []): Promise<void> {
   const { app, store } = await buildServer({ settings });
   drainOnSignals(app, settings);
   const address = await app.listen({ host: settings.host, port: settings.port });
+  releaseStartupMemory();
   const url = address.replace('://[::1]', '://localhost');
   process.stdout.write(`tessera is serving ${url}/ (database ${settings.databaseUrl})\n`);
   if ((await store.users.count()) === 0) {
@@ -60,6 +64,7 @@ async function serveWorker(settings: Settings): Promise<void> {
     const { app } = await buildServer({ settings, migrate: false });
     drainOnSignals(app, settings);
     await app.listen({ host: settings.host, port: settings.port });
+    releaseStartupMemory();
   } catch (error) {
     // The primary shows one line for all workers instead of one per worker.
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
