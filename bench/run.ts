@@ -111,10 +111,10 @@ try {
     summary.soak = await soak(() => server.memory(), options.soakMinutes, target, access, mint);
   } else {
     let tesseraGet: Result | undefined;
-    const bare = ceiling;
+    const get = (slice: typeof load) => authenticatedGet('GET /api/user/ (Bearer)', { ...slice, url: server.url }, '/api/user/', access);
+    const bare = ceiling; // a const, for the closures below
     if (bare) {
       const ceilingGet = (slice: typeof load) => authenticatedGet('ceiling: bare Fastify GET /api/user/', { ...slice, url: bare.url }, '/api/user/', access);
-      const get = (slice: typeof load) => authenticatedGet('GET /api/user/ (Bearer)', { ...slice, url: server.url }, '/api/user/', access);
       if (run('get')) {
         // The goal's own ratio: the two alternate in slices, so a machine that drifts during the
         // run weighs on both sides alike.
@@ -125,7 +125,7 @@ try {
         await measure(bare.child.pid!, () => ceilingGet(load));
       }
     } else if (run('get')) {
-      tesseraGet = await tess(() => authenticatedGet('GET /api/user/ (Bearer)', target, '/api/user/', access));
+      tesseraGet = await tess(() => get(load));
     }
     if (run('verify')) await tess(() => postJson('POST /api/token/verify/', target, '/api/token/verify/', { token: access }));
     if (run('refresh')) {

@@ -14,13 +14,13 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Packages left to Node at run time: native add-ons, and swagger-ui, which serves files from its own folder. */
-export const EXTERNAL = ['better-sqlite3', '@node-rs/argon2', '@fastify/swagger-ui'];
+const EXTERNAL = ['better-sqlite3', '@node-rs/argon2', '@fastify/swagger-ui'];
 
-/** Writes dist/bin/tessera.js and one chunk per lazily loaded command; resolves to the output files. */
-export async function bundleCli() {
+/** Writes dist/bin/tessera.js and one chunk per lazily loaded command. */
+async function bundleCli() {
   // Chunk names carry a content hash: clear the old ones so that the folder holds one build.
   rmSync(`${root}dist/bin`, { recursive: true, force: true });
-  const result = await build({
+  await build({
     entryPoints: { tessera: `${root}src/cli/main.ts` },
     outdir: `${root}dist/bin`,
     bundle: true,
@@ -33,9 +33,7 @@ export async function bundleCli() {
     // CommonJS packages inside an ES module bundle still call `require` (for node: built-ins).
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
     logLevel: 'warning',
-    metafile: true,
   });
-  return Object.keys(result.metafile.outputs);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await bundleCli();
+await bundleCli();

@@ -23,30 +23,31 @@ const malformed = (reason: string) => new ParseError(`Multipart form parse error
 export function parseMultipart(
   headers: IncomingHttpHeaders, payload: Readable, bodyLimit: number, done: (error: Error | null, body?: MultipartBody) => void,
 ): void {
+  // A refused body is still read to its end (and dropped), so the answer goes out on a connection
+  // still in sync.
+  const refuse = (error: Error) => {
+    payload.resume();
+    done(error);
+  };
+  // A body declared too large is refused before a byte of it is read.
+  if (Number(headers['content-length']) > bodyLimit) return refuse(tooLarge());
   let busboy: BusboyInstance;
   try {
     busboy = new Busboy({ headers: headers as IncomingHttpHeaders & { 'content-type': string }, limits: LIMITS });
   } catch (error) {
     // A missing boundary, or one longer than RFC 2046 allows.
     const message = (error as Error).message;
-    payload.resume();
-    return done(malformed(message === 'Multipart: Boundary not found' ? 'Invalid boundary in multipart: None' : message));
+    return refuse(malformed(message === 'Multipart: Boundary not found' ? 'Invalid boundary in multipart: None' : message));
   }
 
-  // A body declared too large is refused before a byte of it is read.
-  if (Number(headers['content-length']) > bodyLimit) {
-    payload.resume();
-    return done(tooLarge());
-  }
   const body: MultipartBody = Object.create(null) as MultipartBody;
   let settled = false;
   const settle = (error: Error | null) => {
     if (settled) return;
     settled = true;
     payload.unpipe(busboy);
-    // The rest of the body is read and dropped, so the answer can go out on a connection still in sync.
-    if (error) payload.resume();
-    done(error, error ? undefined : body);
+    if (error) refuse(error);
+    else done(null, body);
   };
   const add = (name: string, value: string | Buffer) => {
     const earlier = body[name];
