@@ -11,7 +11,7 @@ export interface TokenContext {
     Settings,
     'accessTokenLifetime' | 'refreshTokenLifetime' | 'userIdField' | 'userIdClaim' | 'tokenTypeClaim' | 'jtiClaim'
     | 'rotateRefreshTokens' | 'blacklistAfterRotation' | 'leeway'
-  > & Partial<Pick<Settings, 'refreshGraceWindow'>>;
+  > & Partial<Pick<Settings, 'refreshGraceWindow' | 'userCacheTtl'>>;
   codec: JwtCodec;
   clock: Clock;
   /** Simple JWT's `token_blacklist` app; null turns outstanding/blacklist tracking off. */

@@ -170,8 +170,10 @@ export async function blacklistToken(context: TokenContext, presented: string): 
 /** A refresh for a deleted or deactivated user is refused (Simple JWT 5.3's check). */
 async function requireActiveUser(context: TokenContext, users: UserRepository, refresh: RefreshToken): Promise<User> {
   const id = refresh.get(context.settings.userIdClaim);
+  // The user Bearer authentication reads, remembered as briefly (`userCacheTtl`): a deactivation
+  // made elsewhere also cuts off the user's tokens (see `isCutOff`).
   const user = context.settings.userIdField === 'id'
-    ? typeof id === 'number' ? await users.findById(id) : null
+    ? typeof id === 'number' ? await users.findRecentById(id, (context.settings.userCacheTtl ?? 0) * 1000) : null
     : typeof id === 'string' ? await users.findByUsername(id) : null;
   if (!user || !user.isActive) {
     throw new AuthenticationFailed('No active account found for the given token.', 'no_active_account', true);

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { TokenBackendError, type Claims } from '../crypto/index.js';
 import type { User } from '../store/index.js';
 import type { SessionInfo, TokenContext } from './context.js';
 import { TOKEN_MESSAGES, TokenError } from './errors.js';
+import { newJti } from './jti.js';
 
 /**
  * A JWT being built or one that was presented and verified (Simple JWT's `Token`). Subclasses
@@ -106,7 +106,7 @@ export abstract class Token {
   }
 
   setJti(): void {
-    this.payload[this.context.settings.jtiClaim] = randomUUID().replace(/-/g, '');
+    this.payload[this.context.settings.jtiClaim] = newJti();
   }
 
   setExp(claim = 'exp', fromTime = this.currentTime, lifetime = this.lifetime()): void {

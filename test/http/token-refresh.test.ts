@@ -254,7 +254,8 @@ describe('rotation without blacklist after rotation', () => {
 describe('refresh for a user who is gone or deactivated (Simple JWT 5.3)', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer({ tokenFamilies: true, rotateRefreshTokens: true, blacklistAfterRotation: true });
+    // These tests change users behind the server's back (straight in the database), so no user is remembered.
+    server = await startServer({ tokenFamilies: true, rotateRefreshTokens: true, blacklistAfterRotation: true, userCacheTtl: 0 });
     await server.createUser('shoumitro', 'Ab12345678');
     await server.createUser('leaver', 'Ab12345678');
   });
@@ -303,5 +304,42 @@ describe('refresh for a user who is gone or deactivated (Simple JWT 5.3)', () =>
     const answer = await server.post('/api/token/refresh/', { refresh: answer0.json.refresh });
     assert.equal(answer.status, 401);
     assert.deepEqual(answer.json, NO_ACTIVE);
+  });
+});
+
+describe('refresh reads the user as Bearer authentication does (userCacheTtl)', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ rotateRefreshTokens: true, blacklistAfterRotation: true, userCacheTtl: 60 });
+    await server.createUser('shoumitro', 'Ab12345678');
+  });
+  after(() => server.close());
+
+  test('a deactivation made through the process refuses the next refresh at once, the user read a moment before notwithstanding', async () => {
+    const first = await login(server);
+    assert.equal((await server.post('/api/token/refresh/', { refresh: first.refresh })).status, 200);
+    const second = await login(server);
+    const user = await server.store.users.findByUsername('shoumitro');
+    await server.store.users.setActive(user!.id, false);
+    try {
+      const answer = await server.post('/api/token/refresh/', { refresh: second.refresh });
+      assert.equal(answer.status, 401);
+      assert.equal(answer.json.code, 'no_active_account');
+    } finally {
+      await server.store.users.setActive(user!.id, true);
+    }
+  });
+
+  test('a change made behind the process (straight in the database) is seen once the remembered user is older than userCacheTtl', async () => {
+    const { refresh } = await login(server);
+    assert.equal((await server.post('/api/token/refresh/', { refresh: (await login(server)).refresh })).status, 200);
+    await server.store.database.db.updateTable('auth_user').set({ is_active: 0 }).where('username', '=', 'shoumitro').execute();
+    try {
+      // Within the 60 s the user read a moment ago still answers: the documented staleness.
+      const remembered = await server.post('/api/token/refresh/', { refresh });
+      assert.equal(remembered.status, 200);
+    } finally {
+      await server.store.database.db.updateTable('auth_user').set({ is_active: 1 }).where('username', '=', 'shoumitro').execute();
+    }
   });
 });
