@@ -11,7 +11,11 @@ export interface TokenBlacklist {
   /** `exp` (seconds since the epoch), when the caller knows it, bounds how long a yes is remembered. */
   isBlacklisted(jti: string, exp?: number): Promise<boolean>;
   blacklist(token: OutstandingToken, at: Date): Promise<boolean>;
-  rotate(previous: OutstandingToken, successor: OutstandingToken, at: Date): Promise<boolean>;
+  /**
+   * `linkSuccessor` records on the rotated row which token succeeded it, what `rotationOf` reads
+   * for the grace window: only token families need it, and it dirties the old row's page.
+   */
+  rotate(previous: OutstandingToken, successor: OutstandingToken, at: Date, linkSuccessor: boolean): Promise<boolean>;
   /** True when `jti` is known to be revoked without asking the database (an in-memory lookup). */
   knowsRevoked?(jti: string): boolean;
 }
@@ -137,8 +141,8 @@ export class Revocation implements TokenBlacklist, UserCutoffs, FamilyRevocation
     return first;
   }
 
-  async rotate(previous: OutstandingToken, successor: OutstandingToken, at: Date): Promise<boolean> {
-    const rotated = await this.options.tokens.rotate(previous, successor, at);
+  async rotate(previous: OutstandingToken, successor: OutstandingToken, at: Date, linkSuccessor: boolean): Promise<boolean> {
+    const rotated = await this.options.tokens.rotate(previous, successor, at, linkSuccessor);
     if (rotated) await this.announceJti(previous.jti, previous.expiresAt.getTime());
     else this.remember(previous.jti, previous.expiresAt.getTime());
     return rotated;

@@ -81,9 +81,10 @@ export class TokenBlacklistRepository {
    * writes nothing, so it needs no rollback; any error rolls the batch back and reruns each of
    * its rotations alone, so one failure never decides another's answer.
    */
-  async rotate(previous: OutstandingToken, successor: OutstandingToken, at: Date): Promise<boolean> {
-    if (engineOf(this.db) === 'postgres') return writeTransaction(this.db, (trx) => this.rotateWithin(trx, { previous, successor, at }));
-    return new Promise((resolve, reject) => this.rotations.add({ previous, successor, at, resolve, reject }));
+  async rotate(previous: OutstandingToken, successor: OutstandingToken, at: Date, linkSuccessor: boolean): Promise<boolean> {
+    const rotation = { previous, successor, at, linkSuccessor };
+    if (engineOf(this.db) === 'postgres') return writeTransaction(this.db, (trx) => this.rotateWithin(trx, rotation));
+    return new Promise((resolve, reject) => this.rotations.add({ ...rotation, resolve, reject }));
   }
 
   /** SQLite rotations, one commit per batch. */
@@ -112,7 +113,7 @@ export class TokenBlacklistRepository {
   }
 
   /** One rotation's statements, inside a write transaction; false, having written nothing, when the token was blacklisted. */
-  private async rotateWithin(trx: Kysely<CoreSchema>, { previous, successor, at }: Rotating): Promise<boolean> {
+  private async rotateWithin(trx: Kysely<CoreSchema>, { previous, successor, at, linkSuccessor: link }: Rotating): Promise<boolean> {
     const { blacklistRotated, recordRotated, linkSuccessor, recordSuccessor } = this.rotation;
     const blacklist = [at.toISOString(), previous.jti];
     if ((await blacklistRotated.execute(blacklist, trx)).length === 0) {
@@ -122,7 +123,7 @@ export class TokenBlacklistRepository {
       if ((await blacklistRotated.execute(blacklist, trx)).length === 0) return false;
     }
     // Recorded with the blacklisting: a rotated token is one with a successor (see `rotationOf`).
-    await linkSuccessor.execute([successor.jti, previous.jti], trx);
+    if (link) await linkSuccessor.execute([successor.jti, previous.jti], trx);
     await recordSuccessor.execute(rowParameters(successor), trx);
     return true;
   }
@@ -321,6 +322,7 @@ interface Rotating {
   previous: OutstandingToken;
   successor: OutstandingToken;
   at: Date;
+  linkSuccessor: boolean;
 }
 
 interface QueuedRotation extends Rotating {

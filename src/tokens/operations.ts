@@ -79,7 +79,7 @@ export async function refreshPair(
   const userId = typeof userIdClaim === 'number' ? userIdClaim : null;
   const next = refresh.successor().asOutstanding(userId);
   if (rotation) {
-    const rotated = await context.blacklist!.rotate(refresh.asOutstanding(userId), next, new Date(context.clock()));
+    const rotated = await context.blacklist!.rotate(refresh.asOutstanding(userId), next, new Date(context.clock()), Boolean(context.families));
     if (!rotated) return answerRotated(context, users, refresh, client, new TokenError(TOKEN_MESSAGES.blacklisted), onUser);
     if (family) await context.families?.touch(family, new Date(context.clock()));
   } else {

@@ -22,7 +22,7 @@ test('50 concurrent rotations of one token through two pools: exactly one wins, 
     const previous = token(userId);
     await a.tokens.recordOutstanding(previous);
     const successors = Array.from({ length: 50 }, () => token(userId));
-    const results = await Promise.all(successors.map((s, i) => (i % 2 ? b : a).tokens.rotate(previous, s, NOW)));
+    const results = await Promise.all(successors.map((s, i) => (i % 2 ? b : a).tokens.rotate(previous, s, NOW, true)));
     assert.equal(results.filter((r) => r === true).length, 1);
     const recorded = await a.database.db.selectFrom('token_blacklist_outstandingtoken').select('jti').execute();
     const jtis = new Set(recorded.map((r) => r.jti));

@@ -134,7 +134,7 @@ describe('Revocation fan-out through Redis', { skip: skip ?? false }, () => {
     const a = await node();
     const b = await node();
     const expiresAt = new Date(NOW + 2 * HOUR);
-    assert.equal(await a.state.revocation.rotate(outstanding('rot-1', expiresAt), outstanding('rot-2'), new Date(NOW)), true);
+    assert.equal(await a.state.revocation.rotate(outstanding('rot-1', expiresAt), outstanding('rot-2'), new Date(NOW), true), true);
     assert.equal(await eventually(() => b.state.revocation.knowsRevoked('rot-1'), 1000), true);
     assert.equal(b.state.revocation.knowsRevoked('rot-2'), false);
     const ttl = await redis!.pttl(`${prefix}revoked:jti:rot-1`);

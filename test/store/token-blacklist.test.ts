@@ -80,19 +80,34 @@ test('rotate blacklists the presented token and records its successor', async ()
   const previous = token();
   const successor = token();
   await store.tokens.recordOutstanding(previous);
-  assert.equal(await store.tokens.rotate(previous, successor, NOW), true);
+  assert.equal(await store.tokens.rotate(previous, successor, NOW, true), true);
   assert.equal(await store.tokens.isBlacklisted(previous.jti), true);
   assert.equal(await hasJti(successor.jti), true);
   assert.equal(await store.tokens.isBlacklisted(successor.jti), false);
 });
 
+test('rotate records which token succeeded the rotated one only when asked (token families read it)', async () => {
+  const successorOf = async (jti: string) => (await store.database.db
+    .selectFrom('token_blacklist_outstandingtoken').select('successor_jti').where('jti', '=', jti).executeTakeFirstOrThrow()).successor_jti;
+  const linked = token();
+  const linkedSuccessor = token();
+  await store.tokens.recordOutstanding(linked);
+  assert.equal(await store.tokens.rotate(linked, linkedSuccessor, NOW, true), true);
+  assert.equal(await successorOf(linked.jti), linkedSuccessor.jti);
+  const unlinked = token();
+  await store.tokens.recordOutstanding(unlinked);
+  assert.equal(await store.tokens.rotate(unlinked, token(), NOW, false), true);
+  assert.equal(await successorOf(unlinked.jti), null);
+  assert.equal(await store.tokens.isBlacklisted(unlinked.jti), true);
+});
+
 test('rotate is all-or-nothing: the second rotate of a token returns false and records no successor', async () => {
   const previous = token();
   await store.tokens.recordOutstanding(previous);
-  assert.equal(await store.tokens.rotate(previous, token(), NOW), true);
+  assert.equal(await store.tokens.rotate(previous, token(), NOW, true), true);
   const second = token();
   const before = await store.tokens.countOutstanding();
-  assert.equal(await store.tokens.rotate(previous, second, NOW), false);
+  assert.equal(await store.tokens.rotate(previous, second, NOW, true), false);
   assert.equal(await hasJti(second.jti), false);
   assert.equal(await store.tokens.countOutstanding(), before);
 });
@@ -103,7 +118,7 @@ test('rotate writes nothing when the successor cannot be recorded', async () => 
   const previous = token();
   await store.tokens.recordOutstanding(previous);
   // A successor whose jti is already outstanding violates the unique jti: the whole rotation rolls back.
-  await assert.rejects(store.tokens.rotate(previous, { ...taken }, NOW));
+  await assert.rejects(store.tokens.rotate(previous, { ...taken }, NOW, true));
   assert.equal(await store.tokens.isBlacklisted(previous.jti), false);
 });
 
@@ -115,7 +130,7 @@ test('concurrent rotations of different tokens all succeed; one that fails fails
   const successors = previous.map(() => token());
   // The fifth successor's jti is already outstanding: only that rotation can fail.
   successors[4] = { ...taken };
-  const results = await Promise.allSettled(previous.map((p, i) => store.tokens.rotate(p, successors[i]!, NOW)));
+  const results = await Promise.allSettled(previous.map((p, i) => store.tokens.rotate(p, successors[i]!, NOW, true)));
   assert.equal(results[4]!.status, 'rejected');
   assert.equal(await store.tokens.isBlacklisted(previous[4]!.jti), false);
   for (const [i, result] of results.entries()) {
@@ -130,7 +145,7 @@ test('concurrent rotate calls (20) of one token: exactly one true, one successor
   const previous = token();
   await store.tokens.recordOutstanding(previous);
   const successors = Array.from({ length: 20 }, () => token());
-  const results = await Promise.all(successors.map((s) => store.tokens.rotate(previous, s, NOW)));
+  const results = await Promise.all(successors.map((s) => store.tokens.rotate(previous, s, NOW, true)));
   assert.equal(results.filter(Boolean).length, 1);
   const winner = successors[results.indexOf(true)]!;
   assert.equal(await hasJti(winner.jti), true);
