@@ -1,9 +1,9 @@
 import type { Generated, Kysely, SelectQueryBuilder } from 'kysely';
 import type { Clock } from '../settings/index.js';
 import { engineOf } from './database.js';
+import { groupCommitsSettled, inGroupCommit } from './group-commit.js';
 import { GroupWriter } from './group-writer.js';
 import { PrecompiledQuery } from './precompiled.js';
-import { writeTransaction } from './write-transaction.js';
 
 /** Every kind of event the audit log keeps. */
 export const AUDIT_EVENT_TYPES = [
@@ -68,7 +68,7 @@ export interface AuditLogOptions {
   onError?: (error: unknown) => void;
 }
 
-/** Rows written in one batch at most (PostgreSQL: 7 parameters a row, far under its 65,535). */
+/** Rows in one PostgreSQL INSERT at most (7 parameters a row, far under its 65,535). */
 const MAX_BATCH = 500;
 
 type AuditRow = AuditTable['tessera_audit_event'];
@@ -77,9 +77,10 @@ type AuditRow = AuditTable['tessera_audit_event'];
  * The `tessera_audit_event` table. `record` never throws: an audit write that fails is reported
  * once through `onError` (until writes work again) and the request goes on.
  *
- * Writes are batched: the events recorded while a write waits its turn (or during one event-loop
- * turn) go in together, one transaction on SQLite (one commit for all) and one multi-row INSERT
- * on PostgreSQL. Under load that takes a commit per event off requests such as refresh.
+ * Writes are batched: on SQLite each event joins the group commit (`inGroupCommit`), the one
+ * transaction the writes of an event-loop turn share (a refresh's audit row rides with the next
+ * rotations' commit); on PostgreSQL the events recorded while a write waits its turn go in as one
+ * multi-row INSERT. Under load that takes a commit per event off requests such as refresh.
  */
 export class AuditLog {
   private readonly db: Kysely<AuditTable>;
@@ -110,35 +111,32 @@ export class AuditLog {
       this.failed(error);
       return Promise.resolve();
     }
+    if (engineOf(this.db) !== 'postgres') {
+      return inGroupCommit(this.db, (trx) => this.insertOne.execute(rowParameters(row), trx)).then(() => this.succeeded(), (error: unknown) => this.failed(error));
+    }
     return new Promise<void>((resolve) => this.batches.add({ row, written: resolve }));
   }
 
   /** Waits for every write under way (before the database closes). */
   async flush(): Promise<void> {
     await this.batches.settled();
+    await groupCommitsSettled(this.db);
   }
 
+  /** PostgreSQL: one statement for the batch. */
   private async writeBatch(batch: { row: Omit<AuditRow, 'id'>; written: () => void }[]): Promise<void> {
     try {
-      await this.insert(batch.map((entry) => entry.row));
-      this.failing = false;
+      if (batch.length === 1) await this.insertOne.execute(rowParameters(batch[0]!.row));
+      else await this.db.insertInto('tessera_audit_event').values(batch.map((entry) => entry.row)).execute();
+      this.succeeded();
     } catch (error) {
       this.failed(error);
     }
     for (const entry of batch) entry.written();
   }
 
-  private async insert(rows: Omit<AuditRow, 'id'>[]): Promise<void> {
-    if (rows.length === 1) {
-      await this.insertOne.execute(rowParameters(rows[0]!));
-    } else if (engineOf(this.db) === 'postgres') {
-      await this.db.insertInto('tessera_audit_event').values(rows).execute();
-    } else {
-      // SQLite: statements prepared once, one commit for the batch.
-      await writeTransaction(this.db, async (trx) => {
-        for (const row of rows) await this.insertOne.execute(rowParameters(row), trx);
-      });
-    }
+  private succeeded(): void {
+    this.failing = false;
   }
 
   private failed(error: unknown): void {

@@ -1,9 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { engineOf } from './database.js';
-import { GroupWriter } from './group-writer.js';
+import { inGroupCommit } from './group-commit.js';
 import { PrecompiledQuery } from './precompiled.js';
 import type { CoreSchema } from './schema.js';
-import { isUnavailableError } from './unavailable.js';
 import { writeTransaction } from './write-transaction.js';
 
 /** A refresh token as Simple JWT's `OutstandingToken` records it. */
@@ -75,41 +74,14 @@ export class TokenBlacklistRepository {
    * token meet at the unique `token_id`: the first insert wins, the others wait for it to commit
    * and then insert nothing, so exactly one successor is recorded.
    *
-   * On SQLite the rotations asked for during one turn of the event loop share one transaction
-   * (group commit): each runs its statements in turn, and one commit answers them all, so a
-   * commit (and its pages in the WAL) is paid per batch, not per refresh. A rotation that loses
-   * writes nothing, so it needs no rollback; any error rolls the batch back and reruns each of
-   * its rotations alone, so one failure never decides another's answer.
+   * On SQLite rotations join the group commit (`inGroupCommit`): those asked for during one turn
+   * of the event loop share a transaction and a commit. A rotation that loses writes nothing, so
+   * it needs no rollback of its own.
    */
   async rotate(previous: OutstandingToken, successor: OutstandingToken, at: Date, linkSuccessor: boolean): Promise<boolean> {
     const rotation = { previous, successor, at, linkSuccessor };
     if (engineOf(this.db) === 'postgres') return writeTransaction(this.db, (trx) => this.rotateWithin(trx, rotation));
-    return new Promise((resolve, reject) => this.rotations.add({ ...rotation, resolve, reject }));
-  }
-
-  /** SQLite rotations, one commit per batch. */
-  private readonly rotations = new GroupWriter<QueuedRotation>(MAX_ROTATION_BATCH, (batch) => this.rotateBatch(batch));
-
-  private async rotateBatch(batch: QueuedRotation[]): Promise<void> {
-    let results: boolean[];
-    try {
-      results = await writeTransaction(this.db, async (trx) => {
-        const done: boolean[] = [];
-        for (const rotation of batch) done.push(await this.rotateWithin(trx, rotation));
-        return done;
-      });
-    } catch (error) {
-      if (batch.length === 1 || isUnavailableError(error)) {
-        for (const rotation of batch) rotation.reject(error);
-      } else {
-        // Rerun alone: each rotation gets its own answer (and its own error).
-        for (const rotation of batch) {
-          await writeTransaction(this.db, (trx) => this.rotateWithin(trx, rotation)).then(rotation.resolve, rotation.reject);
-        }
-      }
-      return;
-    }
-    batch.forEach((rotation, i) => rotation.resolve(results[i]!));
+    return inGroupCommit(this.db, (trx) => this.rotateWithin(trx as Kysely<CoreSchema>, rotation));
   }
 
   /** One rotation's statements, inside a write transaction; false, having written nothing, when the token was blacklisted. */
@@ -315,19 +287,11 @@ function rotationStatements(db: Kysely<CoreSchema>) {
   };
 }
 
-/** Rotations in one SQLite transaction at most. */
-const MAX_ROTATION_BATCH = 64;
-
 interface Rotating {
   previous: OutstandingToken;
   successor: OutstandingToken;
   at: Date;
   linkSuccessor: boolean;
-}
-
-interface QueuedRotation extends Rotating {
-  resolve: (rotated: boolean) => void;
-  reject: (error: unknown) => void;
 }
 
 /** An outstanding row with every column a parameter, in the order `rowParameters` gives them. */
