@@ -20,7 +20,8 @@ const queues = new WeakMap<Kysely<any>, GroupWriter<QueuedWork>>();
  * previous batch is written), by any repository, run one after another in one write transaction,
  * and one commit answers them all: under load a refresh's rotation and the audit rows of the
  * refreshes answered just before share a commit, where each had its own. A write must not depend
- * on another's being in the same transaction. Any error rolls the batch back and reruns each of
+ * on another's being in the same transaction, nor wait for a group commit itself (that one comes
+ * after the batch it is part of: it would wait forever). Any error rolls the batch back and reruns each of
  * its writes alone, so one failure never decides another's answer; a database that is
  * unavailable fails them all at once.
  */
