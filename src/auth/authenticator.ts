@@ -22,6 +22,13 @@ export interface Authenticated {
  */
 export interface Authenticator {
   authenticate(request: RequestCredentials): Promise<Authenticated | null>;
+  /**
+   * What `authenticate` would accept, found without waiting on anything (no database, no key
+   * reload, no promise); undefined whenever that is not certain, refusals included: the caller
+   * then runs `authenticate`. The common request (a valid token seen before, its user read a
+   * moment ago) skips the promise chain, which was most of authentication's cost on a GET.
+   */
+  authenticateNow?(request: RequestCredentials): Authenticated | undefined;
   /** `WWW-Authenticate` value for 401s, or null (then failures answer 403, as in DRF). */
   authenticateHeader(): string | null;
 }

@@ -20,6 +20,8 @@ export class JWTAuthentication implements Authenticator {
   private readonly tokenClasses: TokenClass<Token>[];
   /** Cookie mode `both`: the access cookie is read when there is no header, CSRF-checked as here. */
   private readonly cookieCsrf: CsrfContext | null;
+  /** `authenticateNow` answers only for access tokens alone, whose checks are all in memory. */
+  private readonly accessTokensOnly: boolean;
 
   constructor(
     private readonly context: TokenContext,
@@ -29,6 +31,32 @@ export class JWTAuthentication implements Authenticator {
     this.settings = settings;
     this.tokenClasses = (settings.authTokenClasses ?? ['access']).map((name) => AUTH_TOKEN_CLASSES[name]);
     this.cookieCsrf = settings.authCookies === 'both' ? { publicUrl: settings.publicUrl ?? '' } : null;
+    this.accessTokensOnly = this.tokenClasses.length === 1 && this.tokenClasses[0] === AccessToken;
+  }
+
+  /**
+   * `authenticate`'s acceptance from memory: a header access token whose key is known (its
+   * signature remembered or checked here), whose claims pass, and whose user `findRecentById` read
+   * within `userCacheTtl`. Anything else, refusals included, is left to `authenticate`.
+   */
+  authenticateNow(request: RequestCredentials): Authenticated | undefined {
+    const { settings } = this;
+    if (!this.accessTokensOnly || settings.userIdField !== 'id' || !settings.userCacheTtl) return undefined;
+    const header = request.headers[settings.authHeaderName];
+    if (typeof header !== 'string') return undefined;
+    try {
+      const raw = this.rawToken(header);
+      if (raw === null || this.context.codec.unknownKid(raw) !== undefined) return undefined;
+      const token = AccessToken.decoded(this.context, raw, true);
+      token.checkClaims();
+      const id = token.get(settings.userIdClaim);
+      if (typeof id !== 'number' || !Number.isSafeInteger(id)) return undefined;
+      const user = this.users.rememberedById(id, settings.userCacheTtl * 1000);
+      if (!user || (settings.checkUserIsActive && !user.isActive)) return undefined;
+      return { user, token };
+    } catch {
+      return undefined;
+    }
   }
 
   async authenticate(request: RequestCredentials): Promise<Authenticated | null> {

@@ -120,10 +120,16 @@ export class JwtCodec {
 
   /** Before verifying: lets the key set reload when the token names a `kid` it does not know. */
   async prepare(token: string): Promise<void> {
+    const kid = this.unknownKid(token);
+    if (kid !== undefined) await this.options.keys!.refresh(kid);
+  }
+
+  /** The `kid` the token names when the key set does not know it (`prepare` would reload); else undefined. */
+  unknownKid(token: string): string | undefined {
     const keys = this.options.keys;
-    if (!keys) return;
+    if (!keys) return undefined;
     const kid = this.kidOf(token);
-    if (kid !== undefined && !keys.verifyingKey(kid)) await keys.refresh(kid);
+    return kid !== undefined && !keys.verifyingKey(kid) ? kid : undefined;
   }
 
   /** The key codec for a token naming `kid`: that key when known, else the HMAC key, else none. */

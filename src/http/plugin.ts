@@ -135,6 +135,25 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
     throw new PermissionDenied();
   };
 
+  /**
+   * `guard` as a route's pre-handler: when the route's first authentication class accepts the
+   * request from memory (`Authenticator.authenticateNow`) and the permission allows it, the
+   * request goes on without a promise; otherwise, refusals included, `guard` decides.
+   */
+  const routeGuard = (permission: Permission, config?: FastifyContextConfig) => {
+    const check = guard(permission, config);
+    return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
+      const result = authenticatorsFor(config)[0]?.authenticateNow?.(request);
+      if (result && permission.hasPermission({ method: request.method, user: result.user })) {
+        request.user = result.user;
+        request.auth = result.token;
+        done();
+        return;
+      }
+      check(request).then(() => done(), done);
+    };
+  };
+
   const tessera: Tessera = {
     settings, store, tokens, clock, authenticationClasses, guard,
     hashers, sessions, keyring,
@@ -156,7 +175,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   app.addHook('onRoute', (route) => {
     routes.add(route);
     const permission = route.config?.permission;
-    if (permission) route.preHandler = [guard(permission, route.config), ...[route.preHandler ?? []].flat()];
+    if (permission) route.preHandler = [routeGuard(permission, route.config), ...[route.preHandler ?? []].flat()];
   });
   // `config.throttle` and `config.audit`, after the permission pre-handler (DRF's order).
   registerAbuseHooks(app, throttle, audit);

@@ -59,12 +59,17 @@ export class UserRepository {
   async findRecentById(id: number, maxAgeMs: number): Promise<User | null> {
     if (maxAgeMs <= 0) return this.findById(id);
     const now = Date.now();
-    const remembered = this.recent.get(id, maxAgeMs, now);
+    const remembered = this.rememberedById(id, maxAgeMs, now);
     if (remembered) return remembered;
     const mark = this.recent.mark();
     const user = await this.findById(id);
     if (user) this.recent.remember(user, now, mark);
     return user;
+  }
+
+  /** The user `findRecentById` read less than `maxAgeMs` ago, from memory alone; undefined when there is none. */
+  rememberedById(id: number, maxAgeMs: number, now: number = Date.now()): User | undefined {
+    return maxAgeMs > 0 ? this.recent.get(id, maxAgeMs, now) : undefined;
   }
 
   async findById(id: number): Promise<User | null> {

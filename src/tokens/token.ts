@@ -57,18 +57,27 @@ export abstract class Token {
     token: string,
     { verify = true }: { verify?: boolean | 'signature' } = {},
   ): Promise<T> {
-    let payload: Claims;
     // A kid this process does not know yet (rotated on another node, or upstream) reloads the keys first.
     if (verify) await context.codec.prepare(token);
+    const instance = Token.decoded.call(this, context, token, verify !== false) as T;
+    if (verify === true) await instance.verify();
+    return instance;
+  }
+
+  /**
+   * `fromString`'s decoding alone, synchronously: the presented JWT as this class, its signature
+   * checked when `verifySignature` (its key must be known: see `JwtCodec.unknownKid`), its claims
+   * not yet (`verify`).
+   */
+  static decoded<T extends Token>(this: TokenClass<T>, context: TokenContext, token: string, verifySignature: boolean): T {
+    let payload: Claims;
     try {
-      payload = context.codec.decode(token, { verify: verify !== false, remember: (this as unknown as typeof Token).presentedRepeatedly });
+      payload = context.codec.decode(token, { verify: verifySignature, remember: (this as unknown as typeof Token).presentedRepeatedly });
     } catch (error) {
       if (error instanceof TokenBackendError) throw new TokenError(TOKEN_MESSAGES.invalidOrExpired);
       throw error;
     }
-    const instance = new this(context, { token, payload });
-    if (verify === true) await instance.verify();
-    return instance;
+    return new this(context, { token, payload });
   }
 
   /** A new token for `user`: the user id claim plus the context's custom claims. */
@@ -126,8 +135,17 @@ export abstract class Token {
     }
   }
 
-  /** Simple JWT's `Token.verify`: an `exp`, an id, the right type. */
+  /** Simple JWT's `Token.verify`: an `exp`, an id, the right type; subclasses add their checks. */
   async verify(): Promise<void> {
+    this.checkClaims();
+  }
+
+  /**
+   * The checks of `verify` that need nothing but the token and this process's memory: for the
+   * base class all of them (`exp`, an id, the right type). A subclass whose `verify` asks the
+   * database (the blacklist) keeps that out of here.
+   */
+  checkClaims(): void {
     this.checkExp();
     // A jti that is not a string cannot be looked up in the blacklist: it is no id.
     if (typeof this.payload[this.context.settings.jtiClaim] !== 'string') throw new TokenError(TOKEN_MESSAGES.noId);
