@@ -142,8 +142,10 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
    */
   const routeGuard = (permission: Permission, config?: FastifyContextConfig) => {
     const check = guard(permission, config);
+    // Picked once per route: the route's classes do not change after it is registered.
+    const first = authenticatorsFor(config)[0];
     return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
-      const result = authenticatorsFor(config)[0]?.authenticateNow?.(request);
+      const result = first?.authenticateNow?.(request);
       if (result && permission.hasPermission({ method: request.method, user: result.user })) {
         request.user = result.user;
         request.auth = result.token;

@@ -21,19 +21,19 @@ const queues = new WeakMap<Kysely<any>, GroupWriter<QueuedWork>>();
  * and one commit answers them all: under load a refresh's rotation and the audit rows of the
  * refreshes answered just before share a commit, where each had its own. A write must not depend
  * on another's being in the same transaction, nor wait for a group commit itself (that one comes
- * after the batch it is part of: it would wait forever). Any error rolls the batch back and reruns each of
- * its writes alone, so one failure never decides another's answer; a database that is
- * unavailable fails them all at once.
+ * after the batch it is part of: it would wait forever). Any error rolls the batch back and
+ * reruns each of its writes alone, so one failure never decides another's answer; a database that
+ * is unavailable fails them all at once.
  */
 export function inGroupCommit<T>(db: Kysely<any>, work: (trx: Kysely<any>) => Promise<T>): Promise<T> {
-  let queue = queues.get(db);
-  if (!queue) {
-    const writer = new GroupWriter<QueuedWork>(MAX_BATCH, (batch) => writeBatch(db, batch));
-    queues.set(db, writer);
-    queue = writer;
-  }
-  const added = queue;
-  return new Promise<T>((resolve, reject) => added.add({ work, resolve: resolve as (value: unknown) => void, reject }));
+  const queue = queues.get(db) ?? newQueue(db);
+  return new Promise<T>((resolve, reject) => queue.add({ work, resolve: resolve as (value: unknown) => void, reject }));
+}
+
+function newQueue(db: Kysely<any>): GroupWriter<QueuedWork> {
+  const queue = new GroupWriter<QueuedWork>(MAX_BATCH, (batch) => writeBatch(db, batch));
+  queues.set(db, queue);
+  return queue;
 }
 
 /** Waits until every write queued on `db` so far has been written. */
