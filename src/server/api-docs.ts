@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { fastifySwagger, SwaggerOptions } from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Settings } from '../settings/index.js';
 import {
@@ -109,7 +108,45 @@ const lazySwagger = fp((app: FastifyInstance, options: SwaggerOptions, done: (er
 /** Serves `GET /openapi.json` and the Swagger UI viewer at `/docs/` (its assets from node_modules, no CDN). */
 export async function registerApiDocsRoutes(app: FastifyInstance): Promise<void> {
   app.get(API_DOCS_URLS.document, { schema: { hide: true }, config: { authentication: [], name: 'OpenAPI' } }, async () => app.swagger());
-  await app.register(swaggerUi, {
+  let viewer: Promise<FastifyInstance> | undefined;
+  const serveViewer = async (request: FastifyRequest, reply: FastifyReply) => {
+    // A failed build (a broken install) is tried again by the next request, not remembered.
+    viewer ??= buildViewer(app).catch((error: unknown) => {
+      viewer = undefined;
+      throw error;
+    });
+    const answer = await (await viewer).inject({ method: request.method as 'GET' | 'HEAD', url: request.url, headers: request.headers });
+    // A file Swagger UI does not have gets this server's own 404, as every unknown URL does.
+    if (answer.statusCode === 404) return reply.callNotFound();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value !== undefined && !HOP_BY_HOP.has(name)) reply.header(name, value);
+    }
+    return reply.code(answer.statusCode).send(answer.rawPayload);
+  };
+  const route = { schema: { hide: true }, config: { authentication: [], name: 'API docs' } };
+  app.get(API_DOCS_URLS.viewer, route, serveViewer);
+  app.get(`${API_DOCS_URLS.viewer}/*`, route, serveViewer);
+  app.addHook('onClose', async () => {
+    if (viewer) await (await viewer).close();
+  });
+}
+
+/** Set by whichever server answers the client; not copied from the viewer's own answer. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
+
+/**
+ * @fastify/swagger-ui as a small Fastify app of its own, built on the first request under `/docs`
+ * and answering through `inject`: loading it (with its own @fastify/static, glob and yaml) was a
+ * sixth of `serve`'s cold start (docs/performance.md), for a page few servers ever show.
+ */
+async function buildViewer(app: FastifyInstance): Promise<FastifyInstance> {
+  const [{ default: Fastify }, { default: swaggerUi }] = await Promise.all([import('fastify'), import('@fastify/swagger-ui')]);
+  const viewer = Fastify({ logger: false });
+  // swagger-ui reads the document from `swagger()` and asks for @fastify/swagger by name.
+  await viewer.register(fp(async (scope: FastifyInstance) => {
+    scope.decorate('swagger', ((opts?: { yaml: boolean }) => app.swagger(opts ?? { yaml: false })) as FastifyInstance['swagger']);
+  }, { name: '@fastify/swagger' }));
+  await viewer.register(swaggerUi, {
     routePrefix: API_DOCS_URLS.viewer,
     // Keeps the token pasted in Authorize across reloads (in this browser's localStorage).
     uiConfig: { persistAuthorization: true, deepLinking: true, displayRequestDuration: true },
@@ -117,6 +154,8 @@ export async function registerApiDocsRoutes(app: FastifyInstance): Promise<void>
     // The viewer holds tokens: it runs only its own files (Swagger UI sets inline styles).
     staticCSP: API_DOCS_CSP,
   });
+  await viewer.ready();
+  return viewer;
 }
 
 /** Moves each operation's tessera parts into place and adds the shared components. */
