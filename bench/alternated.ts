@@ -2,9 +2,9 @@ import { sampledPeak } from './memory.js';
 import type { Result } from './scenarios.js';
 
 /** One side of an alternated measurement: the server's pid (for its memory) and its load for one slice. */
-export interface Side {
+export interface Side<Load extends { seconds: number }> {
   pid: number;
-  work: (slice: { seconds: number; connections: number }) => Promise<Result>;
+  work: (slice: Load) => Promise<Result>;
 }
 
 /**
@@ -13,7 +13,7 @@ export interface Side {
  * row per side: its rate is the mean of its slices, p50 their mean, p99 the worst, counts summed,
  * peak memory the largest.
  */
-export async function alternated(load: { seconds: number; connections: number }, sides: Side[]): Promise<(Result & { peakRssMb: number })[]> {
+export async function alternated<Load extends { seconds: number }>(load: Load, sides: Side<Load>[]): Promise<(Result & { peakRssMb: number })[]> {
   const rounds = Math.max(1, Math.min(4, Math.floor(load.seconds / 2)));
   const slice = { ...load, seconds: load.seconds / rounds };
   const runs: { result: Result; peakRssMb: number }[][] = sides.map(() => []);

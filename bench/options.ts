@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { Loader } from './scenarios.js';
 
 /** Scenario names `--only` accepts, in the order a full run measures them. */
 export const SCENARIOS = ['get', 'verify', 'refresh', 'studentapi', 'login', 'mixed', 'peer', 'scale', 'flush'] as const;
@@ -18,12 +19,15 @@ export interface BenchOptions {
   soakMinutes: number | null;
   json: string | null;
   chart: string | null;
+  /** null: wrk when it is installed, else autocannon. */
+  loader: Loader | null;
 }
 
 export const HELP = `npm run bench -- [options]
 
-Starts a bare Fastify ceiling and tessera (each its own process), loads them with autocannon, and
-prints per scenario requests/s, p50/p99 latency and the ratio to the ceiling, plus memory.
+Starts a bare Fastify ceiling and tessera (each its own process), loads them with wrk (or
+autocannon), and prints per scenario requests/s, p50/p99 latency and the ratio to the ceiling,
+plus memory.
 
   --duration S        seconds per scenario (default 5; --seconds is the same)
   --connections N     concurrent connections (default 50)
@@ -38,6 +42,8 @@ prints per scenario requests/s, p50/p99 latency and the ratio to the ceiling, pl
   --tokens N          outstanding tokens for scale/flush (default 1000000)
   --soak MINUTES      instead of the scenarios: authenticated GETs and refreshes for MINUTES,
                       sampling resident memory, and report its growth
+  --loader NAME       wrk or autocannon (default: wrk when installed, e.g. apt-get install wrk,
+                      else autocannon); every ratio is to a ceiling loaded the same way
   --json FILE         write the results as JSON
   --chart FILE        the SVG bar chart of ratios (default docs/performance-chart.svg; "none" for none)
   --help              this text
@@ -57,10 +63,13 @@ export function parseOptions(args: string[], defaultChart: string): BenchOptions
       duration: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string', default: '50' },
       workers: { type: 'string', default: '1' }, postgres: { type: 'boolean', default: false }, redis: { type: 'boolean', default: false },
       peer: { type: 'boolean', default: false }, only: { type: 'string' }, tokens: { type: 'string', default: '1000000' },
-      soak: { type: 'string' }, json: { type: 'string' }, chart: { type: 'string', default: defaultChart }, help: { type: 'boolean', default: false },
+      soak: { type: 'string' }, loader: { type: 'string' }, json: { type: 'string' }, chart: { type: 'string', default: defaultChart }, help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return 'help';
+  if (values.loader !== undefined && values.loader !== 'wrk' && values.loader !== 'autocannon') {
+    throw new Error(`--loader: ${JSON.stringify(values.loader)} is not wrk or autocannon`);
+  }
   const only = new Set<ScenarioName>();
   for (const name of (values.only ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: unknown scenario ${JSON.stringify(name)} (${SCENARIOS.join(', ')})`);
@@ -81,5 +90,6 @@ export function parseOptions(args: string[], defaultChart: string): BenchOptions
     soakMinutes: values.soak === undefined ? null : positive('soak', values.soak),
     json: values.json ?? null,
     chart: values.chart === 'none' ? null : values.chart,
+    loader: values.loader ?? null,
   };
 }

@@ -16,7 +16,7 @@ export interface Row extends Result {
 export interface Summary {
   date: string;
   node: string;
-  options: { duration: number; connections: number; workers: number; database: string; redis: boolean; tokens: number };
+  options: { loader: string; duration: number; connections: number; workers: number; database: string; redis: boolean; tokens: number };
   coldStartMs: number | null;
   memory: { idleRssMb: number; peakRssMb: number; processes: number } | null;
   verification: Verification | null;
@@ -35,6 +35,7 @@ export function withRatios(rows: (Result & { peakRssMb: number })[], ceiling: Re
 /** Prints the run as tables and lines a person reads. */
 export function printSummary(s: Summary): void {
   if (s.results.length > 0) {
+    console.log(`loaded with ${s.options.loader}, ${s.options.connections} connections`);
     console.table(s.results.map((r) => ({
       scenario: r.scenario, 'req/s': r.requestsPerSecond, 'p50 ms': r.p50, 'p99 ms': r.p99, 'peak RSS MB': r.peakRssMb, ratio: r.ratio, 'non-2xx': r.non2xx, errors: r.errors,
     })));
@@ -76,7 +77,7 @@ export function writeOutputs(s: Summary, json: string | null, chart: string | nu
   const bars = s.results.filter((r) => r.ratio !== null).map((r) => ({ label: r.scenario, ratio: r.ratio!, requestsPerSecond: r.requestsPerSecond }));
   if (chart && bars.length > 1) {
     const o = s.options;
-    const subtitle = `${s.date.slice(0, 10)}, Node ${s.node}, ${o.database}${o.redis ? ' + Redis' : ''}, ${o.workers} worker(s), ${o.connections} connections, ${o.duration} s each`;
+    const subtitle = `${s.date.slice(0, 10)}, Node ${s.node}, ${o.database}${o.redis ? ' + Redis' : ''}, ${o.workers} worker(s), ${o.loader}, ${o.connections} connections, ${o.duration} s each`;
     writeFileSync(chart, ratioChart('tessera: requests/s as a fraction of bare Fastify', subtitle, bars));
   }
 }

@@ -18,9 +18,10 @@ import { peerSkipReason, startPeer, type Peer } from './peer.js';
 import { freePort, startProcess, type ServerProcess } from './processes.js';
 import { printSummary, withRatios, writeOutputs, type Summary } from './report.js';
 import { refreshAtScale } from './scale.js';
-import { authenticatedGet, postFreshTokens, postJson, rotatingRefresh, type Result } from './scenarios.js';
+import { authenticatedGet, postFreshTokens, postJson, rotatingRefresh, type Loader, type Result } from './scenarios.js';
 import { soak } from './soak.js';
 import { measureVerification } from './verification.js';
+import { wrkAvailable } from './wrk.js';
 
 const root = new URL('..', import.meta.url).pathname;
 let options: BenchOptions;
@@ -56,8 +57,16 @@ const tessEnv: Record<string, string> = {
   ...(options.soakMinutes !== null ? { TESSERA_ACCESS_TOKEN_LIFETIME: String(Math.ceil(options.soakMinutes * 60) + 600) } : {}),
   ...redis?.env,
 };
+if (options.loader === 'wrk' && !wrkAvailable()) {
+  process.stderr.write('bench: --loader wrk: wrk is not installed (apt-get install wrk)\n');
+  process.exit(2);
+}
+const loader: Loader = options.loader ?? (wrkAvailable() ? 'wrk' : 'autocannon');
+if (options.loader === null && loader === 'autocannon') {
+  process.stdout.write('bench: wrk is not installed; loading with autocannon, which saturates before the ceiling does (see docs/performance.md)\n');
+}
 const run = (name: ScenarioName) => options.only.has(name);
-const load = { seconds: options.duration, connections: options.connections };
+const load = { seconds: options.duration, connections: options.connections, loader };
 
 /** Logs in over HTTP, as clients do. */
 async function login(url: string, username: string, password: string): Promise<{ access: string; refresh: string }> {
@@ -96,7 +105,7 @@ try {
 
   const summary: Summary = {
     date: new Date().toISOString(), node: process.version,
-    options: { duration: options.duration, connections: options.connections, workers: options.workers, database: database.engine, redis: redis !== null, tokens: options.tokens },
+    options: { loader, duration: options.duration, connections: options.connections, workers: options.workers, database: database.engine, redis: redis !== null, tokens: options.tokens },
     coldStartMs, memory: null, verification: null, results: [], peer: { skipped: null, getRatio: null }, scale: [], flush: null, soak: null,
   };
   const rows: (Result & { peakRssMb: number })[] = [];
@@ -130,7 +139,9 @@ try {
     if (run('verify')) await tess(() => postJson('POST /api/token/verify/', target, '/api/token/verify/', { token: access }));
     if (run('refresh')) {
       const pool: string[] = [];
-      for (let i = 0; i < options.connections; i++) pool.push(mint());
+      // Twice the connections: a connection that reconnects asks for a token again without an
+      // answer for the one it held, and a pool that ran dry would present a blacklisted token.
+      for (let i = 0; i < options.connections * 2; i++) pool.push(mint());
       await tess(() => rotatingRefresh('POST /api/token/refresh/ (rotate + blacklist)', target, pool));
     }
     if (run('studentapi')) await tess(() => authenticatedGet('GET /studentapi/', target, '/studentapi/', access));

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { fixedRequestScript, rotatingRefreshScript, runWrk } from './wrk.js';
 
 export interface Result {
   scenario: string;
@@ -9,10 +10,15 @@ export interface Result {
   errors: number;
 }
 
+/** The load generator: wrk when installed (see bench/wrk.ts), else autocannon. */
+export type Loader = 'wrk' | 'autocannon';
+
 export interface LoadOptions {
   url: string;
   seconds: number;
   connections: number;
+  /** autocannon when not given. `postFreshTokens` always uses autocannon (it mints per request). */
+  loader?: Loader;
 }
 
 /**
@@ -35,12 +41,16 @@ export async function load(scenario: string, options: autocannon.Options, until?
 }
 
 /** GET with a Bearer token. */
-export function authenticatedGet(scenario: string, { url, seconds, connections }: LoadOptions, path: string, access: string, until?: Promise<unknown>) {
+export function authenticatedGet(scenario: string, { url, seconds, connections, loader }: LoadOptions, path: string, access: string, until?: Promise<unknown>) {
+  if (loader === 'wrk') return runWrk(scenario, `${url}${path}`, { seconds, connections }, fixedRequestScript('GET', { Authorization: `Bearer ${access}` }), until);
   return load(scenario, { url: `${url}${path}`, duration: seconds, connections, headers: { authorization: `Bearer ${access}` } }, until);
 }
 
 /** POST JSON to `path`. */
-export function postJson(scenario: string, { url, seconds, connections }: LoadOptions, path: string, body: unknown) {
+export function postJson(scenario: string, { url, seconds, connections, loader }: LoadOptions, path: string, body: unknown) {
+  if (loader === 'wrk') {
+    return runWrk(scenario, `${url}${path}`, { seconds, connections }, fixedRequestScript('POST', { 'Content-Type': 'application/json' }, JSON.stringify(body)));
+  }
   return load(scenario, {
     url: `${url}${path}`, duration: seconds, connections, method: 'POST',
     headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
@@ -52,7 +62,8 @@ export function postJson(scenario: string, { url, seconds, connections }: LoadOp
  * answer puts the successor back, so no token is ever presented twice. (autocannon's per-request
  * context cannot be relied on to be per connection, so the hand-off goes through the pool.)
  */
-export function rotatingRefresh(scenario: string, { url, seconds, connections }: LoadOptions, refreshTokens: string[]) {
+export function rotatingRefresh(scenario: string, { url, seconds, connections, loader }: LoadOptions, refreshTokens: string[]) {
+  if (loader === 'wrk') return runWrk(scenario, url, { seconds, connections }, rotatingRefreshScript('/api/token/refresh/', refreshTokens));
   const pool = [...refreshTokens];
   return load(scenario, {
     url, duration: seconds, connections,

@@ -32,6 +32,16 @@ test('bench options: bad values are one-line errors', () => {
   assert.throws(() => parseOptions(['--workers', '0'], 'x'), /--workers: "0" is not a positive number/);
   assert.throws(() => parseOptions(['--duration', 'abc'], 'x'), /--duration/);
   assert.throws(() => parseOptions(['--unknown'], 'x'));
+  assert.throws(() => parseOptions(['--loader', 'ab'], 'x'), /--loader: "ab" is not wrk or autocannon/);
+});
+
+test('bench options: --loader picks the load generator; without it the run decides (wrk when installed)', () => {
+  const chosen = parseOptions(['--loader', 'autocannon'], 'x');
+  if (chosen === 'help') return assert.fail('not help');
+  assert.equal(chosen.loader, 'autocannon');
+  const open = parseOptions([], 'x');
+  if (open === 'help') return assert.fail('not help');
+  assert.equal(open.loader, null);
 });
 
 test('bench chart: one bar per scenario, widths proportional to the ratio, labels escaped', () => {
