@@ -27,6 +27,9 @@ export async function measureFlush(
   database: BenchDatabase, count: number, load: LoadOptions, access: string, mint: () => string,
   cli: string, env: NodeJS.ProcessEnv, cwd: string,
 ): Promise<FlushResult> {
+  // A latency comparison, not a throughput one: autocannon keeps the server short of saturation,
+  // where wrk's p99 moves with every pause of a saturated process (12-62 ms for GETs alone).
+  load = { ...load, loader: 'autocannon' };
   const seedMs = await seedOutstandingTokens(database, count, new Date(Date.now() - 86_400_000), 'expired');
   const getAlone = await authenticatedGet('GET /api/user/ alone', load, '/api/user/', access);
   const started = Date.now();
