@@ -5,6 +5,7 @@
  * fresh SQLite database), then loads them in turn, round after round, so the machine's noise
  * falls on all three alike. Prints each round's ratios to the ceiling and their medians. Extra
  * environment for B only: `--b-env NAME=VALUE` (repeatable), e.g. to compare one setting.
+ * `--loader wrk|autocannon` as in `npm run bench` (wrk when installed).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,12 +14,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, startProcess, type ServerProcess } from '../processes.js';
 import { authenticatedGet, postJson, rotatingRefresh, type LoadOptions } from '../scenarios.js';
+import { wrkAvailable } from '../wrk.js';
 
 const { values } = parseArgs({
   options: {
     a: { type: 'string' }, b: { type: 'string' }, scenario: { type: 'string', default: 'get' },
     rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '3' }, connections: { type: 'string', default: '50' },
-    'b-env': { type: 'string', multiple: true, default: [] },
+    'b-env': { type: 'string', multiple: true, default: [] }, loader: { type: 'string' },
   },
 });
 const root = new URL('../..', import.meta.url).pathname;
@@ -58,7 +60,7 @@ async function run(url: string, load: LoadOptions, access: string): Promise<numb
     case 'student': return (await authenticatedGet('student', options, '/studentapi/', access)).requestsPerSecond;
     case 'refresh': {
       const tokens: string[] = [];
-      for (let i = 0; i < load.connections; i++) tokens.push((await login(url)).refresh);
+      for (let i = 0; i < load.connections * 2; i++) tokens.push((await login(url)).refresh);
       return (await rotatingRefresh('refresh', options, tokens)).requestsPerSecond;
     }
     default: return (await authenticatedGet('get', options, '/api/user/', access)).requestsPerSecond;
@@ -71,7 +73,8 @@ const bEnv = Object.fromEntries((values['b-env'] as string[]).map((pair) => {
   if (at <= 0) throw new Error(`--b-env wants NAME=VALUE, not ${JSON.stringify(pair)}`);
   return [pair.slice(0, at), pair.slice(at + 1)];
 }));
-const load: LoadOptions = { url: '', seconds: Number(values.seconds), connections: Number(values.connections) };
+const loader = values.loader === 'autocannon' || values.loader === 'wrk' ? values.loader : wrkAvailable() ? 'wrk' : 'autocannon';
+const load: LoadOptions = { url: '', seconds: Number(values.seconds), connections: Number(values.connections), loader };
 const ceilingPort = await freePort();
 const ceiling = await startProcess(process.execPath, ['--import', 'tsx', join(root, 'bench/ceiling-server.ts'), String(ceilingPort)], {
   url: `http://127.0.0.1:${ceilingPort}`, readyPath: '/api/user/', cwd: root,
