@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { fastifySwagger, SwaggerOptions } from '@fastify/swagger';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Settings } from '../settings/index.js';
 import {
   SHARED_RESPONSES, SHARED_SCHEMAS, securitySchemes, WWW_AUTHENTICATE_HEADER, type OpenApiObject,
 } from './openapi-components.js';
 import { describeOperation, type OperationParts } from './openapi-operation.js';
+import { serveOnDemand } from './on-demand.js';
 
 /** Where the document and the viewer are served. */
 export const API_DOCS_URLS = { document: '/openapi.json', viewer: '/docs' } as const;
@@ -108,36 +109,12 @@ const lazySwagger = fp((app: FastifyInstance, options: SwaggerOptions, done: (er
 /** Serves `GET /openapi.json` and the Swagger UI viewer at `/docs/` (its assets from node_modules, no CDN). */
 export async function registerApiDocsRoutes(app: FastifyInstance): Promise<void> {
   app.get(API_DOCS_URLS.document, { schema: { hide: true }, config: { authentication: [], name: 'OpenAPI' } }, async () => app.swagger());
-  let viewer: Promise<FastifyInstance> | undefined;
-  const serveViewer = async (request: FastifyRequest, reply: FastifyReply) => {
-    // A failed build (a broken install) is tried again by the next request, not remembered.
-    viewer ??= buildViewer(app).catch((error: unknown) => {
-      viewer = undefined;
-      throw error;
-    });
-    const answer = await (await viewer).inject({ method: request.method as 'GET' | 'HEAD', url: request.url, headers: request.headers });
-    // A file Swagger UI does not have gets this server's own 404, as every unknown URL does.
-    if (answer.statusCode === 404) return reply.callNotFound();
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) reply.header(name, value);
-    }
-    return reply.code(answer.statusCode).send(answer.rawPayload);
-  };
-  const route = { schema: { hide: true }, config: { authentication: [], name: 'API docs' } };
-  app.get(API_DOCS_URLS.viewer, route, serveViewer);
-  app.get(`${API_DOCS_URLS.viewer}/*`, route, serveViewer);
-  app.addHook('onClose', async () => {
-    if (viewer) await (await viewer).close();
-  });
+  serveOnDemand(app, API_DOCS_URLS.viewer, { schema: { hide: true }, config: { authentication: [], name: 'API docs' } }, () => buildViewer(app));
 }
 
-/** Set by whichever server answers the client; not copied from the viewer's own answer. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
-
 /**
- * @fastify/swagger-ui as a small Fastify app of its own, built on the first request under `/docs`
- * and answering through `inject`: loading it (with its own @fastify/static, glob and yaml) was a
- * sixth of `serve`'s cold start (docs/performance.md), for a page few servers ever show.
+ * @fastify/swagger-ui as a small Fastify app of its own (see `serveOnDemand`): loading it, with
+ * its own @fastify/static, glob and yaml, was a sixth of `serve`'s cold start.
  */
 async function buildViewer(app: FastifyInstance): Promise<FastifyInstance> {
   const [{ default: Fastify }, { default: swaggerUi }] = await Promise.all([import('fastify'), import('@fastify/swagger-ui')]);

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { serveOnDemand } from './on-demand.js';
 
 /**
  * Where `vite build` writes the console: `dist/web/` under the package root, which is two folders
@@ -38,33 +38,42 @@ export async function consoleRoutes(app: FastifyInstance, options: { dir?: strin
     if (route.url !== '/' || ![route.method].flat().includes('GET')) return;
     route.onRequest = [...[route.onRequest ?? []].flat(), redirectBrowsers];
   });
-  // Encapsulated, so @fastify/static's reply decorations stay inside (swagger-ui has its own).
-  await app.register(async (scope) => {
-    scope.addHook('onSend', async (_request, reply: FastifyReply, payload) => {
+  if (!existsSync(join(dir, 'index.html'))) {
+    const notBuilt = async (_request: FastifyRequest, reply: FastifyReply) => {
       reply.header('content-security-policy', CONSOLE_CSP);
-      return payload;
-    });
-    if (!existsSync(join(dir, 'index.html'))) {
-      const notBuilt = async (_request: FastifyRequest, reply: FastifyReply) => reply.code(503).send(NOT_BUILT);
-      scope.get('/console/', { config: ROUTE_CONFIG, schema: HIDDEN }, notBuilt);
-      scope.get('/console/*', { config: ROUTE_CONFIG, schema: HIDDEN }, notBuilt);
-      return;
-    }
-    await scope.register(fastifyStatic, {
-      root: dir,
-      prefix: '/console/',
-      index: false,
-      cacheControl: false,
-      dotfiles: 'ignore',
-      setHeaders: (response, path) => {
-        // Vite names files under assets/ by their content hash: a new build means new names.
-        const hashed = path.startsWith(join(dir, 'assets'));
-        response.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
-    });
-    // The router ignores trailing slashes, so `/console/` is `/console`, which the wildcard misses.
-    scope.get('/console/', { config: ROUTE_CONFIG, schema: HIDDEN }, (_request, reply) => reply.sendFile('index.html'));
+      return reply.code(503).send(NOT_BUILT);
+    };
+    app.get('/console/', { config: ROUTE_CONFIG, schema: HIDDEN }, notBuilt);
+    app.get('/console/*', { config: ROUTE_CONFIG, schema: HIDDEN }, notBuilt);
+    return;
+  }
+  serveOnDemand(app, '/console', { config: ROUTE_CONFIG, schema: HIDDEN }, () => buildStaticApp(dir));
+}
+
+/** The built files as a small app of their own (see `serveOnDemand`): @fastify/static and glob load on the first visit. */
+async function buildStaticApp(dir: string): Promise<FastifyInstance> {
+  const [{ default: Fastify }, { default: fastifyStatic }] = await Promise.all([import('fastify'), import('@fastify/static')]);
+  // As the main app's router: `/console` is `/console/`.
+  const files = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
+  files.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('content-security-policy', CONSOLE_CSP);
+    return payload;
   });
+  await files.register(fastifyStatic, {
+    root: dir,
+    prefix: '/console/',
+    index: false,
+    cacheControl: false,
+    dotfiles: 'ignore',
+    setHeaders: (response, path) => {
+      // Vite names files under assets/ by their content hash: a new build means new names.
+      const hashed = path.startsWith(join(dir, 'assets'));
+      response.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  files.get('/console/', (_request, reply) => reply.sendFile('index.html'));
+  await files.ready();
+  return files;
 }
 
 /** A browser navigation: Accept names text/html before (or instead of) JSON. */
