@@ -10,6 +10,8 @@ import type { Verification } from './verification.js';
 export interface Row extends Result {
   peakRssMb: number;
   ratio: number | null;
+  /** The ceiling's rate in the slices alternated with this row's, when it was measured so. */
+  ceilingRequestsPerSecond?: number;
 }
 
 /** Everything one run measured; `--json` writes exactly this. */
@@ -27,9 +29,15 @@ export interface Summary {
   soak: SoakResult | null;
 }
 
-/** Scenario results with their ratio to the first row (the ceiling), when one ran. */
-export function withRatios(rows: (Result & { peakRssMb: number })[], ceiling: Result | undefined): Row[] {
-  return rows.map((r) => ({ ...r, ratio: ceiling && ceiling.requestsPerSecond > 0 ? Number((r.requestsPerSecond / ceiling.requestsPerSecond).toFixed(3)) : null }));
+/**
+ * Scenario results with their ratio to the first row (the ceiling), when one ran; a row measured
+ * alternated with the ceiling carries that ceiling's rate and is taken against it instead.
+ */
+export function withRatios(rows: (Result & { peakRssMb: number; ceilingRequestsPerSecond?: number })[], ceiling: Result | undefined): Row[] {
+  return rows.map((r) => {
+    const against = r.ceilingRequestsPerSecond ?? ceiling?.requestsPerSecond ?? 0;
+    return { ...r, ratio: ceiling && against > 0 ? Number((r.requestsPerSecond / against).toFixed(3)) : null };
+  });
 }
 
 /** Prints the run as tables and lines a person reads. */
@@ -37,7 +45,7 @@ export function printSummary(s: Summary): void {
   if (s.results.length > 0) {
     console.log(`loaded with ${s.options.loader}, ${s.options.connections} connections`);
     console.table(s.results.map((r) => ({
-      scenario: r.scenario, 'req/s': r.requestsPerSecond, 'p50 ms': r.p50, 'p99 ms': r.p99, 'peak RSS MB': r.peakRssMb, ratio: r.ratio, 'non-2xx': r.non2xx, errors: r.errors,
+      scenario: r.scenario + (r.ceilingRequestsPerSecond ? ` [ceiling beside it ${r.ceilingRequestsPerSecond}/s]` : ''), 'req/s': r.requestsPerSecond, 'p50 ms': r.p50, 'p99 ms': r.p99, 'peak RSS MB': r.peakRssMb, ratio: r.ratio, 'non-2xx': r.non2xx, errors: r.errors,
     })));
   }
   if (s.coldStartMs !== null) console.log(`cold start to first answer: ${s.coldStartMs} ms`);

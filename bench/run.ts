@@ -108,7 +108,7 @@ try {
     options: { loader, duration: options.duration, connections: options.connections, workers: options.workers, database: database.engine, redis: redis !== null, tokens: options.tokens },
     coldStartMs, memory: null, verification: null, results: [], peer: { skipped: null, getRatio: null }, scale: [], flush: null, soak: null,
   };
-  const rows: (Result & { peakRssMb: number })[] = [];
+  const rows: (Result & { peakRssMb: number; ceilingRequestsPerSecond?: number })[] = [];
   const measure = async (pid: number, work: () => Promise<Result>) => {
     const { result, peakRssMb } = await sampledPeak(pid, work);
     rows.push({ ...result, peakRssMb });
@@ -138,11 +138,20 @@ try {
     }
     if (run('verify')) await tess(() => postJson('POST /api/token/verify/', target, '/api/token/verify/', { token: access }));
     if (run('refresh')) {
-      const pool: string[] = [];
-      // Twice the connections: a connection that reconnects asks for a token again without an
-      // answer for the one it held, and a pool that ran dry would present a blacklisted token.
-      for (let i = 0; i < options.connections * 2; i++) pool.push(mint());
-      await tess(() => rotatingRefresh('POST /api/token/refresh/ (rotate + blacklist)', target, pool));
+      // Fresh tokens for every slice: each slice is a new load whose pool starts full. Twice the
+      // connections: a connection that reconnects asks for a token again without an answer for
+      // the one it held, and a pool that ran dry would present a blacklisted token.
+      const refreshes = (slice: typeof load) => rotatingRefresh(
+        'POST /api/token/refresh/ (rotate + blacklist)', { ...slice, url: server.url }, Array.from({ length: options.connections * 2 }, mint),
+      );
+      if (bare) {
+        // A goal's ratio too: alternated with the ceiling, it is taken against the ceiling of its own slices.
+        const ceilingGet = (slice: typeof load) => authenticatedGet('ceiling', { ...slice, url: bare.url }, '/api/user/', access);
+        const [ceilingRow, refreshRow] = await alternated(load, [{ pid: bare.child.pid!, work: ceilingGet }, { pid: server.child.pid!, work: refreshes }]);
+        rows.push({ ...refreshRow!, ceilingRequestsPerSecond: ceilingRow!.requestsPerSecond });
+      } else {
+        await tess(() => refreshes(load));
+      }
     }
     if (run('studentapi')) await tess(() => authenticatedGet('GET /studentapi/', target, '/studentapi/', access));
     const credentials = { username: 'shoumitro', password: PASSWORD };
