@@ -21,7 +21,7 @@ import { refreshAtScale } from './scale.js';
 import { authenticatedGet, postFreshTokens, postJson, rotatingRefresh, type Loader, type Result } from './scenarios.js';
 import { soak } from './soak.js';
 import { measureVerification } from './verification.js';
-import { wrkAvailable } from './wrk.js';
+import { chooseLoader } from './wrk.js';
 
 const root = new URL('..', import.meta.url).pathname;
 let options: BenchOptions;
@@ -57,11 +57,13 @@ const tessEnv: Record<string, string> = {
   ...(options.soakMinutes !== null ? { TESSERA_ACCESS_TOKEN_LIFETIME: String(Math.ceil(options.soakMinutes * 60) + 600) } : {}),
   ...redis?.env,
 };
-if (options.loader === 'wrk' && !wrkAvailable()) {
-  process.stderr.write('bench: --loader wrk: wrk is not installed (apt-get install wrk)\n');
+let loader: Loader;
+try {
+  loader = chooseLoader(options.loader);
+} catch (error) {
+  process.stderr.write(`bench: ${(error as Error).message}\n`);
   process.exit(2);
 }
-const loader: Loader = options.loader ?? (wrkAvailable() ? 'wrk' : 'autocannon');
 if (options.loader === null && loader === 'autocannon') {
   process.stdout.write('bench: wrk is not installed; loading with autocannon, which saturates before the ceiling does (see docs/performance.md)\n');
 }
@@ -122,8 +124,8 @@ try {
     let tesseraGet: Result | undefined;
     const get = (slice: typeof load) => authenticatedGet('GET /api/user/ (Bearer)', { ...slice, url: server.url }, '/api/user/', access);
     const bare = ceiling; // a const, for the closures below
+    const ceilingGet = (slice: typeof load) => authenticatedGet('ceiling: bare Fastify GET /api/user/', { ...slice, url: bare!.url }, '/api/user/', access);
     if (bare) {
-      const ceilingGet = (slice: typeof load) => authenticatedGet('ceiling: bare Fastify GET /api/user/', { ...slice, url: bare.url }, '/api/user/', access);
       if (run('get')) {
         // The goal's own ratio: the two alternate in slices, so a machine that drifts during the
         // run weighs on both sides alike.
@@ -146,7 +148,6 @@ try {
       );
       if (bare) {
         // A goal's ratio too: alternated with the ceiling, it is taken against the ceiling of its own slices.
-        const ceilingGet = (slice: typeof load) => authenticatedGet('ceiling', { ...slice, url: bare.url }, '/api/user/', access);
         const [ceilingRow, refreshRow] = await alternated(load, [{ pid: bare.child.pid!, work: ceilingGet }, { pid: server.child.pid!, work: refreshes }]);
         rows.push({ ...refreshRow!, ceilingRequestsPerSecond: ceilingRow!.requestsPerSecond });
       } else {

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Result } from './scenarios.js';
+import type { Loader, Result } from './scenarios.js';
 
 /**
  * wrk (Debian's package, not an npm dependency) as the load generator. It is C and costs a few
@@ -13,6 +13,12 @@ import type { Result } from './scenarios.js';
  */
 export function wrkAvailable(): boolean {
   return !spawnSync('wrk', ['-v'], { stdio: 'ignore' }).error;
+}
+
+/** The loader asked for, or wrk when installed and autocannon otherwise; throws when wrk is asked for and missing. */
+export function chooseLoader(requested: Loader | null): Loader {
+  if (requested === 'wrk' && !wrkAvailable()) throw new Error('--loader wrk: wrk is not installed (apt-get install wrk)');
+  return requested ?? (wrkAvailable() ? 'wrk' : 'autocannon');
 }
 
 /** A Lua long string holding `text` whatever it contains. */

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, startProcess, type ServerProcess } from '../processes.js';
 import { authenticatedGet, postJson, rotatingRefresh, type LoadOptions } from '../scenarios.js';
-import { wrkAvailable } from '../wrk.js';
+import { chooseLoader } from '../wrk.js';
 
 const { values } = parseArgs({
   options: {
@@ -73,7 +73,8 @@ const bEnv = Object.fromEntries((values['b-env'] as string[]).map((pair) => {
   if (at <= 0) throw new Error(`--b-env wants NAME=VALUE, not ${JSON.stringify(pair)}`);
   return [pair.slice(0, at), pair.slice(at + 1)];
 }));
-const loader = values.loader === 'autocannon' || values.loader === 'wrk' ? values.loader : wrkAvailable() ? 'wrk' : 'autocannon';
+if (values.loader !== undefined && values.loader !== 'wrk' && values.loader !== 'autocannon') throw new Error(`--loader: ${JSON.stringify(values.loader)} is not wrk or autocannon`);
+const loader = chooseLoader(values.loader ?? null);
 const load: LoadOptions = { url: '', seconds: Number(values.seconds), connections: Number(values.connections), loader };
 const ceilingPort = await freePort();
 const ceiling = await startProcess(process.execPath, ['--import', 'tsx', join(root, 'bench/ceiling-server.ts'), String(ceilingPort)], {

@@ -109,16 +109,15 @@ const lazySwagger = fp((app: FastifyInstance, options: SwaggerOptions, done: (er
 /** Serves `GET /openapi.json` and the Swagger UI viewer at `/docs/` (its assets from node_modules, no CDN). */
 export async function registerApiDocsRoutes(app: FastifyInstance): Promise<void> {
   app.get(API_DOCS_URLS.document, { schema: { hide: true }, config: { authentication: [], name: 'OpenAPI' } }, async () => app.swagger());
-  serveOnDemand(app, API_DOCS_URLS.viewer, { schema: { hide: true }, config: { authentication: [], name: 'API docs' } }, () => buildViewer(app));
+  serveOnDemand(app, API_DOCS_URLS.viewer, { schema: { hide: true }, config: { authentication: [], name: 'API docs' } }, (viewer) => setUpViewer(app, viewer));
 }
 
 /**
  * @fastify/swagger-ui as a small Fastify app of its own (see `serveOnDemand`): loading it, with
  * its own @fastify/static, glob and yaml, was a sixth of `serve`'s cold start.
  */
-async function buildViewer(app: FastifyInstance): Promise<FastifyInstance> {
-  const [{ default: Fastify }, { default: swaggerUi }] = await Promise.all([import('fastify'), import('@fastify/swagger-ui')]);
-  const viewer = Fastify({ logger: false });
+async function setUpViewer(app: FastifyInstance, viewer: FastifyInstance): Promise<void> {
+  const { default: swaggerUi } = await import('@fastify/swagger-ui');
   // swagger-ui reads the document from `swagger()` and asks for @fastify/swagger by name.
   await viewer.register(fp(async (scope: FastifyInstance) => {
     scope.decorate('swagger', ((opts?: { yaml: boolean }) => app.swagger(opts ?? { yaml: false })) as FastifyInstance['swagger']);
@@ -131,8 +130,6 @@ async function buildViewer(app: FastifyInstance): Promise<FastifyInstance> {
     // The viewer holds tokens: it runs only its own files (Swagger UI sets inline styles).
     staticCSP: API_DOCS_CSP,
   });
-  await viewer.ready();
-  return viewer;
 }
 
 /** Moves each operation's tessera parts into place and adds the shared components. */

@@ -47,14 +47,13 @@ export async function consoleRoutes(app: FastifyInstance, options: { dir?: strin
     app.get('/console/*', { config: ROUTE_CONFIG, schema: HIDDEN }, notBuilt);
     return;
   }
-  serveOnDemand(app, '/console', { config: ROUTE_CONFIG, schema: HIDDEN }, () => buildStaticApp(dir));
+  // As the main app's router: `/console` is `/console/`.
+  serveOnDemand(app, '/console', { config: ROUTE_CONFIG, schema: HIDDEN }, (files) => serveFiles(files, dir), { routerOptions: { ignoreTrailingSlash: true } });
 }
 
 /** The built files as a small app of their own (see `serveOnDemand`): @fastify/static and glob load on the first visit. */
-async function buildStaticApp(dir: string): Promise<FastifyInstance> {
-  const [{ default: Fastify }, { default: fastifyStatic }] = await Promise.all([import('fastify'), import('@fastify/static')]);
-  // As the main app's router: `/console` is `/console/`.
-  const files = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
+async function serveFiles(files: FastifyInstance, dir: string): Promise<void> {
+  const { default: fastifyStatic } = await import('@fastify/static');
   files.addHook('onSend', async (_request, reply, payload) => {
     reply.header('content-security-policy', CONSOLE_CSP);
     return payload;
@@ -72,8 +71,6 @@ async function buildStaticApp(dir: string): Promise<FastifyInstance> {
     },
   });
   files.get('/console/', (_request, reply) => reply.sendFile('index.html'));
-  await files.ready();
-  return files;
 }
 
 /** A browser navigation: Accept names text/html before (or instead of) JSON. */

@@ -1,11 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, type RouteShorthandOptions } from 'fastify';
 
 /** Set by whichever server answers the client; not copied from the inner app's answer. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
 
 /**
- * Serves `GET`/`HEAD` `prefix` and `prefix/*` from a Fastify app of their own, built by `build` on
- * the first request there and answering through `inject`. For pages few requests ask for whose
+ * Serves `GET`/`HEAD` `prefix` and `prefix/*` from a Fastify app of their own (`innerOptions`,
+ * no logger), set up by `setUp` on the first request there and answering through `inject`. For pages few requests ask for whose
  * plugins are costly to load (Swagger UI, the console's static files): `serve` no longer loads
  * them before its first answer (docs/performance.md, sixth round).
  *
@@ -13,8 +13,15 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'co
  * of the inner app becomes `app`'s own not-found answer (DRF-shaped).
  */
 export function serveOnDemand(
-  app: FastifyInstance, prefix: string, options: RouteShorthandOptions, build: () => Promise<FastifyInstance>,
+  app: FastifyInstance, prefix: string, options: RouteShorthandOptions,
+  setUp: (inner: FastifyInstance) => Promise<void>, innerOptions: FastifyServerOptions = {},
 ): void {
+  const build = async () => {
+    const built = Fastify({ ...innerOptions, logger: false });
+    await setUp(built);
+    await built.ready();
+    return built;
+  };
   let inner: Promise<FastifyInstance> | undefined;
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     // A failed build (a broken install) is tried again by the next request, not remembered.

@@ -16,12 +16,10 @@ function outerApp(): FastifyInstance {
 test('serveOnDemand builds the inner app on the first request only, and answers through the outer one', async () => {
   const app = outerApp();
   let builds = 0;
-  serveOnDemand(app, '/pages', {}, async () => {
+  serveOnDemand(app, '/pages', {}, async (inner) => {
     builds += 1;
-    const inner = Fastify({ logger: false });
     inner.get('/pages/', async (_request, reply) => reply.header('cache-control', 'no-cache').type('text/html').send('<p>index</p>'));
     inner.get('/pages/a.txt', async (request) => `a ${request.headers['x-probe'] ?? ''}`);
-    return inner;
   });
   await app.ready();
   assert.equal(builds, 0, 'nothing built at start');
@@ -45,12 +43,10 @@ test('serveOnDemand builds the inner app on the first request only, and answers 
 test('serveOnDemand: a build that fails answers 500 and is tried again by the next request', async () => {
   const app = outerApp();
   let attempts = 0;
-  serveOnDemand(app, '/pages', {}, async () => {
+  serveOnDemand(app, '/pages', {}, async (inner) => {
     attempts += 1;
     if (attempts === 1) throw new Error('module missing');
-    const inner = Fastify({ logger: false });
     inner.get('/pages/', async () => 'ok');
-    return inner;
   });
   assert.equal((await app.inject({ method: 'GET', url: '/pages/' })).statusCode, 500);
   const second = await app.inject({ method: 'GET', url: '/pages/' });
