@@ -1,3 +1,4 @@
+import { trimOldest } from '../oldest-first.js';
 import type { Claims } from './jwt-codec.js';
 
 /** Tokens longer than this are verified every time rather than remembered. */
@@ -31,7 +32,7 @@ export class VerifiedTokens<Key> {
   /** Remembers a copy of `claims` (the caller keeps its own), unless the token is too long to. */
   remember(token: string, claims: Claims, kid: string | undefined, key: Key): void {
     if (this.max === 0 || token.length > MAX_CACHED_LENGTH) return;
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(token, { claims: Object.freeze({ ...claims }), kid, key });
+    trimOldest(this.entries, this.max);
   }
 }

@@ -1,3 +1,5 @@
+import { trimOldest } from '../oldest-first.js';
+
 /**
  * A bounded set of keys, each forgotten at its own expiry time (milliseconds on the caller's
  * clock). Past `maxEntries` the least recently used key goes first: forgetting is always safe
@@ -20,10 +22,7 @@ export class ExpiringSet {
     const known = this.entries.get(key);
     this.entries.delete(key);
     this.entries.set(key, known !== undefined && known > expiresAt ? known : expiresAt);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
+    trimOldest(this.entries, this.maxEntries);
   }
 
   /** True while `key` is remembered and not expired; a hit makes it the most recently used. */

@@ -1,3 +1,4 @@
+import { trimOldest } from '../oldest-first.js';
 import type { User } from './users.js';
 
 /** Users remembered at most; past it the oldest read goes first. */
@@ -32,9 +33,9 @@ export class RecentUsers {
 
   remember(user: User, readAt: number, mark: number): void {
     if (mark !== this.changes) return;
-    if (this.entries.size >= MAX_USERS) this.entries.delete(this.entries.keys().next().value!);
     this.entries.delete(user.id);
     this.entries.set(user.id, { user: { ...user }, readAt });
+    trimOldest(this.entries, MAX_USERS);
   }
 
   /** The user changed (or is gone): forget it, and any read of it still in flight. */

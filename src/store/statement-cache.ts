@@ -1,4 +1,5 @@
 import type SQLite from 'better-sqlite3';
+import { trimOldest } from '../oldest-first.js';
 
 /**
  * Makes `database.prepare(sql)` answer a statement prepared before for the same SQL text (the
@@ -13,13 +14,10 @@ export function cacheStatements(database: SQLite.Database, max = 256): SQLite.Da
   const statements = new Map<string, SQLite.Statement>();
   database.prepare = ((sql: string) => {
     let statement = statements.get(sql);
-    if (statement) {
-      statements.delete(sql);
-    } else {
-      statement = prepare(sql);
-      if (statements.size >= max) statements.delete(statements.keys().next().value!);
-    }
+    if (statement) statements.delete(sql);
+    else statement = prepare(sql);
     statements.set(sql, statement);
+    trimOldest(statements, max);
     return statement;
   }) as SQLite.Database['prepare'];
   return database;
