@@ -112,7 +112,7 @@ export class AuditLog {
       return Promise.resolve();
     }
     if (engineOf(this.db) !== 'postgres') {
-      return inGroupCommit(this.db, (trx) => this.insertOne.execute(rowParameters(row), trx)).then(() => this.succeeded(), (error: unknown) => this.failed(error));
+      return inGroupCommit(this.db, (sqlite) => this.insertOne.runNow(sqlite, rowParameters(row))).then(() => this.succeeded(), (error: unknown) => this.failed(error));
     }
     return new Promise<void>((resolve) => this.batches.add({ row, written: resolve }));
   }

@@ -52,6 +52,19 @@ export function engineOf(db: Kysely<any>): DatabaseEngine {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
+/** The better-sqlite3 connection under each SQLite handle `openDatabase` made. */
+const sqliteHandles = new WeakMap<Kysely<any>, SQLite.Database>();
+
+/**
+ * The SQLite connection under `db`, for work that must run synchronously on it (the group
+ * commit); only while holding Kysely's connection, so no query of Kysely's runs at the same time.
+ */
+export function sqliteHandleOf(db: Kysely<any>): SQLite.Database {
+  const sqlite = sqliteHandles.get(db);
+  if (!sqlite) throw new Error('not a SQLite database opened by openDatabase');
+  return sqlite;
+}
+
 /**
  * Opens `sqlite:PATH` (or `sqlite::memory:`), creating the folder on first use, or
  * `postgres://...` through a pg pool. Connection errors and timeouts leave the store as
@@ -83,6 +96,7 @@ export function openDatabase<Schema = CoreSchema>(url: string, options: Database
   // SQLite's busy handler, which would stop this process's event loop while it sleeps.
   sqlite.pragma('busy_timeout = 0');
   const db = new Kysely<Schema>({ dialect: new SqliteServerDialect(cacheStatements(sqlite), timeoutMs) });
+  sqliteHandles.set(db, sqlite);
   return { db, engine: 'sqlite', close: () => db.destroy() };
 }
 

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { engineOf } from './database.js';
 import { inGroupCommit } from './group-commit.js';
-import { PrecompiledQuery } from './precompiled.js';
+import { PrecompiledQuery, runSteps, runStepsNow, type QuerySteps } from './precompiled.js';
 import type { CoreSchema } from './schema.js';
 import { writeTransaction } from './write-transaction.js';
 
@@ -80,23 +80,26 @@ export class TokenBlacklistRepository {
    */
   async rotate(previous: OutstandingToken, successor: OutstandingToken, at: Date, linkSuccessor: boolean): Promise<boolean> {
     const rotation = { previous, successor, at, linkSuccessor };
-    if (engineOf(this.db) === 'postgres') return writeTransaction(this.db, (trx) => this.rotateWithin(trx, rotation));
-    return inGroupCommit(this.db, (trx) => this.rotateWithin(trx as Kysely<CoreSchema>, rotation));
+    if (engineOf(this.db) === 'postgres') return writeTransaction(this.db, (trx) => runSteps(trx, this.rotationSteps(rotation)));
+    return inGroupCommit(this.db, (sqlite) => runStepsNow(sqlite, this.rotationSteps(rotation)));
   }
 
-  /** One rotation's statements, inside a write transaction; false, having written nothing, when the token was blacklisted. */
-  private async rotateWithin(trx: Kysely<CoreSchema>, { previous, successor, at, linkSuccessor: link }: Rotating): Promise<boolean> {
+  /**
+   * One rotation's statements, each chosen from the rows the last one answered; the rotation is
+   * false, having written nothing, when the token was blacklisted.
+   */
+  private *rotationSteps({ previous, successor, at, linkSuccessor: link }: Rotating): QuerySteps<boolean> {
     const { blacklistRotated, recordRotated, linkSuccessor, recordSuccessor } = this.rotation;
     const blacklist = [at.toISOString(), previous.jti];
-    if ((await blacklistRotated.execute(blacklist, trx)).length === 0) {
+    if ((yield [blacklistRotated, blacklist]).length === 0) {
       // Nothing inserted: blacklisted already, or never recorded as outstanding. Simple JWT's
       // get_or_create, then the blacklisting again (nothing to insert now means blacklisted).
-      await recordRotated.execute(rowParameters(previous), trx);
-      if ((await blacklistRotated.execute(blacklist, trx)).length === 0) return false;
+      yield [recordRotated, rowParameters(previous)];
+      if ((yield [blacklistRotated, blacklist]).length === 0) return false;
     }
     // Recorded with the blacklisting: a rotated token is one with a successor (see `rotationOf`).
-    if (link) await linkSuccessor.execute([successor.jti, previous.jti], trx);
-    await recordSuccessor.execute(rowParameters(successor), trx);
+    if (link) yield [linkSuccessor, [successor.jti, previous.jti]];
+    yield [recordSuccessor, rowParameters(successor)];
     return true;
   }
 
