@@ -144,6 +144,11 @@ function guardedPool(pg: typeof import('pg').default, url: string, max: number, 
       let wrapper = clients.get(client);
       if (!wrapper) {
         let broken: Error | undefined;
+        // The pool listens for errors only while a client is idle: a connection reset during a
+        // query (it fails that query) would otherwise be an unhandled 'error' that ends the process.
+        client.on('error', (error: Error) => {
+          broken = error;
+        });
         const query = (...args: unknown[]): unknown => {
           const result = (client.query as (...a: unknown[]) => unknown)(...args);
           if (result instanceof Promise) {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { isUnavailableError } from '../../src/store/unavailable.js';
 import { createPostgresDatabase, TEST_ENGINE, type TestDatabase } from '../support/database.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -82,6 +84,16 @@ describe('PostgreSQL down or silent under load', { skip }, () => {
     // An authenticated route needs the user row: 503 too, never 401 or 500.
     const me = await server.get('/api/user/', { authorization: `Bearer ${access}` });
     assert.equal(me.status, 503);
+    await proxy.restore();
+    await loginsWorkAgain();
+  });
+
+  test('reset during a query: that query fails as unavailable, the process goes on, and logins come back', async () => {
+    const running = sql`select pg_sleep(1)`.execute(server.store.database.db);
+    const failed = assert.rejects(running, (error: unknown) => isUnavailableError(error));
+    await new Promise((r) => setTimeout(r, 200));
+    await proxy.stop();
+    await failed;
     await proxy.restore();
     await loginsWorkAgain();
   });
