@@ -36,4 +36,28 @@ export function summarize(profile: { nodes: ProfileNode[] }, top = 30): void {
   };
   print('self time by function', byFunction);
   print('self time by owner', byOwner);
+  print('total time by function (itself and what it calls; async functions only up to their first await)', inclusiveTimes(profile));
+}
+
+/** Samples in each function's call trees, a function counted once where it calls itself. */
+function inclusiveTimes(profile: { nodes: ProfileNode[] }): Map<string, number> {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const totals = new Map<string, number>();
+  const nameOf = (node: ProfileNode) => `${node.callFrame.functionName || '(anonymous)'} ${owner(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`;
+  // Depth first from the root; the path's names say which functions a subtree already counts for.
+  const visit = (node: ProfileNode, onPath: Set<string>): number => {
+    let hits = node.hitCount ?? 0;
+    const name = nameOf(node);
+    const first = !onPath.has(name);
+    if (first) onPath.add(name);
+    for (const child of node.children ?? []) hits += visit(byId.get(child)!, onPath);
+    if (first) {
+      onPath.delete(name);
+      totals.set(name, (totals.get(name) ?? 0) + hits);
+    }
+    return hits;
+  };
+  visit(profile.nodes[0]!, new Set());
+  for (const name of [...totals.keys()]) if (name.startsWith('(root)') || name.startsWith('(idle)') || name.startsWith('(program)')) totals.delete(name);
+  return totals;
 }
