@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import {
   registrationMigrations, registrationRoutes, seedViews, studentMigrations, studentRoutes, taskMigrations, taskRoutes,
 } from '../example/index.js';
@@ -103,6 +103,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     http: { maxHeaderSize: 128 * 1024 },
     return503OnClosing: true,
     schemaController: { compilersFactory: lazyCompilers() },
+    logController: new OneLinePerRequest(),
   });
   asDefaultCompilers(app);
   app.addHook('onClose', async () => store.close());
@@ -125,4 +126,20 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(healthRoutes);
   if (settings.apiDocs) await registerApiDocsRoutes(app);
   return { app, store };
+}
+
+/**
+ * One `request completed` line per request at `info` (method, redacted URL, status, time), as
+ * Django's runserver logs one; Fastify's own controller writes an `incoming request` line too,
+ * which stays, at `debug`.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
 }

@@ -145,7 +145,8 @@ describe('graceful shutdown', () => {
     test(`SIGTERM with ${workers} worker(s): an upload in flight completes, new connections are refused, exit 0`, async () => {
       const cwd = freshFolder();
       await createUser(cwd, 'bob');
-      const server = await startServe(cwd, [], { TESSERA_LOG_LEVEL: 'info', TESSERA_SIGNING_KEY: SIGNING_KEY, TESSERA_WORKERS: workers });
+      // At debug the server logs each request as it arrives: the test's cue for the signal.
+      const server = await startServe(cwd, [], { TESSERA_LOG_LEVEL: 'debug', TESSERA_SIGNING_KEY: SIGNING_KEY, TESSERA_WORKERS: workers });
 
       // A login whose body arrives in two parts: SIGTERM lands between them.
       const body = JSON.stringify({ username: 'bob', password: PASSWORD });
