@@ -118,7 +118,8 @@ describe('the bundled tessera command', () => {
     assert.equal(registered.status, 201, JSON.stringify(registered.body));
     // nodemailer writes the message after the answer (see the README on email).
     const mail = join(cwd, 'mail');
-    const deadline = Date.now() + 10_000;
+    // Generous: beside the browser suites the machine can be slow to load nodemailer the first time.
+    const deadline = Date.now() + 30_000;
     while (!(existsSync(mail) && readdirSync(mail).length > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const files = existsSync(mail) ? readdirSync(mail) : [];
     assert.equal(files.length, 1, 'one activation email');
