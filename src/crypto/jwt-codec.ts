@@ -77,8 +77,10 @@ export class JwtCodec {
     // `iat`: so a second signer for those (PyJWT adds nothing; drf-jwt's tokens have no `iat`).
     const signer = (noTimestamp: boolean) =>
       privateKey ? createSigner({ key: privateKey, algorithm, noTimestamp, ...(kid ? { kid } : {}) }) : null;
-    // An HMAC key signs complete claims as they are, so one signer serves both.
-    const hmacSign = privateKey && isHmacAlgorithm(algorithm) ? hmacSigner(algorithm, createSecretKey(Buffer.from(privateKey, 'utf8')), kid) : null;
+    // An HMAC secret signs and verifies (the two keys are the same text); it signs complete claims
+    // as they are, so one signer serves both.
+    const hmacKey = isHmacAlgorithm(algorithm) ? createSecretKey(Buffer.from(publicKey, 'utf8')) : null;
+    const hmacSign = privateKey && hmacKey ? hmacSigner(algorithm, hmacKey, kid) : null;
     return {
       sign: hmacSign ?? signer(false),
       signWithoutIat: hmacSign ?? signer(true),
@@ -91,9 +93,7 @@ export class JwtCodec {
         ...(options.issuer ? { allowedIss: options.issuer } : {}),
         requiredClaims: [options.audience && 'aud', options.issuer && 'iss'].filter((c): c is string => Boolean(c)),
       }),
-      verifyParsed: isHmacAlgorithm(algorithm) && !options.audience && !options.issuer
-        ? hmacVerifier(algorithm, createSecretKey(Buffer.from(publicKey, 'utf8')))
-        : null,
+      verifyParsed: hmacKey && !options.audience && !options.issuer ? hmacVerifier(algorithm, hmacKey) : null,
     };
   }
 
@@ -200,6 +200,11 @@ export class JwtCodec {
   }
 }
 
+/** The hash under an HS algorithm: HS256 -> sha256. */
+function hmacDigest(algorithm: Algorithm): string {
+  return `sha${algorithm.slice(2)}`;
+}
+
 /**
  * What fast-jwt's signer does for an HMAC key, on claims that are already complete (`iat` and
  * `exp` are whole seconds, or absent where a token has none): the same header (`alg`, `typ`,
@@ -208,7 +213,7 @@ export class JwtCodec {
  * a regular expression; that was about half of a refresh's signing time (two tokens a refresh).
  */
 function hmacSigner(algorithm: Algorithm, key: KeyObject, kid: string | undefined): (claims: Claims) => string {
-  const digest = `sha${algorithm.slice(2)}`;
+  const digest = hmacDigest(algorithm);
   const header = Buffer.from(JSON.stringify({ alg: algorithm, typ: 'JWT', ...(kid ? { kid } : {}) })).toString('base64url');
   return (claims) => {
     const signingInput = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
@@ -222,7 +227,7 @@ function hmacSigner(algorithm: Algorithm, key: KeyObject, kid: string | undefine
  * (`crit` was refused by the structure check). Any failure is a `TokenBackendError`.
  */
 function hmacVerifier(algorithm: Algorithm, key: KeyObject): (jws: CompactJws) => Claims {
-  const digest = `sha${algorithm.slice(2)}`;
+  const digest = hmacDigest(algorithm);
   return ({ header, payload, signingInput, signature }) => {
     if (header.alg !== algorithm) throw new TokenBackendError();
     const expected = createHmac(digest, key).update(signingInput).digest();
