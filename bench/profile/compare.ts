@@ -5,15 +5,16 @@
  * fresh SQLite database), then loads them in turn, round after round, so the machine's noise
  * falls on all three alike. Prints each round's ratios to the ceiling and their medians. Extra
  * environment for B only: `--b-env NAME=VALUE` (repeatable), e.g. to compare one setting.
- * `--loader wrk|autocannon` as in `npm run bench` (wrk when installed).
+ * `--loader wrk|autocannon` as in `npm run bench` (wrk when installed). Also prints the server's CPU
+ * time per request (Linux /proc), steadier than throughput on a busy machine.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, startProcess, type ServerProcess } from '../processes.js';
-import { authenticatedGet, postJson, rotatingRefresh, type LoadOptions } from '../scenarios.js';
+import { authenticatedGet, postJson, rotatingRefresh, type LoadOptions, type Result } from '../scenarios.js';
 import { chooseLoader } from '../wrk.js';
 
 const { values } = parseArgs({
@@ -53,18 +54,29 @@ async function login(url: string): Promise<{ access: string; refresh: string }> 
   return (await response.json()) as { access: string; refresh: string };
 }
 
-async function run(url: string, load: LoadOptions, access: string): Promise<number> {
-  const options = { ...load, url };
+/** CPU time the process has used so far, in microseconds (Linux /proc: user + system, in clock ticks of 10 ms). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** Requests per second, and the server's CPU time per request (taken around the load only). */
+async function run(server: ServerProcess, load: LoadOptions, access: string): Promise<{ rps: number; cpuUs: number }> {
+  const options = { ...load, url: server.url };
+  const tokens: string[] = [];
+  // Refresh tokens are used once each: minted (with logins, which hash) before the CPU is read.
+  if (values.scenario === 'refresh') for (let i = 0; i < load.connections * 2; i++) tokens.push((await login(server.url)).refresh);
+  const pid = server.child.pid!;
+  const before = cpuMicros(pid);
+  let result: Result;
   switch (values.scenario) {
-    case 'verify': return (await postJson('verify', options, '/api/token/verify/', { token: access })).requestsPerSecond;
-    case 'student': return (await authenticatedGet('student', options, '/studentapi/', access)).requestsPerSecond;
-    case 'refresh': {
-      const tokens: string[] = [];
-      for (let i = 0; i < load.connections * 2; i++) tokens.push((await login(url)).refresh);
-      return (await rotatingRefresh('refresh', options, tokens)).requestsPerSecond;
-    }
-    default: return (await authenticatedGet('get', options, '/api/user/', access)).requestsPerSecond;
+    case 'verify': result = await postJson('verify', options, '/api/token/verify/', { token: access }); break;
+    case 'student': result = await authenticatedGet('student', options, '/studentapi/', access); break;
+    case 'refresh': result = await rotatingRefresh('refresh', options, tokens); break;
+    default: result = await authenticatedGet('get', options, '/api/user/', access);
   }
+  const rps = result.requestsPerSecond;
+  return { rps, cpuUs: (cpuMicros(pid) - before) / (rps * load.seconds) };
 }
 
 // Split at the first `=` only: a value may hold more (NODE_OPTIONS=--max-semi-space-size=2).
@@ -90,16 +102,20 @@ try {
   const accessA = (await login(a.server.url)).access;
   const accessB = (await login(b.server.url)).access;
   const ratios: { a: number[]; b: number[] } = { a: [], b: [] };
+  const cpu: { a: number[]; b: number[] } = { a: [], b: [] };
   for (let round = 0; round < Number(values.rounds); round++) {
     const top = (await authenticatedGet('ceiling', { ...load, url: ceiling.url }, '/api/user/', accessA)).requestsPerSecond;
-    const ra = await run(a.server.url, load, accessA);
-    const rb = await run(b.server.url, load, accessB);
-    ratios.a.push(ra / top);
-    ratios.b.push(rb / top);
-    console.log(`round ${round + 1}: ceiling ${top}/s, A ${ra}/s (${(ra / top).toFixed(3)}), B ${rb}/s (${(rb / top).toFixed(3)}), B/A ${(rb / ra).toFixed(2)}`);
+    const a1 = await run(a.server, load, accessA);
+    const b1 = await run(b.server, load, accessB);
+    ratios.a.push(a1.rps / top);
+    ratios.b.push(b1.rps / top);
+    cpu.a.push(a1.cpuUs);
+    cpu.b.push(b1.cpuUs);
+    console.log(`round ${round + 1}: ceiling ${top}/s, A ${a1.rps}/s (${(a1.rps / top).toFixed(3)}, ${a1.cpuUs.toFixed(0)} us CPU/request), B ${b1.rps}/s (${(b1.rps / top).toFixed(3)}, ${b1.cpuUs.toFixed(0)} us), B/A ${(b1.rps / a1.rps).toFixed(2)}`);
   }
   const median = (list: number[]) => [...list].sort((x, y) => x - y)[list.length >> 1]!;
   console.log(`median ratio to the ceiling (${values.scenario}): A ${median(ratios.a).toFixed(3)}, B ${median(ratios.b).toFixed(3)}; B/A ${(median(ratios.b) / median(ratios.a)).toFixed(2)}`);
+  console.log(`median server CPU per request: A ${median(cpu.a).toFixed(1)} us, B ${median(cpu.b).toFixed(1)} us; B/A ${(median(cpu.b) / median(cpu.a)).toFixed(2)}`);
 } finally {
   for (const server of started) {
     await server.server.stop();
