@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Packages left to Node at run time: native add-ons, and swagger-ui, which serves files from its own folder. */
-const EXTERNAL = ['better-sqlite3', '@node-rs/argon2', '@fastify/swagger-ui'];
+const EXTERNAL = ['better-sqlite3', '@node-rs/argon2', '@fastify/swagger-ui', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'];
 
 /** Writes dist/bin/tessera.js and one chunk per lazily loaded command. */
 async function bundleCli() {

@@ -26,6 +26,16 @@ export interface ServerOptions {
 const require = createRequire(import.meta.url);
 
 /**
+ * Requires one of Fastify's own dependencies as Fastify itself would: they are not tessera's, so
+ * an install may keep them beside Fastify only. Being looked up at run time, they also stay out
+ * of the `tessera` command's bundle (ajv and fast-json-stringify: a quarter of what it would
+ * parse at every start, for code `serve` never runs).
+ */
+function requireAsFastify(name: string): unknown {
+  return createRequire(require.resolve('fastify'))(name);
+}
+
+/**
  * Fastify's own schema compilers, loaded when a route first has a schema to compile. Fastify
  * requires them (ajv, fast-json-stringify: about 110 modules) when the app is made, and tessera's
  * routes never compile one: their docs are route config, not schemas (see `api-docs.ts`). Routes
@@ -35,7 +45,7 @@ function lazyCompilers(): NonNullable<FastifyServerOptions['schemaController']>[
   type Builder = (...args: unknown[]) => unknown;
   const lazy = (name: string): Builder => {
     let builder: Builder | undefined;
-    return (...args) => (builder ??= (require(name) as () => Builder)())(...args);
+    return (...args) => (builder ??= (requireAsFastify(name) as () => Builder)())(...args);
   };
   return {
     buildValidator: lazy('@fastify/ajv-compiler') as never,
