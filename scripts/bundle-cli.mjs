@@ -13,7 +13,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Packages left to Node at run time: native add-ons, and swagger-ui, which serves files from its own folder. */
+/**
+ * Packages left to Node at run time: native add-ons; swagger-ui, which serves files from its own
+ * folder; and Fastify's schema compilers (a quarter of the bundle otherwise), required only when a
+ * route has a schema to compile, as Fastify would (`requireAsFastify` in src/server/app.ts).
+ */
 const EXTERNAL = ['better-sqlite3', '@node-rs/argon2', '@fastify/swagger-ui', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'];
 
 /** Writes dist/bin/tessera.js and one chunk per lazily loaded command. */
