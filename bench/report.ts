@@ -20,7 +20,7 @@ export interface Summary {
   node: string;
   options: { loader: string; duration: number; connections: number; workers: number; database: string; redis: boolean; tokens: number };
   coldStartMs: number | null;
-  memory: { idleRssMb: number; peakRssMb: number; processes: number } | null;
+  memory: { atFirstAnswerRssMb: number; idleRssMb: number; peakRssMb: number; processes: number } | null;
   verification: Verification | null;
   results: Row[];
   peer: { skipped: string | null; getRatio: number | null };
@@ -49,7 +49,7 @@ export function printSummary(s: Summary): void {
     })));
   }
   if (s.coldStartMs !== null) console.log(`cold start to first answer: ${s.coldStartMs} ms`);
-  if (s.memory) console.log(`tessera resident memory: idle ${s.memory.idleRssMb} MB, peak ${s.memory.peakRssMb} MB (largest of ${s.memory.processes} process(es))`);
+  if (s.memory) console.log(`tessera resident memory: ${s.memory.atFirstAnswerRssMb} MB at the first answer, idle ${s.memory.idleRssMb} MB 2 s later, peak ${s.memory.peakRssMb} MB (largest of ${s.memory.processes} process(es))`);
   if (s.verification) {
     const v = s.verification;
     console.log(`in-process verification: tessera ${v.tesseraPerSecond}/s vs fast-jwt ${v.fastJwtPerSecond}/s (ratio ${v.ratio}); `
