@@ -22,6 +22,7 @@ commands:
   import-django DATABASE_URL [--dry-run]  copy users and tokens from a Django database (sqlite:PATH, postgres://)
   audit [--user U] [--type T] [--since 1h] [--limit N] [--json]
                                           print audit events, newest first, one a line
+  flushauditlog --older-than DURATION     delete audit events older than that (e.g. 90d)
 
 settings come from tessera.config.json and TESSERA_* variables (see the README).`;
 
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   token: async (args) => (await import('./commands/token-decode.js')).tokenDecode(args),
   'import-django': async (args) => (await import('./commands/import-django.js')).importDjango(args),
   audit: async (args) => (await import('./commands/audit.js')).auditCommand(args),
+  flushauditlog: async (args) => (await import('./commands/flush-audit-log.js')).flushAuditLog(args),
   keys: async (args) => (await import('./commands/keys.js')).keysCommand(args),
 };
 
@@ -70,7 +72,8 @@ async function main(argv: string[]): Promise<number> {
 /** A failure as one line: our own messages as they are, anything else by its message. */
 function oneLine(error: unknown): string {
   if (error instanceof CommandError || error instanceof SettingsError) return error.message;
-  if (isUsageError(error)) return error.message;
+  // util.parseArgs explains some mistakes over several lines (a value that starts with a dash).
+  if (isUsageError(error)) return error.message.replace(/\s*\n\s*/g, ' ');
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0] ?? 'unknown error';
 }

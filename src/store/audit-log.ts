@@ -1,5 +1,6 @@
 import type { Generated, Kysely, SelectQueryBuilder } from 'kysely';
 import type { Clock } from '../settings/index.js';
+import { deleteRowsBefore } from './batched-delete.js';
 import { engineOf } from './database.js';
 import { groupCommitsSettled, inGroupCommit } from './group-commit.js';
 import { GroupWriter } from './group-writer.js';
@@ -115,6 +116,14 @@ export class AuditLog {
       return inGroupCommit(this.db, (sqlite) => this.insertOne.runNow(sqlite, rowParameters(row))).then(() => this.succeeded(), (error: unknown) => this.failed(error));
     }
     return new Promise<void>((resolve) => this.batches.add({ row, written: resolve }));
+  }
+
+  /**
+   * Deletes the events recorded before `cutoff`, in batches that let live traffic keep its turns
+   * (`tessera flushauditlog`). The log otherwise keeps everything: a refresh adds a row.
+   */
+  async deleteBefore(cutoff: Date, batchSize?: number): Promise<number> {
+    return deleteRowsBefore(this.db, 'tessera_audit_event', 'at', cutoff, batchSize);
   }
 
   /** Waits for every write under way (before the database closes). */

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { DELETE_BATCH_SIZE, deleteRowsBefore } from './batched-delete.js';
 import { engineOf } from './database.js';
 import { inGroupCommit } from './group-commit.js';
 import { PrecompiledQuery, runSteps, runStepsNow, type QuerySteps } from './precompiled.js';
@@ -15,17 +16,6 @@ export interface OutstandingToken {
   /** The refresh token family (session) it belongs to, when families are on. */
   family?: string | null;
 }
-
-/**
- * Rows `flushExpired` deletes per transaction, and its pause (ms) between transactions. Measured
- * on 1,000,000 rows beside GETs and refreshes (SQLite, 2 busy cores). While SQLite's busy handler
- * made a waiting server sleep on its event loop, 10,000 a batch took 7 s but refreshes beside it
- * saw p99 1.3 s, and 5,000 took 8 s with p99 0.2-0.9 s. Now that the server waits on a timer
- * (`sqlite-driver.ts`) and gets in during the pauses: 5,000 took 10.0 s, refresh p99 158 ms;
- * 10,000 took 8.5 s, refresh p99 130 ms, GETs unaffected either way.
- */
-const FLUSH_BATCH_SIZE = 10_000;
-const FLUSH_PAUSE_MS = 2;
 
 /**
  * Simple JWT's blacklist app: every refresh token issued is outstanding; blacklisting one adds a
@@ -104,39 +94,11 @@ export class TokenBlacklistRepository {
   }
 
   /**
-   * Deletes tokens that expired before `now` (their blacklist rows go with them), `batchSize` rows
-   * per statement. Each batch is its own short transaction found through the `expires_at` index,
-   * with a pause between batches, so a flush of millions of rows never holds the write lock long
-   * enough to make logins and refreshes wait (one DELETE of 1,000,000 rows holds it for seconds).
+   * Deletes tokens that expired before `now` (their blacklist rows go with them), in batches of
+   * `batchSize` through the `expires_at` index, so that live traffic keeps its turns (`deleteRowsBefore`).
    */
-  async flushExpired(now: Date, batchSize = FLUSH_BATCH_SIZE): Promise<number> {
-    const cutoff = now.toISOString();
-    let total = 0;
-    for (;;) {
-      const deleted = await this.deleteExpiredBatch(cutoff, batchSize);
-      total += deleted;
-      if (deleted < batchSize) return total;
-      // SQLite's busy handler polls: a lock released and retaken at once could starve waiters.
-      await new Promise((resolve) => setTimeout(resolve, FLUSH_PAUSE_MS));
-    }
-  }
-
-  private async deleteExpiredBatch(cutoff: string, batchSize: number): Promise<number> {
-    if (engineOf(this.db) === 'postgres') {
-      // ANY(ARRAY(...)) has PostgreSQL fetch the batch by primary key; `IN (subquery)` plans a
-      // scan of the whole table for every batch.
-      const result = await sql`
-        DELETE FROM token_blacklist_outstandingtoken WHERE id = ANY(ARRAY(
-          SELECT id FROM token_blacklist_outstandingtoken WHERE expires_at < ${cutoff} LIMIT ${batchSize}))`.execute(this.db);
-      return Number(result.numAffectedRows ?? 0);
-    }
-    const result = await this.db
-      .deleteFrom('token_blacklist_outstandingtoken')
-      .where('id', 'in', (eb) =>
-        eb.selectFrom('token_blacklist_outstandingtoken').select('id').where('expires_at', '<', cutoff).limit(batchSize),
-      )
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+  async flushExpired(now: Date, batchSize = DELETE_BATCH_SIZE): Promise<number> {
+    return deleteRowsBefore(this.db, 'token_blacklist_outstandingtoken', 'expires_at', now, batchSize);
   }
 
   async countOutstanding(): Promise<number> {

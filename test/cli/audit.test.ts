@@ -73,3 +73,55 @@ describe('tessera audit', () => {
     assert.equal(badLimit.code, 2);
   });
 });
+
+describe('tessera flushauditlog', () => {
+  let dir: string;
+  let database: TestDatabase;
+  let env: Record<string, string>;
+  before(async () => {
+    dir = freshFolder('tessera-flushauditlog-');
+    database = await createTestDatabase(dir);
+    env = { TESSERA_DATABASE_URL: database.url, TESSERA_DATA_DIR: dir };
+    const store = openStore(database.url);
+    try {
+      await store.migrate(SERVER_MIGRATIONS);
+      const audit = new AuditLog(store.database.db);
+      const now = Date.now();
+      for (const [username, ageDays] of [['old-1', 100], ['old-2', 91], ['recent', 89], ['today', 0]] as const) {
+        await audit.record({ type: 'login_failed', username, at: new Date(now - ageDays * 86_400_000) });
+      }
+    } finally {
+      await store.close();
+    }
+  });
+  after(async () => {
+    await database.drop();
+    cleanUp();
+  });
+
+  test('deletes the events older than --older-than and keeps the rest', async () => {
+    const run = await runCli(dir, ['flushauditlog', '--older-than', '90d'], env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, 'Deleted 2 audit events older than 90d.\n');
+    const left = await runCli(dir, ['audit', '--json'], env);
+    assert.deepEqual(left.stdout.trimEnd().split('\n').map((line) => JSON.parse(line).username), ['today', 'recent']);
+    const again = await runCli(dir, ['flushauditlog', '--older-than', '90d'], env);
+    assert.equal(again.stdout, 'Deleted 0 audit events older than 90d.\n');
+  });
+
+  test('the age is required, and a bad one is a one-line usage error', async () => {
+    const missing = await runCli(dir, ['flushauditlog'], env);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^tessera: error: usage: tessera flushauditlog --older-than DURATION/);
+    const bad = await runCli(dir, ['flushauditlog', '--older-than', 'a while'], env);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr.trimEnd().split('\n').length, 1);
+    assert.match(bad.stderr, /--older-than: "a while" is not a duration/);
+    // util.parseArgs explains a value that starts with a dash over three lines: still one here.
+    const dashed = await runCli(dir, ['flushauditlog', '--older-than', '-5'], env);
+    assert.equal(dashed.code, 2);
+    assert.match(dashed.stderr, /^tessera: error: Option '--older-than' argument is ambiguous\. Did you forget .* use '--older-than=-XYZ'\.\n$/);
+    // Nothing was deleted by the refused runs.
+    assert.equal((await runCli(dir, ['audit'], env)).stdout.trimEnd().split('\n').length, 2);
+  });
+});

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { parseDuration } from '../../settings/index.js';
 import { AUDIT_EVENT_TYPES, AuditLog, type AuditEvent, type AuditEventType, type AuditFilters } from '../../store/index.js';
 import { cliSettings, withStore } from '../context.js';
+import { instantAgo } from '../durations.js';
 import { CommandError } from '../errors.js';
 
 const USAGE = 'usage: tessera audit [--user USERNAME|ID] [--type TYPE] [--since 1h] [--limit N] [--json]';
@@ -31,15 +31,7 @@ export async function auditCommand(args: string[]): Promise<void> {
     }
     filters.type = values.type as AuditEventType;
   }
-  if (values.since !== undefined) {
-    let seconds: number;
-    try {
-      seconds = parseDuration(values.since);
-    } catch (error) {
-      throw new CommandError(`--since: ${(error as Error).message}`, 2);
-    }
-    filters.since = new Date(Date.now() - seconds * 1000);
-  }
+  if (values.since !== undefined) filters.since = instantAgo('--since', values.since);
   if (!/^\d{1,7}$/.test(values.limit) || Number(values.limit) < 1) throw new CommandError('--limit: use a whole number from 1', 2);
   filters.limit = Number(values.limit);
   const user = values.user;
