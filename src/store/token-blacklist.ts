@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { DELETE_BATCH_SIZE, deleteRowsBefore } from './batched-delete.js';
+import { deleteRowsBefore } from './batched-delete.js';
 import { engineOf } from './database.js';
 import { inGroupCommit } from './group-commit.js';
 import { PrecompiledQuery, runSteps, runStepsNow, type QuerySteps } from './precompiled.js';
@@ -97,7 +97,7 @@ export class TokenBlacklistRepository {
    * Deletes tokens that expired before `now` (their blacklist rows go with them), in batches of
    * `batchSize` through the `expires_at` index, so that live traffic keeps its turns (`deleteRowsBefore`).
    */
-  async flushExpired(now: Date, batchSize = DELETE_BATCH_SIZE): Promise<number> {
+  async flushExpired(now: Date, batchSize?: number): Promise<number> {
     return deleteRowsBefore(this.db, 'token_blacklist_outstandingtoken', 'expires_at', now, batchSize);
   }
 
