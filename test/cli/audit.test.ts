@@ -1,9 +1,23 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SERVER_MIGRATIONS } from '../../src/server/index.js';
-import { AuditLog, openStore } from '../../src/store/index.js';
+import { AuditLog, openStore, type Store } from '../../src/store/index.js';
 import { cleanUp, freshFolder, runCli } from '../support/cli-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+/** A migrated database of its own for the commands to run on, `seed` writing its rows first. */
+async function seededDatabase(prefix: string, seed: (store: Store, audit: AuditLog) => Promise<void>) {
+  const dir = freshFolder(prefix);
+  const database = await createTestDatabase(dir);
+  const store = openStore(database.url);
+  try {
+    await store.migrate(SERVER_MIGRATIONS);
+    await seed(store, new AuditLog(store.database.db));
+  } finally {
+    await store.close();
+  }
+  return { dir, database, env: { TESSERA_DATABASE_URL: database.url, TESSERA_DATA_DIR: dir } };
+}
 
 describe('tessera audit', () => {
   let dir: string;
@@ -11,23 +25,15 @@ describe('tessera audit', () => {
   let env: Record<string, string>;
   let aliceId: number;
   before(async () => {
-    dir = freshFolder('tessera-audit-');
-    database = await createTestDatabase(dir);
-    env = { TESSERA_DATABASE_URL: database.url, TESSERA_DATA_DIR: dir };
-    const store = openStore(database.url);
-    try {
-      await store.migrate(SERVER_MIGRATIONS);
+    ({ dir, database, env } = await seededDatabase('tessera-audit-', async (store, audit) => {
       const alice = await store.users.create({ username: 'alice', password: '!', email: 'alice@example.com' });
       aliceId = alice.id;
-      const audit = new AuditLog(store.database.db);
       const now = Date.now();
       await audit.record({ type: 'login_failed', username: 'alice', ip: '198.51.100.7', userAgent: 'curl/8', at: new Date(now - 3 * 3600_000), detail: { path: '/api/token/', status: 401 } });
       await audit.record({ type: 'login_succeeded', userId: alice.id, username: 'alice', ip: '198.51.100.7', userAgent: 'curl/8', at: new Date(now - 600_000) });
       await audit.record({ type: 'token_refreshed', userId: alice.id, username: 'alice', ip: '198.51.100.8', at: new Date(now - 60_000) });
       await audit.record({ type: 'login_failed', username: 'mallory\nfake line', ip: '203.0.113.1', at: new Date(now - 30_000) });
-    } finally {
-      await store.close();
-    }
+    }));
   });
   after(async () => {
     await database.drop();
@@ -79,20 +85,12 @@ describe('tessera flushauditlog', () => {
   let database: TestDatabase;
   let env: Record<string, string>;
   before(async () => {
-    dir = freshFolder('tessera-flushauditlog-');
-    database = await createTestDatabase(dir);
-    env = { TESSERA_DATABASE_URL: database.url, TESSERA_DATA_DIR: dir };
-    const store = openStore(database.url);
-    try {
-      await store.migrate(SERVER_MIGRATIONS);
-      const audit = new AuditLog(store.database.db);
+    ({ dir, database, env } = await seededDatabase('tessera-flushauditlog-', async (_store, audit) => {
       const now = Date.now();
       for (const [username, ageDays] of [['old-1', 100], ['old-2', 91], ['recent', 89], ['today', 0]] as const) {
         await audit.record({ type: 'login_failed', username, at: new Date(now - ageDays * 86_400_000) });
       }
-    } finally {
-      await store.close();
-    }
+    }));
   });
   after(async () => {
     await database.drop();
