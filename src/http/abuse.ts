@@ -3,7 +3,7 @@ import { decodeUid } from '../accounts/index.js';
 import { REFRESH_COOKIE_NAME, tokenFromCookie } from '../auth/index.js';
 import type { AuditEventType, AuditLog, User } from '../store/index.js';
 import { requestData } from './body.js';
-import { accountOf, LOGIN_FAILURE_STATUSES, Throttled, type Throttle, type ThrottleScope } from './throttle.js';
+import { accountOf, LOGIN_FAILURE_STATUSES, Throttled, type LoginReservation, type Throttle, type ThrottleScope } from './throttle.js';
 
 /** What a route's answer is recorded as (`config.audit`): `login` is `login_succeeded` or `login_failed`. */
 export type AuditedAction = 'login' | AuditEventType;
@@ -15,6 +15,9 @@ interface Seen {
   /** Who logged in, looked up before the answer left (a successful login). */
   user?: User | null;
 }
+
+/** Each login's failure counts, taken before its password check and settled with its answer. */
+const reservations = new WeakMap<FastifyRequest, LoginReservation>();
 
 /** What routes add to their audit event's `detail` (`addAuditDetail`). */
 const auditDetails = new WeakMap<FastifyRequest, Record<string, unknown>>();
@@ -66,11 +69,13 @@ export function registerAbuseHooks(app: FastifyInstance, throttle: Throttle, aud
       const user = request.user ?? (account === null ? null : await app.tessera.store.users.findByUsername(account).catch(() => null));
       seen.get(request)!.user = user;
     }
-    if (config?.throttle !== 'login') return;
-    if (!LOGIN_FAILURE_STATUSES.has(reply.statusCode)) return;
+    const reservation = reservations.get(request);
+    if (!reservation) return;
+    reservations.delete(request);
     // Malformed bodies (no username or password) are 400 too, but no guess: they do not count.
-    const account = accountFor(request);
-    if (seen.get(request)!.credentials) await throttle.loginFailed(request.ip, account);
+    accountFor(request);
+    const failed = LOGIN_FAILURE_STATUSES.has(reply.statusCode) && seen.get(request)!.credentials;
+    if (!failed) await reservation.giveBack();
   };
 
   const recordAudit = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -88,7 +93,7 @@ export function registerAbuseHooks(app: FastifyInstance, throttle: Throttle, aud
     const action = route.config?.audit;
     if (scope && throttle.enabled) {
       const check = async (request: FastifyRequest): Promise<void> => {
-        await throttle.check(scope, request.ip, accountFor(request));
+        reservations.set(request, await throttle.check(scope, request.ip, accountFor(request)));
       };
       route.preHandler = [...[route.preHandler ?? []].flat(), check];
     }

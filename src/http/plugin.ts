@@ -114,20 +114,22 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
     const authenticators = authenticatorsFor(config);
     // Basic authentication is a login: its failures are throttled and audited like the login views'.
     const basic = basicLogin(request, authenticators);
-    if (basic !== null && throttle.enabled) await throttle.checkBasic(request.ip, basic);
+    const reservation = basic !== null && throttle.enabled ? await throttle.check('login', request.ip, basic) : null;
     let result;
     try {
       result = await authenticateRequest(authenticators, request);
     } catch (error) {
       if (basic !== null && error instanceof AuthenticationFailed) {
-        await throttle.loginFailed(request.ip, basic);
         await audit.record({
           type: 'login_failed', username: basic, ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''),
           detail: { path: request.routeOptions.url, scheme: 'basic' },
         });
+      } else {
+        await reservation?.giveBack();
       }
       throw error;
     }
+    await reservation?.giveBack();
     request.user = result?.user ?? null;
     request.auth = result?.token ?? null;
     if (permission.hasPermission({ method: request.method, user: request.user })) return;

@@ -22,12 +22,31 @@ export class Throttled extends Error {
 }
 
 /**
+ * Failed-login counts a login took before its password check: kept when the check fails, given
+ * back otherwise. Counting before the check is what bounds a burst: every check in flight holds a
+ * count, so no more checks run at once than the limit has left.
+ */
+export class LoginReservation {
+  constructor(private readonly counters: Counters | null, private keys: readonly string[]) {}
+
+  /** The attempt did not fail (a login, a malformed body, an error): its counts go back, once. */
+  async giveBack(): Promise<void> {
+    const keys = this.keys;
+    this.keys = [];
+    if (this.counters) await Promise.all(keys.map((name) => this.counters!.decrement(name)));
+  }
+}
+
+const NOTHING_RESERVED = new LoginReservation(null, []);
+
+/**
  * Throttling from the shared counters (fixed windows; Redis-wide when configured):
  * `<scope>_ip` and `<scope>_account` count every request of the scope, except `login_ip` and
- * `login_account_failures`, which count failed logins per IP and per account and, once reached,
- * refuse that IP's or account's logins until the window ends. The window is fixed and expires by itself, so an attacker cannot lock an account
- * for longer than one window without failing again; per-IP limits are separate keys, so one
- * IP's throttle never blocks another's.
+ * `login_account_failures`, which count failed logins per IP and per account: each login takes a
+ * count before its password is checked and gives it back unless the check fails, so a limit
+ * holds under any burst, on one process or many. The window is fixed and expires by itself, so an
+ * attacker cannot lock an account for longer than one window without failing again; per-IP
+ * limits are separate keys, so one IP's throttle never blocks another's.
  */
 export class Throttle {
   private readonly rates = new Map<ThrottleRateName, Rate>();
@@ -43,35 +62,29 @@ export class Throttle {
     return this.rates.size > 0;
   }
 
-  /** Counts this request of `scope`; throws `Throttled` when one of its limits is reached. */
-  async check(scope: ThrottleScope, ip: string, account: string | null): Promise<void> {
+  /**
+   * Counts this request of `scope` (a login also reserves its failure counts, to settle with the
+   * answer); throws `Throttled`, having given back what it reserved, when a limit is reached.
+   */
+  async check(scope: ThrottleScope, ip: string, account: string | null): Promise<LoginReservation> {
     const waits: number[] = [];
+    const reserved: string[] = [];
+    const counting = [account === null ? null : this.count(`${scope}_account` as ThrottleRateName, account, waits)];
     if (scope === 'login') {
       // Logins: failures count (per IP and per account), so a busy office behind one address
       // logging in correctly is never throttled, while guessing is.
-      await this.checkFailures('login_ip', ip, waits);
-      if (account !== null) await this.checkFailures('login_account_failures', account, waits);
+      counting.push(this.count('login_ip', ip, waits, reserved));
+      if (account !== null) counting.push(this.count('login_account_failures', account, waits, reserved));
     } else {
-      await this.count(`${scope}_ip` as ThrottleRateName, ip, waits);
+      counting.push(this.count(`${scope}_ip` as ThrottleRateName, ip, waits));
     }
-    if (account !== null) await this.count(`${scope}_account` as ThrottleRateName, account, waits);
-    if (waits.length > 0) throw new Throttled(Math.max(...waits));
-  }
-
-  /** Before a Basic authentication attempt: the login limits on failures, per IP and per account. */
-  async checkBasic(ip: string, account: string): Promise<void> {
-    const waits: number[] = [];
-    await this.checkFailures('login_ip', ip, waits);
-    await this.checkFailures('login_account_failures', account, waits);
-    if (waits.length > 0) throw new Throttled(Math.max(...waits));
-  }
-
-  /** A failed login from `ip` for `account` (null when the request named none). */
-  async loginFailed(ip: string, account: string | null): Promise<void> {
-    const ipRate = this.rates.get('login_ip');
-    if (ipRate) await this.counters.increment(key('login_ip', ip), ipRate.seconds);
-    const failures = this.rates.get('login_account_failures');
-    if (failures && account !== null) await this.counters.increment(key('login_account_failures', account), failures.seconds);
+    await Promise.all(counting);
+    const reservation = reserved.length > 0 ? new LoginReservation(this.counters, reserved) : NOTHING_RESERVED;
+    if (waits.length > 0) {
+      await reservation.giveBack();
+      throw new Throttled(Math.max(...waits));
+    }
+    return reservation;
   }
 
   /** Clears an account's failed logins (after its password is reset). */
@@ -79,18 +92,14 @@ export class Throttle {
     await this.counters.reset(key('login_account_failures', account));
   }
 
-  private async count(name: ThrottleRateName, id: string, waits: number[]): Promise<void> {
+  /** Counts one request against `name`'s rate, noting the wait when over it (and the key in `reserved`, if given). */
+  private async count(name: ThrottleRateName, id: string, waits: number[], reserved?: string[]): Promise<void> {
     const rate = this.rates.get(name);
     if (!rate) return;
-    const value = await this.counters.increment(key(name, id), rate.seconds);
+    const counted = key(name, id);
+    const value = await this.counters.increment(counted, rate.seconds);
+    reserved?.push(counted);
     if (value.count > rate.count) waits.push(value.resetInSeconds);
-  }
-
-  private async checkFailures(name: 'login_ip' | 'login_account_failures', id: string, waits: number[]): Promise<void> {
-    const rate = this.rates.get(name);
-    if (!rate) return;
-    const value = await this.counters.peek(key(name, id));
-    if (value && value.count >= rate.count) waits.push(value.resetInSeconds);
   }
 }
 

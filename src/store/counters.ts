@@ -15,6 +15,12 @@ export interface Counters {
   increment(key: string, windowSeconds: number): Promise<CounterValue>;
   /** The key's count in its current window without counting, or null when no window is open. */
   peek(key: string): Promise<CounterValue | null>;
+  /**
+   * Takes one count back from the key's open window (a reservation given back), never below zero
+   * and never opening a window. A count taken back just after its window ended lands in the next
+   * window, if one has opened: at most one count per request in flight at a window's edge.
+   */
+  decrement(key: string): Promise<void>;
   reset(key: string): Promise<void>;
 }
 
@@ -45,6 +51,11 @@ export class MemoryCounters implements Counters {
     return { count: window.count, resetInSeconds: Math.max(1, Math.ceil((window.endsAt - now) / 1000)) };
   }
 
+  async decrement(key: string): Promise<void> {
+    const window = this.windows.get(key);
+    if (window && window.endsAt > this.clock() && window.count > 0) window.count -= 1;
+  }
+
   async reset(key: string): Promise<void> {
     this.windows.delete(key);
   }
@@ -73,6 +84,13 @@ end
 return {count, ttl}
 `;
 
+/** DECR only a key whose window is open and whose count is above zero, keeping its expiry. */
+const DECREMENT_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('DECR', KEYS[1]) end
+return count
+`;
+
 /** Counters every process shares, as Redis keys `<prefix>count:<key>` that expire with their window. */
 export class RedisCounters implements Counters {
   constructor(private readonly redis: RedisConnection) {}
@@ -88,6 +106,10 @@ export class RedisCounters implements Counters {
     const [[, count], [, ttl]] = (await this.redis.client.multi().get(this.keyFor(key)).pttl(this.keyFor(key)).exec()) as [[unknown, string | null], [unknown, number]];
     if (count === null || Number(ttl) <= 0) return null;
     return { count: Number(count), resetInSeconds: Math.max(1, Math.ceil(Number(ttl) / 1000)) };
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.redis.client.eval(DECREMENT_SCRIPT, 1, this.keyFor(key));
   }
 
   async reset(key: string): Promise<void> {
@@ -133,6 +155,18 @@ export class SharedCounters implements Counters {
       }
     }
     return this.local.peek(key);
+  }
+
+  /** Given back where an increment would go now: across an outage's edge, at most one count per request in flight goes astray. */
+  async decrement(key: string): Promise<void> {
+    if (this.redis.status() === 'ready') {
+      try {
+        return await this.shared.decrement(key);
+      } catch {
+        // fall through to memory
+      }
+    }
+    return this.local.decrement(key);
   }
 
   async reset(key: string): Promise<void> {

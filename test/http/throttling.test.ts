@@ -148,6 +148,60 @@ describe('failed logins per account', () => {
   });
 });
 
+/** Answers to `count` logins sent at once, by status. */
+async function burst(count: number, send: (i: number) => Promise<{ status: number }>): Promise<Map<number, number>> {
+  const statuses = new Map<number, number>();
+  for (const { status } of await Promise.all(Array.from({ length: count }, (_, i) => send(i)))) {
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  }
+  return statuses;
+}
+
+describe('a burst of concurrent logins gets no more password checks than the limit', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ throttleRates: { login_ip: '30/min', login_account_failures: '10/hour' } });
+    await server.createUser('target', 'target-password-1');
+  });
+  after(() => server.close());
+
+  test('from one IP: 150 wrong passwords at once, 30 checked (login_ip), the rest 429', async () => {
+    const statuses = await burst(150, (i) => postFrom(server, ATTACKER, '/api/token/', { username: `nobody-${i}`, password: 'guess' }));
+    assert.deepEqual(Object.fromEntries(statuses), { 401: 30, 429: 120 });
+    server.clock.advance(60);
+  });
+
+  test('from 10 IPs: 100 wrong passwords for one account at once, 10 checked (login_account_failures)', async () => {
+    const statuses = await burst(100, (i) => postFrom(server, `127.0.1.${10 + (i % 10)}`, '/api/token/', { username: 'target', password: `guess-${i}` }));
+    assert.deepEqual(Object.fromEntries(statuses), { 401: 10, 429: 90 });
+    server.clock.advance(3600);
+  });
+
+  test('correct logins give their counts back: after a burst of them the limit is all there for failures', async () => {
+    // In flight, each holds a count (it might fail); answered, each gives it back.
+    const statuses = await burst(8, () => postFrom(server, '127.0.1.40', '/api/token/', { username: 'target', password: 'target-password-1' }));
+    assert.deepEqual(Object.fromEntries(statuses), { 200: 8 });
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await postFrom(server, '127.0.1.40', '/api/token/', { username: 'target', password: 'target-password-1' })).status, 200);
+    }
+    const failures = await burst(15, (i) => postFrom(server, '127.0.1.40', '/api/token/', { username: 'target', password: `guess-${i}` }));
+    assert.deepEqual(Object.fromEntries(failures), { 401: 10, 429: 5 });
+    server.clock.advance(3600);
+  });
+
+  test('Basic authentication: 60 wrong passwords at once, 30 checked', async () => {
+    const basicServer = await startServer({ authenticationClasses: ['basic'], throttleRates: { login_ip: '30/min' } });
+    try {
+      await basicServer.createUser('basic', 'basic-password-1');
+      const header = { authorization: `Basic ${Buffer.from('basic:wrong').toString('base64')}` };
+      const statuses = await burst(60, () => basicServer.get('/api/user/', header));
+      assert.deepEqual(Object.fromEntries(statuses), { 401: 30, 429: 30 });
+    } finally {
+      await basicServer.close();
+    }
+  });
+});
+
 describe('Basic authentication failures', () => {
   let server: TestServer;
   before(async () => {
@@ -196,6 +250,32 @@ describe('refresh, register and reset scopes', () => {
   test('password reset: the second in an hour is throttled', async () => {
     assert.equal((await server.post('/auth/users/reset_password/', { email: 'refresher@example.com' })).status, 204);
     assert.equal((await server.post('/auth/users/reset_password/', { email: 'refresher@example.com' })).status, 429);
+  });
+
+  test('resend activation shares the reset scope: it sends an email too', async () => {
+    const resend = await server.post('/auth/users/resend_activation/', { email: 'refresher@example.com' });
+    assert.equal(resend.status, 429);
+    assert.deepEqual(resend.json, { detail: throttledDetail(3600) });
+  });
+});
+
+describe('bursts of refresh and reset requests', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ throttleRates: { refresh_ip: '10/min', reset_ip: '100/hour', reset_account: '5/hour' } });
+    await server.createUser('bursty', 'bursty-password-1');
+  });
+  after(() => server.close());
+
+  test('30 refreshes at once from one IP: 10 answered, 20 throttled', async () => {
+    const { json: pair } = await server.post('/api/token/', { username: 'bursty', password: 'bursty-password-1' });
+    const statuses = await burst(30, () => postFrom(server, '127.0.3.1', '/api/token/refresh/', { refresh: pair.refresh }));
+    assert.deepEqual(Object.fromEntries(statuses), { 200: 10, 429: 20 });
+  });
+
+  test('20 reset requests at once for one address: 5 accepted, 15 throttled', async () => {
+    const statuses = await burst(20, (i) => postFrom(server, `127.0.3.${10 + i}`, '/auth/users/reset_password/', { email: 'bursty@example.com' }));
+    assert.deepEqual(Object.fromEntries(statuses), { 204: 5, 429: 15 });
   });
 });
 
@@ -246,6 +326,10 @@ describe('throttling shared through Redis', async () => {
     const keys = await client.keys(`${prefix}count:throttle:login_ip:*`);
     client.disconnect();
     assert.equal(keys.length, 1);
+  });
+  test('a burst split over two servers gets no more password checks than the shared limit', { skip: skip ?? false }, async () => {
+    const statuses = await burst(60, (i) => postFrom(i % 2 ? one : two, '127.0.2.7', '/api/token/', { username: `burst-${i}`, password: 'y' }));
+    assert.deepEqual(Object.fromEntries(statuses), { 401: 2, 429: 58 });
   });
   test('peek reads a shared count without counting, and null for no window', { skip: skip ?? false }, async () => {
     const counters = one.app.tessera.counters;

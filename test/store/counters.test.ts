@@ -24,6 +24,23 @@ describe('MemoryCounters', () => {
     await assert.rejects(counters.increment('k', 0), RangeError);
   });
 
+  test('decrement gives one count back within the open window, never below zero, never opening one', async () => {
+    let now = 0;
+    const counters = new MemoryCounters(() => now);
+    await counters.decrement('none');
+    assert.equal(await counters.peek('none'), null);
+    await counters.increment('k', 10);
+    await counters.increment('k', 10);
+    await counters.decrement('k');
+    assert.deepEqual(await counters.peek('k'), { count: 1, resetInSeconds: 10 });
+    await counters.decrement('k');
+    await counters.decrement('k');
+    assert.equal((await counters.peek('k'))?.count, 0);
+    now += 10_000;
+    await counters.decrement('k');
+    assert.equal((await counters.increment('k', 10)).count, 1);
+  });
+
   test('keeps at most maxKeys windows', async () => {
     const counters = new MemoryCounters(() => 0, 5);
     for (let i = 0; i < 20; i++) await counters.increment(`k${i}`, 10);
@@ -72,6 +89,18 @@ describe('RedisCounters', { skip: skip ?? false }, () => {
     assert.deepEqual(await counters.increment('short', 1), { count: 1, resetInSeconds: 1 });
     await counters.reset('short');
     assert.equal(await redis!.exists(`${prefix}count:short`), 0);
+  });
+
+  test('decrement from two clients: exact, never below zero, the window kept, no key opened', async () => {
+    const a = new RedisCounters(await open());
+    const b = new RedisCounters(await open());
+    for (let i = 0; i < 10; i++) await a.increment('give-back', 60);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).decrement('give-back')));
+    assert.equal(await redis!.get(`${prefix}count:give-back`), '0');
+    const ttl = await redis!.pttl(`${prefix}count:give-back`);
+    assert.ok(ttl > 50_000 && ttl <= 60_000, `the window's expiry is kept (${ttl} ms left)`);
+    await a.decrement('never-counted');
+    assert.equal(await redis!.exists(`${prefix}count:never-counted`), 0);
   });
 
   test('SharedCounters counts in Redis when it is up and in memory when it is not', async () => {

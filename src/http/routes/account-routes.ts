@@ -100,7 +100,9 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     return noContent(reply);
   });
 
+  // Each sends an email to the address, as a reset request does: they share its throttle.
   app.post('/users/resend_activation/', anyone('Resend activation', {
+    throttle: 'reset',
     openapi: { body: emailFields, responses: { 204: { description: 'Sent, if that account is waiting for activation.' } } },
   }), async (request, reply) => {
     const input = validate(requestData(request), emailFields);
