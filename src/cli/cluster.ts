@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { resolveSigningKey } from '../crypto/index.js';
+import { SERVER_MIGRATIONS } from '../server/index.js';
 import type { Settings } from '../settings/index.js';
 import { withStore } from './context.js';
 import { CommandError } from './errors.js';
@@ -25,7 +26,7 @@ const SHUTDOWN_GRACE_MS = 5_000;
 export async function runPrimary(settings: Settings, count: number): Promise<void> {
   // Once, here: workers skip migrations (no race on the schema) and all read the same key file.
   resolveSigningKey(settings);
-  const userCount = await withStore(settings, (store) => store.users.count());
+  const userCount = await withStore(settings, (store) => store.users.count(), SERVER_MIGRATIONS);
 
   const live = new Set<Worker>();
   const listening = new Set<number>();

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Kysely, Migration } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { BlacklistedTokenTable, CoreSchema, OutstandingTokenTable, UserTable } from '../store/index.js';
 import { engineOfUrl, openDatabase, openStore, type DatabaseOptions } from '../store/index.js';
 
@@ -25,12 +25,10 @@ export async function targetTables(db: Kysely<TargetSchema>): Promise<Set<string
 /**
  * tessera's database for a dry run, opened so that nothing is written: an existing SQLite file
  * read-only, a PostgreSQL database in read-only sessions, or, when there is no database (or no
- * tables) yet, an empty in-memory database migrated as a real run would (core migrations plus
- * `migrations`).
+ * tables) yet, an empty in-memory database migrated as a real run would (tessera's migrations).
  */
 export async function openDryRunTarget(
   databaseUrl: string,
-  migrations: Record<string, Migration>,
   options: DatabaseOptions = {},
 ): Promise<{ db: Kysely<TargetSchema>; description: string; close(): Promise<void> }> {
   const path = databaseUrl.replace(/^sqlite:/, '');
@@ -40,6 +38,6 @@ export async function openDryRunTarget(
     await existing.close();
   }
   const store = openStore('sqlite::memory:');
-  await store.migrate(migrations);
+  await store.migrate();
   return { db: asTarget(store.database.db), description: `${databaseUrl} (not created yet)`, close: () => store.close() };
 }

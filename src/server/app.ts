@@ -5,7 +5,7 @@ import {
 } from '../example/index.js';
 import { accountRoutes, drfJwtRoutes, tessera, type TesseraOptions } from '../http/index.js';
 import type { Clock, Settings } from '../settings/index.js';
-import { databaseOptions, openStore, type Store } from '../store/index.js';
+import { databaseOptions, openStore, type MigrationSet, type Store } from '../store/index.js';
 import { registerApiDocsGenerator, registerApiDocsRoutes } from './api-docs.js';
 import { consoleRoutes } from './console.js';
 import { healthRoutes } from './health.js';
@@ -64,8 +64,8 @@ function asDefaultCompilers(app: FastifyInstance): void {
   if (controller && controller.isCustomValidatorCompiler === true) controller.isCustomValidatorCompiler = false;
 }
 
-/** Migrations the ready server applies: the core's plus the example API's. */
-export const SERVER_MIGRATIONS = { ...studentMigrations, ...taskMigrations, ...registrationMigrations };
+/** The example API's migrations, which the ready server applies after the core's (tracked as `example`). */
+export const SERVER_MIGRATIONS: MigrationSet = { owner: 'example', migrations: { ...studentMigrations, ...taskMigrations, ...registrationMigrations } };
 
 /** The token URLs the seeds use, all served by the ready server. */
 const SEED_TOKEN_ROUTES = {

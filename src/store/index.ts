@@ -4,7 +4,7 @@ export {
 export { isUnavailableError } from './unavailable.js';
 export { writeTransaction } from './write-transaction.js';
 export { addIdColumn } from './migrations/columns.js';
-export { migrate, CORE_MIGRATIONS, type MigrationReport } from './migrate.js';
+export { migrate, CORE_MIGRATIONS, type MigrationReport, type MigrationSet } from './migrate.js';
 export type { CoreSchema, SigningKeyTable, UserTable, OutstandingTokenTable, BlacklistedTokenTable, AuthTokenTable, SessionTable } from './schema.js';
 export { AuthTokenRepository, generateAuthTokenKey, type AuthToken } from './auth-tokens.js';
 export { SessionRepository, type StoredSession } from './sessions.js';

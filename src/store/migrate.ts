@@ -8,6 +8,7 @@ import { tokenFamilies } from './migrations/0006_token_families.js';
 import { auditInitial } from './migrations/0007_audit.js';
 import { signingKeys } from './migrations/0008_signing_keys.js';
 import { tokenFamilyEndReason } from './migrations/0009_token_family_end_reason.js';
+import { MIGRATION_OWNERS_MARKER, migrationOwners } from './migrations/0010_migration_owners.js';
 
 /** Core migrations by name; names sort in the order they must run. */
 export const CORE_MIGRATIONS: Record<string, Migration> = {
@@ -19,42 +20,126 @@ export const CORE_MIGRATIONS: Record<string, Migration> = {
   '0007_audit': auditInitial,
   '0008_signing_keys': signingKeys,
   '0009_token_family_end_reason': tokenFamilyEndReason,
+  [MIGRATION_OWNERS_MARKER]: migrationOwners,
 };
+
+/**
+ * An application's migrations, tracked under its own name (table `tessera_migrations_<owner>`),
+ * so tessera's, the example's and an application's sets never refuse each other: the CLI can run
+ * on a database an application migrated, and the application starts after the CLI ran.
+ */
+export interface MigrationSet {
+  /** Lower-case letters, digits and `_`, starting with a letter (`notes`, `billing_v2`). */
+  owner: string;
+  migrations: Record<string, Migration>;
+}
+
+/** Where rows of a database migrated before owners wait for their owner to adopt them. */
+const UNCLAIMED_TABLE = 'tessera_migrations_unclaimed';
+
+const OWNER_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+
+/** The table an owner's migrations are tracked in; a bad or reserved owner name is refused. */
+function tableOfOwner(owner: string): string {
+  if (!OWNER_NAME.test(owner) || owner === 'unclaimed') {
+    throw new RangeError(`migration owner ${JSON.stringify(owner)}: use lower-case letters, digits and _, starting with a letter (not "unclaimed")`);
+  }
+  return `tessera_migrations_${owner}`;
+}
 
 export interface MigrationReport {
   applied: string[];
 }
 
-/** Applies core migrations and any the application adds; safe to run at every start. */
-export async function migrate(db: Kysely<unknown>, extra: Record<string, Migration> = {}): Promise<MigrationReport> {
-  const migrations = { ...CORE_MIGRATIONS, ...extra };
-  if (await allApplied(db, Object.keys(migrations))) return { applied: [] };
+/** Applies tessera's migrations, then each set's; safe to run at every start. */
+export async function migrate(db: Kysely<unknown>, ...sets: MigrationSet[]): Promise<MigrationReport> {
+  const owned = sets.map((set) => ({ ...set, table: tableOfOwner(set.owner) }));
+  const all = [{ table: 'tessera_migrations', migrations: CORE_MIGRATIONS }, ...owned];
+  if (await allApplied(db, all)) return { applied: [] };
+  await claimLegacyRows(db);
+  const applied = await migrateTable(db, 'tessera_migrations', CORE_MIGRATIONS);
+  for (const set of owned) {
+    await adoptUnclaimed(db, set.table, set.migrations);
+    applied.push(...(await migrateTable(db, set.table, set.migrations)));
+  }
+  return { applied };
+}
+
+async function migrateTable(db: Kysely<unknown>, table: string, migrations: Record<string, Migration>): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
-    migrationTableName: 'tessera_migrations',
-    migrationLockTableName: 'tessera_migrations_lock',
-    // Core and application migrations interleave by name (`0002_authtoken` sorts before an
-    // application's `0002_...`); a database migrated before a core migration existed must still take it.
+    migrationTableName: table,
+    migrationLockTableName: `${table}_lock`,
+    // A database migrated before a migration existed must still take it, whatever its name.
     allowUnorderedMigrations: true,
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
-  return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /**
- * True when the database has run exactly these migrations: one query, where Kysely's Migrator
- * introspects the schema and takes its lock first (most starts have nothing to do). Anything else
- * (no table yet, one to apply, one this version does not know) is left to the Migrator.
+ * True when each table has run exactly its migrations: one query a table, where Kysely's
+ * Migrator introspects the schema and takes its lock first (most starts have nothing to do).
+ * Anything else (no table yet, one to apply, one this version does not know) is left to the Migrator.
  */
-async function allApplied(db: Kysely<unknown>, names: string[]): Promise<boolean> {
-  let rows: { name: string }[];
-  try {
-    ({ rows } = await sql<{ name: string }>`select name from tessera_migrations`.execute(db));
-  } catch {
-    return false;
+async function allApplied(db: Kysely<unknown>, sets: { table: string; migrations: Record<string, Migration> }[]): Promise<boolean> {
+  for (const { table, migrations } of sets) {
+    const applied = await appliedNames(db, table);
+    const names = Object.keys(migrations);
+    if (applied === null || applied.size !== names.length || !names.every((name) => applied.has(name))) return false;
   }
-  const applied = new Set(rows.map((row) => row.name));
-  return applied.size === names.length && names.every((name) => applied.has(name));
+  return true;
+}
+
+async function appliedNames(db: Kysely<unknown>, table: string): Promise<Set<string> | null> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(table)}`.execute(db);
+    return new Set(rows.map((row) => row.name));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Before migration owners, an application's migrations were recorded beside tessera's in
+ * `tessera_migrations`. Once, before the marker migration runs, the names that are not tessera's
+ * move to `tessera_migrations_unclaimed`, where each owner adopts its own. After the marker, a
+ * name tessera does not know is a newer tessera's migration and fails as the Migrator says.
+ */
+async function claimLegacyRows(db: Kysely<unknown>): Promise<void> {
+  const applied = await appliedNames(db, 'tessera_migrations');
+  if (applied === null || applied.has(MIGRATION_OWNERS_MARKER)) return;
+  const foreign = [...applied].filter((name) => !(name in CORE_MIGRATIONS));
+  if (foreign.length === 0) return;
+  await createTrackingTable(db, UNCLAIMED_TABLE);
+  await moveRows(db, 'tessera_migrations', UNCLAIMED_TABLE, foreign);
+}
+
+/** Moves the set's names from the unclaimed rows into its own table, so they are not run again. */
+async function adoptUnclaimed(db: Kysely<unknown>, table: string, migrations: Record<string, Migration>): Promise<void> {
+  const unclaimed = await appliedNames(db, UNCLAIMED_TABLE);
+  const mine = unclaimed === null ? [] : Object.keys(migrations).filter((name) => unclaimed.has(name));
+  if (mine.length === 0) return;
+  await createTrackingTable(db, table);
+  await moveRows(db, UNCLAIMED_TABLE, table, mine);
+}
+
+/** Kysely's own migration table, made ahead of its Migrator (which then finds it there). */
+async function createTrackingTable(db: Kysely<unknown>, table: string): Promise<void> {
+  await db.schema.createTable(table).ifNotExists()
+    .addColumn('name', 'varchar(255)', (column) => column.notNull().primaryKey())
+    .addColumn('timestamp', 'varchar(255)', (column) => column.notNull())
+    .execute();
+}
+
+/** Copies the rows, keeping their timestamps, and deletes them at the source, in one transaction (processes may race: copies are idempotent). */
+async function moveRows(db: Kysely<unknown>, from: string, to: string, names: string[]): Promise<void> {
+  const anyDb = db as Kysely<Record<string, { name: string; timestamp: string }>>;
+  await anyDb.transaction().execute(async (trx) => {
+    const rows = await trx.selectFrom(from).select(['name', 'timestamp']).where('name', 'in', names).execute();
+    if (rows.length > 0) await trx.insertInto(to).values(rows).onConflict((conflict) => conflict.doNothing()).execute();
+    await trx.deleteFrom(from).where('name', 'in', names).execute();
+  });
 }

@@ -1,7 +1,6 @@
-import type { Migration } from 'kysely';
 import { openDatabase, type Database, type DatabaseOptions } from './database.js';
 import { AuthTokenRepository } from './auth-tokens.js';
-import { migrate } from './migrate.js';
+import { migrate, type MigrationSet } from './migrate.js';
 import type { CoreSchema } from './schema.js';
 import { SessionRepository } from './sessions.js';
 import { TokenBlacklistRepository } from './token-blacklist.js';
@@ -19,8 +18,8 @@ export interface Store {
   authTokens: AuthTokenRepository;
   /** Django's `django_session` rows. */
   sessions: SessionRepository;
-  /** Applies core migrations plus the application's own. */
-  migrate(extra?: Record<string, Migration>): Promise<string[]>;
+  /** Applies tessera's migrations, then each set's (each tracked under its owner); answers the names applied. */
+  migrate(...sets: MigrationSet[]): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -37,7 +36,7 @@ export function openStore(url: string, options: DatabaseOptions = {}): Store {
     families: new TokenFamilyRepository(database.db),
     authTokens: new AuthTokenRepository(database.db),
     sessions: new SessionRepository(database.db),
-    migrate: async (extra) => (await migrate(database.db as never, extra)).applied,
+    migrate: async (...sets) => (await migrate(database.db as never, ...sets)).applied,
     close: () => database.close(),
   };
 }

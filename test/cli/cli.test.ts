@@ -1,13 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { createSigner } from 'fast-jwt';
+import { sql, type Kysely } from 'kysely';
 import { createPasswordHashers } from '../../src/crypto/index.js';
+import { openStore } from '../../src/store/index.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 // Resolved here, so the child finds tsx whatever folder it runs in.
@@ -132,6 +134,43 @@ describe('migrate', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.ok(existsSync(join(cwd, 'elsewhere', 'db.sqlite3')));
     assert.equal(existsSync(join(cwd, 'data', 'tessera.sqlite3')), false);
+  });
+});
+
+describe('the CLI beside an application on one database', () => {
+  test('each keeps its own migrations: the CLI runs after the app migrated, the app after the CLI, and no example table is made', async () => {
+    const cwd = freshFolder();
+    mkdirSync(join(cwd, 'data'));
+    const notes = { owner: 'notes', migrations: { '0100_notes': { up: async (db: Kysely<unknown>) => void (await sql`create table notes (id integer)`.execute(db)) } } };
+    const app = openStore(`sqlite:${join(cwd, 'data', 'tessera.sqlite3')}`);
+    try {
+      assert.ok((await app.migrate(notes)).includes('0100_notes'));
+    } finally {
+      await app.close();
+    }
+    const migrated = await tessera(cwd, ['migrate']);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    assert.equal(migrated.stdout, 'No migrations to apply.\n');
+    const created = await tessera(cwd, ['createsuperuser', '--username', 'admin', '--email', 'a@b.co', '--no-input'], {
+      env: { TESSERA_SUPERUSER_PASSWORD: 'a-Long-password-91' },
+    });
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal((await tessera(cwd, ['flushexpiredtokens'])).code, 0);
+    const again = openStore(`sqlite:${join(cwd, 'data', 'tessera.sqlite3')}`);
+    try {
+      assert.deepEqual(await again.migrate(notes), []);
+      assert.equal((await again.users.findByUsername('admin'))?.isSuperuser, true);
+    } finally {
+      await again.close();
+    }
+    const db = new Database(join(cwd, 'data', 'tessera.sqlite3'), { readonly: true });
+    try {
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name);
+      assert.ok(tables.includes('notes'));
+      assert.ok(!tables.includes('api_student') && !tables.includes('tasks_task'), tables.join(', '));
+    } finally {
+      db.close();
+    }
   });
 });
 

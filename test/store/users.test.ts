@@ -116,7 +116,7 @@ test('a fresh database applies the core migrations once', async () => {
   try {
     assert.deepEqual(await empty.migrate(), [
       '0001_core_initial', '0002_authtoken', '0003_sessions', '0005_user_token_cutoff', '0006_token_families', '0007_audit', '0008_signing_keys',
-      '0009_token_family_end_reason',
+      '0009_token_family_end_reason', '0010_migration_owners',
     ]);
     assert.deepEqual(await empty.migrate(), []);
   } finally {
@@ -139,10 +139,10 @@ test('a database migrated before 0002_authtoken existed still takes it, after th
       migrationLockTableName: 'tessera_migrations_lock',
     });
     assert.equal((await old.migrateToLatest()).error, undefined);
-    const report = await migrate(memory.database.db as never, example);
+    const report = await migrate(memory.database.db as never, { owner: 'example', migrations: example });
     assert.deepEqual(report.applied, [
       '0002_authtoken', '0003_sessions', '0005_user_token_cutoff', '0006_token_families', '0007_audit', '0008_signing_keys',
-      '0009_token_family_end_reason',
+      '0009_token_family_end_reason', '0010_migration_owners',
     ]);
   } finally {
     await disposeMemory();

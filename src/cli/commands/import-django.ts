@@ -3,7 +3,6 @@ import {
   asTarget, checkDjangoSchema, DjangoImportError, importFromDjango, openDjangoSource, openDryRunTarget,
   type DjangoImportReport, type ImportProgress,
 } from '../../migration-from-django/index.js';
-import { SERVER_MIGRATIONS } from '../../server/index.js';
 import { databaseOptions } from '../../store/index.js';
 import { cliSettings, withStore } from '../context.js';
 import { CommandError } from '../errors.js';
@@ -27,7 +26,7 @@ export async function importDjango(args: string[]): Promise<void> {
       await checkDjangoSchema(source);
       let report: DjangoImportReport;
       if (dryRun) {
-        const target = await openDryRunTarget(settings.databaseUrl, SERVER_MIGRATIONS, databaseOptions(settings));
+        const target = await openDryRunTarget(settings.databaseUrl, databaseOptions(settings));
         try {
           report = await importFromDjango(source, target.db, { dryRun, ...(onProgress ? { onProgress } : {}) });
         } finally {
