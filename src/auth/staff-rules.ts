@@ -8,7 +8,7 @@ import type { User } from '../store/index.js';
  * Each check throws `PermissionDenied` (403) before anything is written. The operator's CLI is
  * not bound by these rules.
  */
-export const SUPERUSER_ONLY = {
+const SUPERUSER_ONLY = {
   changeSuperuser: 'Only a superuser may change a superuser.',
   endSuperuserSessions: 'Only a superuser may end a superuser\'s sessions.',
   staffStatus: 'Only a superuser may grant or remove staff status.',
