@@ -27,7 +27,7 @@ describe('staff API (/api/admin/)', () => {
   before(async () => {
     server = await startServer({ tokenFamilies: true });
     base = server.url;
-    await server.createUser('root', PASSWORD, { isStaff: true });
+    await server.createUser('root', PASSWORD, { isStaff: true, isSuperuser: true });
     await server.createUser('alice', PASSWORD);
     staff = await login('root');
   });
@@ -202,6 +202,111 @@ describe('staff API (/api/admin/)', () => {
     assert.equal((await server.get('/api/admin/', bearer(frank.access))).status, 200);
     await asStaff('PATCH', `/api/admin/users/${id}/`, { is_staff: 0 });
     assert.equal((await server.get('/api/admin/', bearer(frank.access))).status, 403);
+  });
+
+  describe('staff who are not superusers', () => {
+    let clerk: { access: string; refresh: string };
+    before(async () => {
+      await server.createUser('boss', PASSWORD, { isStaff: true, isSuperuser: true });
+      await server.createUser('clerk', PASSWORD, { isStaff: true });
+      await server.createUser('clerk2', PASSWORD, { isStaff: true });
+      await server.createUser('dan', PASSWORD);
+      clerk = await login('clerk');
+    });
+    const asClerk = (method: string, path: string, body?: unknown): Promise<Answer> =>
+      server.request(method, path, {
+        headers: { ...bearer(clerk.access), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const outstandingIdOf = async (username: string): Promise<number> =>
+      (await asStaff('GET', `/api/admin/tokens/outstanding/?user=${username}`)).json.results[0].id;
+    const isBlacklisted = async (tokenId: number): Promise<boolean> =>
+      server.store.tokens.isBlacklisted((await server.store.tokens.findOutstandingById(tokenId))!.jti);
+    /** The events the staff API records about `username` (its user_updated, sessions_revoked, token_blacklisted), newest first. */
+    const staffEventsAbout = async (username: string): Promise<string[]> =>
+      ((await asStaff('GET', `/api/admin/audit/?user=${username}`)).json.results as { event: string; detail: { staff?: string } }[])
+        .filter((e) => e.detail.staff !== undefined).map((e) => e.event);
+    const CHANGE_SUPERUSER = { detail: 'Only a superuser may change a superuser.' };
+    const END_SUPERUSER_SESSIONS = { detail: 'Only a superuser may end a superuser\'s sessions.' };
+    const STAFF_STATUS = { detail: 'Only a superuser may grant or remove staff status.' };
+
+    test('cannot change a superuser, end their sessions or blacklist their tokens: 403, nothing changes, nothing is audited', async () => {
+      const boss = await login('boss');
+      const id = await userId('boss');
+      const tokenId = await outstandingIdOf('boss');
+      // A cut-off or an ended session would refuse the tokens issued before it.
+      server.clock.advance(2);
+      for (const body of [{ is_active: false }, { is_staff: false }, { is_active: true }, {}, { is_active: 'maybe' }]) {
+        const refused = await asClerk('PATCH', `/api/admin/users/${id}/`, body);
+        assert.equal(refused.status, 403, JSON.stringify(body));
+        assert.deepEqual(refused.json, CHANGE_SUPERUSER);
+      }
+      const logoutAll = await asClerk('POST', `/api/admin/users/${id}/logout-all/`);
+      assert.equal(logoutAll.status, 403);
+      assert.deepEqual(logoutAll.json, END_SUPERUSER_SESSIONS);
+      const blacklist = await asClerk('POST', `/api/admin/tokens/outstanding/${tokenId}/blacklist/`);
+      assert.equal(blacklist.status, 403);
+      assert.deepEqual(blacklist.json, END_SUPERUSER_SESSIONS);
+
+      const bossNow = (await server.store.users.findById(id))!;
+      assert.equal(bossNow.isActive && bossNow.isStaff && bossNow.isSuperuser, true, 'the superuser is unchanged');
+      assert.equal(await isBlacklisted(tokenId), false, 'the token is not blacklisted');
+      assert.equal((await server.get('/auth/users/me/', bearer(boss.access))).status, 200, 'their access token still works');
+      assert.equal((await server.post('/api/token/refresh/', { refresh: boss.refresh })).status, 200, 'and their refresh token');
+      assert.deepEqual(await staffEventsAbout('boss'), [], 'refusals are not audited, as no refused staff action is');
+    });
+
+    test('cannot grant or remove staff status, not even with another change: 403 and nothing changes', async () => {
+      const dan = await userId('dan');
+      const grant = await asClerk('PATCH', `/api/admin/users/${dan}/`, { is_active: false, is_staff: true });
+      assert.equal(grant.status, 403);
+      assert.deepEqual(grant.json, STAFF_STATUS);
+      const danNow = (await server.store.users.findById(dan))!;
+      assert.equal(danNow.isStaff, false, 'not made staff');
+      assert.equal(danNow.isActive, true, 'and the other change in the request is not made either');
+      const colleague = await userId('clerk2');
+      const remove = await asClerk('PATCH', `/api/admin/users/${colleague}/`, { is_staff: false });
+      assert.equal(remove.status, 403);
+      assert.deepEqual(remove.json, STAFF_STATUS);
+      assert.equal((await server.store.users.findById(colleague))!.isStaff, true);
+      const self = await asClerk('PATCH', `/api/admin/users/${await userId('clerk')}/`, { is_staff: false });
+      assert.equal(self.status, 403);
+      assert.deepEqual(self.json, STAFF_STATUS);
+      assert.deepEqual(await staffEventsAbout('dan'), []);
+      assert.deepEqual(await staffEventsAbout('clerk2'), []);
+    });
+
+    test('still manage ordinary users: deactivate, reactivate, end sessions, blacklist tokens', async () => {
+      const dan = await userId('dan');
+      await login('dan');
+      const tokenId = await outstandingIdOf('dan');
+      const off = await asClerk('PATCH', `/api/admin/users/${dan}/`, { is_active: false });
+      assert.equal(off.status, 200, JSON.stringify(off.json));
+      assert.equal((await server.store.users.findById(dan))!.isActive, false);
+      const on = await asClerk('PATCH', `/api/admin/users/${dan}/`, { is_active: true, is_staff: false });
+      assert.equal(on.status, 200, 'an is_staff that changes nothing is no grant');
+      assert.equal((await server.store.users.findById(dan))!.isActive, true);
+      assert.equal((await asClerk('POST', `/api/admin/users/${dan}/logout-all/`)).status, 200);
+      assert.equal((await asClerk('POST', `/api/admin/tokens/outstanding/${tokenId}/blacklist/`)).status, 200);
+      assert.equal(await isBlacklisted(tokenId), true);
+      assert.deepEqual(await staffEventsAbout('dan'), ['token_blacklisted', 'sessions_revoked', 'user_updated', 'user_updated']);
+    });
+
+    test('a superuser may do all of it', async () => {
+      const boss = await login('boss');
+      const id = await userId('boss');
+      const tokenId = await outstandingIdOf('boss');
+      assert.equal((await asStaff('POST', `/api/admin/tokens/outstanding/${tokenId}/blacklist/`)).status, 200);
+      assert.equal((await asStaff('POST', `/api/admin/users/${id}/logout-all/`)).status, 200);
+      const unstaff = await asStaff('PATCH', `/api/admin/users/${id}/`, { is_staff: false, is_active: false });
+      assert.equal(unstaff.status, 200, JSON.stringify(unstaff.json));
+      assert.equal(unstaff.json.is_staff, false);
+      const restore = await asStaff('PATCH', `/api/admin/users/${id}/`, { is_staff: true, is_active: true });
+      assert.equal(restore.json.is_staff && restore.json.is_active, true);
+      const colleague = await userId('clerk2');
+      assert.equal((await asStaff('PATCH', `/api/admin/users/${colleague}/`, { is_staff: false })).json.is_staff, false);
+      assert.equal((await server.post('/api/token/refresh/', { refresh: boss.refresh })).status, 401, 'the superuser\'s sessions did end');
+    });
   });
 
   test('logout-all ends every session and token of the user and records sessions_revoked', async () => {

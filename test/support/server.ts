@@ -26,7 +26,7 @@ export interface TestServer {
   settings: Settings;
   clock: TestClock;
   dir: string;
-  createUser(username: string, password: string, extra?: { isActive?: boolean; isStaff?: boolean }): Promise<User>;
+  createUser(username: string, password: string, extra?: { isActive?: boolean; isStaff?: boolean; isSuperuser?: boolean }): Promise<User>;
   /** POST JSON (or the given body and content type) and parse the JSON answer. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Answer>;
   get(path: string, headers?: Record<string, string>): Promise<Answer>;

@@ -236,7 +236,7 @@ describe('the console in a real browser (Debian chromium)', { skip }, () => {
   });
 
   test('staff pages: users, tokens, audit log, keys, students and tasks', async () => {
-    await server.createUser('root', PASSWORD, { isStaff: true });
+    await server.createUser('root', PASSWORD, { isStaff: true, isSuperuser: true });
     await server.createUser('bob', PASSWORD);
     const staff = await open();
     await signIn(staff, 'root');
@@ -244,6 +244,8 @@ describe('the console in a real browser (Debian chromium)', { skip }, () => {
 
     await nav.getByRole('link', { name: 'Users' }).click();
     await staff.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+    await staff.getByRole('rowheader', { name: 'root' }).waitFor();
+    assert.equal(await staff.getByTestId('superuser-only').count(), 0, 'a superuser is told of no control held back');
     await staff.getByLabel('Search users').fill('BOB');
     await staff.getByRole('button', { name: 'Search' }).click();
     const users = staff.getByRole('table');
@@ -335,6 +337,61 @@ describe('the console in a real browser (Debian chromium)', { skip }, () => {
     assert.equal(await plain.getByRole('navigation', { name: 'Staff' }).count(), 0);
     await plain.goto(`${server.url}/console/#/staff/users`);
     await plain.getByRole('heading', { level: 1, name: 'Staff only' }).waitFor();
+  });
+
+  test('staff who are not superusers: superusers marked, the controls the server would refuse disabled with the reason', async () => {
+    await server.createUser('chief', PASSWORD, { isStaff: true, isSuperuser: true });
+    await server.createUser('clerk', PASSWORD, { isStaff: true });
+    await server.createUser('erin', PASSWORD);
+    assert.equal((await server.post('/api/token/', { username: 'chief', password: PASSWORD })).status, 200, 'chief has a token');
+    const clerk = await open();
+    await signIn(clerk, 'clerk');
+    await clerk.getByRole('navigation', { name: 'Staff' }).getByRole('link', { name: 'Users' }).click();
+    const users = clerk.getByRole('table');
+    await users.getByRole('rowheader', { name: 'chief', exact: true }).waitFor();
+    const chiefRow = users.getByRole('row').filter({ has: clerk.getByRole('rowheader', { name: 'chief', exact: true }) });
+    assert.equal(await chiefRow.getByText('superuser', { exact: true }).isVisible(), true, 'the list shows who is a superuser');
+
+    const button = (name: string) => clerk.getByRole('button', { name, exact: true });
+    /** The visible sentence a button's aria-describedby names, or null when it names none. */
+    const reasonOf = async (name: string): Promise<string | null> => {
+      const id = await button(name).getAttribute('aria-describedby');
+      if (id === null) return null;
+      const reason = clerk.locator(`[id="${id}"]`);
+      assert.equal(await reason.isVisible(), true, `${name}: the reason is on the page, not only in a tooltip`);
+      return reason.textContent();
+    };
+    for (const name of ['Deactivate chief', 'Remove staff from chief', 'End all sessions of chief']) {
+      assert.equal(await button(name).isDisabled(), true, name);
+      assert.equal(await reasonOf(name), 'Only a superuser may change a superuser or end their sessions.', name);
+    }
+    assert.equal(await button('Make erin staff').isDisabled(), true);
+    assert.equal(await reasonOf('Make erin staff'), 'Only a superuser may grant or remove staff status.');
+    // Ordinary users stay theirs to manage.
+    for (const name of ['Deactivate erin', 'End all sessions of erin']) {
+      assert.equal(await button(name).isDisabled(), false, name);
+      assert.equal(await reasonOf(name), null, name);
+    }
+    await button('Deactivate erin').click();
+    await button('Activate erin').waitFor();
+    assert.equal((await server.store.users.findByUsername('erin'))?.isActive, false);
+    await button('Activate erin').click();
+    await button('Deactivate erin').waitFor();
+
+    // The token list names no superuser: blacklisting one of theirs is refused with the server's reason.
+    await clerk.getByRole('navigation', { name: 'Staff' }).getByRole('link', { name: 'Tokens' }).click();
+    await clerk.getByLabel('Username').fill('chief');
+    await clerk.getByRole('button', { name: 'Filter' }).click();
+    const outstanding = clerk.getByRole('table', { name: 'Outstanding tokens' });
+    await outstanding.getByRole('cell', { name: 'chief' }).first().waitFor();
+    // The unfiltered list came first: wait until only chief's one token (and the header) is left.
+    await outstanding.getByRole('row').nth(2).waitFor({ state: 'detached' });
+    assert.equal(await outstanding.getByRole('row').nth(1).getByRole('cell', { name: 'chief', exact: true }).count(), 1);
+    await outstanding.getByRole('button', { name: /^Blacklist token / }).first().click();
+    await status(clerk).getByText('Only a superuser may end a superuser\'s sessions.').waitFor();
+    const chief = (await server.store.users.findByUsername('chief'))!;
+    const chiefTokens = await server.store.database.db.selectFrom('token_blacklist_outstandingtoken').select('jti').where('user_id', '=', chief.id).execute();
+    for (const { jti } of chiefTokens) assert.equal(await server.store.tokens.isBlacklisted(jti), false);
   });
 
   test('with tokenFamilies off, "Your sessions" says so and names the setting', async () => {

@@ -8,6 +8,8 @@ export const auth = reactive({
   signedIn: false,
   username: '',
   isStaff: false,
+  /** A superuser may do what other staff may not (change superusers, grant or remove staff status). */
+  isSuperuser: false,
   /** Why the last session ended when the console did not ask (shown on the sign-in page). */
   endedReason: '' as '' | LogoutReason,
 });
@@ -38,19 +40,23 @@ export const client = new TesseraClient({
     auth.signedIn = false;
     auth.username = '';
     auth.isStaff = false;
+    auth.isSuperuser = false;
     auth.endedReason = reason;
     onSignedOut(reason);
   },
 });
 
-/** Reads who the tokens belong to, and whether they are staff (the Staff API answers them only). */
+/**
+ * Reads who the tokens belong to, whether they are staff (the Staff API answers them only) and,
+ * for staff, whether they are a superuser (their own row in the Staff API).
+ */
 export async function loadIdentity(): Promise<void> {
   try {
     if (!(await client.isSignedIn())) {
       auth.signedIn = false;
       return;
     }
-    const me = await client.request<{ username: string }>('GET', '/auth/users/me/');
+    const me = await client.request<{ id: number; username: string }>('GET', '/auth/users/me/');
     auth.username = me.username;
     auth.signedIn = true;
     auth.endedReason = '';
@@ -59,6 +65,12 @@ export async function loadIdentity(): Promise<void> {
       auth.isStaff = true;
     } catch {
       auth.isStaff = false;
+    }
+    try {
+      // Unknown counts as not a superuser: the console then offers less, never more, than the server allows.
+      auth.isSuperuser = auth.isStaff && (await client.request<{ is_superuser: boolean }>('GET', `/api/admin/users/${me.id}/`)).is_superuser;
+    } catch {
+      auth.isSuperuser = false;
     }
   } catch {
     auth.signedIn = false;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { assertMayEndSessionsOf } from '../../auth/index.js';
 import { NotFound } from '../../errors.js';
 import type { BlacklistedTokenListing, OutstandingTokenListing } from '../../store/index.js';
 import { addAuditDetail, setAuditSubject } from '../abuse.js';
@@ -30,16 +31,19 @@ export function registerAdminTokenRoutes(app: FastifyInstance): void {
   });
 
   app.post<{ Params: { id: string } }>('/api/admin/tokens/outstanding/:id/blacklist/', staffOnly(
-    'Blacklist Outstanding Token', 'Blacklists one outstanding token (Simple JWT admin\'s action); blacklisting it again changes nothing.',
+    'Blacklist Outstanding Token', 'Blacklists one outstanding token (Simple JWT admin\'s action; a superuser\'s: superusers only); blacklisting it again changes nothing.',
     { audit: 'token_blacklisted', openapi: { responses: { 200: { description: 'Blacklisted.', body: objectSchema({}) } } } },
   ), async (request) => {
     const token = await tokens.findOutstandingById(rowIdOf(request.params.id));
     if (!token) throw new NotFound();
+    const owner = token.userId === null ? null : await users.findById(token.userId);
+    const me = requester(request);
+    // Blacklisting a token ends its session: a superuser's is a superuser's to end.
+    assertMayEndSessionsOf(me, owner);
     // Through the shared revocation state, so every process refuses it at once.
     await tessera.revocation.blacklist(token, new Date(tessera.clock()));
-    const owner = token.userId === null ? null : await users.findById(token.userId);
     if (owner) setAuditSubject(request, owner);
-    addAuditDetail(request, { staff: requester(request).username, jti: token.jti });
+    addAuditDetail(request, { staff: me.username, jti: token.jti });
     return {};
   });
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { assertMayChangeAccount, assertMayChangeStaffStatus, assertMayEndSessionsOf } from '../../auth/index.js';
 import { NotFound, ValidationError } from '../../errors.js';
 import type { User } from '../../store/index.js';
 import { setAuditSubject, addAuditDetail } from '../abuse.js';
@@ -13,6 +14,7 @@ import { pageDocs, requester, rowIdOf, STAFF_SCHEMAS, staffOnly } from './admin-
  * The staff API's users: `GET /api/admin/users/?search=` (paginated), `GET|PATCH
  * /api/admin/users/<id>/` (`is_active`, `is_staff`), `POST /api/admin/users/<id>/logout-all/`.
  * Deactivating a user or logging them out everywhere ends every session and token they hold.
+ * Only a superuser acts on a superuser or on staff status (src/auth/staff-rules.ts).
  */
 export function registerAdminUserRoutes(app: FastifyInstance): void {
   const { tessera } = app;
@@ -55,12 +57,15 @@ export function registerAdminUserRoutes(app: FastifyInstance): void {
     userBody(await userNamed(request.params.id)));
 
   app.patch<{ Params: { id: string } }>('/api/admin/users/:id/', staffOnly(
-    'Staff User Detail', 'Activates or deactivates a user, or gives or takes staff status; deactivation ends their sessions.',
+    'Staff User Detail', 'Activates or deactivates a user, or gives or takes staff status; deactivation ends their sessions. Only a superuser may change a superuser or staff status.',
     { audit: 'user_updated', openapi: { body: changeFields, responses: oneUser } },
   ), async (request) => {
     const user = await userNamed(request.params.id);
-    const input = validate(requestData(request), changeFields, { partial: true });
     const me = requester(request);
+    // DRF's order: the object's permission before the body's validation.
+    assertMayChangeAccount(me, user);
+    const input = validate(requestData(request), changeFields, { partial: true });
+    assertMayChangeStaffStatus(me, user, input.is_staff);
     if (user.id === me.id && input.is_active === false) {
       throw ValidationError.of('non_field_errors', 'You cannot deactivate your own account.');
     }
@@ -84,13 +89,15 @@ export function registerAdminUserRoutes(app: FastifyInstance): void {
   });
 
   app.post<{ Params: { id: string } }>('/api/admin/users/:id/logout-all/', staffOnly(
-    'Staff Logout All', 'Ends every session and token of the user.',
+    'Staff Logout All', 'Ends every session and token of the user (a superuser\'s: superusers only).',
     { audit: 'sessions_revoked', openapi: { responses: { 200: { description: 'How many sessions ended.', body: objectSchema({ ended: { type: 'integer' } }) } } } },
   ), async (request) => {
     const user = await userNamed(request.params.id);
+    const me = requester(request);
+    assertMayEndSessionsOf(me, user);
     const ended = await endEverything(user.id);
     setAuditSubject(request, user);
-    addAuditDetail(request, { staff: requester(request).username, ended });
+    addAuditDetail(request, { staff: me.username, ended });
     return { ended };
   });
 }
