@@ -187,8 +187,10 @@ export async function registrationRoutes(app: FastifyInstance): Promise<void> {
         .onConflict((c) => c.column('jti').doNothing())
         .executeTakeFirst();
       if (Number(used.numInsertedOrUpdatedRows ?? 0) === 0) return false;
-      await trx.updateTable('auth_user').set({ is_active: 1 }).where('id', '=', user.id).execute();
-      return true;
+      // Conditional too, so the write alone decides even without the jti (another path activated it).
+      const activation = await trx.updateTable('auth_user').set({ is_active: 1 }).where('id', '=', user.id).where('is_active', '=', 0)
+        .executeTakeFirst();
+      return activation.numUpdatedRows > 0n;
     });
     if (!activated) throw new AuthenticationFailed();
     return ['User Activated'];

@@ -117,6 +117,39 @@ export class UserRepository {
     });
   }
 
+  /**
+   * Sets the password (and last login) only while the row still has the password and email `read`
+   * was read with, in one conditional UPDATE, so that of writers racing from the same read (one
+   * reset link used twenty times at once) exactly one wins, across processes and on both engines.
+   * False when the row changed first or is gone.
+   */
+  async setPasswordIfUnchanged(read: User, encoded: string, lastLogin?: Date): Promise<boolean> {
+    return this.changedIfUnchanged(read, { password: encoded, ...(lastLogin ? { last_login: lastLogin.toISOString() } : {}) });
+  }
+
+  /** Activates the user only while it is inactive with the password and email `read` had (as `setPasswordIfUnchanged`). */
+  async activateIfUnchanged(read: User): Promise<boolean> {
+    return this.changedIfUnchanged(read, { is_active: 1 }, { whileInactive: true });
+  }
+
+  private async changedIfUnchanged(
+    read: User,
+    changes: Partial<Pick<UserRow, 'password' | 'last_login' | 'is_active'>>,
+    { whileInactive = false } = {},
+  ): Promise<boolean> {
+    let changed = false;
+    await this.changing(read.id, async () => {
+      let update = this.db.updateTable('auth_user').set(changes)
+        .where('id', '=', read.id)
+        .where('password', '=', read.password)
+        .where('email', '=', read.email);
+      if (whileInactive) update = update.where('is_active', '=', 0);
+      const { numUpdatedRows } = await update.executeTakeFirst();
+      changed = numUpdatedRows > 0n;
+    });
+    return changed;
+  }
+
   async setLastLogin(id: number, when: Date): Promise<void> {
     await this.changing(id, async () => {
       await this.db.updateTable('auth_user').set({ last_login: when.toISOString() }).where('id', '=', id).execute();

@@ -67,6 +67,18 @@ describe('seed 003: /api-register/ and /api-activate/<jwt>/ (console email: the 
     assert.equal((await server.store.users.findByUsername('once'))?.isActive, false);
   });
 
+  test('20 parallel uses of one link: exactly one activates, the others are a used link\'s 401', async () => {
+    const answer = await server.post('/api-register/', { username: 'burst', password: PASSWORD, email: 'burst@example.com' });
+    const { path } = linkParts(answer.json.confirmation_url);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => server.get(path)));
+    assert.equal(answers.filter((a) => a.status === 200).length, 1, `successes: ${answers.map((a) => a.status).join(' ')}`);
+    for (const refused of answers.filter((a) => a.status !== 200)) {
+      assert.equal(refused.status, 401);
+      assert.deepEqual(refused.json, INCORRECT);
+    }
+    assert.equal((await server.store.users.findByUsername('burst'))?.isActive, true);
+  });
+
   test('the slashless link answers the same', async () => {
     const answer = await server.post('/api-register/', { username: 'slashless', password: PASSWORD, email: 's@example.com' });
     const activated = await server.get(linkParts(answer.json.confirmation_url).path.replace(/\/$/, ''));

@@ -362,3 +362,64 @@ describe('djoser API with sendActivationEmail off', () => {
     assert.equal(resend.text, '');
   });
 });
+
+describe('a link works once under a burst: 20 parallel uses of one emailed link', () => {
+  const BURST = 20;
+  let server: TestServer;
+  let mailDir: string;
+  let mailbox: Mailbox;
+  before(async () => {
+    mailDir = mkdtempSync(join(tmpdir(), 'tessera-djoser-burst-'));
+    mailbox = new Mailbox(join(mailDir, 'outbox'));
+    // Throttling off: the burst comes from one address, and this is about the link, not the rate.
+    server = await startServer({ emailUrl: `file:${mailbox.folder}`, publicUrl: PUBLIC_URL, throttleEnabled: false });
+  });
+  after(async () => {
+    await server.close();
+    rmSync(mailDir, { recursive: true, force: true });
+  });
+
+  /** Waits for message `n`, then a while longer, and answers every subject that arrived. */
+  const settledSubjects = async (n: number): Promise<string[]> => {
+    await mailbox.nth(n);
+    await sleep(300);
+    return mailbox.messages().map(subjectOf);
+  };
+
+  test('reset_password_confirm: one 204, one password set, one email; the others are a used link\'s 400', async () => {
+    await server.createUser('burst', 'burst-pass-old-1');
+    await server.post('/auth/users/reset_password/', { email: 'burst@example.com' });
+    const { uid, token } = linkParts(await mailbox.nth(1), '#/password/reset/confirm');
+    const passwords = Array.from({ length: BURST }, (_, i) => `burst-pass-new-${i}`);
+    const answers = await Promise.all(passwords.map((new_password) =>
+      server.post('/auth/users/reset_password_confirm/', { uid, token, new_password })));
+
+    const winners = answers.flatMap((answer, i) => (answer.status === 204 ? [i] : []));
+    assert.equal(winners.length, 1, `successes: ${answers.map((a) => a.status).join(' ')}`);
+    for (const answer of answers.filter((a) => a.status !== 204)) {
+      assert.equal(answer.status, 400);
+      assert.deepEqual(answer.json, { token: ['Invalid token for given user.'] });
+    }
+    const login = (password: string) => server.post('/auth/jwt/create/', { username: 'burst', password });
+    assert.equal((await login(passwords[winners[0]!]!)).status, 200, "the winner's password is the one set");
+    for (const loser of passwords.filter((_, i) => i !== winners[0]).slice(0, 3)) assert.equal((await login(loser)).status, 401);
+    const subjects = await settledSubjects(2);
+    assert.deepEqual(subjects.slice(1), ['app.example.com - Your password has been successfully changed!']);
+  });
+
+  test('activation: one 204 and one activation; the others are a used link\'s 403', async () => {
+    const before = mailbox.messages().length;
+    const registered = await server.post('/auth/users/', { username: 'burster', email: 'burster@example.com', password: 'tessera-pass-42' });
+    assert.equal(registered.status, 201);
+    const { uid, token } = linkParts(await mailbox.nth(before + 1), '#/activate');
+    const answers = await Promise.all(Array.from({ length: BURST }, () => server.post('/auth/users/activation/', { uid, token })));
+    assert.equal(answers.filter((a) => a.status === 204).length, 1, `successes: ${answers.map((a) => a.status).join(' ')}`);
+    for (const answer of answers.filter((a) => a.status !== 204)) {
+      assert.equal(answer.status, 403);
+      assert.deepEqual(answer.json, { detail: 'Stale token for given user.' });
+    }
+    assert.equal((await server.store.users.findByUsername('burster'))?.isActive, true);
+    await sleep(300);
+    assert.equal(mailbox.messages().length, before + 1, 'activation mails nothing more');
+  });
+});

@@ -86,6 +86,36 @@ test('setPassword and setLastLogin update one user', async () => {
   assert.equal(other?.lastLogin, null);
 });
 
+test('setPasswordIfUnchanged and activateIfUnchanged: of writers from one read, across stores, exactly one wins', async () => {
+  const read = await store.users.create({ username: 'frank', email: 'frank@example.com', password: 'old', isActive: false });
+  // A second store is a second pool, as another process would have.
+  const other = openStore(url);
+  try {
+    const when = new Date('2026-02-03T04:05:06.000Z');
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      (i % 2 === 0 ? store : other).users.setPasswordIfUnchanged(read, `new-${i}`, when)));
+    assert.equal(results.filter(Boolean).length, 1);
+    const after = await store.users.findById(read.id);
+    assert.equal(after?.password, `new-${results.indexOf(true)}`);
+    assert.deepEqual(after?.lastLogin, when);
+
+    // The read is stale now: its password is gone, so it activates nothing; a fresh read does, once.
+    assert.equal(await store.users.activateIfUnchanged(read), false);
+    const fresh = (await store.users.findById(read.id))!;
+    const activations = await Promise.all([store, other, store, other].map((s) => s.users.activateIfUnchanged(fresh)));
+    assert.deepEqual(activations.filter(Boolean).length, 1);
+    assert.equal((await store.users.findById(read.id))?.isActive, true);
+    // A changed email (a new address to confirm) also makes an older read stale.
+    await store.users.setActive(read.id, false);
+    await store.users.setEmail(read.id, 'frank@example.org');
+    assert.equal(await store.users.activateIfUnchanged(fresh), false);
+    assert.equal(await store.users.setPasswordIfUnchanged(fresh, 'newer'), false);
+    assert.equal((await store.users.findById(read.id))?.isActive, false);
+  } finally {
+    await other.close();
+  }
+});
+
 test('count counts users', async () => {
   const n = await store.users.count();
   await store.users.create({ username: 'erin', password: 'x' });
