@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely';
 import {
-  AllowAny, AuthenticationFailed, charField, DETAIL_SCHEMA, emailField, NotFound, objectSchema, requestData, TokenBackendError,
+  AllowAny, AuthenticationFailed, charField, DETAIL_SCHEMA, emailField, normalizeUsername, NotFound, objectSchema, requestData, TokenBackendError,
   UsernameTakenError, validate, validatePassword, ValidationError, writeTransaction, type AuthenticationClassName, type Claims, type User,
 } from '../index.js';
 
@@ -89,7 +89,9 @@ export async function registrationRoutes(app: FastifyInstance): Promise<void> {
         Object.assign(errors, error.fields);
       }
     }
-    const { username, email } = cleaned;
+    const { email } = cleaned;
+    // Django's `UsernameField`: the name is normalized before it is checked, so the name checked is the one stored.
+    const username = cleaned.username === undefined ? undefined : normalizeUsername(cleaned.username);
     if (username !== undefined) {
       const problems = [];
       if ([...username].length > 150) problems.push(MESSAGES.usernameLength);

@@ -423,3 +423,55 @@ describe('a link works once under a burst: 20 parallel uses of one emailed link'
     assert.equal(mailbox.messages().length, before + 1, 'activation mails nothing more');
   });
 });
+
+describe("usernames are normalized NFKC, as Django's normalize_username", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ sendActivationEmail: false, throttleEnabled: false });
+  });
+  after(async () => server.close());
+
+  const TAKEN = { username: ['A user with that username already exists.'] };
+  const register = (username: string) => server.post('/auth/users/', { username, password: 'tessera-pass-42' });
+  const login = (username: string, password: string) => server.post('/auth/jwt/create/', { username, password });
+
+  test('after "ffoo", the ligature and fullwidth spellings are taken; a new name is stored normalized', async () => {
+    assert.equal((await register('ffoo')).status, 201);
+    for (const lookalike of ['\uFB00oo', '\uFF46\uFF46oo']) {
+      const answer = await register(lookalike);
+      assert.equal(answer.status, 400, lookalike);
+      assert.deepEqual(answer.json, TAKEN);
+    }
+    const fresh = await register('\uFF42ar');
+    assert.equal(fresh.status, 201);
+    assert.equal(fresh.json.username, 'bar');
+    assert.equal((await server.store.users.findById(fresh.json.id))?.username, 'bar');
+    assert.deepEqual(await register('bar').then((a) => a.json), TAKEN);
+  });
+
+  test("a look-alike of the superuser's name is the superuser's name: taken, and a login finds that account", async () => {
+    await server.createUser('shoumitro', 'Ab12345678', { isStaff: true });
+    assert.deepEqual((await register('\uFF53houmitro')).json, TAKEN);
+    assert.equal((await login('\uFF53houmitro', 'Ab12345678')).status, 200);
+    assert.equal((await login('\uFF53houmitro', 'wrong-password-1')).status, 401);
+  });
+
+  test('set_username: a look-alike of a taken name is taken; a new one is stored normalized', async () => {
+    const access = (await login('bar', 'tessera-pass-42')).json.access;
+    const headers = { authorization: `Bearer ${access}` };
+    const taken = await server.post('/auth/users/set_username/', { new_username: '\uFB00oo', current_password: 'tessera-pass-42' }, headers);
+    assert.equal(taken.status, 400);
+    assert.deepEqual(taken.json, { new_username: ['A user with that username already exists.'] });
+    const ok = await server.post('/auth/users/set_username/', { new_username: '\uFB01sh', current_password: 'tessera-pass-42' }, headers);
+    assert.equal(ok.status, 204);
+    assert.ok(await server.store.users.findByUsername('fish'));
+    assert.equal((await login('fish', 'tessera-pass-42')).status, 200);
+  });
+
+  test('a name that normalizes past 150 characters is refused, never a database error', async () => {
+    // U+3392 (a squared MHz) is one character that NFKC spells as three letters: 60 become 180.
+    const answer = await register('\u3392'.repeat(60));
+    assert.equal(answer.status, 400);
+    assert.deepEqual(answer.json, { username: ['Ensure this field has no more than 150 characters.'] });
+  });
+});

@@ -116,6 +116,29 @@ test('setPasswordIfUnchanged and activateIfUnchanged: of writers from one read, 
   }
 });
 
+test('usernames are stored and looked up NFKC-normalized; a name stored unnormalized (imported) still names its own account', async () => {
+  const ffoo = await store.users.create({ username: '\uFB00oo', password: 'x' });
+  assert.equal(ffoo.username, 'ffoo');
+  assert.equal((await store.users.findByUsername('\uFF46\uFF46oo'))?.id, ffoo.id);
+  await assert.rejects(store.users.create({ username: '\uFF46foo', password: 'x' }), UsernameTakenError);
+  const gus = await store.users.create({ username: 'gus', password: 'x' });
+  await assert.rejects(store.users.setUsername(gus.id, '\uFB00oo'), UsernameTakenError);
+  await store.users.setUsername(gus.id, '\uFF47\uFF55\uFF53tavo');
+  assert.equal((await store.users.findById(gus.id))?.username, 'gustavo');
+
+  // Rows Django wrote before it normalized (Django < 1.10), or with `objects.create`, keep their spelling.
+  await store.database.db.insertInto('auth_user').values({
+    username: '\uFB01sh', email: '', password: 'x', first_name: '', last_name: '', is_active: 1, is_staff: 0, is_superuser: 0,
+    date_joined: new Date().toISOString(), last_login: null,
+  }).execute();
+  const legacy = await store.users.findByUsername('\uFB01sh');
+  assert.equal(legacy?.username, '\uFB01sh');
+  const fish = await store.users.create({ username: 'fish', password: 'x' });
+  assert.equal((await store.users.findByUsername('\uFB01sh'))?.id, legacy?.id, 'the exact spelling wins');
+  assert.equal((await store.users.findByUsername('fish'))?.id, fish.id);
+  assert.equal((await store.users.findByUsername('\uFF46ish'))?.id, fish.id);
+});
+
 test('count counts users', async () => {
   const n = await store.users.count();
   await store.users.create({ username: 'erin', password: 'x' });
