@@ -1,7 +1,7 @@
 import { isUsablePassword, type PasswordHashers } from '../crypto/index.js';
 import { PermissionDenied, ValidationError } from '../errors.js';
 import type { Clock, Settings } from '../settings/index.js';
-import { UsernameTakenError, type User, type UserRepository } from '../store/index.js';
+import { normalizeUsername, UsernameTakenError, type User, type UserRepository } from '../store/index.js';
 import { AccountTokenGenerator, decodeUid, encodeUid } from './account-tokens.js';
 import type { EmailMessage } from './email/mailer.js';
 import { activationEmail, passwordChangedEmail, passwordResetEmail, usernameChangedEmail } from './email/templates.js';
@@ -135,7 +135,9 @@ export class Accounts {
   }
 
   /** djoser's `set_username`: the new username must be free, and the current password right. */
-  async setUsername(user: User, currentPassword: string, newUsername: string): Promise<void> {
+  async setUsername(user: User, currentPassword: string, requested: string): Promise<void> {
+    // The repository stores it normalized; the checks and the email name that same spelling.
+    const newUsername = normalizeUsername(requested);
     const errors: Record<string, string[]> = {};
     const holder = await this.options.users.findByUsername(newUsername);
     if (holder && holder.id !== user.id) errors.new_username = [ACCOUNT_MESSAGES.usernameTaken];
