@@ -1,7 +1,7 @@
 import { isUsablePassword, type PasswordHashers } from '../crypto/index.js';
 import { PermissionDenied, ValidationError } from '../errors.js';
 import type { Clock, Settings } from '../settings/index.js';
-import { UsernameTakenError, type User, type UserRepository } from '../store/index.js';
+import { normalizeUsername, UsernameTakenError, type User, type UserRepository } from '../store/index.js';
 import { AccountTokenGenerator, decodeUid, encodeUid } from './account-tokens.js';
 import type { EmailMessage } from './email/mailer.js';
 import { activationEmail, passwordChangedEmail, passwordResetEmail, usernameChangedEmail } from './email/templates.js';
@@ -76,11 +76,13 @@ export class Accounts {
     return user;
   }
 
-  /** djoser's `activation`: a valid link for an inactive user activates it; used again it is stale (403). */
+  /**
+   * djoser's `activation`: a valid link for an inactive user activates it; used again it is stale
+   * (403). The write itself checks the account is still inactive, so a burst of uses activates once.
+   */
   async activate(uid: string, token: string): Promise<void> {
     const user = await this.userForLink(uid, token);
-    if (user.isActive) throw new PermissionDenied(ACCOUNT_MESSAGES.staleToken);
-    await this.options.users.setActive(user.id, true);
+    if (user.isActive || !(await this.options.users.activateIfUnchanged(user))) throw new PermissionDenied(ACCOUNT_MESSAGES.staleToken);
   }
 
   /**
@@ -115,21 +117,27 @@ export class Accounts {
 
   /**
    * djoser's `reset_password_confirm`, in its order: the new password's validators, then the uid,
-   * then the token. Setting the password (and last login) makes the link unusable afterwards.
+   * then the token. Setting the password (and last login) makes the link unusable afterwards; the
+   * write only succeeds while the password is still the one the link was checked against, so of
+   * many uses at once exactly one sets a password and the others read as a used link.
    */
   async confirmPasswordReset(uid: string, token: string, newPassword: string): Promise<void> {
     const id = decodeUid(uid);
     const candidate = id === null ? null : await this.options.users.findById(id);
     this.requireValidPassword('new_password', newPassword, candidate);
     const user = await this.userForLink(uid, token);
-    await this.options.users.setPassword(user.id, await this.options.hashers.hash(newPassword));
-    await this.options.users.setLastLogin(user.id, new Date(this.options.clock()));
+    const encoded = await this.options.hashers.hash(newPassword);
+    if (!(await this.options.users.setPasswordIfUnchanged(user, encoded, new Date(this.options.clock())))) {
+      throw ValidationError.of('token', ACCOUNT_MESSAGES.invalidToken);
+    }
     await this.options.endSessions?.(user.id);
     this.mail(user, passwordChangedEmail);
   }
 
   /** djoser's `set_username`: the new username must be free, and the current password right. */
-  async setUsername(user: User, currentPassword: string, newUsername: string): Promise<void> {
+  async setUsername(user: User, currentPassword: string, requested: string): Promise<void> {
+    // The repository stores it normalized; the checks and the email name that same spelling.
+    const newUsername = normalizeUsername(requested);
     const errors: Record<string, string[]> = {};
     const holder = await this.options.users.findByUsername(newUsername);
     if (holder && holder.id !== user.id) errors.new_username = [ACCOUNT_MESSAGES.usernameTaken];

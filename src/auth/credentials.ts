@@ -23,6 +23,7 @@ export async function authenticateCredentials(
   }
   const { valid, mustUpdate } = await hashers.verify(password, user.password);
   if (!valid || !user.isActive) return null;
-  if (mustUpdate) await users.setPassword(user.id, await hashers.hash(password));
+  // Only over the hash just checked: a reset or change that landed meanwhile must not be undone.
+  if (mustUpdate) await users.setPasswordIfUnchanged(user, await hashers.hash(password));
   return user;
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely';
 import {
-  AllowAny, AuthenticationFailed, charField, DETAIL_SCHEMA, emailField, NotFound, objectSchema, requestData, TokenBackendError,
+  AllowAny, AuthenticationFailed, charField, DETAIL_SCHEMA, emailField, normalizeUsername, NotFound, objectSchema, requestData, TokenBackendError,
   UsernameTakenError, validate, validatePassword, ValidationError, writeTransaction, type AuthenticationClassName, type Claims, type User,
 } from '../index.js';
 
@@ -89,7 +89,9 @@ export async function registrationRoutes(app: FastifyInstance): Promise<void> {
         Object.assign(errors, error.fields);
       }
     }
-    const { username, email } = cleaned;
+    const { email } = cleaned;
+    // Django's `UsernameField`: the name is normalized before it is checked, so the name checked is the one stored.
+    const username = cleaned.username === undefined ? undefined : normalizeUsername(cleaned.username);
     if (username !== undefined) {
       const problems = [];
       if ([...username].length > 150) problems.push(MESSAGES.usernameLength);
@@ -187,8 +189,10 @@ export async function registrationRoutes(app: FastifyInstance): Promise<void> {
         .onConflict((c) => c.column('jti').doNothing())
         .executeTakeFirst();
       if (Number(used.numInsertedOrUpdatedRows ?? 0) === 0) return false;
-      await trx.updateTable('auth_user').set({ is_active: 1 }).where('id', '=', user.id).execute();
-      return true;
+      // Conditional too, so the write alone decides even without the jti (another path activated it).
+      const activation = await trx.updateTable('auth_user').set({ is_active: 1 }).where('id', '=', user.id).where('is_active', '=', 0)
+        .executeTakeFirst();
+      return activation.numUpdatedRows > 0n;
     });
     if (!activated) throw new AuthenticationFailed();
     return ['User Activated'];

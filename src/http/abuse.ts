@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { decodeUid } from '../accounts/index.js';
 import { REFRESH_COOKIE_NAME, tokenFromCookie } from '../auth/index.js';
-import type { AuditEventType, AuditLog, User } from '../store/index.js';
+import { normalizeUsername, type AuditEventType, type AuditLog, type User } from '../store/index.js';
 import { requestData } from './body.js';
 import { accountOf, LOGIN_FAILURE_STATUSES, Throttled, type LoginReservation, type Throttle, type ThrottleScope } from './throttle.js';
 
@@ -138,7 +138,7 @@ export function basicAccount(request: FastifyRequest): string | null {
   if (!match) return null;
   const text = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = text.indexOf(':');
-  return colon < 0 ? null : text.slice(0, colon).slice(0, 256);
+  return colon < 0 ? null : normalizeUsername(text.slice(0, colon)).slice(0, 256);
 }
 
 export { Throttled, type ThrottleScope };

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { parseRate, type Rate, type Settings, type ThrottleRateName } from '../settings/index.js';
-import type { Counters } from '../store/index.js';
+import { normalizeUsername, type Counters } from '../store/index.js';
 import { requestData } from './body.js';
 
 /** What a route can be throttled as (`config.throttle`). */
@@ -107,12 +107,15 @@ function key(name: string, id: string): string {
   return `throttle:${name}:${id}`;
 }
 
-/** The account a request names: `username`, else `email` (lower-cased), from the body; null if none. */
+/**
+ * The account a request names: `username` (normalized, so look-alike spellings of one name share
+ * its budget), else `email` (lower-cased), from the body; null if none.
+ */
 export function accountOf(request: FastifyRequest): string | null {
   const data = requestData(request);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return null;
   const { username, email } = data as Record<string, unknown>;
-  if (typeof username === 'string' && username.trim() !== '') return username.trim().slice(0, 256);
+  if (typeof username === 'string' && username.trim() !== '') return normalizeUsername(username.trim()).slice(0, 256);
   if (typeof email === 'string' && email.trim() !== '') return email.trim().toLowerCase().slice(0, 256);
   return null;
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { PrecompiledQuery } from './precompiled.js';
 import { RecentUsers } from './recent-users.js';
 import type { CoreSchema, UserRow } from './schema.js';
+import { normalizeUsername } from './usernames.js';
 
 /** A user as Django's `auth.User` has it, in TypeScript's casing. */
 export interface User {
@@ -30,9 +31,6 @@ export interface NewUser {
   isSuperuser?: boolean;
   dateJoined?: Date;
 }
-
-/** Django's username rule: 150 characters at most of letters, digits and @ . + - _ */
-export const USERNAME_PATTERN = /^[\p{L}\p{N}@.+\-_]{1,150}$/u;
 
 export class UsernameTakenError extends Error {
   constructor(readonly username: string) {
@@ -79,13 +77,23 @@ export class UserRepository {
     return row ? toUser(row) : null;
   }
 
-  /** Exact match, as Django's default `ModelBackend` does. */
+  /**
+   * The user whose stored username is exactly `username` (case-sensitive, as Django's default
+   * `ModelBackend`), else the one named by its normalized form (Django's login form normalizes).
+   * Exact first: a name stored before Django normalized usernames, imported as it was, still
+   * names its own account, and a token carrying it can never resolve to another user.
+   */
   async findByUsername(username: string): Promise<User | null> {
-    const row = await this.db.selectFrom('auth_user').selectAll().where('username', '=', username).executeTakeFirst();
+    const normalized = normalizeUsername(username);
+    const spellings = normalized === username ? [username] : [username, normalized];
+    const rows = await this.db.selectFrom('auth_user').selectAll().where('username', 'in', spellings).execute();
+    const row = rows.find((r) => r.username === username) ?? rows[0];
     return row ? toUser(row) : null;
   }
 
-  async create(user: NewUser): Promise<User> {
+  /** Creates the user with its username normalized; a taken one is a `UsernameTakenError`. */
+  async create(input: NewUser): Promise<User> {
+    const user = { ...input, username: normalizeUsername(input.username) };
     if (await this.findByUsername(user.username)) throw new UsernameTakenError(user.username);
     // The check above is for the common case; two concurrent creates meet at the unique index.
     const row = await this.db
@@ -117,6 +125,39 @@ export class UserRepository {
     });
   }
 
+  /**
+   * Sets the password (and last login) only while the row still has the password and email `read`
+   * was read with, in one conditional UPDATE, so that of writers racing from the same read (one
+   * reset link used twenty times at once) exactly one wins, across processes and on both engines.
+   * False when the row changed first or is gone.
+   */
+  async setPasswordIfUnchanged(read: User, encoded: string, lastLogin?: Date): Promise<boolean> {
+    return this.changedIfUnchanged(read, { password: encoded, ...(lastLogin ? { last_login: lastLogin.toISOString() } : {}) });
+  }
+
+  /** Activates the user only while it is inactive with the password and email `read` had (as `setPasswordIfUnchanged`). */
+  async activateIfUnchanged(read: User): Promise<boolean> {
+    return this.changedIfUnchanged(read, { is_active: 1 }, { whileInactive: true });
+  }
+
+  private async changedIfUnchanged(
+    read: User,
+    changes: Partial<Pick<UserRow, 'password' | 'last_login' | 'is_active'>>,
+    { whileInactive = false } = {},
+  ): Promise<boolean> {
+    let changed = false;
+    await this.changing(read.id, async () => {
+      let update = this.db.updateTable('auth_user').set(changes)
+        .where('id', '=', read.id)
+        .where('password', '=', read.password)
+        .where('email', '=', read.email);
+      if (whileInactive) update = update.where('is_active', '=', 0);
+      const { numUpdatedRows } = await update.executeTakeFirst();
+      changed = numUpdatedRows > 0n;
+    });
+    return changed;
+  }
+
   async setLastLogin(id: number, when: Date): Promise<void> {
     await this.changing(id, async () => {
       await this.db.updateTable('auth_user').set({ last_login: when.toISOString() }).where('id', '=', id).execute();
@@ -141,8 +182,9 @@ export class UserRepository {
     return rows.map(toUser);
   }
 
-  /** Changes the username; a taken one is a `UsernameTakenError`, even under a race. */
-  async setUsername(id: number, username: string): Promise<void> {
+  /** Changes the username (normalized); a taken one is a `UsernameTakenError`, even under a race. */
+  async setUsername(id: number, newUsername: string): Promise<void> {
+    const username = normalizeUsername(newUsername);
     await this.changing(id, async () => {
       const other = await this.findByUsername(username);
       if (other && other.id !== id) throw new UsernameTakenError(username);

@@ -210,6 +210,15 @@ describe('createsuperuser and createuser', () => {
     assert.equal(userRow(cwd, 'admin')?.email, 'a@b.co');
   });
 
+  test('usernames are stored normalized (NFKC); a look-alike of a taken one is taken', async () => {
+    const lookalike = await tessera(cwd, ['createuser', '--username', '\uFF41dmin', '--no-input'], { env: { TESSERA_SUPERUSER_PASSWORD: 'another-pass-2' } });
+    assertOneLineError(lookalike, /^Error: That username is already taken\.$/);
+    const run = await tessera(cwd, ['createuser', '--username', '\uFB00cli', '--no-input'], { env: { TESSERA_SUPERUSER_PASSWORD: 'another-pass-2' } });
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(userRow(cwd, 'ffcli'));
+    assert.equal(userRow(cwd, '\uFB00cli'), undefined);
+  });
+
   test('the password asked twice on piped stdin', async () => {
     const run = await tessera(cwd, ['createsuperuser', '--username', 'piped', '--email', 'p@b.co'], { input: 'piped-pass-3\npiped-pass-3\n' });
     assert.equal(run.code, 0, run.stderr);
@@ -314,6 +323,13 @@ describe('changepassword', () => {
     const hashers = createPasswordHashers();
     assert.equal((await hashers.verify('new-password-2', encoded)).valid, true);
     assert.equal((await hashers.verify('old-password-1', encoded)).valid, false);
+  });
+
+  test("a look-alike spelling (fullwidth) names the same account, printed as it is stored", async () => {
+    const run = await tessera(cwd, ['changepassword', '\uFF41dmin'], { input: 'newer-password-5\nnewer-password-5\n' });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, "Password changed successfully for user 'admin'\n");
+    assert.equal((await createPasswordHashers().verify('newer-password-5', String(userRow(cwd, 'admin')?.password))).valid, true);
   });
 
   test('a mismatch changes nothing', async () => {

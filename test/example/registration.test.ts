@@ -67,6 +67,18 @@ describe('seed 003: /api-register/ and /api-activate/<jwt>/ (console email: the 
     assert.equal((await server.store.users.findByUsername('once'))?.isActive, false);
   });
 
+  test('20 parallel uses of one link: exactly one activates, the others are a used link\'s 401', async () => {
+    const answer = await server.post('/api-register/', { username: 'burst', password: PASSWORD, email: 'burst@example.com' });
+    const { path } = linkParts(answer.json.confirmation_url);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => server.get(path)));
+    assert.equal(answers.filter((a) => a.status === 200).length, 1, `successes: ${answers.map((a) => a.status).join(' ')}`);
+    for (const refused of answers.filter((a) => a.status !== 200)) {
+      assert.equal(refused.status, 401);
+      assert.deepEqual(refused.json, INCORRECT);
+    }
+    assert.equal((await server.store.users.findByUsername('burst'))?.isActive, true);
+  });
+
   test('the slashless link answers the same', async () => {
     const answer = await server.post('/api-register/', { username: 'slashless', password: PASSWORD, email: 's@example.com' });
     const activated = await server.get(linkParts(answer.json.confirmation_url).path.replace(/\/$/, ''));
@@ -136,6 +148,22 @@ describe('seed 003: /api-register/ and /api-activate/<jwt>/ (console email: the 
       assert.deepEqual(answer.json, expected, JSON.stringify(body).slice(0, 60));
     }
     assert.equal(await server.store.users.findByUsername('weakling'), null);
+  });
+
+  test('usernames are normalized NFKC: look-alikes of a taken name are taken; names are stored and checked normalized', async () => {
+    const taken = { username: ['A user with that username already exists.'] };
+    // "admin" exists: its fullwidth look-alikes are the same name.
+    for (const lookalike of ['\uFF41dmin', 'ad\uFF4Din']) {
+      const answer = await server.post('/api-register/', { username: lookalike, password: PASSWORD, email: 'l@example.com' });
+      assert.equal(answer.status, 400, lookalike);
+      assert.deepEqual(answer.json, taken);
+    }
+    const answer = await server.post('/api-register/', { username: '\uFB00seed', password: PASSWORD, email: 'f@example.com' });
+    assert.equal(answer.status, 201);
+    assert.equal((await server.store.users.findByUsername('ffseed'))?.email, 'f@example.com');
+    // U+3392 is one character NFKC spells as three letters: 60 of them are 180, past the limit.
+    const long = await server.post('/api-register/', { username: '\u3392'.repeat(60), password: PASSWORD, email: 'm@example.com' });
+    assert.deepEqual(long.json, { username: ['Ensure this field has no more than 150 characters.'] });
   });
 });
 

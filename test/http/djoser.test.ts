@@ -362,3 +362,116 @@ describe('djoser API with sendActivationEmail off', () => {
     assert.equal(resend.text, '');
   });
 });
+
+describe('a link works once under a burst: 20 parallel uses of one emailed link', () => {
+  const BURST = 20;
+  let server: TestServer;
+  let mailDir: string;
+  let mailbox: Mailbox;
+  before(async () => {
+    mailDir = mkdtempSync(join(tmpdir(), 'tessera-djoser-burst-'));
+    mailbox = new Mailbox(join(mailDir, 'outbox'));
+    // Throttling off: the burst comes from one address, and this is about the link, not the rate.
+    server = await startServer({ emailUrl: `file:${mailbox.folder}`, publicUrl: PUBLIC_URL, throttleEnabled: false });
+  });
+  after(async () => {
+    await server.close();
+    rmSync(mailDir, { recursive: true, force: true });
+  });
+
+  /** Waits for message `n`, then a while longer, and answers every subject that arrived. */
+  const settledSubjects = async (n: number): Promise<string[]> => {
+    await mailbox.nth(n);
+    await sleep(300);
+    return mailbox.messages().map(subjectOf);
+  };
+
+  test('reset_password_confirm: one 204, one password set, one email; the others are a used link\'s 400', async () => {
+    await server.createUser('burst', 'burst-pass-old-1');
+    await server.post('/auth/users/reset_password/', { email: 'burst@example.com' });
+    const { uid, token } = linkParts(await mailbox.nth(1), '#/password/reset/confirm');
+    const passwords = Array.from({ length: BURST }, (_, i) => `burst-pass-new-${i}`);
+    const answers = await Promise.all(passwords.map((new_password) =>
+      server.post('/auth/users/reset_password_confirm/', { uid, token, new_password })));
+
+    const winners = answers.flatMap((answer, i) => (answer.status === 204 ? [i] : []));
+    assert.equal(winners.length, 1, `successes: ${answers.map((a) => a.status).join(' ')}`);
+    for (const answer of answers.filter((a) => a.status !== 204)) {
+      assert.equal(answer.status, 400);
+      assert.deepEqual(answer.json, { token: ['Invalid token for given user.'] });
+    }
+    const login = (password: string) => server.post('/auth/jwt/create/', { username: 'burst', password });
+    assert.equal((await login(passwords[winners[0]!]!)).status, 200, "the winner's password is the one set");
+    for (const loser of passwords.filter((_, i) => i !== winners[0]).slice(0, 3)) assert.equal((await login(loser)).status, 401);
+    const subjects = await settledSubjects(2);
+    assert.deepEqual(subjects.slice(1), ['app.example.com - Your password has been successfully changed!']);
+  });
+
+  test('activation: one 204 and one activation; the others are a used link\'s 403', async () => {
+    const before = mailbox.messages().length;
+    const registered = await server.post('/auth/users/', { username: 'burster', email: 'burster@example.com', password: 'tessera-pass-42' });
+    assert.equal(registered.status, 201);
+    const { uid, token } = linkParts(await mailbox.nth(before + 1), '#/activate');
+    const answers = await Promise.all(Array.from({ length: BURST }, () => server.post('/auth/users/activation/', { uid, token })));
+    assert.equal(answers.filter((a) => a.status === 204).length, 1, `successes: ${answers.map((a) => a.status).join(' ')}`);
+    for (const answer of answers.filter((a) => a.status !== 204)) {
+      assert.equal(answer.status, 403);
+      assert.deepEqual(answer.json, { detail: 'Stale token for given user.' });
+    }
+    assert.equal((await server.store.users.findByUsername('burster'))?.isActive, true);
+    await sleep(300);
+    assert.equal(mailbox.messages().length, before + 1, 'activation mails nothing more');
+  });
+});
+
+describe("usernames are normalized NFKC, as Django's normalize_username", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ sendActivationEmail: false, throttleEnabled: false });
+  });
+  after(async () => server.close());
+
+  const TAKEN = { username: ['A user with that username already exists.'] };
+  const register = (username: string) => server.post('/auth/users/', { username, password: 'tessera-pass-42' });
+  const login = (username: string, password: string) => server.post('/auth/jwt/create/', { username, password });
+
+  test('after "ffoo", the ligature and fullwidth spellings are taken; a new name is stored normalized', async () => {
+    assert.equal((await register('ffoo')).status, 201);
+    for (const lookalike of ['\uFB00oo', '\uFF46\uFF46oo']) {
+      const answer = await register(lookalike);
+      assert.equal(answer.status, 400, lookalike);
+      assert.deepEqual(answer.json, TAKEN);
+    }
+    const fresh = await register('\uFF42ar');
+    assert.equal(fresh.status, 201);
+    assert.equal(fresh.json.username, 'bar');
+    assert.equal((await server.store.users.findById(fresh.json.id))?.username, 'bar');
+    assert.deepEqual(await register('bar').then((a) => a.json), TAKEN);
+  });
+
+  test("a look-alike of the superuser's name is the superuser's name: taken, and a login finds that account", async () => {
+    await server.createUser('shoumitro', 'Ab12345678', { isStaff: true });
+    assert.deepEqual((await register('\uFF53houmitro')).json, TAKEN);
+    assert.equal((await login('\uFF53houmitro', 'Ab12345678')).status, 200);
+    assert.equal((await login('\uFF53houmitro', 'wrong-password-1')).status, 401);
+  });
+
+  test('set_username: a look-alike of a taken name is taken; a new one is stored normalized', async () => {
+    const access = (await login('bar', 'tessera-pass-42')).json.access;
+    const headers = { authorization: `Bearer ${access}` };
+    const taken = await server.post('/auth/users/set_username/', { new_username: '\uFB00oo', current_password: 'tessera-pass-42' }, headers);
+    assert.equal(taken.status, 400);
+    assert.deepEqual(taken.json, { new_username: ['A user with that username already exists.'] });
+    const ok = await server.post('/auth/users/set_username/', { new_username: '\uFB01sh', current_password: 'tessera-pass-42' }, headers);
+    assert.equal(ok.status, 204);
+    assert.ok(await server.store.users.findByUsername('fish'));
+    assert.equal((await login('fish', 'tessera-pass-42')).status, 200);
+  });
+
+  test('a name that normalizes past 150 characters is refused, never a database error', async () => {
+    // U+3392 (a squared MHz) is one character that NFKC spells as three letters: 60 become 180.
+    const answer = await register('\u3392'.repeat(60));
+    assert.equal(answer.status, 400);
+    assert.deepEqual(answer.json, { username: ['Ensure this field has no more than 150 characters.'] });
+  });
+});

@@ -146,6 +146,15 @@ describe('failed logins per account', () => {
     server.clock.advance(3600);
     assert.equal((await postFrom(server, OWNER, '/api/token/', { username: 'victim', password: 'victim-password-1' })).status, 200);
   });
+
+  test('look-alike spellings of one name (which log in to it) share its failure budget', async () => {
+    // Fullwidth letters normalize (NFKC) to "victim": each spelling is the same account.
+    for (const spelling of ['\uFF56ictim', 'v\uFF49ctim', 'vi\uFF43tim']) {
+      assert.equal((await postFrom(server, ATTACKER, '/api/token/', { username: spelling, password: 'guess' })).status, 401);
+    }
+    assert.equal((await postFrom(server, OWNER, '/api/token/', { username: 'victim', password: 'victim-password-1' })).status, 429);
+    server.clock.advance(3600);
+  });
 });
 
 /** Answers to `count` logins sent at once, by status. */

@@ -66,7 +66,9 @@ describe('a Django database without the token apps', () => {
       "last_login" datetime NULL, "is_superuser" bool NOT NULL, "username" varchar(150) NOT NULL UNIQUE,
       "last_name" varchar(150) NOT NULL, "email" varchar(254) NOT NULL, "is_staff" bool NOT NULL, "is_active" bool NOT NULL,
       "date_joined" datetime NOT NULL, "first_name" varchar(150) NOT NULL);
-      INSERT INTO auth_user VALUES (4, 'md5$salt$0123', NULL, 0, 'solo', 'Last', 'solo@example.com', 0, 1, '2020-01-02 03:04:05.123456', 'First');`);
+      INSERT INTO auth_user VALUES (4, 'md5$salt$0123', NULL, 0, 'solo', 'Last', 'solo@example.com', 0, 1, '2020-01-02 03:04:05.123456', 'First');
+      -- Stored unnormalized (Django before 1.10, or objects.create): imported as it is.
+      INSERT INTO auth_user VALUES (5, '!', NULL, 0, '\uFB01sh', '', '', 0, 1, '2020-01-02 03:04:05', '');`);
     django.close();
 
     const store = openStore(`sqlite:${join(dir, 'tessera.sqlite3')}`);
@@ -75,7 +77,7 @@ describe('a Django database without the token apps', () => {
     try {
       const report = await importFromDjango(source, asTarget(store.database.db));
       assert.deepEqual(report.tables.map((t) => [t.table, t.inserted, t.skipped !== null]), [
-        ['auth_user', 1, false],
+        ['auth_user', 2, false],
         ['token_blacklist_outstandingtoken', 0, true],
         ['token_blacklist_blacklistedtoken', 0, true],
         ['authtoken_token', 0, true],
@@ -85,9 +87,11 @@ describe('a Django database without the token apps', () => {
       assert.equal(user?.username, 'solo');
       assert.equal(user?.password, 'md5$salt$0123');
       assert.equal(user?.dateJoined.toISOString(), '2020-01-02T03:04:05.123Z');
-      assert.equal(report.nextUserId, 5);
+      assert.equal((await store.users.findById(5))?.username, '\uFB01sh', 'an unnormalized Django name is imported as it is');
+      assert.equal((await store.users.findByUsername('\uFB01sh'))?.id, 5);
+      assert.equal(report.nextUserId, 6);
       // A new user gets an id past Django's.
-      assert.equal((await store.users.create({ username: 'fresh', password: '!' })).id, 5);
+      assert.equal((await store.users.create({ username: 'fresh', password: '!' })).id, 6);
     } finally {
       await source.close();
       await store.close();

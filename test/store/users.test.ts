@@ -86,6 +86,59 @@ test('setPassword and setLastLogin update one user', async () => {
   assert.equal(other?.lastLogin, null);
 });
 
+test('setPasswordIfUnchanged and activateIfUnchanged: of writers from one read, across stores, exactly one wins', async () => {
+  const read = await store.users.create({ username: 'frank', email: 'frank@example.com', password: 'old', isActive: false });
+  // A second store is a second pool, as another process would have.
+  const other = openStore(url);
+  try {
+    const when = new Date('2026-02-03T04:05:06.000Z');
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      (i % 2 === 0 ? store : other).users.setPasswordIfUnchanged(read, `new-${i}`, when)));
+    assert.equal(results.filter(Boolean).length, 1);
+    const after = await store.users.findById(read.id);
+    assert.equal(after?.password, `new-${results.indexOf(true)}`);
+    assert.deepEqual(after?.lastLogin, when);
+
+    // The read is stale now: its password is gone, so it activates nothing; a fresh read does, once.
+    assert.equal(await store.users.activateIfUnchanged(read), false);
+    const fresh = (await store.users.findById(read.id))!;
+    const activations = await Promise.all([store, other, store, other].map((s) => s.users.activateIfUnchanged(fresh)));
+    assert.deepEqual(activations.filter(Boolean).length, 1);
+    assert.equal((await store.users.findById(read.id))?.isActive, true);
+    // A changed email (a new address to confirm) also makes an older read stale.
+    await store.users.setActive(read.id, false);
+    await store.users.setEmail(read.id, 'frank@example.org');
+    assert.equal(await store.users.activateIfUnchanged(fresh), false);
+    assert.equal(await store.users.setPasswordIfUnchanged(fresh, 'newer'), false);
+    assert.equal((await store.users.findById(read.id))?.isActive, false);
+  } finally {
+    await other.close();
+  }
+});
+
+test('usernames are stored and looked up NFKC-normalized; a name stored unnormalized (imported) still names its own account', async () => {
+  const ffoo = await store.users.create({ username: '\uFB00oo', password: 'x' });
+  assert.equal(ffoo.username, 'ffoo');
+  assert.equal((await store.users.findByUsername('\uFF46\uFF46oo'))?.id, ffoo.id);
+  await assert.rejects(store.users.create({ username: '\uFF46foo', password: 'x' }), UsernameTakenError);
+  const gus = await store.users.create({ username: 'gus', password: 'x' });
+  await assert.rejects(store.users.setUsername(gus.id, '\uFB00oo'), UsernameTakenError);
+  await store.users.setUsername(gus.id, '\uFF47\uFF55\uFF53tavo');
+  assert.equal((await store.users.findById(gus.id))?.username, 'gustavo');
+
+  // Rows Django wrote before it normalized (Django < 1.10), or with `objects.create`, keep their spelling.
+  await store.database.db.insertInto('auth_user').values({
+    username: '\uFB01sh', email: '', password: 'x', first_name: '', last_name: '', is_active: 1, is_staff: 0, is_superuser: 0,
+    date_joined: new Date().toISOString(), last_login: null,
+  }).execute();
+  const legacy = await store.users.findByUsername('\uFB01sh');
+  assert.equal(legacy?.username, '\uFB01sh');
+  const fish = await store.users.create({ username: 'fish', password: 'x' });
+  assert.equal((await store.users.findByUsername('\uFB01sh'))?.id, legacy?.id, 'the exact spelling wins');
+  assert.equal((await store.users.findByUsername('fish'))?.id, fish.id);
+  assert.equal((await store.users.findByUsername('\uFF46ish'))?.id, fish.id);
+});
+
 test('count counts users', async () => {
   const n = await store.users.count();
   await store.users.create({ username: 'erin', password: 'x' });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createPasswordHashers } from '../../crypto/index.js';
-import { USERNAME_PATTERN, UsernameTakenError } from '../../store/index.js';
+import { normalizeUsername, USERNAME_PATTERN, UsernameTakenError } from '../../store/index.js';
 import { cliSettings, withStore } from '../context.js';
 import { CommandError } from '../errors.js';
 import { checkNewPassword } from '../password-rules.js';
@@ -23,8 +23,9 @@ export async function createUser(args: string[], kind: 'superuser' | 'user'): Pr
     },
     strict: true,
   });
-  const username = values.username;
-  if (!username) throw new CommandError('--username is required', 2);
+  if (!values.username) throw new CommandError('--username is required', 2);
+  // Checked as it will be stored (Django's createsuperuser stores it normalized too).
+  const username = normalizeUsername(values.username);
   if (!USERNAME_PATTERN.test(username)) {
     throw new CommandError('--username: enter a valid username of at most 150 letters, digits and @/./+/-/_ characters');
   }

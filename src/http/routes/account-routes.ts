@@ -3,7 +3,7 @@ import { Accounts, ACCOUNT_MESSAGES, Outbox } from '../../accounts/index.js';
 import { AllowAny, IsAuthenticated } from '../../auth/index.js';
 import { resolveSigningKey } from '../../crypto/index.js';
 import { NotAuthenticated } from '../../errors.js';
-import { USERNAME_PATTERN, type User } from '../../store/index.js';
+import { normalizeUsername, USERNAME_PATTERN, type User } from '../../store/index.js';
 import { requestData } from '../body.js';
 import { charField, emailField, validate, type Field } from '../fields.js';
 import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
@@ -159,14 +159,17 @@ function currentUser(request: FastifyRequest): User {
   return request.user;
 }
 
-/** Django's `User.username`: 150 characters at most, checked by `UnicodeUsernameValidator`. */
+/**
+ * Django's `User.username`: normalized first (`UsernameField`), then 150 characters at most,
+ * checked by `UnicodeUsernameValidator`; so the name checked is the name stored.
+ */
 function usernameField(): Field<string> {
   const text = charField({ maxLength: 150 });
   return {
     required: true,
     schema: { ...text.schema, description: 'Letters, digits and @/./+/-/_ only.' },
     clean(value) {
-      const result = text.clean(value);
+      const result = text.clean(typeof value === 'string' ? normalizeUsername(value) : value);
       if ('error' in result) return result;
       return USERNAME_PATTERN.test(result.value) ? result : { error: ACCOUNT_MESSAGES.invalidUsername };
     },
