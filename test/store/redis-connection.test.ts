@@ -56,14 +56,14 @@ describe('RedisConnection with a frozen Redis', { skip: skip ?? false }, () => {
     assert.equal((await counters.increment('k', 60)).count, 1);
 
     proxy.hang();
-    const waited = await elapsed(() => assert.rejects(connection.client.get(`${connection.prefix}k`), /timed out/));
-    assert.ok(waited >= TIMEOUT_MS - 20 && waited < TIMEOUT_MS * 2, `the command waited ${Math.round(waited)} ms`);
+    await assert.rejects(connection.client.get(`${connection.prefix}k`), /timed out/);
     assert.equal(connection.status(), 'down');
-    // Counters are not told anything: the status is enough for them to count in memory at once.
+    // Counters are not told anything: the status is enough for them to count in memory at once
+    // (asking the frozen Redis would take a whole timeout).
     let value;
-    assert.ok(await elapsed(async () => (value = await counters.increment('k', 60))) < TIMEOUT_MS / 4);
+    assert.ok(await elapsed(async () => (value = await counters.increment('k', 60))) < TIMEOUT_MS / 2);
     assert.equal(value!.count, 1);
-    assert.ok(await elapsed(async () => assert.equal(await connection.ping(), false)) < TIMEOUT_MS / 4);
+    assert.ok(await elapsed(async () => assert.equal(await connection.ping(), false)) < TIMEOUT_MS / 2);
     assert.equal(await connection.publish('channel', 'message'), false);
 
     // The probe after the cool-down times out too: still down, and asked again later.
