@@ -18,7 +18,9 @@ export { UserTokenCutoffRepository } from './user-token-cutoffs.js';
 export { SigningKeyRepository, type SigningKeyRow, type SigningKeySummary } from './signing-keys.js';
 export { TokenFamilyRepository, toEndReason, type TokenFamily, type NewTokenFamily, type Rotation, type FamilyEndReason } from './token-families.js';
 export { ExpiringSet } from './expiring-set.js';
-export { RedisConnection, redisLocation, type RedisState, type RedisLogger, type RedisConnectionOptions } from './redis-connection.js';
+export {
+  RedisConnection, redisLocation, DEFAULT_COMMAND_TIMEOUT_MS, REDIS_COOL_DOWN_MS, type RedisState, type RedisLogger, type RedisConnectionOptions,
+} from './redis-connection.js';
 export {
   Revocation, issuedBeforeCutoff, type RevocationOptions, type TokenBlacklist, type UserCutoffs, type FamilyRevocations,
 } from './revocation.js';

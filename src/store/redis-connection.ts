@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Redis, RedisOptions } from 'ioredis';
+import { CircuitBreaker, watchCommandTimeouts } from './redis-circuit-breaker.js';
 
 /** ioredis, loaded when the first connection is made: a server without `redisUrl` never needs it. */
 const loadIoredis = (): typeof import('ioredis') => createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
@@ -12,7 +13,8 @@ export interface RedisLogger {
 
 /**
  * `ready`: commands and subscriptions work; `connecting`: not yet up, no failure seen;
- * `down`: unreachable, reconnecting by itself; `closed`: closed on purpose.
+ * `down`: unreachable (reconnecting by itself) or, after a command timed out, left alone for a
+ * cool-down; `closed`: closed on purpose.
  */
 export type RedisState = 'connecting' | 'ready' | 'down' | 'closed';
 
@@ -22,16 +24,34 @@ export interface RedisConnectionOptions {
   logger?: RedisLogger;
   /** Longest wait between reconnection attempts; the first ones come sooner. Default 2000 ms. */
   maxRetryDelayMs?: number;
-  /** A command that has no reply by then fails, so no request waits on Redis longer. Default 500 ms. */
+  /** A command that has no reply by then fails, and Redis is left alone for `coolDownMs`. Default `DEFAULT_COMMAND_TIMEOUT_MS`. */
   commandTimeoutMs?: number;
+  /** How long Redis counts as down after a command timed out, before one probe asks again. Default `REDIS_COOL_DOWN_MS`. */
+  coolDownMs?: number;
 }
+
+/**
+ * The longest a request waits on Redis: a reply later than this fails the command, the caller
+ * falls back to the database or memory, and the breaker keeps the rest of the request (and every
+ * other) from asking again. Well above a healthy Redis's sub-millisecond replies.
+ */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 500;
+
+/**
+ * How long Redis is not asked after a command timed out. Short, so fan-out resumes soon after a
+ * stall; long enough that a frozen Redis costs the probe's wait (in the background) a few times a
+ * minute, not each request's. Matches the longest wait between reconnection attempts.
+ */
+export const REDIS_COOL_DOWN_MS = 2000;
 
 /**
  * The Redis link shared by revocation and counters: one connection for commands, one for
  * subscriptions (a subscribed connection can run nothing else). Redis is never required: while
  * it is unreachable commands fail at once (no offline queue) and callers fall back to the
  * database or to memory; both connections reconnect by themselves, with one warning logged
- * when Redis goes away and one info line when it is back.
+ * when Redis goes away and one info line when it is back. A Redis that stops answering without
+ * closing the connection costs one command timeout: the circuit breaker then reports it `down`
+ * until a probe gets an answer.
  */
 export class RedisConnection {
   readonly prefix: string;
@@ -40,6 +60,9 @@ export class RedisConnection {
   private readonly subscriber: Redis;
   private readonly logger: RedisLogger | null;
   private readonly where: string;
+  private readonly commandTimeoutMs: number;
+  private readonly coolDownMs: number;
+  private readonly breaker: CircuitBreaker;
   private readonly channels = new Map<string, Set<(message: string) => void>>();
   private readonly readyListeners = new Set<() => void>();
   private subscribed = false;
@@ -53,10 +76,11 @@ export class RedisConnection {
     this.logger = options.logger ?? null;
     this.where = redisLocation(url);
     const maxDelay = options.maxRetryDelayMs ?? 2000;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     const common: RedisOptions = {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
-      commandTimeout: options.commandTimeoutMs ?? 500,
+      commandTimeout: this.commandTimeoutMs,
       connectTimeout: Math.max(1000, maxDelay),
       // 50 ms, 100 ms, 200 ms, ... capped: a restarted Redis is found again within `maxDelay`.
       retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times - 1, 10), maxDelay),
@@ -67,6 +91,16 @@ export class RedisConnection {
     const { Redis: RedisClient } = loadIoredis();
     this.client = new RedisClient(url, { ...common, connectionName: 'tessera' });
     this.subscriber = new RedisClient(url, { ...common, connectionName: 'tessera-subscriber' });
+    this.coolDownMs = options.coolDownMs ?? REDIS_COOL_DOWN_MS;
+    this.breaker = new CircuitBreaker({
+      coolDownMs: this.coolDownMs,
+      probe: () => this.answersPing(),
+      onRecovered: () => this.update(),
+    });
+    watchCommandTimeouts(this.client, () => this.timedOut());
+    // A new connection's handshake was answered: whatever froze the old one is gone. Registered
+    // before `update` below, so that sees the breaker closed.
+    this.client.on('ready', () => this.breaker.reset());
     for (const connection of [this.client, this.subscriber]) {
       connection.on('error', (error: Error) => this.failed(error));
       connection.on('close', () => this.failed(null));
@@ -86,13 +120,9 @@ export class RedisConnection {
     return this.state;
   }
 
-  /** True when Redis answers PING within the command timeout; never throws. */
+  /** True when Redis answers PING within the command timeout; false at once while the breaker is open; never throws. */
   async ping(): Promise<boolean> {
-    try {
-      return (await this.client.ping()) === 'PONG';
-    } catch {
-      return false;
-    }
+    return !this.breaker.isOpen && this.answersPing();
   }
 
   /** Calls `listener` with each message on `prefix + name`, from now on and across reconnections. */
@@ -139,6 +169,7 @@ export class RedisConnection {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.breaker.stop();
     this.setState('closed');
     await Promise.all([this.client, this.subscriber].map(async (connection) => {
       if (connection.status === 'ready') {
@@ -165,22 +196,40 @@ export class RedisConnection {
     this.update();
   }
 
-  private failed(error: Error | null): void {
-    if (this.closed) return;
-    if (!this.announcedDown && (error !== null || this.state === 'ready')) {
-      this.announcedDown = true;
-      const reason = error ? `: ${describe(error)}` : ': connection closed';
-      this.logger?.warn(
-        `Redis at ${this.where} is unreachable${reason}; revocation falls back to the database and counters to memory until it is back (reconnecting by itself)`,
-      );
+  private async answersPing(): Promise<boolean> {
+    try {
+      return (await this.client.ping()) === 'PONG';
+    } catch {
+      return false;
     }
-    if (this.state === 'ready' || error !== null) this.setState('down');
+  }
+
+  private failed(error: Error | null): void {
+    if (this.closed || (error === null && this.state !== 'ready')) return;
+    const reason = error ? `: ${describe(error)}` : ': connection closed';
+    this.announceDown(`is unreachable${reason}`, 'until it is back (reconnecting by itself)');
+    this.setState('down');
+  }
+
+  private timedOut(): void {
+    if (this.closed) return;
+    this.breaker.trip();
+    if (this.state !== 'ready') return;
+    this.announceDown(`did not answer within ${this.commandTimeoutMs} ms`, `until it answers (asked again every ${this.coolDownMs / 1000} s)`);
+    this.setState('down');
+  }
+
+  /** One warning an outage, however it shows (and however many times). */
+  private announceDown(what: string, until: string): void {
+    if (this.announcedDown) return;
+    this.announcedDown = true;
+    this.logger?.warn(`Redis at ${this.where} ${what}; revocation falls back to the database and counters to memory ${until}`);
   }
 
   private update(): void {
     if (this.closed) return;
     const up = this.client.status === 'ready' && this.subscriber.status === 'ready' && this.subscribed;
-    if (!up) return;
+    if (!up || this.breaker.isOpen) return;
     if (this.announcedDown) this.logger?.info(`Redis at ${this.where} is reachable again`);
     this.announcedDown = false;
     const wasReady = this.state === 'ready';

@@ -1,14 +1,16 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP proxy between tessera and a server (PostgreSQL), so a test can cut the connection
- * without stopping the machine's PostgreSQL, which other suites share.
+ * A TCP proxy between tessera and a server (PostgreSQL, Redis), so a test can cut the connection
+ * without stopping the machine's server, which other suites share.
  *
  * - `stop()`: as if the server stopped: open connections are reset and new ones refused.
  * - `hang()`: as if the network went silent: open connections stop carrying bytes and new
  *   ones are accepted but never answered, so only timeouts end them.
  * - `restore()`: new connections pass again (hung ones are dropped, as a real partition's
  *   TCP keepalive would eventually drop them).
+ * - `resume()`: the silence ends on the same connections: the bytes held meanwhile go through,
+ *   as when a paused or overloaded server answers again.
  */
 export class TcpProxy {
   private server: Server | null = null;
@@ -39,6 +41,18 @@ export class TcpProxy {
       upstream.unpipe(client);
     }
     for (const socket of this.sockets) socket.pause();
+  }
+
+  resume(): void {
+    this.mode = 'pass';
+    const paired = new Set<Socket>();
+    for (const [client, upstream] of this.pairs) {
+      paired.add(client).add(upstream);
+      client.pipe(upstream);
+      upstream.pipe(client);
+    }
+    // Accepted while hung, never given an upstream: as if the connection attempt had failed.
+    for (const socket of this.sockets) if (!paired.has(socket)) socket.destroy();
   }
 
   async restore(): Promise<void> {
@@ -101,7 +115,9 @@ export class TcpProxy {
 
   private dropAll(reset: boolean): void {
     for (const socket of this.sockets) {
-      if (reset) socket.resetAndDestroy();
+      // Resetting a socket that is already half or fully closed keeps Node 20 busy and the process
+      // alive (seen after a Redis QUIT): only open ones are reset.
+      if (reset && socket.readyState === 'open') socket.resetAndDestroy();
       else socket.destroy();
     }
     this.sockets.clear();
