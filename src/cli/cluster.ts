@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { resolveSigningKey } from '../crypto/index.js';
 import { SERVER_MIGRATIONS } from '../server/index.js';
 import type { Settings } from '../settings/index.js';
+import { allowedHostsNotice } from './allowed-hosts-notice.js';
 import { withStore } from './context.js';
 import { CommandError } from './errors.js';
 
@@ -66,6 +67,7 @@ export async function runPrimary(settings: Settings, count: number): Promise<voi
       if (listening.size < count) return;
       started = true;
       process.stdout.write(`tessera is serving ${urlOf(address)}/ with ${count} workers (database ${settings.databaseUrl})\n`);
+      process.stdout.write(allowedHostsNotice(settings) ?? '');
       if (userCount === 0) {
         process.stdout.write(
           'No users yet. Create the first one with:\n  npx tessera createsuperuser --username admin --email admin@example.com\n',

@@ -3,6 +3,7 @@ import {
   AuthenticationFailed, InvalidToken, NotAuthenticated, NotFound, ParseError, PermissionDenied, ServiceUnavailable, ValidationError,
 } from '../errors.js';
 import { TokenError } from '../tokens/index.js';
+import { DisallowedHost } from './allowed-hosts.js';
 import { NotAcceptable } from './negotiation.js';
 
 /** An error as it goes on the wire. */
@@ -39,6 +40,8 @@ export function toErrorAnswer(error: unknown, contentType = ''): ErrorAnswer {
   if (error instanceof PermissionDenied) return answer(403, { detail: error.message });
   if (error instanceof NotFound) return answer(404, { detail: error.message });
   if (error instanceof MethodNotAllowed) return answer(405, { detail: error.message });
+  // Django answers its plain "Bad Request (400)" page; the contract's JSON carries the same words.
+  if (error instanceof DisallowedHost) return answer(400, { detail: 'Bad Request' });
   if (error instanceof NotAcceptable) return answer(406, { detail: error.message });
   // The database is down or too slow (the store raises this for connection errors and timeouts).
   if (error instanceof ServiceUnavailable) return answer(503, { detail: error.message });

@@ -14,6 +14,7 @@ import { basicAccount, registerAbuseHooks } from './abuse.js';
 import { Throttle, Throttled } from './throttle.js';
 import type { TokenContext } from '../tokens/index.js';
 import { createAuthenticators, pickAuthenticators } from './authentication.js';
+import { AllowedHosts, DisallowedHost, hostOfAddress } from './allowed-hosts.js';
 import { registerBodyParsers } from './body.js';
 import { MethodNotAllowed, toErrorAnswer } from './errors.js';
 import { allowHeader, SECURITY_HEADERS } from './headers.js';
@@ -183,6 +184,19 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
   });
   // `config.throttle` and `config.audit`, after the permission pre-handler (DRF's order).
   registerAbuseHooks(app, throttle, audit);
+
+  // Django's ALLOWED_HOSTS, checked first on every request (404s and /health/ too), as Django's
+  // CommonMiddleware does: links are built from the Host header, which the client chooses.
+  const allowedHosts = new AllowedHosts(settings.allowedHosts);
+  app.addHook('onRequest', (request, _reply, done) => {
+    // Only a request without any Host header (HTTP/1.0) falls back; an empty one is refused.
+    const host = request.host || (request.headers.host === undefined ? hostOfAddress(request.socket?.localAddress) : '');
+    if (allowedHosts.allows(host)) return done();
+    const refused = new DisallowedHost(host);
+    // Django logs each one too (django.security.DisallowedHost): a missing allowedHosts entry shows here.
+    request.log.warn(refused.message);
+    done(refused);
+  });
 
   // DRF negotiates the renderer before authenticating, so a 406 comes before a 401.
   // Callback hooks, not async ones: they run on every request and need no promise. Only an

@@ -1,3 +1,4 @@
+import { LOCAL_HOSTS } from './allowed-hosts.js';
 import { DEFAULT_THROTTLE_RATES, type AuthenticationClassName, type AuthTokenClassName, type Settings } from './types.js';
 
 /** Simple JWT's defaults, plus where the ready server keeps its data. */
@@ -42,6 +43,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   authCookies: 'off',
   authCookieSameSite: 'Strict',
   publicUrl: '',
+  // loadSettings adds publicUrl's host unless allowedHosts is set.
+  allowedHosts: [...LOCAL_HOSTS],
   emailUrl: 'console',
   emailFrom: 'webmaster@localhost',
   passwordResetTimeout: 3 * 24 * 60 * 60,

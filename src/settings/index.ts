@@ -10,3 +10,4 @@ export { parseRate, parseThrottleRates, type Rate } from './throttle-rates.js';
 export { THROTTLE_RATE_NAMES, DEFAULT_THROTTLE_RATES, type ThrottleRateName, type ThrottleRates } from './types.js';
 export { systemClock, type Clock } from './clock.js';
 export { AUTH_COOKIE_MODES, AUTH_COOKIE_SAME_SITES, type AuthCookieMode, type AuthCookieSameSite } from './types.js';
+export { defaultAllowedHosts, LOCAL_HOSTS } from './allowed-hosts.js';

@@ -12,6 +12,7 @@ import {
   parseJwkUrl, parseOneOf, parseOptionalString, parsePort, parsePositiveDuration, parsePositiveInteger, parsePublicUrl, parseRedisUrl, parseString, parseStringList,
 } from './values.js';
 import { parseThrottleRates } from './throttle-rates.js';
+import { defaultAllowedHosts, parseAllowedHosts } from './allowed-hosts.js';
 
 type Parser<K extends keyof Settings> = (value: unknown) => Settings[K];
 
@@ -57,6 +58,7 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   authCookies: parseOneOf(AUTH_COOKIE_MODES),
   authCookieSameSite: parseOneOf(AUTH_COOKIE_SAME_SITES),
   publicUrl: parsePublicUrl,
+  allowedHosts: parseAllowedHosts,
   emailUrl: parseEmailUrl,
   emailFrom: parseNonEmptyString,
   passwordResetTimeout: parseDuration,
@@ -136,6 +138,7 @@ export function loadSettings(options: LoadOptions = {}): Settings {
     const host = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
     settings.publicUrl = `http://${host.includes(':') ? `[${host}]` : host}:${settings.port}`;
   }
+  if (!sources.allowedHosts) settings.allowedHosts = defaultAllowedHosts(settings.publicUrl);
   // The embedded database lives in the data folder unless a URL says otherwise.
   if (!sources.databaseUrl) settings.databaseUrl = `sqlite:${settings.dataDir.replace(/\/+$/, '')}/tessera.sqlite3`;
   return checkCombination(settings, (key) => sources[key] ?? key);

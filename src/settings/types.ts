@@ -143,6 +143,12 @@ export interface Settings {
   authCookieSameSite: AuthCookieSameSite;
   /** Base URL of this server as users reach it, for links in emails (default from host and port). */
   publicUrl: string;
+  /**
+   * Django's `ALLOWED_HOSTS`: host names (no port) a request's `Host` header may name, since
+   * absolute links are built from it; `.example.com` also allows its subdomains, `*` any host.
+   * Other hosts get 400. Default: `publicUrl`'s host, `localhost`, `127.0.0.1` and `[::1]`.
+   */
+  allowedHosts: string[];
   /** `console` (print), `file:FOLDER` (one .eml each), or `smtp://` / `smtps://` URL. */
   emailUrl: string;
   /** Django's `DEFAULT_FROM_EMAIL`. */

@@ -492,6 +492,7 @@ describe('serve', () => {
     });
     assert.notEqual(port, 0);
     assert.match(stdout, /createsuperuser --username/);
+    assert.doesNotMatch(stdout, /TESSERA_ALLOWED_HOSTS/, 'listening on 127.0.0.1 needs no allowedHosts notice');
 
     const response = await fetch(`http://127.0.0.1:${port}/api/user/`);
     assert.equal(response.status, 401);
@@ -527,6 +528,27 @@ describe('serve', () => {
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
     assert.doesNotMatch(stdout, /No users yet/);
+  });
+
+  test('listening on 0.0.0.0 with the default allowedHosts says which hosts are answered and how to add others', { timeout: 30_000 }, async () => {
+    const child = start(freshFolder(), ['serve'], { TESSERA_HOST: '0.0.0.0', TESSERA_PORT: '0', TESSERA_LOG_LEVEL: 'warn' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let stdout = '';
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        const match = /tessera is serving http:\/\/[^/]+:(\d+)\//.exec(stdout);
+        if (match && /No users yet/.test(stdout)) resolve(Number(match[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${stdout}`)));
+    });
+    assert.match(
+      stdout,
+      /\nListening on every address, but only requests for 127\.0\.0\.1, localhost, \[::1\] are answered \(others get 400 Bad Request\): set TESSERA_ALLOWED_HOSTS to the names clients use\.\n/,
+    );
+    assert.equal((await fetch(`http://127.0.0.1:${port}/health/`)).status, 200);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
   });
 
   test('a port already in use is a one-line error', async () => {

@@ -248,3 +248,44 @@ describe('parseDuration', () => {
     }
   });
 });
+
+describe('allowedHosts (TESSERA_ALLOWED_HOSTS, Django ALLOWED_HOSTS)', () => {
+  test("defaults to publicUrl's host and this machine's names", () => {
+    assert.deepEqual(loadSettings({ cwd: folder(), env: {} }).allowedHosts, ['127.0.0.1', 'localhost', '[::1]']);
+    assert.deepEqual(
+      loadSettings({ cwd: folder(), env: { TESSERA_PUBLIC_URL: 'https://API.Example.com/auth' } }).allowedHosts,
+      ['api.example.com', 'localhost', '127.0.0.1', '[::1]'],
+    );
+    assert.deepEqual(loadSettings({ cwd: folder(), env: { TESSERA_HOST: '10.0.0.5' } }).allowedHosts, ['10.0.0.5', 'localhost', '127.0.0.1', '[::1]']);
+    assert.deepEqual(loadSettings({ cwd: folder(), env: { TESSERA_HOST: '::1' } }).allowedHosts, ['[::1]', 'localhost', '127.0.0.1']);
+    // Listening everywhere names no host: publicUrl falls back to 127.0.0.1, and operators list theirs.
+    assert.deepEqual(loadSettings({ cwd: folder(), env: { TESSERA_HOST: '0.0.0.0' } }).allowedHosts, ['127.0.0.1', 'localhost', '[::1]']);
+  });
+
+  test('a comma-separated list from the environment, or a JSON array, replaces the default, lower-cased', () => {
+    const env = { TESSERA_ALLOWED_HOSTS: ' api.example.com, .Example.ORG ,[2001:DB8::1],10.0.0.5,' };
+    assert.deepEqual(loadSettings({ cwd: folder(), env }).allowedHosts, ['api.example.com', '.example.org', '[2001:db8::1]', '10.0.0.5']);
+    assert.deepEqual(loadSettings({ cwd: folder(JSON.stringify({ allowedHosts: ['*'] })), env: {} }).allowedHosts, ['*']);
+  });
+
+  const bad: [string, RegExp][] = [
+    ['', /^TESSERA_ALLOWED_HOSTS: must name at least one host; use \* to allow any$/],
+    [' , ', /must name at least one host/],
+    ['api.example.com:8000', /^TESSERA_ALLOWED_HOSTS: "api\.example\.com:8000" has a port; give the host name alone/],
+    ['https://api.example.com', /^TESSERA_ALLOWED_HOSTS: "https:\/\/api\.example\.com" is a URL; give the host name alone/],
+    ['::1', /^TESSERA_ALLOWED_HOSTS: "::1" is an IPv6 address; write it in brackets \(\[::1\]\)/],
+    ['*.example.com', /^TESSERA_ALLOWED_HOSTS: "\*\.example\.com" is not a host name; use api\.example\.com, \.example\.com/],
+    ['api example.com', /is not a host name/],
+    ['example.com.', /is not a host name/],
+  ];
+  for (const [value, pattern] of bad) {
+    test(`TESSERA_ALLOWED_HOSTS=${JSON.stringify(value)} is refused with a one-line reason`, () => {
+      assert.match(settingsError({ cwd: folder(), env: { TESSERA_ALLOWED_HOSTS: value } }).message, pattern);
+    });
+  }
+
+  test('a config file value that is not a list of strings is named', () => {
+    const dir = folder(JSON.stringify({ allowedHosts: 1 }));
+    assert.match(settingsError({ cwd: dir, env: {} }).message, /^tessera\.config\.json: allowedHosts: 1 is not a list of host names/);
+  });
+});

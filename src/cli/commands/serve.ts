@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, closeGracefully } from '../../server/index.js';
 import type { Settings } from '../../settings/index.js';
+import { allowedHostsNotice } from '../allowed-hosts-notice.js';
 import { runPrimary, type WorkerFailed } from '../cluster.js';
 import { cliSettings } from '../context.js';
 import { CommandError } from '../errors.js';
@@ -25,6 +26,7 @@ export async function serve(args: string[] = []): Promise<void> {
   releaseStartupMemory();
   const url = address.replace('://[::1]', '://localhost');
   process.stdout.write(`tessera is serving ${url}/ (database ${settings.databaseUrl})\n`);
+  process.stdout.write(allowedHostsNotice(settings) ?? '');
   if ((await store.users.count()) === 0) {
     process.stdout.write(
       'No users yet. Create the first one with:\n  npx tessera createsuperuser --username admin --email admin@example.com\n',
