@@ -28,6 +28,7 @@ export async function runPrimary(settings: Settings, count: number): Promise<voi
   // Once, here: workers skip migrations (no race on the schema) and all read the same key file.
   resolveSigningKey(settings);
   const userCount = await withStore(settings, (store) => store.users.count(), SERVER_MIGRATIONS);
+  useKernelScheduling();
 
   const live = new Set<Worker>();
   const listening = new Set<number>();
@@ -101,6 +102,20 @@ export async function runPrimary(settings: Settings, count: number): Promise<voi
 
     for (let i = 0; i < count; i++) fork();
   });
+}
+
+/**
+ * Workers accept connections themselves from the one listening socket (SCHED_NONE), instead of
+ * node:cluster's default on Linux (SCHED_RR: the primary accepts each connection and hands it to
+ * a worker, closing its own copy only when the worker acknowledges). Under SCHED_RR a worker that
+ * dies before acknowledging leaves that connection open in the primary, never answered nor
+ * closed (Node 20's lib/internal/cluster/round_robin_handle.js). Here a dead worker's connections
+ * are the kernel's to close, and those it had not accepted wait in the backlog for another worker.
+ * Set before the first fork, after which node:cluster ignores changes, and over any
+ * NODE_CLUSTER_SCHED_POLICY; the cost is measured in docs/security.md ("Worker death").
+ */
+function useKernelScheduling(): void {
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
 }
 
 /** The URL as users type it: `localhost` for the IPv6 loopback, brackets for other IPv6. */
