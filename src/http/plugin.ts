@@ -7,11 +7,11 @@ import {
 import {
   createPasswordHashers, JwtCodec, Keyring, RemoteJwks, resolveSigningKey, settingsKeys,
 } from '../crypto/index.js';
-import { AuthenticationFailed, NotAuthenticated, NotFound, PermissionDenied } from '../errors.js';
+import { AuthenticationFailed, NotAuthenticated, NotFound, PermissionDenied, Throttled } from '../errors.js';
 import { isHmacAlgorithm, systemClock } from '../settings/index.js';
 import { AuditLog, openSharedState, SigningKeyRepository } from '../store/index.js';
 import { basicAccount, registerAbuseHooks } from './abuse.js';
-import { Throttle, Throttled } from './throttle.js';
+import { Throttle } from './throttle.js';
 import type { TokenContext } from '../tokens/index.js';
 import { createAuthenticators, pickAuthenticators } from './authentication.js';
 import { AllowedHosts, DisallowedHost, hostOfAddress } from './allowed-hosts.js';

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { Throttled } from '../errors.js';
 import { parseRate, type Rate, type Settings, type ThrottleRateName } from '../settings/index.js';
 import { normalizeUsername, type Counters } from '../store/index.js';
 import { requestData } from './body.js';
@@ -8,18 +9,6 @@ export type ThrottleScope = 'login' | 'refresh' | 'register' | 'reset';
 
 /** Failed-login statuses: Simple JWT's 401, DRF's and drf-jwt's 400 `non_field_errors`. */
 export const LOGIN_FAILURE_STATUSES: ReadonlySet<number> = new Set([400, 401]);
-
-/**
- * DRF's `Throttled`: 429 `{"detail": "Request was throttled. Expected available in N seconds."}`
- * with `Retry-After: N`. `statusCode` makes the error handler answer it with this detail.
- */
-export class Throttled extends Error {
-  readonly statusCode = 429;
-  constructor(readonly wait: number) {
-    super(`Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.`);
-    this.name = 'Throttled';
-  }
-}
 
 /**
  * Failed-login counts a login took before its password check: kept when the check fails, given
