@@ -4,7 +4,8 @@ import { REFRESH_COOKIE_NAME, tokenFromCookie } from '../auth/index.js';
 import { normalizeUsername, type AuditEventType, type AuditLog, type User } from '../store/index.js';
 import { requestData } from './body.js';
 import { Throttled } from '../errors.js';
-import { accountOf, LOGIN_FAILURE_STATUSES, type LoginReservation, type Throttle, type ThrottleScope } from './throttle.js';
+import type { LoginReservation, Throttle, ThrottleScope } from '../auth/index.js';
+import { accountOf, LOGIN_FAILURE_STATUSES } from './throttle.js';
 
 /** What a route's answer is recorded as (`config.audit`): `login` is `login_succeeded` or `login_failed`. */
 export type AuditedAction = 'login' | AuditEventType;

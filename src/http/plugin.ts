@@ -2,7 +2,7 @@ import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyReques
 import fp from 'fastify-plugin';
 import { createMailer } from '../accounts/index.js';
 import {
-  authenticateRequest, BasicAuthentication, IsAuthenticated, SessionManager, type Authenticator, type Permission,
+  authenticateRequest, BasicAuthentication, IsAuthenticated, SessionManager, Throttle, type Authenticator, type Permission,
 } from '../auth/index.js';
 import {
   createPasswordHashers, JwtCodec, Keyring, RemoteJwks, resolveSigningKey, settingsKeys,
@@ -11,7 +11,6 @@ import { AuthenticationFailed, NotAuthenticated, NotFound, PermissionDenied, Thr
 import { isHmacAlgorithm, systemClock } from '../settings/index.js';
 import { AuditLog, openSharedState, SigningKeyRepository } from '../store/index.js';
 import { basicAccount, registerAbuseHooks } from './abuse.js';
-import { Throttle } from './throttle.js';
 import type { TokenContext } from '../tokens/index.js';
 import { createAuthenticators, pickAuthenticators } from './authentication.js';
 import { AllowedHosts, DisallowedHost, hostOfAddress } from './allowed-hosts.js';

@@ -1,9 +1,9 @@
 import type { Mailer } from '../accounts/index.js';
-import type { Authenticator, Permission, SessionManager } from '../auth/index.js';
+import type { Authenticator, Permission, SessionManager, Throttle } from '../auth/index.js';
 import type { Keyring, PasswordHashers } from '../crypto/index.js';
 import type { AuthenticationClassName, Clock, Settings } from '../settings/index.js';
 import type { AuditLog, Counters, RedisConnection, Revocation, Store, User } from '../store/index.js';
-import type { Throttle } from './throttle.js';
+
 import type { CustomClaims, Token, TokenContext } from '../tokens/index.js';
 
 /** What the plugin puts on the Fastify instance as `app.tessera`. */
@@ -65,7 +65,7 @@ declare module 'fastify' {
     /** DRF's `authentication_classes` for this route; default `settings.authenticationClasses`. */
     authentication?: AuthenticationClassName[];
     /** Throttles the route as login, refresh, register or password reset (`settings.throttleRates`). */
-    throttle?: import('./throttle.js').ThrottleScope;
+    throttle?: import('../auth/index.js').ThrottleScope;
     /** Records the route's successful answers in the audit log as this event (`login`: succeeded or failed). */
     audit?: import('./abuse.js').AuditedAction;
     /** Shown by OPTIONS, as DRF's view name and docstring. */
