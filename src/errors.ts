@@ -1,14 +1,23 @@
 /**
- * Errors that carry a client-facing answer, shared by every layer. Each is a value with a code;
- * `src/http/errors.ts` is the one place that turns them into status codes and DRF-shaped bodies.
+ * Errors that carry a client-facing answer, shared by every layer. Each is a `TesseraError` with
+ * a stable `code`; `src/http/errors.ts` is the one place that turns them into status codes and
+ * DRF-shaped bodies, for every adapter.
  */
+
+/**
+ * The base of every error tessera raises on purpose: `code` is stable (`token_not_valid`,
+ * `no_active_account`, `throttled`, ...), for callers to tell errors apart without matching text.
+ */
+export abstract class TesseraError extends Error {
+  abstract readonly code: string;
+}
 
 /**
  * An error that is an answer, not a fault: a bad or expired token. Every client sends expired
  * tokens and anyone can send garbage; capturing a stack trace for each cost more than the rest
  * of the 401, and no one reads it (only 5xx are logged with their stack).
  */
-export class StacklessError extends Error {
+export abstract class StacklessError extends TesseraError {
   constructor(message: string) {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
@@ -18,7 +27,8 @@ export class StacklessError extends Error {
 }
 
 /** Field errors, `{"field": ["message"]}`; `non_field_errors` for the whole input. */
-export class ValidationError extends Error {
+export class ValidationError extends TesseraError {
+  readonly code = 'invalid';
   constructor(readonly fields: Record<string, string[]>) {
     super(Object.entries(fields).map(([f, m]) => `${f}: ${m.join(' ')}`).join('; '));
     this.name = 'ValidationError';
@@ -30,7 +40,7 @@ export class ValidationError extends Error {
 }
 
 /** 401: credentials were given and were wrong. `code` is sent in the body only when `showCode`. */
-export class AuthenticationFailed extends Error {
+export class AuthenticationFailed extends TesseraError {
   constructor(
     message = 'Incorrect authentication credentials.',
     readonly code = 'authentication_failed',
@@ -42,7 +52,7 @@ export class AuthenticationFailed extends Error {
 }
 
 /** 401: no credentials at all. */
-export class NotAuthenticated extends Error {
+export class NotAuthenticated extends TesseraError {
   readonly code = 'not_authenticated';
   constructor(message = 'Authentication credentials were not provided.') {
     super(message);
@@ -62,7 +72,7 @@ export class InvalidToken extends StacklessError {
   }
 }
 
-export class PermissionDenied extends Error {
+export class PermissionDenied extends TesseraError {
   readonly code = 'permission_denied';
   constructor(message = 'You do not have permission to perform this action.') {
     super(message);
@@ -70,7 +80,7 @@ export class PermissionDenied extends Error {
   }
 }
 
-export class NotFound extends Error {
+export class NotFound extends TesseraError {
   readonly code = 'not_found';
   constructor(message = 'Not found.') {
     super(message);
@@ -78,7 +88,7 @@ export class NotFound extends Error {
   }
 }
 
-export class ParseError extends Error {
+export class ParseError extends TesseraError {
   readonly code = 'parse_error';
   constructor(message = 'Malformed request.') {
     super(message);
@@ -90,10 +100,19 @@ export class ParseError extends Error {
  * 503: the database (or another service a request needs) is down, unreachable or too slow; the
  * same request may succeed later. The store raises it for connection errors and timeouts.
  */
-export class ServiceUnavailable extends Error {
+export class ServiceUnavailable extends TesseraError {
   readonly code = 'service_unavailable';
   constructor(message = 'Service temporarily unavailable.', options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ServiceUnavailable';
+  }
+}
+
+/** DRF's `Throttled`: 429 with `Retry-After: wait` and "Request was throttled. Expected available in N seconds.". */
+export class Throttled extends TesseraError {
+  readonly code = 'throttled';
+  constructor(readonly wait: number) {
+    super(`Request was throttled. Expected available in ${wait} second${wait === 1 ? '' : 's'}.`);
+    this.name = 'Throttled';
   }
 }

@@ -14,3 +14,5 @@ export { authenticateRequest, type Authenticator, type Authenticated, type Reque
 export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, type Permission, type PermissionRequest } from './permissions.js';
 export { assertMayChangeAccount, assertMayChangeStaffStatus, assertMayEndSessionsOf } from './staff-rules.js';
 export { ACCESS_COOKIE_NAME, REFRESH_COOKIE_NAME, tokenCookie, tokenFromCookie } from './auth-cookies.js';
+export { Throttle, LoginReservation, type ThrottleScope } from './throttle.js';
+export { createAuthenticators, pickAuthenticators, type AuthenticatorDeps } from './authentication-classes.js';

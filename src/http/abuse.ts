@@ -3,7 +3,9 @@ import { decodeUid } from '../accounts/index.js';
 import { REFRESH_COOKIE_NAME, tokenFromCookie } from '../auth/index.js';
 import { normalizeUsername, type AuditEventType, type AuditLog, type User } from '../store/index.js';
 import { requestData } from './body.js';
-import { accountOf, LOGIN_FAILURE_STATUSES, Throttled, type LoginReservation, type Throttle, type ThrottleScope } from './throttle.js';
+import { Throttled } from '../errors.js';
+import type { LoginReservation, Throttle, ThrottleScope } from '../auth/index.js';
+import { accountOf, LOGIN_FAILURE_STATUSES } from './throttle.js';
 
 /** What a route's answer is recorded as (`config.audit`): `login` is `login_succeeded` or `login_failed`. */
 export type AuditedAction = 'login' | AuditEventType;
@@ -141,7 +143,7 @@ export function basicAccount(request: FastifyRequest): string | null {
   return colon < 0 ? null : normalizeUsername(text.slice(0, colon)).slice(0, 256);
 }
 
-export { Throttled, type ThrottleScope };
+export { type ThrottleScope };
 
 /** The user a token (`refresh`, `token`) or a djoser `uid` in the body names, without trusting it beyond a lookup. */
 async function userNamedByBody(app: FastifyInstance, request: FastifyRequest): Promise<User | null> {

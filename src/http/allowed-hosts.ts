@@ -1,3 +1,5 @@
+import { TesseraError } from '../errors.js';
+
 /**
  * Django's `ALLOWED_HOSTS` check (`HttpRequest.get_host`), framework-free: absolute links (the
  * API roots, pagination's `next`/`previous`) are built from the request's `Host`, so a request
@@ -5,7 +7,7 @@
  */
 
 /** 400 for a `Host` that is malformed or not in `allowedHosts` (Django's `DisallowedHost`). */
-export class DisallowedHost extends Error {
+export class DisallowedHost extends TesseraError {
   readonly code = 'disallowed_host';
   constructor(readonly host: string) {
     super(`Invalid HTTP_HOST header: ${JSON.stringify(host.slice(0, 100))}. You may need to add it to allowedHosts (TESSERA_ALLOWED_HOSTS).`);

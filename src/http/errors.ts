@@ -1,6 +1,6 @@
 import type { FastifyError } from 'fastify';
 import {
-  AuthenticationFailed, InvalidToken, NotAuthenticated, NotFound, ParseError, PermissionDenied, ServiceUnavailable, ValidationError,
+  AuthenticationFailed, InvalidToken, NotAuthenticated, NotFound, ParseError, PermissionDenied, ServiceUnavailable, TesseraError, Throttled, ValidationError,
 } from '../errors.js';
 import { TokenError } from '../tokens/index.js';
 import { DisallowedHost } from './allowed-hosts.js';
@@ -15,7 +15,8 @@ export interface ErrorAnswer {
 }
 
 /** DRF's `MethodNotAllowed`. */
-export class MethodNotAllowed extends Error {
+export class MethodNotAllowed extends TesseraError {
+  readonly code = 'method_not_allowed';
   constructor(readonly method: string) {
     super(`Method "${method}" not allowed.`);
     this.name = 'MethodNotAllowed';
@@ -43,6 +44,7 @@ export function toErrorAnswer(error: unknown, contentType = ''): ErrorAnswer {
   // Django answers its plain "Bad Request (400)" page; the contract's JSON carries the same words.
   if (error instanceof DisallowedHost) return answer(400, { detail: 'Bad Request' });
   if (error instanceof NotAcceptable) return answer(406, { detail: error.message });
+  if (error instanceof Throttled) return answer(429, { detail: error.message });
   // The database is down or too slow (the store raises this for connection errors and timeouts).
   if (error instanceof ServiceUnavailable) return answer(503, { detail: error.message });
   return fromFastify(error as FastifyError, contentType);

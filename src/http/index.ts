@@ -2,7 +2,7 @@ export { tessera } from './plugin.js';
 export { drfJwtRoutes, type DrfJwtRouteOptions } from './routes/drf-jwt-routes.js';
 export { dateTimeField, parseDateTime } from './date-time-field.js';
 export { accountRoutes } from './routes/account-routes.js';
-export type { Tessera, TesseraOptions } from './types.js';
+export type { FastifyTessera, TesseraPluginOptions } from './types.js';
 export { charField, emailField, integerField, validate, fieldsSchema, type Field, type FieldSchema } from './fields.js';
 export { objectSchema, stringSchema, DETAIL_SCHEMA, type RouteDocs, type ResponseDoc } from './route-docs.js';
 export { requestData } from './body.js';

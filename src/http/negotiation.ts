@@ -1,5 +1,7 @@
+import { TesseraError } from '../errors.js';
+
 /** DRF's 406, when no renderer (only JSON here) satisfies the Accept header. */
-export class NotAcceptable extends Error {
+export class NotAcceptable extends TesseraError {
   readonly code = 'not_acceptable';
   constructor() {
     super('Could not satisfy the request Accept header.');

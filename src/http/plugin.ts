@@ -1,19 +1,11 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { createMailer } from '../accounts/index.js';
 import {
-  authenticateRequest, BasicAuthentication, IsAuthenticated, SessionManager, type Authenticator, type Permission,
+  authenticateRequest, BasicAuthentication, IsAuthenticated, pickAuthenticators, type Authenticator, type Permission,
 } from '../auth/index.js';
-import {
-  createPasswordHashers, JwtCodec, Keyring, RemoteJwks, resolveSigningKey, settingsKeys,
-} from '../crypto/index.js';
-import { AuthenticationFailed, NotAuthenticated, NotFound, PermissionDenied } from '../errors.js';
-import { isHmacAlgorithm, systemClock } from '../settings/index.js';
-import { AuditLog, openSharedState, SigningKeyRepository } from '../store/index.js';
+import { createTessera, type TesseraLogger } from '../core/index.js';
+import { AuthenticationFailed, NotAuthenticated, NotFound, PermissionDenied, Throttled } from '../errors.js';
 import { basicAccount, registerAbuseHooks } from './abuse.js';
-import { Throttle, Throttled } from './throttle.js';
-import type { TokenContext } from '../tokens/index.js';
-import { createAuthenticators, pickAuthenticators } from './authentication.js';
 import { AllowedHosts, DisallowedHost, hostOfAddress } from './allowed-hosts.js';
 import { registerBodyParsers } from './body.js';
 import { MethodNotAllowed, toErrorAnswer } from './errors.js';
@@ -27,71 +19,18 @@ import { registerAuthTokenRoutes } from './routes/authtoken-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerTokenSessionRoutes } from './routes/token-session-routes.js';
 import { registerAdminRoutes } from './routes/admin-routes.js';
-import type { Tessera, TesseraOptions } from './types.js';
+import type { FastifyTessera, TesseraPluginOptions } from './types.js';
 
 /**
  * The Fastify plugin: Simple JWT's token views, DRF-shaped errors and headers, body parsers, and
  * `config.permission` on any route for DRF-style authentication and permissions.
  */
-async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Promise<void> {
-  const { settings, store } = options;
-  const clock = options.clock ?? systemClock;
-  // Keys by kid, each pinned to one algorithm: the database keyring (`tessera keys`), an asymmetric
-  // key from settings, and another issuer's JWKS (`jwkUrl`). HMAC keeps Simple JWT's tokens (no kid).
-  const keyring = new Keyring({
-    clock,
-    staticKeys: settingsKeys(settings),
-    rows: new SigningKeyRepository(store.database.db),
-    remote: settings.jwkUrl
-      ? new RemoteJwks({ url: settings.jwkUrl, clock, logger: { warn: (message) => app.log.warn(message) } })
-      : null,
-  });
-  await keyring.start();
-  app.addHook('onClose', async () => keyring.close());
-  const codec = new JwtCodec({
-    algorithm: settings.algorithm,
-    signingKey: isHmacAlgorithm(settings.algorithm) ? resolveSigningKey(settings) : '',
-    keys: keyring,
-    audience: settings.audience,
-    issuer: settings.issuer,
-    leeway: settings.leeway,
-    clock,
-  });
-  // Revocations and counters shared by every process through Redis when `redisUrl` is set;
-  // without it (or while it is down) the database and this process's memory answer.
-  const shared = await openSharedState({
-    settings, db: store.database.db, tokens: store.tokens, clock,
-    logger: { warn: (message) => app.log.warn(message), info: (message) => app.log.info(message) },
-  });
-  app.addHook('onClose', async () => shared.close());
-  // The audit log: written after answers; a failed write is logged once and never fails a request.
-  const audit = new AuditLog(store.database.db, {
-    clock,
-    onError: (error) => app.log.error({ reason: (error as Error).message }, 'audit event could not be written'),
-  });
-  const throttle = new Throttle(shared.counters, settings);
-  app.addHook('onClose', async () => audit.flush());
-  const tokens: TokenContext = {
-    settings, codec, clock, blacklist: shared.revocation, cutoffs: shared.revocation,
-    ...(options.customClaims ? { customClaims: options.customClaims } : {}),
-    // Sessions: families in the database, ended ones refused from memory (fanned out like cut-offs).
-    ...(settings.tokenFamilies ? {
-      families: {
-        start: (family) => store.families.create(family),
-        touch: (family, at) => store.families.touch(family, at),
-        rotationOf: (jti) => store.families.rotationOf(jti),
-        revokeFamily: (family, at, reason) => shared.revocation.revokeFamily(family, at, reason),
-        isFamilyRevoked: (family) => shared.revocation.isFamilyRevoked(family),
-        familyEndReason: (family) => shared.revocation.familyEndReason(family),
-      },
-    } satisfies Partial<TokenContext> : {}),
-    onSecurityEvent: (event) => {
-      void audit.record({ type: event.type, userId: event.userId, ip: event.ip ?? '', detail: { family: event.family } });
-    },
-  };
-  const hashers = options.hashers ?? createPasswordHashers();
-  const sessions = new SessionManager({ sessions: store.sessions, users: store.users, clock, secret: resolveSigningKey(settings) });
-  const authenticationClasses = createAuthenticators({ settings, store, tokens, hashers, sessions });
+async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions): Promise<void> {
+  const core = options.tessera ?? createTessera({ ...options, logger: fastifyLogger(app) });
+  // A core the plugin made is the plugin's to close; one handed in is the application's.
+  if (!options.tessera) app.addHook('onClose', async () => core.close());
+  await core.ready();
+  const { settings, throttle, audit, authenticationClasses } = core;
   const defaultAuthenticators = pickAuthenticators(authenticationClasses, settings.authenticationClasses);
   // Picked once per route's list, not on every request.
   const pickedFor = new WeakMap<readonly string[], ReturnType<typeof pickAuthenticators>>();
@@ -159,16 +98,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraOptions): Pro
     };
   };
 
-  const tessera: Tessera = {
-    settings, store, tokens, clock, authenticationClasses, guard,
-    hashers, sessions, keyring,
-    redis: shared.redis, revocation: shared.revocation, counters: shared.counters, audit, throttle,
-    mailer: options.mailer ?? createMailer(settings),
-  };
-  app.addHook('onClose', async () => tessera.mailer.close());
-  // Started now, so the first login for an unknown username costs what every later one does (a
-  // login before it is done waits for this same hash); not awaited, so it does not delay start.
-  void tessera.hashers.dummyHash().catch(() => undefined);
+  const tessera: FastifyTessera = { ...core, guard };
   app.decorate('tessera', tessera);
   app.decorate('authenticate', guard(IsAuthenticated));
   app.decorateRequest('user', null);
@@ -283,4 +213,13 @@ export const tessera = fp(tesseraPlugin, { fastify: '5.x', name: 'tessera' });
 function basicLogin(request: FastifyRequest, authenticators: readonly Authenticator[]): string | null {
   if (!authenticators.some((a) => a instanceof BasicAuthentication)) return null;
   return basicAccount(request);
+}
+
+/** The core's log lines, through Fastify's logger. */
+function fastifyLogger(app: FastifyInstance): TesseraLogger {
+  return {
+    info: (message) => app.log.info(message),
+    warn: (message) => app.log.warn(message),
+    error: (message, detail) => app.log.error(detail ?? {}, message),
+  };
 }

@@ -1,42 +1,11 @@
-import type { Mailer } from '../accounts/index.js';
-import type { Authenticator, Permission, SessionManager } from '../auth/index.js';
-import type { Keyring, PasswordHashers } from '../crypto/index.js';
-import type { AuthenticationClassName, Clock, Settings } from '../settings/index.js';
-import type { AuditLog, Counters, RedisConnection, Revocation, Store, User } from '../store/index.js';
-import type { Throttle } from './throttle.js';
-import type { CustomClaims, Token, TokenContext } from '../tokens/index.js';
+import type { Permission } from '../auth/index.js';
+import type { Tessera, TesseraOptions as CoreOptions } from '../core/index.js';
+import type { AuthenticationClassName } from '../settings/index.js';
+import type { Store, User } from '../store/index.js';
+import type { Token } from '../tokens/index.js';
 
-/** What the plugin puts on the Fastify instance as `app.tessera`. */
-export interface Tessera {
-  settings: Settings;
-  store: Store;
-  tokens: TokenContext;
-  hashers: PasswordHashers;
-  /** Sends the account flows' email, as `settings.emailUrl` says. */
-  mailer: Mailer;
-  /** Django's sessions: `login(user)` gives the `sessionid` cookie's key. */
-  sessions: SessionManager;
-  /** One instance of each authentication class, by settings name. */
-  authenticationClasses: Map<AuthenticationClassName, Authenticator>;
-  clock: Clock;
-  /** The Redis link (`status()`, `ping()`), or null when `settings.redisUrl` is empty. */
-  redis: RedisConnection | null;
-  /**
-   * Revocation state shared by every process: blacklisted jtis and per-user cut-offs
-   * (`revokeAllForUser(userId, at)`, `cutoffFor(userId)`), through Redis when configured.
-   */
-  revocation: Revocation;
-  /** Fixed-window counters for throttling: shared through Redis when up, this process's otherwise. */
-  counters: Counters;
-  /** Every signing and verifying key by kid (database keyring, settings key, `jwkUrl`); `published()` is the JWKS. */
-  keyring: Keyring;
-  /**
-   * The audit log (`tessera_audit_event`): `record({ type, userId, username, ip, userAgent, detail })`
-   * never throws; `list(filters)` reads it. Never put a password, hash or token in an event.
-   */
-  audit: AuditLog;
-  /** Throttling built from `counters` and `settings.throttleRates` (routes ask with `config.throttle`). */
-  throttle: Throttle;
+/** What the plugin puts on the Fastify instance as `app.tessera`: the core, and the guard routes use. */
+export interface FastifyTessera extends Tessera {
   /**
    * A preHandler that authenticates (with the route config's classes, else the settings') and
    * then applies `permission` (DRF's `initial()`).
@@ -49,7 +18,7 @@ export interface Tessera {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    tessera: Tessera;
+    tessera: FastifyTessera;
     /** preHandler for `IsAuthenticated`, for routes declared the fastify-jwt way. */
     authenticate: (request: FastifyRequest) => Promise<void>;
   }
@@ -65,7 +34,7 @@ declare module 'fastify' {
     /** DRF's `authentication_classes` for this route; default `settings.authenticationClasses`. */
     authentication?: AuthenticationClassName[];
     /** Throttles the route as login, refresh, register or password reset (`settings.throttleRates`). */
-    throttle?: import('./throttle.js').ThrottleScope;
+    throttle?: import('../auth/index.js').ThrottleScope;
     /** Records the route's successful answers in the audit log as this event (`login`: succeeded or failed). */
     audit?: import('./abuse.js').AuditedAction;
     /** Shown by OPTIONS, as DRF's view name and docstring. */
@@ -76,16 +45,14 @@ declare module 'fastify' {
   }
 }
 
-export interface TesseraOptions {
-  settings: Settings;
-  store: Store;
-  /** Defaults to the system clock; tests move time with their own. */
-  clock?: Clock;
-  /** Extra claims in every token pair (seed 003's `is_admin`). */
-  customClaims?: CustomClaims;
-  hashers?: PasswordHashers;
-  /** Defaults to the backend `settings.emailUrl` names. */
-  mailer?: Mailer;
+/**
+ * The plugin's options: a core made with `createTessera` (`tessera`), which the application
+ * closes itself, or what to make one from (`settings`, `store`, ...), closed with the app.
+ */
+export type TesseraPluginOptions = (
+  | { tessera: Tessera }
+  | (Omit<CoreOptions, 'store' | 'logger'> & { store: Store; tessera?: undefined })
+) & {
   /** URLs for the token views; each may have several spellings (seed 004's `gettoken/`). */
   tokenRoutes?: Partial<Record<'obtain' | 'refresh' | 'verify' | 'blacklist' | 'sliding' | 'slidingRefresh', string[]>>;
-}
+};

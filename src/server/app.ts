@@ -3,7 +3,8 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import {
   registrationMigrations, registrationRoutes, seedViews, studentMigrations, studentRoutes, taskMigrations, taskRoutes,
 } from '../example/index.js';
-import { accountRoutes, drfJwtRoutes, tessera, type TesseraOptions } from '../http/index.js';
+import { accountRoutes, drfJwtRoutes, tessera } from '../http/index.js';
+import type { TesseraOptions } from '../core/index.js';
 import type { Clock, Settings } from '../settings/index.js';
 import { databaseOptions, openStore, type MigrationSet, type Store } from '../store/index.js';
 import { registerApiDocsGenerator, registerApiDocsRoutes } from './api-docs.js';

@@ -1,5 +1,8 @@
+import { TesseraError } from '../errors.js';
+
 /** A setting with a value tessera cannot use; the message names the setting and what it accepts. */
-export class SettingsError extends Error {
+export class SettingsError extends TesseraError {
+  readonly code = 'invalid_setting';
   constructor(
     readonly setting: string,
     message: string,

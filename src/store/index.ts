@@ -28,4 +28,4 @@ export { MemoryCounters, RedisCounters, SharedCounters, type Counters, type Coun
 export {
   AuditLog, AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventInput, type AuditEventType, type AuditFilters, type AuditLogOptions,
 } from './audit-log.js';
-export { openSharedState, type SharedState, type SharedStateOptions } from './shared-state.js';
+export { createSharedState, openSharedState, type SharedState, type SharedStateOptions } from './shared-state.js';

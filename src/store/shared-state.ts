@@ -34,6 +34,13 @@ export interface SharedStateOptions {
  * down at start is a logged warning, not a failed start) and starts the revocation layer.
  */
 export async function openSharedState(options: SharedStateOptions): Promise<SharedState> {
+  const state = createSharedState(options);
+  await state.start();
+  return state;
+}
+
+/** The shared state, not started yet: nothing is read from the database until `start()`. */
+export function createSharedState(options: SharedStateOptions): SharedState & { start(): Promise<void> } {
   const { settings, clock } = options;
   const redis = settings.redisUrl
     ? new RedisConnection(settings.redisUrl, {
@@ -51,21 +58,23 @@ export async function openSharedState(options: SharedStateOptions): Promise<Shar
     maxTokenLifetime: Math.max(settings.accessTokenLifetime, settings.refreshTokenLifetime),
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });
-  try {
-    if (redis) await redis.settled(2000);
-    await revocation.start();
-  } catch (error) {
+  const close = async () => {
     await revocation.close();
     await redis?.close();
-    throw error;
-  }
+  };
   return {
     redis,
     revocation,
     counters: redis ? new SharedCounters(redis, clock) : new MemoryCounters(clock),
-    close: async () => {
-      await revocation.close();
-      await redis?.close();
+    start: async () => {
+      try {
+        if (redis) await redis.settled(2000);
+        await revocation.start();
+      } catch (error) {
+        await close();
+        throw error;
+      }
     },
+    close,
   };
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { TesseraError } from '../errors.js';
 import { PrecompiledQuery } from './precompiled.js';
 import { RecentUsers } from './recent-users.js';
 import type { CoreSchema, UserRow } from './schema.js';
@@ -32,7 +33,8 @@ export interface NewUser {
   dateJoined?: Date;
 }
 
-export class UsernameTakenError extends Error {
+export class UsernameTakenError extends TesseraError {
+  readonly code = 'username_taken';
   constructor(readonly username: string) {
     super(`a user with username ${JSON.stringify(username)} already exists`);
     this.name = 'UsernameTakenError';

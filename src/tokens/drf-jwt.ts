@@ -1,5 +1,5 @@
 import { TokenBackendError, type Claims, type JwtCodec } from '../crypto/index.js';
-import { ValidationError } from '../errors.js';
+import { TesseraError, ValidationError } from '../errors.js';
 import type { Clock, Settings } from '../settings/index.js';
 import type { User, UserRepository } from '../store/index.js';
 
@@ -30,7 +30,8 @@ export const DRF_JWT_MESSAGES = {
 } as const;
 
 /** Why a drf-jwt token could not be decoded, as PyJWT's exception classes tell it. */
-export class DrfJwtDecodeError extends Error {
+export class DrfJwtDecodeError extends TesseraError {
+  readonly code = 'token_not_valid';
   constructor(readonly reason: TokenBackendError['reason']) {
     super(reason === 'expired' ? DRF_JWT_MESSAGES.expired : DRF_JWT_MESSAGES.decoding);
     this.name = 'DrfJwtDecodeError';

@@ -2,6 +2,7 @@ import { StacklessError } from '../errors.js';
 
 /** A token that must not be used; the message is shown to the client (Simple JWT's `TokenError`). */
 export class TokenError extends StacklessError {
+  readonly code = 'token_not_valid';
   constructor(message: string) {
     super(message);
     this.name = 'TokenError';

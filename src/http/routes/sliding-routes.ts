@@ -6,7 +6,7 @@ import { requestData } from '../body.js';
 import { charField, validate } from '../fields.js';
 import { objectSchema, stringSchema } from '../route-docs.js';
 import { INVALID_CREDENTIALS, TOKEN_REFUSED } from './token-routes.js';
-import type { TesseraOptions } from '../types.js';
+import type { TesseraPluginOptions } from '../types.js';
 
 const DEFAULT_URLS = {
   sliding: ['/api/token/sliding/'],
@@ -18,7 +18,7 @@ const DEFAULT_URLS = {
  * `authTokenClasses` lists `sliding` (a sliding token is useless where the header refuses it).
  * Throttled and audited as login and refresh.
  */
-export function registerSlidingRoutes(app: FastifyInstance, urls: TesseraOptions['tokenRoutes'] = {}): void {
+export function registerSlidingRoutes(app: FastifyInstance, urls: TesseraPluginOptions['tokenRoutes'] = {}): void {
   const { tessera } = app;
   const at = { ...DEFAULT_URLS, ...urls };
   const credentialFields = { username: charField(), password: charField() };

@@ -8,7 +8,7 @@ import { requestData } from '../body.js';
 import { CookieMode } from '../cookie-mode.js';
 import { charField, validate } from '../fields.js';
 import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
-import type { TesseraOptions } from '../types.js';
+import type { TesseraPluginOptions } from '../types.js';
 
 const DEFAULT_URLS = {
   obtain: ['/api/token/'],
@@ -18,7 +18,7 @@ const DEFAULT_URLS = {
 };
 
 /** Simple JWT's four token views, at each URL the application names for them. */
-export function registerTokenRoutes(app: FastifyInstance, urls: TesseraOptions['tokenRoutes'] = {}): void {
+export function registerTokenRoutes(app: FastifyInstance, urls: TesseraPluginOptions['tokenRoutes'] = {}): void {
   const { tessera } = app;
   const at = { ...DEFAULT_URLS, ...urls };
   // `settings.authCookies`: null (off) leaves every view exactly Simple JWT's.

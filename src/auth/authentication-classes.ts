@@ -1,7 +1,11 @@
-import {
-  BasicAuthentication, DrfJwtAuthentication, EitherJwtAuthentication, JWTAuthentication, SessionAuthentication, TokenAuthentication,
-  type Authenticator, type SessionManager,
-} from '../auth/index.js';
+import type { Authenticator } from './authenticator.js';
+import { BasicAuthentication } from './basic-authentication.js';
+import { DrfJwtAuthentication } from './drf-jwt-authentication.js';
+import { EitherJwtAuthentication } from './either-jwt-authentication.js';
+import { JWTAuthentication } from './jwt-authentication.js';
+import { SessionAuthentication } from './session-authentication.js';
+import type { SessionManager } from './sessions.js';
+import { TokenAuthentication } from './token-authentication.js';
 import type { PasswordHashers } from '../crypto/index.js';
 import type { AuthenticationClassName, Settings } from '../settings/index.js';
 import type { Store } from '../store/index.js';

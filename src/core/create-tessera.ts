@@ -1,0 +1,99 @@
+import { createMailer } from '../accounts/index.js';
+import { createAuthenticators, SessionManager, Throttle } from '../auth/index.js';
+import { createPasswordHashers, JwtCodec, Keyring, RemoteJwks, resolveSigningKey, settingsKeys } from '../crypto/index.js';
+import { isHmacAlgorithm, systemClock } from '../settings/index.js';
+import { AuditLog, createSharedState, databaseOptions, openStore, SigningKeyRepository } from '../store/index.js';
+import type { TokenContext } from '../tokens/index.js';
+import type { Tessera, TesseraLogger, TesseraOptions } from './tessera.js';
+
+const SILENT: TesseraLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * Builds tessera from settings: the composition root every adapter, the ready server and the CLI
+ * share. Nothing is read from the database until `ready()` (or `migrate()`, which then calls it),
+ * so a fresh database can be migrated through the object itself.
+ */
+export function createTessera(options: TesseraOptions): Tessera {
+  const { settings } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? SILENT;
+  const store = options.store ?? openStore(settings.databaseUrl, databaseOptions(settings));
+  // Keys by kid, each pinned to one algorithm: the database keyring (`tessera keys`), an asymmetric
+  // key from settings, and another issuer's JWKS (`jwkUrl`). HMAC keeps Simple JWT's tokens (no kid).
+  const keyring = new Keyring({
+    clock,
+    staticKeys: settingsKeys(settings),
+    rows: new SigningKeyRepository(store.database.db),
+    remote: settings.jwkUrl ? new RemoteJwks({ url: settings.jwkUrl, clock, logger }) : null,
+  });
+  const codec = new JwtCodec({
+    algorithm: settings.algorithm,
+    signingKey: isHmacAlgorithm(settings.algorithm) ? resolveSigningKey(settings) : '',
+    keys: keyring,
+    audience: settings.audience,
+    issuer: settings.issuer,
+    leeway: settings.leeway,
+    clock,
+  });
+  // Revocations and counters shared by every process through Redis when `redisUrl` is set;
+  // without it (or while it is down) the database and this process's memory answer.
+  const shared = createSharedState({ settings, db: store.database.db, tokens: store.tokens, clock, logger });
+  // Written after answers; a failed write is logged once and never fails a request.
+  const audit = new AuditLog(store.database.db, {
+    clock,
+    onError: (error) => logger.error('audit event could not be written', { reason: (error as Error).message }),
+  });
+  const tokens: TokenContext = {
+    settings, codec, clock, blacklist: shared.revocation, cutoffs: shared.revocation,
+    ...(options.customClaims ? { customClaims: options.customClaims } : {}),
+    // Sessions: families in the database, ended ones refused from memory (fanned out like cut-offs).
+    ...(settings.tokenFamilies ? {
+      families: {
+        start: (family) => store.families.create(family),
+        touch: (family, at) => store.families.touch(family, at),
+        rotationOf: (jti) => store.families.rotationOf(jti),
+        revokeFamily: (family, at, reason) => shared.revocation.revokeFamily(family, at, reason),
+        isFamilyRevoked: (family) => shared.revocation.isFamilyRevoked(family),
+        familyEndReason: (family) => shared.revocation.familyEndReason(family),
+      },
+    } satisfies Partial<TokenContext> : {}),
+    onSecurityEvent: (event) => {
+      void audit.record({ type: event.type, userId: event.userId, ip: event.ip ?? '', detail: { family: event.family } });
+    },
+  };
+  const hashers = options.hashers ?? createPasswordHashers();
+  const sessions = new SessionManager({ sessions: store.sessions, users: store.users, clock, secret: resolveSigningKey(settings) });
+  const mailer = options.mailer ?? createMailer(settings);
+
+  let started: Promise<void> | null = null;
+  const start = async () => {
+    await keyring.start();
+    await shared.start();
+    // Now, so the first login for an unknown username costs what every later one does (a login
+    // before it is done waits for this same hash); not awaited, so it does not delay start.
+    void hashers.dummyHash().catch(() => undefined);
+  };
+  const ready = () => (started ??= start());
+
+  return {
+    settings, store, tokens, clock, hashers, sessions, keyring, audit, mailer,
+    authenticationClasses: createAuthenticators({ settings, store, tokens, hashers, sessions }),
+    redis: shared.redis,
+    revocation: shared.revocation,
+    counters: shared.counters,
+    throttle: new Throttle(shared.counters, settings),
+    ready,
+    migrate: async (...sets) => {
+      const applied = await store.migrate(...sets);
+      await ready();
+      return applied;
+    },
+    close: async () => {
+      keyring.close();
+      await shared.close();
+      await audit.flush();
+      await mailer.close();
+      if (!options.store) await store.close();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { Mailer } from '../accounts/index.js';
+import type { Authenticator, SessionManager, Throttle } from '../auth/index.js';
+import type { Keyring, PasswordHashers } from '../crypto/index.js';
+import type { AuthenticationClassName, Clock, Settings } from '../settings/index.js';
+import type { AuditLog, Counters, MigrationSet, RedisConnection, Revocation, Store } from '../store/index.js';
+import type { CustomClaims, TokenContext } from '../tokens/index.js';
+
+/** Where tessera says what happened that no request answer carries (Redis gone, a failed audit write). */
+export interface TesseraLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, detail?: Record<string, unknown>): void;
+}
+
+/** What `createTessera` is built from. */
+export interface TesseraOptions {
+  settings: Settings;
+  /** An open store; without one, `createTessera` opens `settings.databaseUrl` and closes it with itself. */
+  store?: Store;
+  /** Defaults to the system clock; tests move time with their own. */
+  clock?: Clock;
+  /** Extra claims in every token pair (seed 003's `is_admin`). */
+  customClaims?: CustomClaims;
+  hashers?: PasswordHashers;
+  /** Defaults to the backend `settings.emailUrl` names. */
+  mailer?: Mailer;
+  /** Defaults to nothing logged. */
+  logger?: TesseraLogger;
+}
+
+/**
+ * tessera without a web framework: the database, Redis, the keyring, revocation, throttles,
+ * the audit log and the email outbox, built once from settings and shared by every adapter,
+ * the ready server and the CLI.
+ */
+export interface Tessera {
+  settings: Settings;
+  store: Store;
+  /** What every token is made and checked with: settings, codec, clock, blacklist, cut-offs, families. */
+  tokens: TokenContext;
+  hashers: PasswordHashers;
+  /** Sends the account flows' email, as `settings.emailUrl` says. */
+  mailer: Mailer;
+  /** Django's sessions: `login(user)` gives the `sessionid` cookie's key. */
+  sessions: SessionManager;
+  /** One instance of each authentication class, by settings name. */
+  authenticationClasses: Map<AuthenticationClassName, Authenticator>;
+  clock: Clock;
+  /** The Redis link (`status()`, `ping()`), or null when `settings.redisUrl` is empty. */
+  redis: RedisConnection | null;
+  /**
+   * Revocation state shared by every process: blacklisted jtis and per-user cut-offs
+   * (`revokeAllForUser(userId, at)`, `cutoffFor(userId)`), through Redis when configured.
+   */
+  revocation: Revocation;
+  /** Fixed-window counters for throttling: shared through Redis when up, this process's otherwise. */
+  counters: Counters;
+  /** Every signing and verifying key by kid (database keyring, settings key, `jwkUrl`); `published()` is the JWKS. */
+  keyring: Keyring;
+  /**
+   * The audit log (`tessera_audit_event`): `record({ type, userId, username, ip, userAgent, detail })`
+   * never throws; `list(filters)` reads it. Never put a password, hash or token in an event.
+   */
+  audit: AuditLog;
+  /** Throttling built from `counters` and `settings.throttleRates`. */
+  throttle: Throttle;
+  /** Starts what reads the database (the keyring, revocation state, Redis); once, however often called. */
+  ready(): Promise<void>;
+  /** Applies tessera's migrations, then each set's (each tracked under its owner), then `ready()`; answers the names applied. */
+  migrate(...sets: MigrationSet[]): Promise<string[]>;
+  /** Stops timers and connections, writes what the audit log holds, closes the store if it opened it. */
+  close(): Promise<void>;
+}
