@@ -76,7 +76,7 @@ export function createTessera(options: TesseraOptions): Tessera {
   const ready = () => (started ??= start());
 
   return {
-    settings, store, tokens, clock, hashers, sessions, keyring, audit, mailer,
+    settings, store, tokenContext: tokens, clock, hashers, sessions, keyring, audit, mailer,
     authenticationClasses: createAuthenticators({ settings, store, tokens, hashers, sessions }),
     redis: shared.redis,
     revocation: shared.revocation,

@@ -37,7 +37,7 @@ export interface Tessera {
   settings: Settings;
   store: Store;
   /** What every token is made and checked with: settings, codec, clock, blacklist, cut-offs, families. */
-  tokens: TokenContext;
+  tokenContext: TokenContext;
   hashers: PasswordHashers;
   /** Sends the account flows' email, as `settings.emailUrl` says. */
   mailer: Mailer;

@@ -58,7 +58,7 @@ const AUTHENTICATION: AuthenticationClassName[] = ['jwt', 'drf-jwt'];
 export async function registrationRoutes(app: FastifyInstance): Promise<void> {
   const { tessera } = app;
   const db = tessera.store.database.db.withTables<Schema>();
-  const { codec } = tessera.tokens;
+  const { codec } = tessera.tokenContext;
 
   const registerFields = { username: charField(), password: charField(), email: emailField() };
   const tags = ['registration'];

@@ -39,7 +39,7 @@ export async function seedViews(app: FastifyInstance): Promise<void> {
     const { username, password } = validate(requestData(request), credentialFields);
     const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
     if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
-    const refresh = await RefreshToken.forUser(tessera.tokens, user);
+    const refresh = await RefreshToken.forUser(tessera.tokenContext, user);
     return { refresh: refresh.toString(), access: refresh.accessToken.toString() };
   });
 

@@ -19,8 +19,8 @@ test('createTessera builds tessera from settings alone: migrate a fresh database
     assert.ok((await tessera.migrate()).includes('0001_core_initial'));
     assert.deepEqual(await tessera.migrate(), []);
     const user = await tessera.store.users.create({ username: 'core', password: await tessera.hashers.hash('Ab12345678'), email: 'core@example.com' });
-    const pair = await issuePair(tessera.tokens, user);
-    await verifyToken(tessera.tokens, pair.access);
+    const pair = await issuePair(tessera.tokenContext, user);
+    await verifyToken(tessera.tokenContext, pair.access);
     assert.equal(await tessera.store.tokens.countOutstanding(), 1);
   } finally {
     await tessera.close();

@@ -20,7 +20,7 @@ export interface DrfJwtRouteOptions {
  */
 export async function drfJwtRoutes(app: FastifyInstance, urls: DrfJwtRouteOptions): Promise<void> {
   const { tessera } = app;
-  const context: DrfJwtContext = { settings: tessera.settings, codec: tessera.tokens.codec, clock: tessera.clock };
+  const context: DrfJwtContext = { settings: tessera.settings, codec: tessera.tokenContext.codec, clock: tessera.clock };
   // drf-jwt's views have no authentication and no permission classes.
   const config = { authentication: [] };
   const credentialFields = { username: charField(), password: charField() };

@@ -34,8 +34,8 @@ export function registerKeyRoutes(app: FastifyInstance): void {
   const live = async (token: string, hint: unknown): Promise<Token | null> => {
     // Both kinds' `verify` refuse a token cut off for its user; a refresh token's also asks the blacklist.
     const readers = [
-      (): Promise<Token> => AccessToken.fromString(tessera.tokens, token),
-      (): Promise<Token> => RefreshToken.fromString(tessera.tokens, token),
+      (): Promise<Token> => AccessToken.fromString(tessera.tokenContext, token),
+      (): Promise<Token> => RefreshToken.fromString(tessera.tokenContext, token),
     ];
     if (hint === 'refresh_token') readers.reverse();
     for (const read of readers) {
@@ -103,7 +103,7 @@ export function registerKeyRoutes(app: FastifyInstance): void {
     const body = requestData(request) as Record<string, unknown>;
     const { token } = validate(body, tokenFields);
     try {
-      const refresh = await RefreshToken.fromString(tessera.tokens, token);
+      const refresh = await RefreshToken.fromString(tessera.tokenContext, token);
       await refresh.blacklist();
     } catch (error) {
       if (!(error instanceof TokenError) && !(error instanceof TokenBackendError)) throw error;

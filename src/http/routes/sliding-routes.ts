@@ -39,7 +39,7 @@ export function registerSlidingRoutes(app: FastifyInstance, urls: TesseraPluginO
       const { username, password } = validate(requestData(request), credentialFields);
       const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
       if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
-      const answer = await issueSliding(tessera.tokens, user);
+      const answer = await issueSliding(tessera.tokenContext, user);
       if (tessera.settings.updateLastLogin) await tessera.store.users.setLastLogin(user.id, new Date(tessera.clock()));
       return answer;
     });
@@ -57,7 +57,7 @@ export function registerSlidingRoutes(app: FastifyInstance, urls: TesseraPluginO
       },
     }, async (request) => {
       const { token } = validate(requestData(request), tokenFields);
-      return refreshSliding(tessera.tokens, token);
+      return refreshSliding(tessera.tokenContext, token);
     });
   }
 }
