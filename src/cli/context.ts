@@ -1,3 +1,4 @@
+import { createTessera, type Tessera } from '../core/index.js';
 import { loadSettings, type Settings } from '../settings/index.js';
 import { databaseOptions, openStore, type MigrationSet, type Store } from '../store/index.js';
 
@@ -18,5 +19,20 @@ export async function withStore<T>(settings: Settings, work: (store: Store) => P
     return await work(store);
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * Runs `work` with tessera itself (migrated for tessera, and `sets`), closed afterwards: what a
+ * command changes goes through the same use cases as the server's, so a revocation reaches every
+ * server at once through Redis, not at their next poll.
+ */
+export async function withTessera<T>(settings: Settings, work: (tessera: Tessera) => Promise<T>, ...sets: MigrationSet[]): Promise<T> {
+  const tessera = createTessera({ settings });
+  try {
+    await tessera.migrate(...sets);
+    return await work(tessera);
+  } finally {
+    await tessera.close();
   }
 }

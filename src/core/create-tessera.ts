@@ -1,10 +1,13 @@
 import { createMailer } from '../accounts/index.js';
-import { createAuthenticators, SessionManager, Throttle } from '../auth/index.js';
+import { authenticateRequest, createAuthenticators, pickAuthenticators, SessionManager, Throttle } from '../auth/index.js';
 import { createPasswordHashers, JwtCodec, Keyring, RemoteJwks, resolveSigningKey, settingsKeys } from '../crypto/index.js';
 import { isHmacAlgorithm, systemClock } from '../settings/index.js';
 import { AuditLog, createSharedState, databaseOptions, openStore, SigningKeyRepository } from '../store/index.js';
 import type { TokenContext } from '../tokens/index.js';
+import { sessionUseCases } from './session-use-cases.js';
 import type { Tessera, TesseraLogger, TesseraOptions } from './tessera.js';
+import { credentialsChecker, tokenUseCases } from './token-use-cases.js';
+import { userUseCases } from './user-use-cases.js';
 
 const SILENT: TesseraLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -62,8 +65,12 @@ export function createTessera(options: TesseraOptions): Tessera {
     },
   };
   const hashers = options.hashers ?? createPasswordHashers();
-  const sessions = new SessionManager({ sessions: store.sessions, users: store.users, clock, secret: resolveSigningKey(settings) });
+  const sessionLogins = new SessionManager({ sessions: store.sessions, users: store.users, clock, secret: resolveSigningKey(settings) });
   const mailer = options.mailer ?? createMailer(settings);
+  const authenticationClasses = createAuthenticators({ settings, store, tokens, hashers, sessions: sessionLogins });
+  const defaultAuthenticators = pickAuthenticators(authenticationClasses, settings.authenticationClasses);
+  const checkCredentials = credentialsChecker(store, hashers);
+  const sessions = sessionUseCases({ store, revocation: shared.revocation, clock });
 
   let started: Promise<void> | null = null;
   const start = async () => {
@@ -76,8 +83,11 @@ export function createTessera(options: TesseraOptions): Tessera {
   const ready = () => (started ??= start());
 
   return {
-    settings, store, tokenContext: tokens, clock, hashers, sessions, keyring, audit, mailer,
-    authenticationClasses: createAuthenticators({ settings, store, tokens, hashers, sessions }),
+    settings, store, tokenContext: tokens, clock, hashers, sessionLogins, keyring, audit, mailer, authenticationClasses,
+    tokens: tokenUseCases({ settings, store, context: tokens, checkCredentials }),
+    users: userUseCases({ store, hashers, sessions, checkCredentials }),
+    sessions,
+    authenticate: (request) => authenticateRequest(defaultAuthenticators, request),
     redis: shared.redis,
     revocation: shared.revocation,
     counters: shared.counters,

@@ -1,2 +1,5 @@
 export { createTessera } from './create-tessera.js';
 export type { Tessera, TesseraLogger, TesseraOptions } from './tessera.js';
+export type { EndSessionsOptions, SessionUseCases } from './session-use-cases.js';
+export type { Credentials, RefreshedTokens, TokenUseCases } from './token-use-cases.js';
+export type { NewUserInput, UserUseCases } from './user-use-cases.js';

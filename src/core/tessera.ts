@@ -1,9 +1,12 @@
 import type { Mailer } from '../accounts/index.js';
-import type { Authenticator, SessionManager, Throttle } from '../auth/index.js';
+import type { Authenticated, Authenticator, RequestCredentials, SessionManager, Throttle } from '../auth/index.js';
 import type { Keyring, PasswordHashers } from '../crypto/index.js';
 import type { AuthenticationClassName, Clock, Settings } from '../settings/index.js';
 import type { AuditLog, Counters, MigrationSet, RedisConnection, Revocation, Store } from '../store/index.js';
 import type { CustomClaims, TokenContext } from '../tokens/index.js';
+import type { SessionUseCases } from './session-use-cases.js';
+import type { TokenUseCases } from './token-use-cases.js';
+import type { UserUseCases } from './user-use-cases.js';
 
 /** Where tessera says what happened that no request answer carries (Redis gone, a failed audit write). */
 export interface TesseraLogger {
@@ -41,8 +44,8 @@ export interface Tessera {
   hashers: PasswordHashers;
   /** Sends the account flows' email, as `settings.emailUrl` says. */
   mailer: Mailer;
-  /** Django's sessions: `login(user)` gives the `sessionid` cookie's key. */
-  sessions: SessionManager;
+  /** Django's session logins: `login(user)` gives the `sessionid` cookie's key. */
+  sessionLogins: SessionManager;
   /** One instance of each authentication class, by settings name. */
   authenticationClasses: Map<AuthenticationClassName, Authenticator>;
   clock: Clock;
@@ -64,6 +67,17 @@ export interface Tessera {
   audit: AuditLog;
   /** Throttling built from `counters` and `settings.throttleRates`. */
   throttle: Throttle;
+  /** Simple JWT's token views as plain functions: `obtainPair`, `refresh`, `verify`, `blacklist`. */
+  tokens: TokenUseCases;
+  /** Users: `create` (hashing the password), `checkCredentials`, `changePassword` (ending their sessions). */
+  users: UserUseCases;
+  /** Ending sessions: `endAll(userId, { reason, keep })`. */
+  sessions: SessionUseCases;
+  /**
+   * DRF's `request.user`: the settings' authentication classes, in order, over a request's
+   * method and headers: `{ user, token }`, null without credentials, a coded error for bad ones.
+   */
+  authenticate(request: RequestCredentials): Promise<Authenticated | null>;
   /** Starts what reads the database (the keyring, revocation state, Redis); once, however often called. */
   ready(): Promise<void>;
   /** Applies tessera's migrations, then each set's (each tracked under its owner), then `ready()`; answers the names applied. */

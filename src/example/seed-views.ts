@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import {
-  authenticateCredentials, AuthenticationFailed, charField, IsAuthenticated, objectSchema, RefreshToken, requestData, validate,
+  AuthenticationFailed, charField, IsAuthenticated, objectSchema, RefreshToken, requestData, validate,
 } from '../index.js';
 
 const tags = ['seed views'];
@@ -37,7 +37,7 @@ export async function seedViews(app: FastifyInstance): Promise<void> {
     },
   }, async (request) => {
     const { username, password } = validate(requestData(request), credentialFields);
-    const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
+    const user = await tessera.users.checkCredentials({ username, password });
     if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
     const refresh = await RefreshToken.forUser(tessera.tokenContext, user);
     return { refresh: refresh.toString(), access: refresh.accessToken.toString() };

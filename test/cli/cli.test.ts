@@ -10,6 +10,10 @@ import { createSigner } from 'fast-jwt';
 import { sql, type Kysely } from 'kysely';
 import { createPasswordHashers } from '../../src/crypto/index.js';
 import { openStore } from '../../src/store/index.js';
+import { deleteKeys, randomPrefix, redisSkipReason, TEST_REDIS_URL, testRedis } from '../support/redis.js';
+import { startServer } from '../support/server.js';
+
+const redisSkip = await redisSkipReason();
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 // Resolved here, so the child finds tsx whatever folder it runs in.
@@ -323,6 +327,36 @@ describe('changepassword', () => {
     const hashers = createPasswordHashers();
     assert.equal((await hashers.verify('new-password-2', encoded)).valid, true);
     assert.equal((await hashers.verify('old-password-1', encoded)).valid, false);
+  });
+
+  test('with Redis, every server refuses the user\'s tokens as the command ends: the revocation is published, not left to the poll', { skip: redisSkip ?? false }, async () => {
+    const folder = freshFolder();
+    const prefix = randomPrefix();
+    const redisEnv = { TESSERA_REDIS_URL: TEST_REDIS_URL, TESSERA_REDIS_KEY_PREFIX: prefix };
+    const created = await tessera(folder, ['createuser', '--username', 'dana', '--no-input'], { env: { ...redisEnv, TESSERA_SUPERUSER_PASSWORD: 'dana-password-1' } });
+    assert.equal(created.code, 0, created.stderr);
+    const server = await startServer({ databaseUrl: `sqlite:${join(folder, 'data', 'tessera.sqlite3')}`, redisUrl: TEST_REDIS_URL, redisKeyPrefix: prefix });
+    const listener = testRedis();
+    const published: string[] = [];
+    try {
+      await listener.subscribe(`${prefix}revoked`);
+      listener.on('message', (_channel: string, message: string) => published.push(message));
+      const login = await server.post('/api/token/', { username: 'dana', password: 'dana-password-1' });
+      assert.equal(login.status, 200);
+      const bearer = { authorization: `Bearer ${login.json.access}` };
+      assert.equal((await server.get('/api/user/', bearer)).status, 200);
+
+      const run = await tessera(folder, ['changepassword', 'dana'], { env: redisEnv, input: 'dana-password-2\ndana-password-2\n' });
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(published.some((message) => JSON.parse(message).userId !== undefined), `a cut-off was published: ${published.join(', ')}`);
+      assert.equal((await server.get('/api/user/', bearer)).status, 401, 'refused at once, well before the 5 s poll');
+    } finally {
+      listener.disconnect();
+      await server.close();
+      const cleanup = testRedis();
+      await deleteKeys(cleanup, prefix);
+      cleanup.disconnect();
+    }
   });
 
   test("a look-alike spelling (fullwidth) names the same account, printed as it is stored", async () => {

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createPasswordHashers } from '../../crypto/index.js';
 import { normalizeUsername, USERNAME_PATTERN, UsernameTakenError } from '../../store/index.js';
-import { cliSettings, withStore } from '../context.js';
+import { cliSettings, withTessera } from '../context.js';
 import { CommandError } from '../errors.js';
 import { checkNewPassword } from '../password-rules.js';
 import { askHidden } from '../prompt.js';
@@ -35,13 +34,12 @@ export async function createUser(args: string[], kind: 'superuser' | 'user'): Pr
   const password = values['no-input'] ? passwordFromEnvironment() : await askPasswordTwice();
   checkNewPassword(password, { username, email });
   const settings = cliSettings();
-  const hashers = createPasswordHashers();
-  await withStore(settings, async (store) => {
+  await withTessera(settings, async (tessera) => {
     try {
-      await store.users.create({
+      await tessera.users.create({
         username,
         email,
-        password: await hashers.hash(password),
+        password,
         isSuperuser: kind === 'superuser',
         isStaff: kind === 'superuser' || values.staff === true,
         isActive: values.inactive !== true,

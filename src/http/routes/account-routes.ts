@@ -29,11 +29,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     clock: tessera.clock,
     secret: resolveSigningKey(settings),
     post: (message) => outbox.post(message),
-    endSessions: async (userId) => {
-      const at = new Date(tessera.clock());
-      await tessera.revocation.revokeAllForUser(userId, at);
-      for (const family of await tessera.store.families.liveFamilies(userId)) await tessera.revocation.revokeFamily(family, at, 'account');
-    },
+    endSessions: async (userId) => void (await tessera.sessions.endAll(userId, { reason: 'account' })),
   });
 
   const password = () => charField();

@@ -18,22 +18,14 @@ import { pageDocs, requester, rowIdOf, STAFF_SCHEMAS, staffOnly } from './admin-
  */
 export function registerAdminUserRoutes(app: FastifyInstance): void {
   const { tessera } = app;
-  const { users, families, sessions, authTokens } = tessera.store;
-  const now = () => new Date(tessera.clock());
+  const { users, authTokens } = tessera.store;
 
   /**
    * Ends every session of the user (token families and Django session logins) and every token
    * issued to them so far (the cut-off; their DRF auth token is deleted); answers how many sessions ended.
    */
   const endEverything = async (userId: number): Promise<number> => {
-    const at = now();
-    let ended = 0;
-    for (const family of await families.liveFamilies(userId)) {
-      if (await tessera.revocation.revokeFamily(family, at, 'admin')) ended += 1;
-    }
-    // The cut-off also stops tokens from before sessions existed, and access tokens of ended ones.
-    await tessera.revocation.revokeAllForUser(userId, at);
-    ended += await sessions.deleteForUser(userId);
+    const ended = await tessera.sessions.endAll(userId, { reason: 'admin' });
     await authTokens.deleteForUser(userId);
     return ended;
   };

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AllowAny, authenticateCredentials } from '../../auth/index.js';
+import { AllowAny } from '../../auth/index.js';
 import { ValidationError } from '../../errors.js';
 import { requestData } from '../body.js';
 import { charField, validate } from '../fields.js';
@@ -25,7 +25,7 @@ export function registerAuthTokenRoutes(app: FastifyInstance, url = AUTHTOKEN_UR
     const { username, password } = validate(requestData(request), fields);
     if (!username || !password) throw ValidationError.of('non_field_errors', 'Must include "username" and "password".');
     // authenticate() answers null for inactive users too, so they get the same message.
-    const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
+    const user = await tessera.users.checkCredentials({ username, password });
     if (!user) throw ValidationError.of('non_field_errors', 'Unable to log in with provided credentials.');
     const { token } = await tessera.store.authTokens.getOrCreate(user.id, new Date(tessera.clock()));
     return { token: token.key };

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { authenticateCredentials } from '../../auth/index.js';
 import { ValidationError } from '../../errors.js';
 import { DRF_JWT_MESSAGES, issueDrfJwt, refreshDrfJwt, verifyDrfJwt, type DrfJwtContext } from '../../tokens/index.js';
 import { requestData } from '../body.js';
@@ -48,7 +47,7 @@ export async function drfJwtRoutes(app: FastifyInstance, urls: DrfJwtRouteOption
       const { username, password } = validate(requestData(request), credentialFields);
       // Django's ModelBackend refuses inactive users, so drf-jwt's "User account is disabled."
       // is never reached on login; they get the credentials message like a wrong password.
-      const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
+      const user = await tessera.users.checkCredentials({ username, password });
       if (!user) throw ValidationError.of('non_field_errors', DRF_JWT_MESSAGES.badCredentials);
       return { token: issueDrfJwt(context, user) };
     });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
-  authenticateCredentials, CSRF_COOKIE_AGE, CSRF_COOKIE_NAME, csrfTokenFor, enforceCsrf, newCsrfToken, parseCookies,
+  CSRF_COOKIE_AGE, CSRF_COOKIE_NAME, csrfTokenFor, enforceCsrf, newCsrfToken, parseCookies,
   SESSION_COOKIE_NAME, serializeCookie,
 } from '../../auth/index.js';
 import { ValidationError } from '../../errors.js';
@@ -56,9 +56,9 @@ export function registerSessionRoutes(app: FastifyInstance, prefix = '/api-auth/
   }, async (request, reply) => {
     enforceCsrf(request, csrf);
     const { username, password } = validate(requestData(request), loginFields);
-    const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
+    const user = await tessera.users.checkCredentials({ username, password });
     if (!user) throw ValidationError.of('non_field_errors', 'Unable to log in with provided credentials.');
-    const { key, maxAge } = await tessera.sessions.login(user, parseCookies(request).get(SESSION_COOKIE_NAME));
+    const { key, maxAge } = await tessera.sessionLogins.login(user, parseCookies(request).get(SESSION_COOKIE_NAME));
     // Django's user_logged_in signal updates last_login on every login.
     await tessera.store.users.setLastLogin(user.id, new Date(clock()));
     // Django rotates the CSRF secret at login, so a token planted before it is useless after.
@@ -83,7 +83,7 @@ export function registerSessionRoutes(app: FastifyInstance, prefix = '/api-auth/
   }, async (request, reply) => {
     enforceCsrf(request, csrf);
     const key = parseCookies(request).get(SESSION_COOKIE_NAME);
-    if (key) await tessera.sessions.logout(key);
+    if (key) await tessera.sessionLogins.logout(key);
     setCookies(reply, [serializeCookie(SESSION_COOKIE_NAME, '""', { maxAge: 0, httpOnly: true, secure }, clock())]);
     return { detail: 'Logged out.' };
   });

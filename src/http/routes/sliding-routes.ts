@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { authenticateCredentials } from '../../auth/index.js';
 import { AuthenticationFailed } from '../../errors.js';
 import { issueSliding, refreshSliding } from '../../tokens/index.js';
 import { requestData } from '../body.js';
@@ -37,7 +36,7 @@ export function registerSlidingRoutes(app: FastifyInstance, urls: TesseraPluginO
       },
     }, async (request) => {
       const { username, password } = validate(requestData(request), credentialFields);
-      const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
+      const user = await tessera.users.checkCredentials({ username, password });
       if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
       const answer = await issueSliding(tessera.tokenContext, user);
       if (tessera.settings.updateLastLogin) await tessera.store.users.setLastLogin(user.id, new Date(tessera.clock()));

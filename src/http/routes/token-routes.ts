@@ -1,7 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticateCredentials } from '../../auth/index.js';
-import { AuthenticationFailed } from '../../errors.js';
-import { blacklistToken, issuePair, refreshPair, verifyToken, type SessionInfo } from '../../tokens/index.js';
+import type { SessionInfo } from '../../tokens/index.js';
 import type { User } from '../../store/index.js';
 import { setAuditSubject } from '../abuse.js';
 import { requestData } from '../body.js';
@@ -53,10 +51,7 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraPluginOpt
       },
     }, async (request, reply) => {
       const { username, password, device_name: deviceName } = validate(requestData(request), obtainFields);
-      const user = await authenticateCredentials({ users: tessera.store.users, hashers: tessera.hashers }, username, password);
-      if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
-      const pair = await issuePair(tessera.tokenContext, user, { ...clientOf(request), deviceName: deviceName ?? null });
-      if (tessera.settings.updateLastLogin) await tessera.store.users.setLastLogin(user.id, new Date(tessera.clock()));
+      const pair = await tessera.tokens.obtainPair({ username, password }, { ...clientOf(request), deviceName: deviceName ?? null });
       return cookies ? cookies.loginAnswer(reply, pair) : pair;
     });
   }
@@ -85,11 +80,11 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraPluginOpt
       const { refresh } = validate(requestData(request), refreshFields);
       // The user the refresh checked is the audit event's: not looked up a second time.
       const audited = (user: User) => setAuditSubject(request, user);
-      if (!cookies) return refreshPair(tessera.tokenContext, tessera.store.users, refresh!, clientOf(request), audited);
+      if (!cookies) return tessera.tokens.refresh(refresh!, clientOf(request), audited);
       const presented = cookies.presentedRefresh(request, refresh);
       let answer;
       try {
-        answer = await refreshPair(tessera.tokenContext, tessera.store.users, presented.token, clientOf(request), audited);
+        answer = await tessera.tokens.refresh(presented.token, clientOf(request), audited);
       } catch (error) {
         // A refused cookie is dead weight the browser would keep sending: delete it.
         if (presented.fromCookie) cookies.clear(reply);
@@ -110,7 +105,7 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraPluginOpt
       },
     }, async (request) => {
       const { token } = validate(requestData(request), tokenFields);
-      await verifyToken(tessera.tokenContext, token);
+      await tessera.tokens.verify(token);
       return {};
     });
   }
@@ -127,12 +122,12 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraPluginOpt
     }, async (request, reply) => {
       const { refresh } = validate(requestData(request), refreshFields);
       if (!cookies) {
-        await blacklistToken(tessera.tokenContext, refresh!);
+        await tessera.tokens.blacklist(refresh!);
         return {};
       }
       const presented = cookies.presentedRefresh(request, refresh);
       try {
-        await blacklistToken(tessera.tokenContext, presented.token);
+        await tessera.tokens.blacklist(presented.token);
       } finally {
         // Logout: the cookies go whether or not their token was still good.
         if (presented.fromCookie) cookies.clear(reply);

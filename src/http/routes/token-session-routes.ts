@@ -64,17 +64,9 @@ export function registerTokenSessionRoutes(app: FastifyInstance): void {
     const raw = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).keep_current : undefined;
     const keepCurrent = parseBoolean(raw);
     if (keepCurrent === 'invalid') throw ValidationError.of('keep_current', 'Must be a valid boolean.');
-    const current = currentFamily(request);
-    const ended: string[] = [];
-    for (const family of await families.liveFamilies(user.id)) {
-      if (keepCurrent && family === current) continue;
-      await end(family);
-      ended.push(family);
-    }
-    // Without keep_current every token of the user goes, including ones from before sessions existed.
-    if (!keepCurrent) await tessera.revocation.revokeAllForUser(user.id, now());
-    addAuditDetail(request, { ended: ended.length, keep_current: keepCurrent });
-    return { ended: ended.length };
+    const ended = await tessera.sessions.endAll(user.id, keepCurrent ? { keep: { family: currentFamily(request) } } : {});
+    addAuditDetail(request, { ended, keep_current: keepCurrent });
+    return { ended };
   });
 }
 

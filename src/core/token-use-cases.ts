@@ -1,0 +1,67 @@
+import { authenticateCredentials } from '../auth/index.js';
+import type { PasswordHashers } from '../crypto/index.js';
+import { AuthenticationFailed } from '../errors.js';
+import type { Settings } from '../settings/index.js';
+import type { Store, User } from '../store/index.js';
+import {
+  blacklistToken, issuePair, refreshPair, verifyToken, type SessionInfo, type TokenContext, type TokenPair,
+} from '../tokens/index.js';
+
+/** A username and password, as a login form or body gives them. */
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** What a refresh answers: a new access token and, with rotation, the successor refresh token. */
+export interface RefreshedTokens {
+  access: string;
+  refresh?: string;
+}
+
+/** Simple JWT's token views as plain functions: what every adapter's routes and the CLI call. */
+export interface TokenUseCases {
+  /**
+   * `TokenObtainPairView`: a pair for an active user's right credentials (starting a session
+   * with token families; `client` says from where); otherwise `no_active_account` (401), the same
+   * answer and the same time for an unknown user, a wrong password and an inactive account.
+   */
+  obtainPair(credentials: Credentials, client?: SessionInfo): Promise<TokenPair>;
+  /** A pair for a user already authenticated (the second half of `obtainPair`), recording the login. */
+  issuePair(user: User, client?: SessionInfo): Promise<TokenPair>;
+  /** `TokenRefreshView`, rotation and reuse detection included; `onUser` learns whose token it was. */
+  refresh(refresh: string, client?: SessionInfo, onUser?: (user: User) => void): Promise<RefreshedTokens>;
+  /** `TokenVerifyView`: resolves for any valid token of any type. */
+  verify(token: string): Promise<void>;
+  /** `TokenBlacklistView`: blacklists a valid refresh token. */
+  blacklist(refresh: string): Promise<void>;
+}
+
+/** The user whose credentials these are, or null (Django's `authenticate`). */
+export type CheckCredentials = (credentials: Credentials) => Promise<User | null>;
+
+export function credentialsChecker(store: Store, hashers: PasswordHashers): CheckCredentials {
+  return ({ username, password }) => authenticateCredentials({ users: store.users, hashers }, username, password);
+}
+
+export function tokenUseCases(deps: {
+  settings: Settings; store: Store; context: TokenContext; checkCredentials: CheckCredentials;
+}): TokenUseCases {
+  const { settings, store, context, checkCredentials } = deps;
+  const issue: TokenUseCases['issuePair'] = async (user, client) => {
+    const pair = await issuePair(context, user, client);
+    if (settings.updateLastLogin) await store.users.setLastLogin(user.id, new Date(context.clock()));
+    return pair;
+  };
+  return {
+    obtainPair: async (credentials, client) => {
+      const user = await checkCredentials(credentials);
+      if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
+      return issue(user, client);
+    },
+    issuePair: issue,
+    refresh: (refresh, client = {}, onUser) => refreshPair(context, store.users, refresh, client, onUser),
+    verify: (token) => verifyToken(context, token),
+    blacklist: (refresh) => blacklistToken(context, refresh),
+  };
+}

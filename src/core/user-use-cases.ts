@@ -1,0 +1,31 @@
+import type { PasswordHashers } from '../crypto/index.js';
+import type { NewUser, Store, User } from '../store/index.js';
+import type { SessionUseCases } from './session-use-cases.js';
+import type { CheckCredentials } from './token-use-cases.js';
+
+/** A new user as callers give it: the password in clear, hashed here (off the event loop). */
+export type NewUserInput = NewUser;
+
+/** Users, as the CLI, the account flows and applications change them. */
+export interface UserUseCases {
+  /** Creates the user with the password hashed (Django's format); a taken username is `username_taken`. */
+  create(input: NewUserInput): Promise<User>;
+  /** Django's `authenticate`: the active user whose password this is, else null (in the same time). */
+  checkCredentials: CheckCredentials;
+  /** Sets a new password and ends every session of the user, on every process (`account`). */
+  changePassword(user: User, password: string): Promise<void>;
+}
+
+export function userUseCases(deps: {
+  store: Store; hashers: PasswordHashers; sessions: SessionUseCases; checkCredentials: CheckCredentials;
+}): UserUseCases {
+  const { store, hashers, sessions, checkCredentials } = deps;
+  return {
+    create: async (input) => store.users.create({ ...input, password: await hashers.hash(input.password) }),
+    checkCredentials,
+    changePassword: async (user, password) => {
+      await store.users.setPassword(user.id, await hashers.hash(password));
+      await sessions.endAll(user.id, { reason: 'account' });
+    },
+  };
+}
