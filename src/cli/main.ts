@@ -24,7 +24,7 @@ commands:
                                           print audit events, newest first, one a line
   flushauditlog --older-than DURATION     delete audit events older than that (e.g. 90d)
 
-settings come from tessera.config.json and TESSERA_* variables (see the README).`;
+settings come from tessera.config.json and TESSERA_* variables (see docs/settings.md).`;
 
 // Each command is loaded when it runs: `serve` starts sooner without import-django's drivers.
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {

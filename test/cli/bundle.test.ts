@@ -116,7 +116,7 @@ describe('the bundled tessera command', () => {
     assert.deepEqual(common.body, { password: ['This password is too common.'] });
     const registered = await post(`${server.url}/auth/users/`, { username: 'dave', email: 'dave@example.com', password: PASSWORD });
     assert.equal(registered.status, 201, JSON.stringify(registered.body));
-    // nodemailer writes the message after the answer (see the README on email).
+    // nodemailer writes the message after the answer (see docs/accounts.md, "email is sent after the answer").
     const mail = join(cwd, 'mail');
     // Generous: beside the browser suites the machine can be slow to load nodemailer the first time.
     const deadline = Date.now() + 30_000;
