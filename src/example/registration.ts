@@ -3,9 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely';
 import {
-  AllowAny, AuthenticationFailed, charField, DETAIL_SCHEMA, emailField, normalizeUsername, NotFound, objectSchema, requestData, TokenBackendError,
-  UsernameTakenError, validate, validatePassword, ValidationError, writeTransaction, type AuthenticationClassName, type Claims, type User,
+  AllowAny, AuthenticationFailed, normalizeUsername, NotFound, TokenBackendError, UsernameTakenError, validatePassword,
+  ValidationError, writeTransaction, type AuthenticationClassName, type Claims, type User,
 } from '../index.js';
+import { charField, DETAIL_SCHEMA, emailField, objectSchema, requestData, validate } from '../http/index.js';
 
 /**
  * Seed 003's `CreateUserView` at `/api-register/` and `ActivateUser` at `/api-activate/<jwt>/`,

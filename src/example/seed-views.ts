@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  AuthenticationFailed, charField, IsAuthenticated, objectSchema, RefreshToken, requestData, validate,
-} from '../index.js';
+import { AuthenticationFailed, IsAuthenticated, RefreshToken } from '../index.js';
+import { charField, objectSchema, requestData, validate } from '../http/index.js';
 
 const tags = ['seed views'];
 

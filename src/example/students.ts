@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Generated, Kysely } from 'kysely';
 import type { Migration } from 'kysely';
-import {
-  addIdColumn, charField, engineOf, integerField, IsAuthenticated, NotFound, objectSchema, requestData, validate, type RouteDocs,
-} from '../index.js';
+import { addIdColumn, engineOf, IsAuthenticated, NotFound } from '../index.js';
+import { charField, integerField, objectSchema, requestData, validate, type RouteDocs } from '../http/index.js';
 
 /**
  * Seed 004's `Student` model and `StudentModelViewSet` at `/studentapi/`, written only against

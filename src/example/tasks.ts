@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Generated, Kysely } from 'kysely';
 import type { Migration } from 'kysely';
-import {
-  addIdColumn, charField, dateTimeField, IsAuthenticatedOrReadOnly, NotFound, objectSchema, requestData, validate, ValidationError,
-  type AuthenticationClassName, type Field, type RouteDocs,
-} from '../index.js';
+import { addIdColumn, IsAuthenticatedOrReadOnly, NotFound, ValidationError, type AuthenticationClassName } from '../index.js';
+import { charField, dateTimeField, objectSchema, requestData, validate, type Field, type RouteDocs } from '../http/index.js';
 
 /**
  * Seed 003's `Task` model with `TaskViewSet` at `/tasks/`, and `UserViewSet` at `/users/` showing

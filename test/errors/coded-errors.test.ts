@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  AuthenticationFailed, InvalidToken, MethodNotAllowed, NotAuthenticated, NotFound, ParseError, PermissionDenied,
-  ServiceUnavailable, SettingsError, TesseraError, Throttled, TokenBackendError, TokenError, toErrorAnswer, UsernameTakenError, ValidationError,
+  AuthenticationFailed, InvalidToken, NotAuthenticated, NotFound, ParseError, PermissionDenied,
+  ServiceUnavailable, SettingsError, TesseraError, Throttled, TokenBackendError, TokenError, UsernameTakenError, ValidationError,
 } from '../../src/index.js';
 import { DjangoImportError } from '../../src/migration-from-django/index.js';
+import { MethodNotAllowed, toErrorAnswer } from '../../src/http/index.js';
 
 test('every error tessera raises on purpose is a TesseraError with a stable code, answered by the one mapping', () => {
   const cases: [TesseraError, string, number][] = [
