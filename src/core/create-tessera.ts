@@ -1,7 +1,9 @@
 import { createMailer } from '../accounts/index.js';
-import { authenticateRequest, createAuthenticators, pickAuthenticators, SessionManager, Throttle } from '../auth/index.js';
+import {
+  authenticateRequest, createAuthenticators, pickAuthenticators, SessionManager, Throttle, type Authenticator,
+} from '../auth/index.js';
 import { createPasswordHashers, JwtCodec, Keyring, RemoteJwks, resolveSigningKey, settingsKeys } from '../crypto/index.js';
-import { isHmacAlgorithm, systemClock } from '../settings/index.js';
+import { isHmacAlgorithm, systemClock, type AuthenticationClassName } from '../settings/index.js';
 import { AuditLog, createSharedState, databaseOptions, openStore, SigningKeyRepository } from '../store/index.js';
 import type { TokenContext } from '../tokens/index.js';
 import { sessionUseCases } from './session-use-cases.js';
@@ -68,7 +70,13 @@ export function createTessera(options: TesseraOptions): Tessera {
   const sessionLogins = new SessionManager({ sessions: store.sessions, users: store.users, clock, secret: resolveSigningKey(settings) });
   const mailer = options.mailer ?? createMailer(settings);
   const authenticationClasses = createAuthenticators({ settings, store, tokens, hashers, sessions: sessionLogins });
-  const defaultAuthenticators = pickAuthenticators(authenticationClasses, settings.authenticationClasses);
+  // Picked once per list of names (a route's, or the settings'), not on every request.
+  const picked = new WeakMap<readonly AuthenticationClassName[], Authenticator[]>();
+  const authenticatorsFor = (names: readonly AuthenticationClassName[] = settings.authenticationClasses): Authenticator[] => {
+    let authenticators = picked.get(names);
+    if (!authenticators) picked.set(names, (authenticators = pickAuthenticators(authenticationClasses, names)));
+    return authenticators;
+  };
   const checkCredentials = credentialsChecker(store, hashers);
   const sessions = sessionUseCases({ store, revocation: shared.revocation, clock });
 
@@ -87,7 +95,8 @@ export function createTessera(options: TesseraOptions): Tessera {
     tokens: tokenUseCases({ settings, store, context: tokens, checkCredentials }),
     users: userUseCases({ store, hashers, sessions, checkCredentials }),
     sessions,
-    authenticate: (request) => authenticateRequest(defaultAuthenticators, request),
+    authenticatorsFor,
+    authenticate: (request, names) => authenticateRequest(authenticatorsFor(names), request),
     redis: shared.redis,
     revocation: shared.revocation,
     counters: shared.counters,

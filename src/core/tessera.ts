@@ -74,10 +74,13 @@ export interface Tessera {
   /** Ending sessions: `endAll(userId, { reason, keep })`. */
   sessions: SessionUseCases;
   /**
-   * DRF's `request.user`: the settings' authentication classes, in order, over a request's
-   * method and headers: `{ user, token }`, null without credentials, a coded error for bad ones.
+   * DRF's `request.user`: the authentication classes (`names`, else the settings'), in order,
+   * over a request's method and headers: `{ user, token }`, null without credentials, a coded
+   * error for bad ones.
    */
-  authenticate(request: RequestCredentials): Promise<Authenticated | null>;
+  authenticate(request: RequestCredentials, names?: readonly AuthenticationClassName[]): Promise<Authenticated | null>;
+  /** The authenticators `names` (else the settings' `authenticationClasses`) pick, in order; the same array for the same names. */
+  authenticatorsFor(names?: readonly AuthenticationClassName[]): Authenticator[];
   /** Starts what reads the database (the keyring, revocation state, Redis); once, however often called. */
   ready(): Promise<void>;
   /** Applies tessera's migrations, then each set's (each tracked under its owner), then `ready()`; answers the names applied. */

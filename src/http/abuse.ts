@@ -45,7 +45,8 @@ export function setAuditSubject(request: FastifyRequest, user: User): void {
  */
 export function registerAbuseHooks(app: FastifyInstance, throttle: Throttle, audit: AuditLog): void {
   const seen = new WeakMap<FastifyRequest, Seen>();
-  const accountFor = (request: FastifyRequest): string | null => {
+  /** What the request's body names, read once. */
+  const seenOf = (request: FastifyRequest): Seen => {
     let entry = seen.get(request);
     if (!entry) {
       const account = accountOf(request);
@@ -54,8 +55,9 @@ export function registerAbuseHooks(app: FastifyInstance, throttle: Throttle, aud
       entry = { account, credentials: account !== null && typeof password === 'string' && password !== '' };
       seen.set(request, entry);
     }
-    return entry.account;
+    return entry;
   };
+  const accountFor = (request: FastifyRequest): string | null => seenOf(request).account;
 
   // Closing the server waits for audit work still running.
   const pending = new Set<Promise<void>>();
@@ -69,14 +71,13 @@ export function registerAbuseHooks(app: FastifyInstance, throttle: Throttle, aud
     if (config?.audit === 'login' && reply.statusCode >= 200 && reply.statusCode < 300) {
       const account = accountFor(request);
       const user = request.user ?? (account === null ? null : await app.tessera.store.users.findByUsername(account).catch(() => null));
-      seen.get(request)!.user = user;
+      seenOf(request).user = user;
     }
     const reservation = reservations.get(request);
     if (!reservation) return;
     reservations.delete(request);
     // Malformed bodies (no username or password) are 400 too, but no guess: they do not count.
-    accountFor(request);
-    const failed = LOGIN_FAILURE_STATUSES.has(reply.statusCode) && seen.get(request)!.credentials;
+    const failed = LOGIN_FAILURE_STATUSES.has(reply.statusCode) && seenOf(request).credentials;
     if (!failed) await reservation.giveBack();
   };
 

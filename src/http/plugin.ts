@@ -1,7 +1,7 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import {
-  authenticateRequest, BasicAuthentication, IsAuthenticated, pickAuthenticators, type Authenticator, type Permission,
+  authenticateRequest, BasicAuthentication, IsAuthenticated, type Authenticator, type Permission,
 } from '../auth/index.js';
 import { createTessera, type TesseraLogger } from '../core/index.js';
 import { AuthenticationFailed, NotAuthenticated, NotFound, PermissionDenied, Throttled } from '../errors.js';
@@ -30,17 +30,8 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
   // A core the plugin made is the plugin's to close; one handed in is the application's.
   if (!options.tessera) app.addHook('onClose', async () => core.close());
   await core.ready();
-  const { settings, throttle, audit, authenticationClasses } = core;
-  const defaultAuthenticators = pickAuthenticators(authenticationClasses, settings.authenticationClasses);
-  // Picked once per route's list, not on every request.
-  const pickedFor = new WeakMap<readonly string[], ReturnType<typeof pickAuthenticators>>();
-  const authenticatorsFor = (config: FastifyContextConfig | undefined) => {
-    const names = config?.authentication;
-    if (!names) return defaultAuthenticators;
-    let picked = pickedFor.get(names);
-    if (!picked) pickedFor.set(names, (picked = pickAuthenticators(authenticationClasses, names)));
-    return picked;
-  };
+  const { settings, throttle, audit } = core;
+  const authenticatorsFor = (config: FastifyContextConfig | undefined) => core.authenticatorsFor(config?.authentication);
   // DRF challenges with the route's first authentication class; Simple JWT's token views, which
   // have none, still challenge with the JWT scheme. A class without a challenge (Session) makes
   // authentication failures 403, as in DRF.
