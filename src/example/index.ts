@@ -1,3 +1,4 @@
+export { apiRootRoutes } from './api-root.js';
 export { studentRoutes, studentMigrations } from './students.js';
 export { seedViews } from './seed-views.js';
 export { taskRoutes, taskMigrations } from './tasks.js';

@@ -1,12 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { AuthenticationFailed, IsAuthenticated, RefreshToken } from '../index.js';
+import { AuthenticationFailed, IsAuthenticated, RefreshToken, type AuthenticationClassName } from '../index.js';
 import { charField, objectSchema, requestData, validate } from '../http/index.js';
 
 const tags = ['seed views'];
 
+/** Seed 001's project authenticates with drf-jwt first (`JWT realm="api"`); Simple JWT's tokens are taken too. */
+const SEED_001_AUTHENTICATION: AuthenticationClassName[] = ['drf-jwt', 'jwt'];
+
 /**
- * The small views the seeds write by hand: seed 000's `/api/user/`, and seed 002's `LoginView`
- * (`RefreshToken.for_user` after `authenticate`) and `RestrictedView`.
+ * The small views the seeds write by hand: seed 000's `/api/user/`, seed 001's protected
+ * resource, and seed 002's `LoginView` (`RefreshToken.for_user` after `authenticate`) and
+ * `RestrictedView`.
  */
 export async function seedViews(app: FastifyInstance): Promise<void> {
   const { tessera } = app;
@@ -15,6 +19,17 @@ export async function seedViews(app: FastifyInstance): Promise<void> {
   app.get('/api/user/', {
     config: {
       permission: IsAuthenticated, name: 'User',
+      openapi: { tags, responses: { 200: { description: 'The signed-in user.', body: objectSchema({ id: { type: 'integer' }, username: { type: 'string' } }) } } },
+    },
+  }, async (request) => ({
+    id: request.user!.id,
+    username: request.user!.username,
+  }));
+
+  // Seed 001's `curl -H "Authorization: JWT <token>" .../api/protected/`: the user it is for.
+  app.get('/api/protected/', {
+    config: {
+      permission: IsAuthenticated, authentication: SEED_001_AUTHENTICATION, name: 'Protected',
       openapi: { tags, responses: { 200: { description: 'The signed-in user.', body: objectSchema({ id: { type: 'integer' }, username: { type: 'string' } }) } } },
     },
   }, async (request) => ({

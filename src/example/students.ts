@@ -95,14 +95,4 @@ export async function studentRoutes(app: FastifyInstance): Promise<void> {
     await db.deleteFrom('api_student').where('id', '=', id).execute();
     return reply.code(204).send();
   });
-
-  // DefaultRouter's API root lists the registered resources.
-  app.get('/', {
-    config: {
-      ...config, name: 'Api Root',
-      openapi: { tags, responses: { 200: { description: 'The resources\' URLs.', body: objectSchema({ studentapi: { type: 'string', format: 'uri' } }) } } },
-    },
-  }, async (request) => ({
-    studentapi: `${request.protocol}://${request.host}/studentapi/`,
-  }));
 }

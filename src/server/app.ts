@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import {
-  registrationMigrations, registrationRoutes, seedViews, studentMigrations, studentRoutes, taskMigrations, taskRoutes,
+  apiRootRoutes, registrationMigrations, registrationRoutes, seedViews, studentMigrations, studentRoutes, taskMigrations, taskRoutes,
 } from '../example/index.js';
-import { accountRoutes, drfJwtRoutes, tessera } from '../http/index.js';
+import { accountRoutes, drfJwtRoutes, tessera, type DrfJwtRouteOptions } from '../http/index.js';
 import type { TesseraOptions } from '../core/index.js';
 import type { Clock, Settings } from '../settings/index.js';
 import { databaseOptions, openStore, type MigrationSet, type Store } from '../store/index.js';
@@ -77,18 +77,28 @@ const SEED_TOKEN_ROUTES = {
 };
 
 /**
- * djangorestframework-jwt's views at the seeds' spellings (001: auth-jwt, jwt-auth,
- * auth/obtain_token; 003: api-auth). `/api-token-auth/` is drf-jwt's documented URL, but DRF's
+ * djangorestframework-jwt's views at the seeds' spellings (001: auth-jwt, jwt-auth; 003: api-auth). `/api-token-auth/` is drf-jwt's documented URL, but DRF's
  * `obtain_auth_token` answers there when the `token` class is on (see `registerAuthTokenRoutes`).
  */
-function seedDrfJwtRoutes(settings: Settings) {
+function seedDrfJwtRoutes(settings: Settings): DrfJwtRouteOptions {
   const tokenClassOn = settings.authenticationClasses.includes('token');
   return {
-    obtain: ['/api-auth/', '/auth-jwt/', '/jwt-auth/', '/auth/obtain_token/', ...(tokenClassOn ? [] : ['/api-token-auth/'])],
-    refresh: ['/api-token-refresh/', '/auth-jwt-refresh/', '/auth/refresh_token/'],
+    obtain: ['/api-auth/', '/auth-jwt/', '/jwt-auth/', ...(tokenClassOn ? [] : ['/api-token-auth/'])],
+    refresh: ['/api-token-refresh/', '/auth-jwt-refresh/'],
     verify: ['/api-token-verify/', '/auth-jwt-verify/'],
   };
 }
+
+/**
+ * Seed 003's first project (`auth/obtain_token/`, `auth/refresh_token/`) sets `JWT_ALLOW_REFRESH`:
+ * its tokens carry `orig_iat`, so its refresh view works whatever `jwtAllowRefresh` says. Its
+ * `JWT_AUTH_HEADER_PREFIX: Bearer` is left out: it would change Simple JWT's answers.
+ */
+const SEED_003_REFRESHABLE_DRF_JWT_ROUTES: DrfJwtRouteOptions = {
+  obtain: ['/auth/obtain_token/'],
+  refresh: ['/auth/refresh_token/'],
+  settings: { jwtAllowRefresh: true },
+};
 
 /** Opens and migrates the store, then assembles the app: plugin, seed views, example API. */
 export async function buildServer(options: ServerOptions): Promise<{ app: FastifyInstance; store: Store }> {
@@ -132,7 +142,9 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(seedViews);
   await app.register(studentRoutes);
   await app.register(drfJwtRoutes, seedDrfJwtRoutes(settings));
+  await app.register(drfJwtRoutes, SEED_003_REFRESHABLE_DRF_JWT_ROUTES);
   await app.register(taskRoutes);
+  await app.register(apiRootRoutes);
   await app.register(registrationRoutes);
   await app.register(healthRoutes);
   if (settings.apiDocs) await registerApiDocsRoutes(app);

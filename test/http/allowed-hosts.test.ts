@@ -88,6 +88,7 @@ describe('allowedHosts: a request for another host is 400 (Django ALLOWED_HOSTS)
         assertBadRequest(answer, path);
         assert.doesNotMatch(JSON.stringify(answer.headers), /evil/, path);
       }
+      assertBadRequest(await send(server, '/', 'evil.example'), 'the public API root, without credentials');
       assertBadRequest(await send(server, '/health/', 'evil.example:8000'), 'a port does not help');
       assertBadRequest(await send(server, '/health/', 'localhost.evil.example'), 'localhost is not a pattern');
     });
@@ -112,7 +113,9 @@ describe('allowedHosts: a request for another host is 400 (Django ALLOWED_HOSTS)
       assert.equal(page.status, 200);
       assert.equal(page.json.next, 'http://LocalHost:9999/api/admin/users/?page=2');
       const root = await send(server, '/', '[::1]:8000', auth);
-      assert.deepEqual(root.json, { studentapi: 'http://[::1]:8000/studentapi/' });
+      assert.deepEqual(root.json, {
+        studentapi: 'http://[::1]:8000/studentapi/', tasks: 'http://[::1]:8000/tasks/', users: 'http://[::1]:8000/users/',
+      });
     });
 
     test('an HTTP/1.0 request without Host is checked as the address it arrived at (127.0.0.1), as Django uses SERVER_NAME', async () => {

@@ -164,9 +164,9 @@ describe('the HTTP contract every answer keeps', () => {
     assert.equal(obtain.status, 200);
   });
 
-  test('the API root (DefaultRouter) lists the students URL', async () => {
+  test('the API root (DefaultRouter) lists the students, tasks and users URLs', async () => {
     const answer = await server.get('/', auth);
     assert.equal(answer.status, 200);
-    assert.deepEqual(answer.json, { studentapi: `${server.url}/studentapi/` });
+    assert.deepEqual(answer.json, { studentapi: `${server.url}/studentapi/`, tasks: `${server.url}/tasks/`, users: `${server.url}/users/` });
   });
 });

@@ -4,7 +4,9 @@ import { JwtCodec, type Claims } from '../../src/crypto/index.js';
 import { decodeJwt, startServer, TEST_SIGNING_KEY, type TestServer } from '../support/server.js';
 
 const nonField = (message: string) => ({ non_field_errors: [message] });
-const OBTAIN_URLS = ['/api-auth/', '/api-token-auth/', '/auth-jwt/', '/jwt-auth/', '/auth/obtain_token/'];
+const OBTAIN_URLS = ['/api-auth/', '/api-token-auth/', '/auth-jwt/', '/jwt-auth/'];
+/** Seed 003's first project sets JWT_ALLOW_REFRESH, so its obtain view adds `orig_iat` whatever the setting. */
+const REFRESHABLE_OBTAIN_URL = '/auth/obtain_token/';
 
 function mint(server: TestServer, claims: Claims, audience: string | null = server.settings.audience): string {
   return new JwtCodec({ algorithm: 'HS256', signingKey: TEST_SIGNING_KEY, audience, issuer: null, leeway: 0, clock: server.clock.read }).encode(claims);
@@ -31,6 +33,8 @@ describe('djangorestframework-jwt views (JWT_ALLOW_REFRESH off, the default)', (
       assert.deepEqual(header, { alg: 'HS256', typ: 'JWT' });
       assert.deepEqual(claims, { user_id: 1, username: 'admin', exp: now + 300, email: 'admin@example.com' }, url);
     }
+    const refreshable = decodeJwt((await server.post(REFRESHABLE_OBTAIN_URL, { username: 'admin', password: 'admin' })).json.token).claims;
+    assert.deepEqual(refreshable, { user_id: 1, username: 'admin', exp: now + 300, email: 'admin@example.com', orig_iat: now });
   });
 
   test('form bodies work too (httpie -f)', async () => {

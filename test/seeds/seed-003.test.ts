@@ -72,7 +72,7 @@ describe('seed 003 (httpie): tasks, api-auth, registration and activation', () =
   });
 });
 
-describe('seed 001 (curl): djangorestframework-jwt with JWT_AUTH_HEADER_PREFIX = Bearer and refresh on', () => {
+describe('seed 003\'s first project (curl): djangorestframework-jwt with its JWT_AUTH (Bearer prefix, refresh on, 1 h)', () => {
   let server: TestServer;
   before(async () => {
     server = await startServer({

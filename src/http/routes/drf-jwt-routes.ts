@@ -10,6 +10,11 @@ export interface DrfJwtRouteOptions {
   obtain?: string[];
   refresh?: string[];
   verify?: string[];
+  /**
+   * The JWT_AUTH of the project these URLs come from, over `tessera.settings`: e.g.
+   * `{ jwtAllowRefresh: true }` for a refresh view whose obtain view issues `orig_iat`.
+   */
+  settings?: Partial<Pick<DrfJwtContext['settings'], 'jwtAllowRefresh' | 'jwtExpirationDelta' | 'jwtRefreshExpirationDelta'>>;
 }
 
 /**
@@ -19,7 +24,7 @@ export interface DrfJwtRouteOptions {
  */
 export async function drfJwtRoutes(app: FastifyInstance, urls: DrfJwtRouteOptions): Promise<void> {
   const { tessera } = app;
-  const context: DrfJwtContext = { settings: tessera.settings, codec: tessera.tokenContext.codec, clock: tessera.clock };
+  const context: DrfJwtContext = { settings: { ...tessera.settings, ...urls.settings }, codec: tessera.tokenContext.codec, clock: tessera.clock };
   // drf-jwt's views have no authentication and no permission classes.
   const config = { authentication: [] };
   const credentialFields = { username: charField(), password: charField() };
