@@ -7,7 +7,7 @@ import { createTessera, type TesseraLogger } from '../core/index.js';
 import { AuthenticationFailed, NotAuthenticated, NotFound, PermissionDenied, Throttled } from '../errors.js';
 import { basicAccount, registerAbuseHooks } from './abuse.js';
 import { AllowedHosts, DisallowedHost, hostOfAddress } from './allowed-hosts.js';
-import { registerBodyParsers } from './body.js';
+import { registerBodyParsers, rejectMalformedBody } from './body.js';
 import { MethodNotAllowed, toErrorAnswer } from './errors.js';
 import { allowHeader, SECURITY_HEADERS } from './headers.js';
 import { indentJson, negotiate, type Rendering } from './negotiation.js';
@@ -114,6 +114,20 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
   });
   // `config.throttle` and `config.audit`, after the permission pre-handler (DRF's order).
   registerAbuseHooks(app, throttle, audit);
+  // A malformed body is refused last, as DRF's view reading `request.data` does. Fastify parses no
+  // GET or HEAD body, so those routes skip the hook.
+  const bodyCheck = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
+    try {
+      rejectMalformedBody(request);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
+  };
+  app.addHook('onRoute', (route) => {
+    if ([route.method].flat().every((method) => method === 'GET' || method === 'HEAD')) return;
+    route.preHandler = [...[route.preHandler ?? []].flat(), bodyCheck];
+  });
 
   // Django's ALLOWED_HOSTS, checked first on every request (404s and /health/ too), as Django's
   // CommonMiddleware does: links are built from the Host header, which the client chooses.
