@@ -5,7 +5,7 @@ export * from './crypto/index.js';
 export * from './store/index.js';
 export * from './tokens/index.js';
 export * from './auth/index.js';
-export { tessera, charField, integerField, validate, requestData, toErrorAnswer, MethodNotAllowed } from './http/index.js';
+export { tessera, charField, integerField, readOnlyField, validate, requestData, toErrorAnswer, MethodNotAllowed } from './http/index.js';
 export type { FastifyTessera, TesseraPluginOptions, Field } from './http/index.js';
 export { createTessera, type Tessera, type TesseraLogger, type TesseraOptions } from './core/index.js';
 export { drfJwtRoutes, dateTimeField, emailField, type DrfJwtRouteOptions } from './http/index.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Generated, Kysely } from 'kysely';
 import type { Migration } from 'kysely';
 import {
-  addIdColumn, charField, engineOf, integerField, IsAuthenticated, NotFound, objectSchema, requestData, validate, type RouteDocs,
+  addIdColumn, charField, engineOf, integerField, IsAuthenticated, NotFound, objectSchema, readOnlyField, requestData, validate, type RouteDocs,
 } from '../index.js';
 
 /**
@@ -35,7 +35,9 @@ export const studentMigrations: Record<string, Migration> = {
   },
 };
 
+// ModelSerializer's fields: the primary key is read-only, labelled by Django's `verbose_name`.
 const studentFields = {
+  id: readOnlyField({ type: 'integer', title: 'ID' }),
   name: charField({ maxLength: 50 }),
   roll: integerField({ min: -(2 ** 63), max: 2 ** 53 - 1 }),
   city: charField({ maxLength: 50 }),
