@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Generated, Kysely } from 'kysely';
 import type { Migration } from 'kysely';
 import { addIdColumn, engineOf, IsAuthenticated, NotFound } from '../index.js';
-import { charField, integerField, objectSchema, requestData, validate, type RouteDocs } from '../http/index.js';
+import { charField, integerField, objectSchema, readOnlyField, requestData, validate, type RouteDocs } from '../http/index.js';
 
 /**
  * Seed 004's `Student` model and `StudentModelViewSet` at `/studentapi/`, written only against
@@ -34,7 +34,9 @@ export const studentMigrations: Record<string, Migration> = {
   },
 };
 
+// ModelSerializer's fields: the primary key is read-only, labelled by Django's `verbose_name`.
 const studentFields = {
+  id: readOnlyField({ type: 'integer', title: 'ID' }),
   name: charField({ maxLength: 50 }),
   roll: integerField({ min: -(2 ** 63), max: 2 ** 53 - 1 }),
   city: charField({ maxLength: 50 }),

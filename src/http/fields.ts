@@ -9,8 +9,10 @@ import { ValidationError } from '../errors.js';
 export interface Field<T> {
   required: boolean;
   clean(value: unknown): { value: T } | { error: string };
-  /** What the field accepts as JSON Schema, for the API docs only (`clean` is the validator). */
+  /** What the field accepts as JSON Schema, for the API docs and OPTIONS (`clean` is the validator). */
   schema?: FieldSchema;
+  /** DRF's `read_only`: in the answer, never taken from the body (`validate` skips it). */
+  readOnly?: boolean;
 }
 
 /** A JSON Schema (2020-12, as OpenAPI 3.1 uses) describing one field. */
@@ -149,7 +151,17 @@ export function booleanField({ required = true }: { required?: boolean } = {}): 
   };
 }
 
-type Cleaned<F extends Record<string, Field<unknown>>> = { [K in keyof F]: F[K] extends Field<infer T> ? T : never };
+/**
+ * DRF's `read_only=True` field: listed where the serializer's fields are (OPTIONS, the API docs),
+ * ignored in a body. `schema.title` is its label when capitalizing its name would not give it (`ID`).
+ */
+export function readOnlyField(schema: FieldSchema): Field<never> & { readOnly: true } {
+  return { required: false, readOnly: true, schema, clean: () => ({ error: 'This field is read only.' }) };
+}
+
+type Cleaned<F extends Record<string, Field<unknown>>> = {
+  [K in keyof F as F[K] extends { readOnly: true } ? never : K]: F[K] extends Field<infer T> ? T : never
+};
 
 /**
  * Validates `data` against `fields` (a serializer's `is_valid`), collecting every field's error.
@@ -174,6 +186,7 @@ export function validate<F extends Record<string, Field<unknown>>>(
   const errors: Record<string, string[]> = {};
   const cleaned: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(fields)) {
+    if (field.readOnly) continue;
     if (!(name in input) || input[name] === undefined) {
       if (field.required && !partial) errors[name] = [MESSAGES.required];
       continue;
@@ -194,8 +207,8 @@ export function fieldsSchema(fields: Readonly<Record<string, Field<unknown>>>): 
   const properties: Record<string, FieldSchema> = {};
   const required: string[] = [];
   for (const [name, field] of Object.entries(fields)) {
-    properties[name] = field.schema ?? {};
-    if (field.required) required.push(name);
+    properties[name] = field.readOnly ? { ...field.schema, readOnly: true } : field.schema ?? {};
+    if (field.required && !field.readOnly) required.push(name);
   }
   return { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
 }

@@ -3,7 +3,7 @@ export { drfJwtRoutes, type DrfJwtRouteOptions } from './routes/drf-jwt-routes.j
 export { dateTimeField, parseDateTime } from './date-time-field.js';
 export { accountRoutes } from './routes/account-routes.js';
 export type { FastifyTessera, TesseraPluginOptions } from './types.js';
-export { charField, emailField, integerField, validate, fieldsSchema, type Field, type FieldSchema } from './fields.js';
+export { charField, emailField, integerField, readOnlyField, validate, fieldsSchema, type Field, type FieldSchema } from './fields.js';
 export { objectSchema, stringSchema, DETAIL_SCHEMA, type RouteDocs, type ResponseDoc } from './route-docs.js';
 export { requestData } from './body.js';
 export { toErrorAnswer, MethodNotAllowed } from './errors.js';

@@ -4,14 +4,17 @@ import {
   authenticateRequest, BasicAuthentication, IsAuthenticated, type Authenticator, type Permission,
 } from '../auth/index.js';
 import { createTessera, type TesseraLogger } from '../core/index.js';
+import type { User } from '../store/index.js';
 import { AuthenticationFailed, NotAuthenticated, NotFound, PermissionDenied, Throttled } from '../errors.js';
 import { basicAccount, registerAbuseHooks } from './abuse.js';
 import { AllowedHosts, DisallowedHost, hostOfAddress } from './allowed-hosts.js';
-import { registerBodyParsers } from './body.js';
+import { registerBodyParsers, rejectMalformedBody } from './body.js';
+import type { Field } from './fields.js';
 import { MethodNotAllowed, toErrorAnswer } from './errors.js';
 import { allowHeader, SECURITY_HEADERS } from './headers.js';
 import { indentJson, negotiate, type Rendering } from './negotiation.js';
-import { RouteRegistry } from './route-registry.js';
+import { RouteRegistry, type RouteEntry } from './route-registry.js';
+import { METADATA_ACTION_METHODS, viewMetadata } from './view-metadata.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
 import { registerSlidingRoutes } from './routes/sliding-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
@@ -105,6 +108,20 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
   });
   // `config.throttle` and `config.audit`, after the permission pre-handler (DRF's order).
   registerAbuseHooks(app, throttle, audit);
+  // A malformed body is refused last, as DRF's view reading `request.data` does. Fastify parses no
+  // GET or HEAD body, so those routes skip the hook.
+  const bodyCheck = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
+    try {
+      rejectMalformedBody(request);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
+  };
+  app.addHook('onRoute', (route) => {
+    if ([route.method].flat().every((method) => method === 'GET' || method === 'HEAD')) return;
+    route.preHandler = [...[route.preHandler ?? []].flat(), bodyCheck];
+  });
 
   // Django's ALLOWED_HOSTS, checked first on every request (404s and /health/ too), as Django's
   // CommonMiddleware does: links are built from the Host header, which the client chooses.
@@ -179,12 +196,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
     reply.header('allow', allowHeader(entry.methods));
     if (entry.config?.permission) await guard(entry.config.permission, entry.config)(request);
     if (request.method !== 'OPTIONS') throw new MethodNotAllowed(request.method);
-    return reply.send({
-      name: entry.config?.name ?? '',
-      description: entry.config?.description ?? '',
-      renders: ['application/json'],
-      parses: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'],
-    });
+    return reply.send(viewMetadata(entry.config ?? {}, writableFields(entry, request.user)));
   });
 
   registerTokenRoutes(app, options.tokenRoutes);
@@ -199,6 +211,23 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
 }
 
 export const tessera = fp(tesseraPlugin, { fastify: '5.x', name: 'tessera' });
+
+/**
+ * DRF's `determine_actions`: for PUT and POST, the fields of the routes that take them, where the
+ * route's permission lets this user send them. Unlike DRF, PUT on a detail URL is described
+ * without looking the object up.
+ */
+function writableFields(entry: RouteEntry, user: User | null): Record<string, Readonly<Record<string, Field<unknown>>>> {
+  const actions: Record<string, Readonly<Record<string, Field<unknown>>>> = {};
+  for (const method of METADATA_ACTION_METHODS) {
+    const config = entry.configs.get(method);
+    const fields = config?.openapi?.body;
+    if (!fields) continue;
+    if (config.permission && !config.permission.hasPermission({ method, user })) continue;
+    actions[method] = fields;
+  }
+  return actions;
+}
 
 /** The username of a Basic login attempt on a route that authenticates with Basic, else null. */
 function basicLogin(request: FastifyRequest, authenticators: readonly Authenticator[]): string | null {

@@ -24,7 +24,7 @@ export interface RouteDocs {
   tags?: string[];
   /** One line; default `config.name`. */
   summary?: string;
-  /** The request body's fields: the same spec object the handler gives `validate`. */
+  /** The request body's fields: the same spec object the handler gives `validate`; OPTIONS lists them as DRF's `actions`. */
   body?: Readonly<Record<string, Field<unknown>>>;
   /** A JSON Schema for a body read without `validate`. */
   bodySchema?: FieldSchema;

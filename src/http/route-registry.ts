@@ -5,7 +5,10 @@ import { allowHeader } from './headers.js';
 /** What the plugin keeps of each route to answer OPTIONS, 405 and `Allow` as DRF does. */
 export interface RouteEntry {
   methods: Set<string>;
+  /** The config of the URL's first route (its view's name and permission). */
   config: RouteOptions['config'];
+  /** Each method's own route config (the fields OPTIONS lists under `actions`). */
+  configs: Map<string, RouteOptions['config']>;
   /** `allowHeader(methods)`, made on first use after the last method was added (it is on every answer). */
   allow?: string;
 }
@@ -22,12 +25,15 @@ export class RouteRegistry {
     const url = route.url;
     let entry = this.entries.get(url);
     if (!entry) {
-      entry = { methods: new Set(), config: route.config };
+      entry = { methods: new Set(), config: route.config, configs: new Map() };
       this.entries.set(url, entry);
       const store = entry;
       this.router.on('GET', url, () => {}, store);
     }
-    for (const method of [route.method].flat()) entry.methods.add(String(method).toUpperCase());
+    for (const method of [route.method].flat()) {
+      entry.methods.add(String(method).toUpperCase());
+      entry.configs.set(String(method).toUpperCase(), route.config);
+    }
     delete entry.allow;
   }
 

@@ -79,7 +79,7 @@ describe('the HTTP contract every answer keeps', () => {
     assert.equal(answer.headers.get('allow'), 'GET, HEAD, OPTIONS');
   });
 
-  test('OPTIONS metadata for the token views: name, description, renders, parses (no actions)', async () => {
+  test('OPTIONS metadata for the token views: name, description, renders, parses, the POST fields (open to all)', async () => {
     const obtain = await server.request('OPTIONS', '/api/token/');
     assert.equal(obtain.status, 200);
     assert.equal(obtain.headers.get('allow'), 'POST, OPTIONS');
@@ -88,6 +88,14 @@ describe('the HTTP contract every answer keeps', () => {
       description: 'Takes a set of user credentials and returns an access and refresh JSON web\ntoken pair to prove the authentication of those credentials.',
       renders: ['application/json'],
       parses: PARSES,
+      actions: {
+        POST: {
+          username: { type: 'string', required: true, read_only: false, label: 'Username' },
+          password: { type: 'string', required: true, read_only: false, label: 'Password' },
+          // tessera's addition (sessions name their device); the peer has no such field.
+          device_name: { type: 'string', required: false, read_only: false, label: 'Device name', max_length: 200 },
+        },
+      },
     });
     const names: Record<string, string> = {
       '/api/token/refresh/': 'Token Refresh', '/refreshtoken/': 'Token Refresh',
@@ -99,7 +107,7 @@ describe('the HTTP contract every answer keeps', () => {
       assert.equal(answer.status, 200, path);
       assert.equal(answer.json.name, name, path);
       assert.deepEqual(answer.json.parses, PARSES);
-      assert.equal('actions' in answer.json, false);
+      assert.deepEqual(Object.keys(answer.json.actions), ['POST'], path);
     }
   });
 

@@ -166,6 +166,14 @@ describe('/studentapi/ (seed 004\'s StudentModelViewSet)', () => {
     assert.deepEqual(list.json, {
       name: 'Student Model List', description: '', renders: ['application/json'],
       parses: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'],
+      actions: {
+        POST: {
+          id: { type: 'integer', required: false, read_only: true, label: 'ID' },
+          name: { type: 'string', required: true, read_only: false, label: 'Name', max_length: 50 },
+          roll: { type: 'integer', required: true, read_only: false, label: 'Roll' },
+          city: { type: 'string', required: true, read_only: false, label: 'City', max_length: 50 },
+        },
+      },
     });
     const detail = await server.request('OPTIONS', '/studentapi/1/', { headers: auth });
     assert.equal(detail.status, 200);
