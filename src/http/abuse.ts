@@ -3,7 +3,6 @@ import { decodeUid } from '../accounts/index.js';
 import { REFRESH_COOKIE_NAME, tokenFromCookie } from '../auth/index.js';
 import { normalizeUsername, type AuditEventType, type AuditLog, type User } from '../store/index.js';
 import { requestData } from './body.js';
-import { Throttled } from '../errors.js';
 import type { LoginReservation, Throttle, ThrottleScope } from '../auth/index.js';
 import { accountOf, LOGIN_FAILURE_STATUSES } from './throttle.js';
 
