@@ -1,11 +1,12 @@
 export { tessera } from './plugin.js';
 export { drfJwtRoutes, type DrfJwtRouteOptions } from './routes/drf-jwt-routes.js';
-export { dateTimeField, parseDateTime } from './date-time-field.js';
+export { dateTimeField, parseDateTime } from '../contract/index.js';
 export { accountRoutes } from './routes/account-routes.js';
 export type { FastifyTessera, TesseraPluginOptions } from './types.js';
-export { charField, emailField, integerField, readOnlyField, validate, fieldsSchema, type Field, type FieldSchema } from './fields.js';
-export { objectSchema, stringSchema, DETAIL_SCHEMA, type RouteDocs, type ResponseDoc } from './route-docs.js';
+export { charField, emailField, integerField, readOnlyField, validate, fieldsSchema, type Field, type FieldSchema } from '../contract/index.js';
+export { objectSchema, stringSchema, DETAIL_SCHEMA, type RouteDocs, type ResponseDoc } from '../contract/index.js';
 export { requestData } from './body.js';
-export { toErrorAnswer, MethodNotAllowed } from './errors.js';
+export { toErrorAnswer } from './errors.js';
+export { MethodNotAllowed } from '../contract/index.js';
 export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, type Permission } from '../auth/index.js';
 export { NotFound, ValidationError, PermissionDenied, AuthenticationFailed } from '../errors.js';

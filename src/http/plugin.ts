@@ -6,16 +6,15 @@ import {
 import { createTessera, type TesseraLogger } from '../core/index.js';
 import type { User } from '../store/index.js';
 import { AuthenticationFailed, NotAuthenticated, NotFound, PermissionDenied, Throttled } from '../errors.js';
-import { basicAccount, registerAbuseHooks } from './abuse.js';
-import { AllowedHosts, DisallowedHost, hostOfAddress } from './allowed-hosts.js';
+import { registerAbuseHooks } from './abuse.js';
+import {
+  AllowedHosts, DisallowedHost, type Field, METADATA_ACTION_METHODS, MethodNotAllowed, type Rendering, SECURITY_HEADERS, allowHeader, basicAccount, hostOfAddress, indentJson, negotiate, viewMetadata,
+} from '../contract/index.js';
 import { registerBodyParsers, rejectMalformedBody } from './body.js';
-import type { Field } from './fields.js';
-import { MethodNotAllowed, toErrorAnswer } from './errors.js';
-import { allowHeader, SECURITY_HEADERS } from './headers.js';
-import { indentJson, negotiate, type Rendering } from './negotiation.js';
+import { toErrorAnswer } from './errors.js';
 import { RouteRegistry, type RouteEntry } from './route-registry.js';
-import { METADATA_ACTION_METHODS, viewMetadata } from './view-metadata.js';
-import { registerTokenRoutes } from './routes/token-routes.js';
+import { tokenViews } from '../contract/views/token-views.js';
+import { mountViews } from './mount-views.js';
 import { registerSlidingRoutes } from './routes/sliding-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerAuthTokenRoutes } from './routes/authtoken-routes.js';
@@ -107,7 +106,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
     if (permission) route.preHandler = [routeGuard(permission, route.config), ...[route.preHandler ?? []].flat()];
   });
   // `config.throttle` and `config.audit`, after the permission pre-handler (DRF's order).
-  registerAbuseHooks(app, throttle, audit);
+  registerAbuseHooks(app, core);
   // A malformed body is refused last, as DRF's view reading `request.data` does. Fastify parses no
   // GET or HEAD body, so those routes skip the hook.
   const bodyCheck = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
@@ -199,7 +198,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
     return reply.send(viewMetadata(entry.config ?? {}, writableFields(entry, request.user)));
   });
 
-  registerTokenRoutes(app, options.tokenRoutes);
+  mountViews(app, tokenViews(core, options.tokenRoutes));
   if (settings.authTokenClasses.includes('sliding')) registerSlidingRoutes(app, options.tokenRoutes);
   registerKeyRoutes(app);
   registerTokenSessionRoutes(app);
@@ -232,7 +231,7 @@ function writableFields(entry: RouteEntry, user: User | null): Record<string, Re
 /** The username of a Basic login attempt on a route that authenticates with Basic, else null. */
 function basicLogin(request: FastifyRequest, authenticators: readonly Authenticator[]): string | null {
   if (!authenticators.some((a) => a instanceof BasicAuthentication)) return null;
-  return basicAccount(request);
+  return basicAccount(request.headers);
 }
 
 /** The core's log lines, through Fastify's logger. */

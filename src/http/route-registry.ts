@@ -1,6 +1,6 @@
 import FindMyWay from 'find-my-way';
 import type { RouteOptions } from 'fastify';
-import { allowHeader } from './headers.js';
+import { allowHeader } from '../contract/index.js';
 
 /** What the plugin keeps of each route to answer OPTIONS, 405 and `Allow` as DRF does. */
 export interface RouteEntry {

@@ -1,4 +1,5 @@
 import type { Permission } from '../auth/index.js';
+import type { TokenViewUrls, ViewConfig } from '../contract/index.js';
 import type { Tessera, TesseraOptions as CoreOptions } from '../core/index.js';
 import type { AuthenticationClassName } from '../settings/index.js';
 import type { Store, User } from '../store/index.js';
@@ -27,22 +28,11 @@ declare module 'fastify' {
     user: User | null;
     /** The validated token that authenticated the request, if any. */
     auth: Token | null;
+    /** DRF's `request.data`: the parsed body (a form's repeated key keeps its last value). */
+    readonly data: unknown;
   }
-  interface FastifyContextConfig {
-    /** DRF's `permission_classes` for this route; authentication runs first. */
-    permission?: Permission;
-    /** DRF's `authentication_classes` for this route; default `settings.authenticationClasses`. */
-    authentication?: AuthenticationClassName[];
-    /** Throttles the route as login, refresh, register or password reset (`settings.throttleRates`). */
-    throttle?: import('../auth/index.js').ThrottleScope;
-    /** Records the route's successful answers in the audit log as this event (`login`: succeeded or failed). */
-    audit?: import('./abuse.js').AuditedAction;
-    /** Shown by OPTIONS, as DRF's view name and docstring. */
-    name?: string;
-    description?: string;
-    /** How the API docs describe the route (documentation only; see `RouteDocs`). */
-    openapi?: import('./route-docs.js').RouteDocs;
-  }
+  /** DRF's view attributes on any route (`permission`, `authentication`, `throttle`, `audit`, ...). */
+  interface FastifyContextConfig extends ViewConfig {}
 }
 
 /**
@@ -54,5 +44,5 @@ export type TesseraPluginOptions = (
   | (Omit<CoreOptions, 'store' | 'logger'> & { store: Store; tessera?: undefined })
 ) & {
   /** URLs for the token views; each may have several spellings (seed 004's `gettoken/`). */
-  tokenRoutes?: Partial<Record<'obtain' | 'refresh' | 'verify' | 'blacklist' | 'sliding' | 'slidingRefresh', string[]>>;
+  tokenRoutes?: TokenViewUrls;
 };

@@ -1,6 +1,6 @@
 import type { FastifyContextConfig } from 'fastify';
-import { fieldsSchema, type Field, type FieldSchema } from '../http/fields.js';
-import type { ResponseDoc, RouteDocs } from '../http/route-docs.js';
+import { fieldsSchema, type Field, type FieldSchema } from '../contract/index.js';
+import type { ResponseDoc, RouteDocs } from '../contract/index.js';
 import type { Settings } from '../settings/index.js';
 import { schemesOf, WWW_AUTHENTICATE_HEADER, type OpenApiObject } from './openapi-components.js';
 

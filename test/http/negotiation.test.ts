@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { negotiate } from '../../src/http/negotiation.js';
+import { negotiate } from '../../src/contract/index.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 describe('content negotiation (DRF, one JSON renderer)', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { pythonJsonError } from '../../src/http/python-json-error.js';
+import { pythonJsonError } from '../../src/contract/index.js';
 import { PYTHON_JSON_ERRORS } from '../fixtures/python-json-errors.js';
 
 describe("Python's json error messages, as DRF prints them", () => {

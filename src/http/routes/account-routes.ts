@@ -5,9 +5,10 @@ import { resolveSigningKey } from '../../crypto/index.js';
 import { NotAuthenticated } from '../../errors.js';
 import { normalizeUsername, USERNAME_PATTERN, type User } from '../../store/index.js';
 import { requestData } from '../body.js';
-import { charField, emailField, validate, type Field } from '../fields.js';
-import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
-import { registerTokenRoutes } from './token-routes.js';
+import { charField, emailField, validate, type Field } from '../../contract/index.js';
+import { objectSchema, stringSchema, type ResponseDoc } from '../../contract/index.js';
+import { tokenViews } from '../../contract/index.js';
+import { mountViews } from '../mount-views.js';
 
 /**
  * djoser's API (`djoser.urls` + `djoser.urls.jwt`): users, activation, password and username
@@ -138,7 +139,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // djoser.urls.jwt: Simple JWT's own views, answering exactly as they do.
-  registerTokenRoutes(app, { obtain: ['/jwt/create/'], refresh: ['/jwt/refresh/'], verify: ['/jwt/verify/'], blacklist: [] });
+  mountViews(app, tokenViews(app.tessera, { obtain: ['/jwt/create/'], refresh: ['/jwt/refresh/'], verify: ['/jwt/verify/'], blacklist: [] }));
 }
 
 const USER_SCHEMA = objectSchema({ email: stringSchema(), username: stringSchema(), id: { type: 'integer' } });

@@ -2,8 +2,8 @@ import type { FastifyContextConfig, FastifyRequest } from 'fastify';
 import { IsAdminUser } from '../../auth/index.js';
 import { NotAuthenticated, NotFound } from '../../errors.js';
 import type { User } from '../../store/index.js';
-import type { FieldSchema } from '../fields.js';
-import { DETAIL_SCHEMA, objectSchema, type RouteDocs } from '../route-docs.js';
+import type { FieldSchema } from '../../contract/index.js';
+import { DETAIL_SCHEMA, objectSchema, type RouteDocs } from '../../contract/index.js';
 
 /** The route options of a staff API route: `IsAdminUser` with the default authentication classes. */
 export function staffOnly(name: string, description: string, extra: Pick<FastifyContextConfig, 'audit' | 'openapi'> = {}) {

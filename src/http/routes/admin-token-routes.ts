@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { assertMayEndSessionsOf } from '../../auth/index.js';
 import { NotFound } from '../../errors.js';
 import type { BlacklistedTokenListing, OutstandingTokenListing } from '../../store/index.js';
-import { addAuditDetail, setAuditSubject } from '../abuse.js';
-import { renderDateTime } from '../date-time-field.js';
-import { paginate, queryParam } from '../pagination.js';
-import { objectSchema } from '../route-docs.js';
+import { addAuditDetail, setAuditSubject } from '../../contract/index.js';
+import { renderDateTime } from '../../contract/index.js';
+import { paginate, queryParam } from '../../contract/index.js';
+import { objectSchema } from '../../contract/index.js';
 import { pageDocs, requester, rowIdOf, STAFF_SCHEMAS, staffOnly } from './admin-route-config.js';
 
 /**

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { assertMayChangeAccount, assertMayChangeStaffStatus, assertMayEndSessionsOf } from '../../auth/index.js';
 import { NotFound, ValidationError } from '../../errors.js';
 import type { User } from '../../store/index.js';
-import { setAuditSubject, addAuditDetail } from '../abuse.js';
+import { setAuditSubject, addAuditDetail } from '../../contract/index.js';
 import { requestData } from '../body.js';
-import { renderDateTime } from '../date-time-field.js';
-import { booleanField, validate } from '../fields.js';
-import { paginate, queryParam } from '../pagination.js';
-import { objectSchema } from '../route-docs.js';
+import { renderDateTime } from '../../contract/index.js';
+import { booleanField, validate } from '../../contract/index.js';
+import { paginate, queryParam } from '../../contract/index.js';
+import { objectSchema } from '../../contract/index.js';
 import { pageDocs, requester, rowIdOf, STAFF_SCHEMAS, staffOnly } from './admin-route-config.js';
 
 /**

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { AllowAny } from '../../auth/index.js';
 import { ValidationError } from '../../errors.js';
 import { requestData } from '../body.js';
-import { charField, validate } from '../fields.js';
-import { objectSchema, stringSchema } from '../route-docs.js';
+import { charField, validate } from '../../contract/index.js';
+import { objectSchema, stringSchema } from '../../contract/index.js';
 
 /** DRF's `obtain_auth_token` URL in its documentation, and in seed 001's settings. */
 export const AUTHTOKEN_URL = '/api-token-auth/';

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../errors.js';
 import { DRF_JWT_MESSAGES, issueDrfJwt, refreshDrfJwt, verifyDrfJwt, type DrfJwtContext } from '../../tokens/index.js';
 import { requestData } from '../body.js';
-import { charField, validate } from '../fields.js';
-import { objectSchema, stringSchema, type RouteDocs } from '../route-docs.js';
+import { charField, validate } from '../../contract/index.js';
+import { objectSchema, stringSchema, type RouteDocs } from '../../contract/index.js';
 
 /** Where djangorestframework-jwt's three views are served; each may have several spellings. */
 export interface DrfJwtRouteOptions {

@@ -3,8 +3,8 @@ import { IsAdminUser } from '../../auth/index.js';
 import { TokenBackendError } from '../../crypto/index.js';
 import { AccessToken, RefreshToken, TokenError, type Token } from '../../tokens/index.js';
 import { requestData } from '../body.js';
-import { charField, validate } from '../fields.js';
-import { objectSchema, stringSchema } from '../route-docs.js';
+import { charField, validate } from '../../contract/index.js';
+import { objectSchema, stringSchema } from '../../contract/index.js';
 
 const tokenFields = { token: charField() };
 const tags = ['keys'];

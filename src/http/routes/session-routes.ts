@@ -5,8 +5,8 @@ import {
 } from '../../auth/index.js';
 import { ValidationError } from '../../errors.js';
 import { requestData } from '../body.js';
-import { charField, validate } from '../fields.js';
-import { DETAIL_SCHEMA, objectSchema, stringSchema } from '../route-docs.js';
+import { charField, validate } from '../../contract/index.js';
+import { DETAIL_SCHEMA, objectSchema, stringSchema } from '../../contract/index.js';
 
 /**
  * Session login and logout at DRF's browsable-API URLs (`rest_framework.urls`), answering JSON

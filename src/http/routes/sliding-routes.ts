@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { AuthenticationFailed } from '../../errors.js';
 import { issueSliding, refreshSliding } from '../../tokens/index.js';
 import { requestData } from '../body.js';
-import { charField, validate } from '../fields.js';
-import { objectSchema, stringSchema } from '../route-docs.js';
-import { INVALID_CREDENTIALS, TOKEN_REFUSED } from './token-routes.js';
+import { charField, validate } from '../../contract/index.js';
+import { objectSchema, stringSchema } from '../../contract/index.js';
+import { INVALID_CREDENTIALS, TOKEN_REFUSED } from '../../contract/index.js';
 import type { TesseraPluginOptions } from '../types.js';
 
 const DEFAULT_URLS = {

@@ -3,9 +3,9 @@ import { IsAuthenticated } from '../../auth/index.js';
 import { NotAuthenticated, NotFound, ValidationError } from '../../errors.js';
 import type { TokenFamily, User } from '../../store/index.js';
 import { FAMILY_CLAIM } from '../../tokens/index.js';
-import { addAuditDetail } from '../abuse.js';
+import { addAuditDetail } from '../../contract/index.js';
 import { requestData } from '../body.js';
-import { objectSchema, stringSchema, type RouteDocs } from '../route-docs.js';
+import { objectSchema, stringSchema, type RouteDocs } from '../../contract/index.js';
 
 const SESSION_SCHEMA = objectSchema({
   id: { type: 'integer' },

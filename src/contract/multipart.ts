@@ -1,21 +1,21 @@
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
-import { errorCodes } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { ParseError } from '../errors.js';
+import { PayloadTooLarge } from './http-errors.js';
 
-/** Per-part limits; the body as a whole is held to Fastify's `bodyLimit`, as JSON and forms are. */
+/** Per-part limits; the body as a whole is held to the adapter's body limit, as JSON and forms are. */
 const LIMITS = { fields: 100, fieldSize: 1024 * 1024, files: 10, fileSize: 1024 * 1024, parts: 1000 };
 
 /** A field's value, or a file's content; a name sent more than once keeps every value, in order. */
 export type MultipartBody = Record<string, string | Buffer | (string | Buffer)[]>;
 
-const tooLarge = () => new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+const tooLarge = () => new PayloadTooLarge();
 /** Django's wording: `Multipart form parse error - Invalid boundary in multipart: None`. */
 const malformed = (reason: string) => new ParseError(`Multipart form parse error - ${reason}`);
 
 /**
- * DRF's MultiPartParser as a Fastify content-type parser: the whole body is read into
+ * DRF's MultiPartParser over a request stream: the whole body is read into
  * `{name: value}`, files as Buffers. Past any limit the answer is a 413, never a value cut short
  * (busboy truncates silently). Names that exist on Object.prototype are refused, so a field called
  * `__proto__` cannot reach an object's prototype later.

@@ -1,4 +1,9 @@
-import type { FastifyRequest } from 'fastify';
+/** What pagination reads of a request: its URL (path and query) and where it was sent. */
+export interface PagedRequest {
+  url: string;
+  protocol: string;
+  host: string;
+}
 import { NotFound } from '../errors.js';
 
 /** DRF's `PageNumberPagination` answer. */
@@ -25,7 +30,7 @@ export const PAGE_SIZE = 20;
  * replaced (removed for page 1), the query sorted as DRF's `replace_query_param` writes it.
  */
 export async function paginate<T>(
-  request: FastifyRequest,
+  request: PagedRequest,
   count: () => Promise<number>,
   fetch: (window: PageWindow) => Promise<T[]>,
   pageSize = PAGE_SIZE,
@@ -47,7 +52,7 @@ export async function paginate<T>(
 }
 
 /** A query parameter as Django's `QueryDict.get` reads it: the last value given, else undefined. */
-export function queryParam(request: FastifyRequest, name: string): string | undefined {
+export function queryParam(request: PagedRequest, name: string): string | undefined {
   return new URLSearchParams(queryOf(request.url)).getAll(name).at(-1);
 }
 
@@ -61,7 +66,7 @@ function queryOf(url: string): string {
 }
 
 /** This request's absolute URL with `page` set to `number` (dropped for page 1), as DRF builds it. */
-function pageUrl(request: FastifyRequest, number: number): string {
+function pageUrl(request: PagedRequest, number: number): string {
   const mark = request.url.indexOf('?');
   const path = mark < 0 ? request.url : request.url.slice(0, mark);
   const params = new Map<string, string[]>();

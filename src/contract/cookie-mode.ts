@@ -1,10 +1,10 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ACCESS_COOKIE_NAME, CSRF_COOKIE_AGE, CSRF_COOKIE_NAME, enforceCsrf, newCsrfToken, REFRESH_COOKIE_NAME, serializeCookie,
-  tokenCookie, tokenFromCookie, type CsrfContext,
+  tokenCookie, tokenFromCookie, type CsrfContext, type RequestCredentials,
 } from '../auth/index.js';
 import { InvalidToken } from '../errors.js';
 import type { AuthCookieSameSite, Clock, Settings } from '../settings/index.js';
+import type { ViewReply } from './view.js';
 
 /** A refresh token a refresh or logout request presented, and whether the browser sent it by itself. */
 export interface PresentedRefresh {
@@ -42,7 +42,7 @@ export class CookieMode {
    * `csrftoken` cookie for the SPA to echo in `X-CSRFToken` (rotated at login, as Django's
    * `login()` does, so a token planted before it is useless after).
    */
-  loginAnswer<T extends { refresh: string; access: string }>(reply: FastifyReply, pair: T): Omit<T, 'refresh'> {
+  loginAnswer<T extends { refresh: string; access: string }>(reply: ViewReply, pair: T): Omit<T, 'refresh'> {
     const { refresh, ...body } = pair;
     this.setTokens(reply, refresh, pair.access);
     reply.header('set-cookie', serializeCookie(
@@ -56,7 +56,7 @@ export class CookieMode {
    * no CSRF check), else the cookie's once the request passes the CSRF check; neither is
    * dj-rest-auth's 401 "No valid refresh token found.".
    */
-  presentedRefresh(request: FastifyRequest, fromBody: string | undefined): PresentedRefresh {
+  presentedRefresh(request: RequestCredentials, fromBody: string | undefined): PresentedRefresh {
     if (fromBody !== undefined) return { token: fromBody, fromCookie: false };
     const token = tokenFromCookie(request, REFRESH_COOKIE_NAME);
     if (token === null) throw new InvalidToken('No valid refresh token found.');
@@ -65,20 +65,20 @@ export class CookieMode {
   }
 
   /** A refresh from the cookie: the new access (and rotated refresh) token go back into cookies. */
-  refreshAnswer<T extends { access: string; refresh?: string }>(reply: FastifyReply, answer: T): Omit<T, 'refresh'> {
+  refreshAnswer<T extends { access: string; refresh?: string }>(reply: ViewReply, answer: T): Omit<T, 'refresh'> {
     const { refresh, ...body } = answer;
     this.setTokens(reply, refresh ?? null, answer.access);
     return body;
   }
 
   /** Deletes the token cookies (logout, or a cookie's token refused). */
-  clear(reply: FastifyReply): void {
+  clear(reply: ViewReply): void {
     const now = this.clock();
     reply.header('set-cookie', tokenCookie(REFRESH_COOKIE_NAME, null, 0, this.sameSite, now));
     if (this.withAccess) reply.header('set-cookie', tokenCookie(ACCESS_COOKIE_NAME, null, 0, this.sameSite, now));
   }
 
-  private setTokens(reply: FastifyReply, refresh: string | null, access: string): void {
+  private setTokens(reply: ViewReply, refresh: string | null, access: string): void {
     const now = this.clock();
     if (refresh !== null) {
       reply.header('set-cookie', tokenCookie(REFRESH_COOKIE_NAME, refresh, this.settings.refreshTokenLifetime, this.sameSite, now));

@@ -1,12 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Tessera } from '../../core/index.js';
 import type { SessionInfo } from '../../tokens/index.js';
 import type { User } from '../../store/index.js';
-import { setAuditSubject } from '../abuse.js';
-import { requestData } from '../body.js';
+import { setAuditSubject } from '../audit-notes.js';
 import { CookieMode } from '../cookie-mode.js';
 import { charField, validate } from '../fields.js';
 import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
-import type { TesseraPluginOptions } from '../types.js';
+import type { View, ViewRequest } from '../view.js';
+
+/** URLs for the token views; each may have several spellings (seed 004's `gettoken/`). */
+export type TokenViewUrls = Partial<Record<'obtain' | 'refresh' | 'verify' | 'blacklist' | 'sliding' | 'slidingRefresh', string[]>>;
 
 const DEFAULT_URLS = {
   obtain: ['/api/token/'],
@@ -16,8 +18,8 @@ const DEFAULT_URLS = {
 };
 
 /** Simple JWT's four token views, at each URL the application names for them. */
-export function registerTokenRoutes(app: FastifyInstance, urls: TesseraPluginOptions['tokenRoutes'] = {}): void {
-  const { tessera } = app;
+export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
+  const views: View[] = [];
   const at = { ...DEFAULT_URLS, ...urls };
   // `settings.authCookies`: null (off) leaves every view exactly Simple JWT's.
   const cookies = CookieMode.from(tessera.settings, tessera.clock);
@@ -30,7 +32,9 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraPluginOpt
   const tags = ['token'];
 
   for (const url of at.obtain) {
-    app.post(url, {
+    views.push({
+      method: 'POST',
+      url,
       config: {
         authentication: [],
         throttle: 'login',
@@ -49,15 +53,18 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraPluginOpt
           },
         },
       },
-    }, async (request, reply) => {
-      const { username, password, device_name: deviceName } = validate(requestData(request), obtainFields);
-      const pair = await tessera.tokens.obtainPair({ username, password }, { ...clientOf(request), deviceName: deviceName ?? null });
-      return cookies ? cookies.loginAnswer(reply, pair) : pair;
+      handle: async (request, reply) => {
+        const { username, password, device_name: deviceName } = validate(request.data, obtainFields);
+        const pair = await tessera.tokens.obtainPair({ username, password }, { ...clientOf(request), deviceName: deviceName ?? null });
+        return cookies ? cookies.loginAnswer(reply, pair) : pair;
+      },
     });
   }
 
   for (const url of at.refresh) {
-    app.post(url, {
+    views.push({
+      method: 'POST',
+      url,
       config: {
         authentication: [],
         throttle: 'refresh',
@@ -76,42 +83,48 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraPluginOpt
           },
         },
       },
-    }, async (request, reply) => {
-      const { refresh } = validate(requestData(request), refreshFields);
-      // The user the refresh checked is the audit event's: not looked up a second time.
-      const audited = (user: User) => setAuditSubject(request, user);
-      if (!cookies) return tessera.tokens.refresh(refresh!, clientOf(request), audited);
-      const presented = cookies.presentedRefresh(request, refresh);
-      let answer;
-      try {
-        answer = await tessera.tokens.refresh(presented.token, clientOf(request), audited);
-      } catch (error) {
-        // A refused cookie is dead weight the browser would keep sending: delete it.
-        if (presented.fromCookie) cookies.clear(reply);
-        throw error;
-      }
-      // The successor goes where the token came from: a token from the body is answered in the body.
-      return presented.fromCookie ? cookies.refreshAnswer(reply, answer) : answer;
+      handle: async (request, reply) => {
+        const { refresh } = validate(request.data, refreshFields);
+        // The user the refresh checked is the audit event's: not looked up a second time.
+        const audited = (user: User) => setAuditSubject(request, user);
+        if (!cookies) return tessera.tokens.refresh(refresh!, clientOf(request), audited);
+        const presented = cookies.presentedRefresh(request, refresh);
+        let answer;
+        try {
+          answer = await tessera.tokens.refresh(presented.token, clientOf(request), audited);
+        } catch (error) {
+          // A refused cookie is dead weight the browser would keep sending: delete it.
+          if (presented.fromCookie) cookies.clear(reply);
+          throw error;
+        }
+        // The successor goes where the token came from: a token from the body is answered in the body.
+        return presented.fromCookie ? cookies.refreshAnswer(reply, answer) : answer;
+      },
     });
   }
 
   for (const url of at.verify) {
-    app.post(url, {
+    views.push({
+      method: 'POST',
+      url,
       config: {
         authentication: [],
         name: 'Token Verify',
         description: 'Takes a token and indicates if it is valid.  This view provides no\ninformation about a token\'s fitness for a particular use.',
         openapi: { tags, body: tokenFields, responses: { 200: { description: 'The token is valid.', body: objectSchema({}) }, 401: TOKEN_REFUSED } },
       },
-    }, async (request) => {
-      const { token } = validate(requestData(request), tokenFields);
-      await tessera.tokens.verify(token);
-      return {};
+      handle: async (request) => {
+        const { token } = validate(request.data, tokenFields);
+        await tessera.tokens.verify(token);
+        return {};
+      },
     });
   }
 
   for (const url of at.blacklist) {
-    app.post(url, {
+    views.push({
+      method: 'POST',
+      url,
       config: {
         authentication: [],
         audit: 'token_blacklisted',
@@ -119,22 +132,24 @@ export function registerTokenRoutes(app: FastifyInstance, urls: TesseraPluginOpt
         description: 'Takes a token and blacklists it. Must be used with the\n`rest_framework_simplejwt.token_blacklist` app installed.',
         openapi: { tags, body: refreshFields, responses: { 200: { description: 'Blacklisted.', body: objectSchema({}) }, 401: TOKEN_REFUSED } },
       },
-    }, async (request, reply) => {
-      const { refresh } = validate(requestData(request), refreshFields);
-      if (!cookies) {
-        await tessera.tokens.blacklist(refresh!);
+      handle: async (request, reply) => {
+        const { refresh } = validate(request.data, refreshFields);
+        if (!cookies) {
+          await tessera.tokens.blacklist(refresh!);
+          return {};
+        }
+        const presented = cookies.presentedRefresh(request, refresh);
+        try {
+          await tessera.tokens.blacklist(presented.token);
+        } finally {
+          // Logout: the cookies go whether or not their token was still good.
+          if (presented.fromCookie) cookies.clear(reply);
+        }
         return {};
-      }
-      const presented = cookies.presentedRefresh(request, refresh);
-      try {
-        await tessera.tokens.blacklist(presented.token);
-      } finally {
-        // Logout: the cookies go whether or not their token was still good.
-        if (presented.fromCookie) cookies.clear(reply);
-      }
-      return {};
+      },
     });
   }
+  return views;
 }
 
 /** Simple JWT's answer to wrong credentials or an inactive user. */
@@ -150,7 +165,7 @@ export const TOKEN_REFUSED: ResponseDoc = {
 };
 
 /** Where a request comes from, for the session a login starts and for security events. */
-export function clientOf(request: FastifyRequest): SessionInfo {
+export function clientOf(request: ViewRequest): SessionInfo {
   const userAgent = request.headers['user-agent'];
   return { userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 500) : '', ip: request.ip };
 }

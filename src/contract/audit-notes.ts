@@ -1,0 +1,27 @@
+import type { User } from '../store/index.js';
+
+/**
+ * What a view tells the audit log about its request beyond what the adapter sees: whom the event
+ * is about (staff acting on an account, a refresh's user) and extra `detail`. Keyed by the request
+ * object the view was given, so every adapter's pipeline reads them back the same way.
+ */
+const subjects = new WeakMap<object, User>();
+const details = new WeakMap<object, Record<string, unknown>>();
+
+/** Records this request's `config.audit` event as about `user` (the requester stays in `detail` if the view adds it). */
+export function setAuditSubject(request: object, user: User): void {
+  subjects.set(request, user);
+}
+
+/** Adds to the `detail` of the event `config.audit` records for this request (never a secret). */
+export function addAuditDetail(request: object, detail: Record<string, unknown>): void {
+  details.set(request, { ...details.get(request), ...detail });
+}
+
+export function auditSubjectOf(request: object): User | undefined {
+  return subjects.get(request);
+}
+
+export function auditDetailOf(request: object): Record<string, unknown> | undefined {
+  return details.get(request);
+}

@@ -1,0 +1,23 @@
+/**
+ * The HTTP contract, framework-neutral: DRF's answer shapes, negotiation, the header set, body
+ * parsing, field validation, views and the pipeline that runs them. Every adapter is glue over this.
+ */
+export * from './view.js';
+export * from './audit-notes.js';
+export * from './abuse-control.js';
+export * from './allowed-hosts.js';
+export * from './body-parsing.js';
+export * from './cookie-mode.js';
+export * from './date-time-field.js';
+export * from './error-answers.js';
+export * from './fields.js';
+export * from './headers.js';
+export * from './http-errors.js';
+export * from './login-account.js';
+export * from './multipart.js';
+export * from './negotiation.js';
+export * from './pagination.js';
+export * from './python-json-error.js';
+export * from './route-docs.js';
+export * from './view-metadata.js';
+export * from './views/token-views.js';

@@ -1,0 +1,34 @@
+import { normalizeUsername } from '../store/index.js';
+
+/** Failed-login statuses: Simple JWT's 401, DRF's and drf-jwt's 400 `non_field_errors`. */
+export const LOGIN_FAILURE_STATUSES: ReadonlySet<number> = new Set([400, 401]);
+
+/**
+ * The account a request's body names, for the throttle and the audit log: `username`
+ * (normalized, so look-alike spellings of one name share its budget), else `email`
+ * (lower-cased); null if none.
+ */
+export function accountNamedBy(data: unknown): string | null {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return null;
+  const { username, email } = data as Record<string, unknown>;
+  if (typeof username === 'string' && username.trim() !== '') return normalizeUsername(username.trim()).slice(0, 256);
+  if (typeof email === 'string' && email.trim() !== '') return email.trim().toLowerCase().slice(0, 256);
+  return null;
+}
+
+/** Whether the body named an account and a password: a real credentials check, whose failure counts. */
+export function namesCredentials(data: unknown, account: string | null): boolean {
+  const password = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).password : undefined;
+  return account !== null && typeof password === 'string' && password !== '';
+}
+
+/** A Basic login attempt's account, when the header is one. */
+export function basicAccount(headers: Readonly<Record<string, string | string[] | undefined>>): string | null {
+  const header = headers.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^basic\s+(\S+)\s*$/i.exec(header);
+  if (!match) return null;
+  const text = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  return colon < 0 ? null : normalizeUsername(text.slice(0, colon)).slice(0, 256);
+}
