@@ -21,3 +21,4 @@ export * from './python-json-error.js';
 export * from './route-docs.js';
 export * from './view-metadata.js';
 export * from './views/token-views.js';
+export * from './authorize.js';

@@ -1,19 +1,17 @@
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import {
-  authenticateRequest, BasicAuthentication, IsAuthenticated, type Authenticator, type Permission,
-} from '../auth/index.js';
+import { IsAuthenticated, type Permission } from '../auth/index.js';
 import { createTessera, type TesseraLogger } from '../core/index.js';
 import type { User } from '../store/index.js';
-import { AuthenticationFailed, NotAuthenticated, NotFound, PermissionDenied, Throttled } from '../errors.js';
+import { NotFound, Throttled } from '../errors.js';
 import { registerAbuseHooks } from './abuse.js';
 import {
-  AllowedHosts, DisallowedHost, type Field, METADATA_ACTION_METHODS, MethodNotAllowed, type Rendering, SECURITY_HEADERS, allowHeader, basicAccount, hostOfAddress, indentJson, negotiate, viewMetadata,
+  allowHeader, AllowedHosts, authorize, DisallowedHost, hostOfAddress, indentJson, METADATA_ACTION_METHODS, MethodNotAllowed, negotiate,
+  SECURITY_HEADERS, tokenViews, viewMetadata, type Field, type Rendering,
 } from '../contract/index.js';
 import { registerBodyParsers, rejectMalformedBody } from './body.js';
 import { toErrorAnswer } from './errors.js';
 import { RouteRegistry, type RouteEntry } from './route-registry.js';
-import { tokenViews } from '../contract/views/token-views.js';
 import { mountViews } from './mount-views.js';
 import { registerSlidingRoutes } from './routes/sliding-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
@@ -32,7 +30,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
   // A core the plugin made is the plugin's to close; one handed in is the application's.
   if (!options.tessera) app.addHook('onClose', async () => core.close());
   await core.ready();
-  const { settings, throttle, audit } = core;
+  const { settings } = core;
   const authenticatorsFor = (config: FastifyContextConfig | undefined) => core.authenticatorsFor(config?.authentication);
   // DRF challenges with the route's first authentication class; Simple JWT's token views, which
   // have none, still challenge with the JWT scheme. A class without a challenge (Session) makes
@@ -44,30 +42,9 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
   };
 
   const guard = (permission: Permission, config?: FastifyContextConfig) => async (request: FastifyRequest): Promise<void> => {
-    const authenticators = authenticatorsFor(config);
-    // Basic authentication is a login: its failures are throttled and audited like the login views'.
-    const basic = basicLogin(request, authenticators);
-    const reservation = basic !== null && throttle.enabled ? await throttle.check('login', request.ip, basic) : null;
-    let result;
-    try {
-      result = await authenticateRequest(authenticators, request);
-    } catch (error) {
-      if (basic !== null && error instanceof AuthenticationFailed) {
-        await audit.record({
-          type: 'login_failed', username: basic, ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''),
-          detail: { path: request.routeOptions.url, scheme: 'basic' },
-        });
-      } else {
-        await reservation?.giveBack();
-      }
-      throw error;
-    }
-    await reservation?.giveBack();
+    const result = await authorize(core, request, permission, authenticatorsFor(config), request.routeOptions.url ?? request.url);
     request.user = result?.user ?? null;
     request.auth = result?.token ?? null;
-    if (permission.hasPermission({ method: request.method, user: request.user })) return;
-    if (!request.user && authenticators.length > 0) throw new NotAuthenticated();
-    throw new PermissionDenied();
   };
 
   /**
@@ -226,12 +203,6 @@ function writableFields(entry: RouteEntry, user: User | null): Record<string, Re
     actions[method] = fields;
   }
   return actions;
-}
-
-/** The username of a Basic login attempt on a route that authenticates with Basic, else null. */
-function basicLogin(request: FastifyRequest, authenticators: readonly Authenticator[]): string | null {
-  if (!authenticators.some((a) => a instanceof BasicAuthentication)) return null;
-  return basicAccount(request.headers);
 }
 
 /** The core's log lines, through Fastify's logger. */

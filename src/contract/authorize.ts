@@ -1,0 +1,45 @@
+import { authenticateRequest, BasicAuthentication, type Authenticated, type Authenticator, type Permission } from '../auth/index.js';
+import type { Tessera } from '../core/index.js';
+import { AuthenticationFailed, NotAuthenticated, PermissionDenied } from '../errors.js';
+import { basicAccount } from './login-account.js';
+
+/** What authentication and permissions read of a request. */
+export interface AuthorizedRequest {
+  method: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  ip: string;
+  /** The parsed body, when already read (Django's CSRF check reads a form's token). */
+  body?: unknown;
+}
+
+/**
+ * DRF's `initial()`: authenticate with the view's classes, then apply its permission; the user
+ * (or null) when the request may go on, else `NotAuthenticated` (401, or 403 for a class with no
+ * challenge) or `PermissionDenied`. Basic authentication is a login: its failures are throttled
+ * and audited like the login views' (`route` is recorded as the event's path).
+ */
+export async function authorize(
+  tessera: Tessera, request: AuthorizedRequest, permission: Permission, authenticators: readonly Authenticator[], route: string,
+): Promise<Authenticated | null> {
+  const basic = authenticators.some((a) => a instanceof BasicAuthentication) ? basicAccount(request.headers) : null;
+  const reservation = basic !== null && tessera.throttle.enabled ? await tessera.throttle.check('login', request.ip, basic) : null;
+  let result: Authenticated | null;
+  try {
+    result = await authenticateRequest(authenticators, request);
+  } catch (error) {
+    if (basic !== null && error instanceof AuthenticationFailed) {
+      await tessera.audit.record({
+        type: 'login_failed', username: basic, ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''),
+        detail: { path: route, scheme: 'basic' },
+      });
+    } else {
+      await reservation?.giveBack();
+    }
+    throw error;
+  }
+  await reservation?.giveBack();
+  const user = result?.user ?? null;
+  if (permission.hasPermission({ method: request.method, user })) return result;
+  if (!user && authenticators.length > 0) throw new NotAuthenticated();
+  throw new PermissionDenied();
+}
