@@ -43,10 +43,21 @@ if (engine === 'postgres') {
   }
 }
 
-const files = process.argv.length > 3 ? process.argv.slice(3) : testFiles();
-console.log(`==> tests on ${engine === 'postgres' ? 'PostgreSQL' : 'SQLite'}`);
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
-  stdio: 'inherit',
-  env: { ...process.env, TESSERA_TEST_DATABASE: engine },
-});
-process.exit(run.status ?? 1);
+/** Runs `files` under node:test with this engine (and adapter, for the contract suites); the exit status. */
+function run(files, adapter) {
+  const label = engine === 'postgres' ? 'PostgreSQL' : 'SQLite';
+  console.log(`==> tests on ${label}${adapter ? `, ${adapter} adapter` : ''}`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, TESSERA_TEST_DATABASE: engine, ...(adapter ? { TESSERA_TEST_ADAPTER: adapter } : {}) },
+  });
+  return result.status ?? 1;
+}
+
+if (process.argv.length > 3) process.exit(run(process.argv.slice(3), process.env.TESSERA_TEST_ADAPTER));
+// Every suite on the ready (Fastify) server, then the shared HTTP contract (test/contract/) on
+// each other adapter, so every adapter answers the same requests the same way.
+const all = testFiles();
+const contract = all.filter((file) => file.startsWith(join('test', 'contract')));
+const statuses = [run(all), run(contract, 'express')];
+process.exit(statuses.every((status) => status === 0) ? 0 : 1);

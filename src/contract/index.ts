@@ -22,3 +22,7 @@ export * from './route-docs.js';
 export * from './view-metadata.js';
 export * from './views/token-views.js';
 export * from './authorize.js';
+export * from './view-table.js';
+export * from './read-body.js';
+export * from './pipeline.js';
+export * from './views/tessera-views.js';

@@ -96,6 +96,7 @@ export function createTessera(options: TesseraOptions): Tessera {
     users: userUseCases({ store, hashers, sessions, checkCredentials }),
     sessions,
     authenticatorsFor,
+    logger,
     authenticate: (request, names) => authenticateRequest(authenticatorsFor(names), request),
     redis: shared.redis,
     revocation: shared.revocation,

@@ -38,6 +38,8 @@ export interface TesseraOptions {
  */
 export interface Tessera {
   settings: Settings;
+  /** Where the core and its adapters log (silent unless given). */
+  logger: TesseraLogger;
   store: Store;
   /** What every token is made and checked with: settings, codec, clock, blacklist, cut-offs, families. */
   tokenContext: TokenContext;

@@ -154,3 +154,28 @@ describe('seed 003: /tasks/ and /users/ (IsAuthenticatedOrReadOnly)', () => {
     assert.deepEqual(spaces.json, { detail: 'Invalid Authorization header. Credentials string should not contain spaces.' });
   });
 });
+
+/** Seed 003's `create_task.json` byte for byte: its trailing comma makes it malformed JSON. */
+const CREATE_TASK_JSON = '{\n  "due_to": "2016-10-18T19:12:01Z",\n  "person": 1,\n  "title": "Next one",\n}\n';
+const NO_CREDENTIALS = { detail: 'Authentication credentials were not provided.' };
+
+// DRF parses a body after authentication (test/contract/lazy-body-parse.test.ts); here with the seed's own file.
+describe('seed 003: a malformed task body is parsed after authentication', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer();
+    await server.createUser('admin', 'admin');
+  });
+  after(() => server.close());
+
+  test("seed 003: POST create_task.json without a token is 401, as on Django; with one, Python's parse error", async () => {
+    const anonymous = await server.post('/tasks/', CREATE_TASK_JSON);
+    assert.equal(anonymous.status, 401, anonymous.text);
+    assert.deepEqual(anonymous.json, NO_CREDENTIALS);
+    const login = await server.post('/api-auth/', { username: 'admin', password: 'admin' });
+    const withToken = await server.post('/tasks/', CREATE_TASK_JSON, { authorization: `JWT ${login.json.token}` });
+    assert.equal(withToken.status, 400);
+    assert.deepEqual(withToken.json, { detail: 'JSON parse error - Expecting property name enclosed in double quotes: line 5 column 1 (char 76)' });
+    assert.deepEqual((await server.get('/tasks/')).json, []);
+  });
+});

@@ -7,6 +7,14 @@ import { loadSettings, type Settings } from '../../src/settings/index.js';
 import type { Store, User } from '../../src/store/index.js';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase } from './database.js';
+import { startExpressApp } from './express-server.js';
+
+/**
+ * The adapter black-box tests run against: `TESSERA_TEST_ADAPTER=express` serves the seeds' API
+ * from examples/express on the same settings and database; otherwise the ready (Fastify) server.
+ * The suites in test/contract/ run on every adapter; the rest need the ready server.
+ */
+export const TEST_ADAPTER: 'fastify' | 'express' = process.env.TESSERA_TEST_ADAPTER === 'express' ? 'express' : 'fastify';
 
 /** A clock tests move by hand. */
 export class TestClock {
@@ -21,6 +29,7 @@ export const TEST_SIGNING_KEY = 'test-signing-key-that-is-long-enough-for-hs256-
 
 export interface TestServer {
   url: string;
+  /** The ready server's Fastify instance (a test that reads it runs on the Fastify adapter only). */
   app: FastifyInstance;
   store: Store;
   settings: Settings;
@@ -64,6 +73,18 @@ export async function startServer(
     },
   });
   const clock = new TestClock();
+  if (TEST_ADAPTER === 'express') {
+    const started = await startExpressApp(settings, clock.read, options).catch(async (error: unknown) => {
+      await database?.drop();
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    });
+    return testServer(started.url, started.app, started.store, settings, clock, dir, async () => {
+      await started.close();
+      await database?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+  }
   let built: Awaited<ReturnType<typeof buildServer>>;
   try {
     const { logStream, ...rest } = options;
@@ -78,6 +99,17 @@ export async function startServer(
   // Closing the app directly (not through `close`) still drops the PostgreSQL database.
   if (database) app.addHook('onClose', async () => database.drop());
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  return testServer(address, app, store, settings, clock, dir, async () => {
+    await app.close();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** The helpers every black-box test uses, over a server listening at `address`. */
+function testServer(
+  address: string, app: FastifyInstance, store: Store, settings: Settings, clock: TestClock, dir: string, close: () => Promise<void>,
+): TestServer {
   const hashers = createPasswordHashers();
 
   const request: TestServer['request'] = async (method, path, init = {}) => {
@@ -101,11 +133,7 @@ export async function startServer(
       }),
     get: (path, headers = {}) => request('GET', path, { headers }),
     request,
-    close: async () => {
-      await app.close();
-      await database?.drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 

@@ -157,8 +157,11 @@ describe('JWTAuthentication with default settings', () => {
     assert.deepEqual(answer.json, { detail: 'No active account found with the given credentials' });
   });
 
-  test('the same errors on the other protected routes (students, restricted)', async () => {
-    await expect401(server, {}, NOT_PROVIDED, '/api/restricted');
+  test('the same errors on the other protected routes (students; the restricted view in test/http/seed-views)', async () => {
+    const anonymous = await server.get('/studentapi/');
+    assert.equal(anonymous.status, 401);
+    assert.deepEqual(anonymous.json, NOT_PROVIDED);
+    assert.equal(anonymous.headers.get('allow'), 'GET, POST, HEAD, OPTIONS');
     const students = await server.get('/studentapi/', { authorization: 'Bearer' });
     assert.equal(students.status, 401);
     assert.deepEqual(students.json, BAD_HEADER);

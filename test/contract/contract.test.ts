@@ -171,10 +171,4 @@ describe('the HTTP contract every answer keeps', () => {
     const obtain = await server.post('/api/token/?next=/', { username: 'shoumitro', password: 'Ab12345678' });
     assert.equal(obtain.status, 200);
   });
-
-  test('the API root (DefaultRouter) lists the students, tasks and users URLs', async () => {
-    const answer = await server.get('/', auth);
-    assert.equal(answer.status, 200);
-    assert.deepEqual(answer.json, { studentapi: `${server.url}/studentapi/`, tasks: `${server.url}/tasks/`, users: `${server.url}/users/` });
-  });
 });

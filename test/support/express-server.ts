@@ -1,0 +1,43 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { createTessera, type Settings, type Store } from '../../src/index.js';
+import type { ServerOptions } from '../../src/server/index.js';
+import { exampleServer, expressExample } from '../../examples/express/app.js';
+import { STUDENT_MIGRATIONS } from '../../examples/express/students.js';
+
+/**
+ * The Express example on `settings`, listening on an ephemeral port: what startServer serves
+ * when the suite runs on the Express adapter. `app` is there for the TestServer shape only:
+ * a test that reaches for the Fastify instance fails at once, saying so.
+ */
+export async function startExpressApp(
+  settings: Settings, clock: () => number, options: { customClaims?: ServerOptions['customClaims'] },
+): Promise<{ url: string; app: FastifyInstance; store: Store; close(): Promise<void> }> {
+  const tessera = createTessera({ settings, clock, ...(options.customClaims ? { customClaims: options.customClaims } : {}) });
+  try {
+    await tessera.migrate(STUDENT_MIGRATIONS);
+  } catch (error) {
+    await tessera.close();
+    throw error;
+  }
+  const { app, auth } = expressExample(tessera);
+  const server = exampleServer(app).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const { port } = server.address() as AddressInfo;
+  const fastifyOnly = new Proxy({} as FastifyInstance, {
+    get: () => {
+      throw new Error('this test reads the Fastify instance: it runs on the Fastify adapter only (move it out of test/contract/)');
+    },
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app: fastifyOnly,
+    store: tessera.store,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await auth.close();
+      await tessera.close();
+    },
+  };
+}
