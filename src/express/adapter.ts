@@ -123,7 +123,9 @@ function frameworkError(error: unknown): ErrorAnswer | null {
 
 /** What the pipeline needs of an Express request. */
 function incomingCall(request: ExpressRequest): IncomingCall {
-  const parsed = request.body !== undefined && (request as { _body?: boolean })._body === true;
+  // A body parser that ran first (express.json()) has read the stream to its end.
+  const parsed = request.readableEnded && request.body !== undefined;
+  const consumed = request.readableEnded;
   return {
     method: request.method ?? 'GET',
     url: request.url ?? '/',
@@ -131,8 +133,7 @@ function incomingCall(request: ExpressRequest): IncomingCall {
     ip: clientIp(request),
     protocol: request.protocol ?? ((request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'),
     localAddress: request.socket.localAddress,
-    // A body parser that ran first (express.json()) has read the stream: its result is the data.
-    body: parsed ? null : request,
+    body: consumed ? null : request,
     ...(parsed ? { parsed: { value: request.body } } : {}),
   };
 }
