@@ -48,7 +48,7 @@ export function engineOfUrl(url: string): DatabaseEngine {
 }
 
 /** The engine behind a Kysely handle (migrations receive only the handle). */
-export function engineOf(db: Kysely<any>): DatabaseEngine {
+export function engineOf<Schema>(db: Kysely<Schema>): DatabaseEngine {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
