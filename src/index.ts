@@ -1,17 +1,52 @@
 /**
- * tessera's public API: the framework-free core (`createTessera`), tokens, errors with codes,
- * hashers, settings and the store. Nothing here loads a web framework: the Fastify plugin is
- * `tessera/fastify`.
+ * tessera's public API, the package root: the framework-free core (`createTessera`), token
+ * classes, errors with codes, password hashers, settings, permissions and the store. A deliberate
+ * list, each name documented in docs/api.md; the rest of src/ is internal. Nothing here loads a
+ * web framework: the Fastify plugin is `tessera/fastify`.
  */
-export * from './settings/index.js';
-export * from './errors.js';
-export * from './crypto/index.js';
-export * from './store/index.js';
-export * from './tokens/index.js';
-export * from './auth/index.js';
-export * from './core/index.js';
-export { validatePassword, type PasswordUser } from './accounts/password-validation.js';
+
+// The core: the composition root and its use cases.
+export { createTessera } from './core/index.js';
+export type {
+  Tessera, TesseraOptions, TesseraLogger, TokenUseCases, UserUseCases, SessionUseCases,
+  Credentials, RefreshedTokens, NewUserInput, EndSessionsOptions,
+} from './core/index.js';
+
+// Settings.
+export { loadSettings, DEFAULT_SETTINGS, DEFAULT_THROTTLE_RATES, systemClock } from './settings/index.js';
+export type {
+  Settings, LoadOptions, Algorithm, HmacAlgorithm, AsymmetricAlgorithm, AuthenticationClassName, AuthTokenClassName,
+  ThrottleRateName, ThrottleRates, AuthCookieMode, AuthCookieSameSite, Clock, Jwk,
+} from './settings/index.js';
+
+// Errors: each a TesseraError with a stable `code`.
 export {
-  Accounts, ACCOUNT_MESSAGES, AccountTokenGenerator, encodeUid, decodeUid, createMailer, Outbox, DEFAULT_PASSWORD_VALIDATORS,
-  ACTIVATION_PATH, PASSWORD_RESET_CONFIRM_PATH, type AccountsOptions, type EmailMessage, type Mailer, type PasswordValidator,
-} from './accounts/index.js';
+  TesseraError, ValidationError, AuthenticationFailed, NotAuthenticated, InvalidToken, PermissionDenied, NotFound,
+  ParseError, ServiceUnavailable, Throttled,
+} from './errors.js';
+export { SettingsError } from './settings/index.js';
+export { TokenError, BlacklistedTokenError } from './tokens/index.js';
+export { TokenBackendError } from './crypto/index.js';
+export { UsernameTakenError } from './store/index.js';
+
+// Tokens: Simple JWT's classes.
+export { Token, AccessToken, RefreshToken, SlidingToken, UntypedToken } from './tokens/index.js';
+export type { TokenClass, TokenContext, TokenPair, CustomClaims, SessionInfo, SecurityEvent } from './tokens/index.js';
+export type { Claims } from './crypto/index.js';
+
+// Passwords: Django's hashers and validators.
+export { createPasswordHashers } from './crypto/index.js';
+export type { PasswordHashers, PasswordHashersOptions, PasswordHasher, VerifyResult, Argon2Params } from './crypto/index.js';
+export { validatePassword, DEFAULT_PASSWORD_VALIDATORS } from './accounts/index.js';
+export type { PasswordValidator, PasswordUser } from './accounts/index.js';
+
+// Authentication and permissions: DRF's classes, for adapters and routes.
+export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser } from './auth/index.js';
+export type { Permission, PermissionRequest, Authenticator, Authenticated, RequestCredentials } from './auth/index.js';
+
+// Email: what `TesseraOptions.mailer` takes.
+export type { Mailer, EmailMessage } from './accounts/index.js';
+
+// The store: opening it, migrations of your own, helpers for your tables.
+export { openStore, databaseOptions, engineOf, addIdColumn, writeTransaction, normalizeUsername } from './store/index.js';
+export type { Store, Database, DatabaseEngine, DatabaseOptions, MigrationSet, User, NewUser, CoreSchema } from './store/index.js';

@@ -1,6 +1,6 @@
-import { createHash, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import {
-  ASYMMETRIC_ALGORITHMS, keyProblem, parsePrivateKeyFor, parsePublicKeyFor, type AsymmetricAlgorithm,
+  ASYMMETRIC_ALGORITHMS, keyProblem, parsePrivateKeyFor, parsePublicKeyFor, type AsymmetricAlgorithm, type Jwk,
 } from '../settings/index.js';
 
 /**
@@ -44,14 +44,14 @@ export function pinPrivateKey(alg: AsymmetricAlgorithm, privatePem: string, kid?
 }
 
 /** A verifying-only key from a PEM or a JWK. */
-export function pinPublicKey(alg: AsymmetricAlgorithm, source: string | JsonWebKey, kid?: string): PinnedKey {
+export function pinPublicKey(alg: AsymmetricAlgorithm, source: string | Jwk, kid?: string): PinnedKey {
   return pinned(alg, parsePublicKeyFor(alg, source), kid, null);
 }
 
 function pinned(alg: AsymmetricAlgorithm, publicKey: KeyObject, kid: string | undefined, privatePem: string | null): PinnedKey {
   const problem = keyProblem(alg, publicKey);
   if (problem) throw new Error(problem);
-  const exported = publicKey.export({ format: 'jwk' }) as JsonWebKey;
+  const exported = publicKey.export({ format: 'jwk' }) as Jwk;
   const id = kid ?? thumbprint(exported);
   const jwk: PublicJwk = { kty: String(exported.kty), kid: id, alg, use: 'sig' };
   for (const member of ['n', 'e', 'crv', 'x', 'y'] as const) {
@@ -61,10 +61,10 @@ function pinned(alg: AsymmetricAlgorithm, publicKey: KeyObject, kid: string | un
 }
 
 /** RFC 7638 JWK thumbprint (SHA-256, base64url) of a public JWK. */
-export function thumbprint(jwk: JsonWebKey): string {
+export function thumbprint(jwk: Jwk): string {
   const required: Record<string, string[]> = { RSA: ['e', 'kty', 'n'], EC: ['crv', 'kty', 'x', 'y'], OKP: ['crv', 'kty', 'x'] };
   const members = required[String(jwk.kty)] ?? Object.keys(jwk).sort();
-  const canonical = `{${members.map((m) => `${JSON.stringify(m)}:${JSON.stringify(jwk[m as keyof JsonWebKey])}`).join(',')}}`;
+  const canonical = `{${members.map((m) => `${JSON.stringify(m)}:${JSON.stringify(jwk[m])}`).join(',')}}`;
   return createHash('sha256').update(canonical).digest('base64url');
 }
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../settings/index.js';
+import type { Clock, Jwk } from '../settings/index.js';
 import { isAsymmetricAlgorithm, pinPublicKey, type PinnedKey } from './keys.js';
 
 export interface RemoteJwksOptions {
@@ -59,7 +59,7 @@ export class RemoteJwks {
         if (!jwk || typeof jwk !== 'object' || typeof jwk.kid !== 'string' || !isAsymmetricAlgorithm(jwk.alg)) continue;
         if (jwk.use !== undefined && jwk.use !== 'sig') continue;
         try {
-          keys.set(jwk.kid, pinPublicKey(jwk.alg, jwk as never, jwk.kid));
+          keys.set(jwk.kid, pinPublicKey(jwk.alg, jwk as Jwk, jwk.kid));
         } catch {
           // A key whose type does not fit its alg is not used.
         }

@@ -1,5 +1,20 @@
-import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { HMAC_ALGORITHMS, type Algorithm, type AsymmetricAlgorithm, type HmacAlgorithm } from './types.js';
+
+/**
+ * A JSON Web Key (RFC 7517) as node:crypto reads and writes it. Ours rather than node:crypto's
+ * `JsonWebKey`, which newer @types/node no longer declare: tessera's published types must compile
+ * against whichever @types/node a project has.
+ */
+export interface Jwk {
+  kty?: string;
+  crv?: string;
+  n?: string;
+  e?: string;
+  x?: string;
+  y?: string;
+  [member: string]: unknown;
+}
 
 export function isHmacAlgorithm(alg: Algorithm): alg is HmacAlgorithm {
   return (HMAC_ALGORITHMS as readonly string[]).includes(alg);
@@ -41,7 +56,7 @@ export function parsePrivateKeyFor(alg: AsymmetricAlgorithm, pem: string): KeyOb
 }
 
 /** The public key in `source` (PEM, or a JWK), refused unless it is one `alg` verifies with. */
-export function parsePublicKeyFor(alg: AsymmetricAlgorithm, source: string | JsonWebKey): KeyObject {
+export function parsePublicKeyFor(alg: AsymmetricAlgorithm, source: string | Jwk): KeyObject {
   let key: KeyObject;
   try {
     if (typeof source === 'string') {

@@ -1,6 +1,6 @@
 export type { Settings, Algorithm, HmacAlgorithm, AsymmetricAlgorithm, AuthenticationClassName } from './types.js';
 export { HMAC_ALGORITHMS, ASYMMETRIC_ALGORITHMS, ALGORITHMS, AUTHENTICATION_CLASSES } from './types.js';
-export { isHmacAlgorithm, keyProblem, parsePrivateKeyFor, parsePublicKeyFor } from './algorithms.js';
+export { isHmacAlgorithm, keyProblem, parsePrivateKeyFor, parsePublicKeyFor, type Jwk } from './algorithms.js';
 export { AUTH_TOKEN_CLASS_NAMES, type AuthTokenClassName } from './types.js';
 export { DEFAULT_SETTINGS } from './defaults.js';
 export { SettingsError } from './errors.js';

@@ -48,7 +48,7 @@ export function engineOfUrl(url: string): DatabaseEngine {
 }
 
 /** The engine behind a Kysely handle (migrations receive only the handle). */
-export function engineOf(db: Kysely<any>): DatabaseEngine {
+export function engineOf<Schema>(db: Kysely<Schema>): DatabaseEngine {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
@@ -58,6 +58,7 @@ const sqliteHandles = new WeakMap<Kysely<any>, SQLite.Database>();
 /**
  * The SQLite connection under `db`, for work that must run synchronously on it (the group
  * commit); only while holding Kysely's connection, so no query of Kysely's runs at the same time.
+ * @internal better-sqlite3's types stay out of the published declarations.
  */
 export function sqliteHandleOf(db: Kysely<any>): SQLite.Database {
   const sqlite = sqliteHandles.get(db);

@@ -55,7 +55,10 @@ export const REDIS_COOL_DOWN_MS = 2000;
  */
 export class RedisConnection {
   readonly prefix: string;
-  /** For commands. Its calls reject at once while Redis is down. */
+  /**
+   * For commands. Its calls reject at once while Redis is down.
+   * @internal ioredis's types stay out of the published declarations.
+   */
   readonly client: Redis;
   private readonly subscriber: Redis;
   private readonly logger: RedisLogger | null;

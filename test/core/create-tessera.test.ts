@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { createTessera, issuePair, loadSettings, verifyToken } from '../../src/index.js';
+import { createTessera, loadSettings } from '../../src/index.js';
+import { issuePair, verifyToken } from '../../src/tokens/index.js';
 import { createTestDatabase } from '../support/database.js';
 import { TEST_SIGNING_KEY } from '../support/server.js';
 

@@ -6,7 +6,7 @@ import { engineOf } from '../database.js';
  * reused, as Django's), `serial primary key` on PostgreSQL, which has no AUTOINCREMENT. Use as
  * `db.schema.createTable('t').$call(addIdColumn(db))`.
  */
-export function addIdColumn(db: Kysely<any>) {
+export function addIdColumn<Schema>(db: Kysely<Schema>) {
   const postgres = engineOf(db) === 'postgres';
   return <T extends string, C extends string>(table: CreateTableBuilder<T, C>): CreateTableBuilder<T, C | 'id'> =>
     postgres

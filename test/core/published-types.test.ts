@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+// The published declarations (dist/**/*.d.ts), type-checked as a project that installed tessera
+// sees them: strict, skipLibCheck off, NodeNext, with tessera's production dependencies and
+// @types/node only. A dev-only type package (@types/better-sqlite3) reached from a public
+// declaration, or a type a newer @types/node lacks, fails here. Needs a built dist (`npm run build`).
+
+const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+const MODULES = join(ROOT, 'node_modules');
+
+interface Manifest {
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+}
+
+const manifestOf = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
+
+/** The folder `name` loads from for code in `from` (Node's lookup up the node_modules folders), or null. */
+function installedFolder(name: string, from: string): string | null {
+  for (let dir = from; dir.startsWith(ROOT); dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+  }
+  return null;
+}
+
+/**
+ * The folders of `names` and of everything they depend on, as npm installs them in a project:
+ * dependencies, optional ones and required peers, never devDependencies. (`npm ls --omit=dev`
+ * lists the same in a plain checkout, but in a worktree whose node_modules is a link it calls
+ * every package extraneous and lists dev ones too.) A package that is not installed is skipped:
+ * an optional one for another platform; were a declaration to need it, tsc says so below.
+ */
+function productionClosure(names: string[]): Set<string> {
+  const folders = new Set<string>();
+  const visit = (name: string, from: string) => {
+    const folder = installedFolder(name, from);
+    if (!folder || folders.has(folder)) return;
+    folders.add(folder);
+    const manifest = manifestOf(folder);
+    const peers = Object.keys(manifest.peerDependencies ?? {}).filter((peer) => !manifest.peerDependenciesMeta?.[peer]?.optional);
+    for (const dependency of [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.optionalDependencies ?? {}), ...peers]) {
+      visit(dependency, folder);
+    }
+  };
+  for (const name of names) visit(name, ROOT);
+  return folders;
+}
+
+/**
+ * A consumer project in `dir`: tessera's package.json and dist as node_modules/tessera, and a link
+ * to each top-level package of the closure (nested ones come inside their parent's folder).
+ */
+function installConsumer(dir: string): void {
+  const tessera = join(dir, 'node_modules', 'tessera');
+  mkdirSync(tessera, { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(tessera, 'package.json'));
+  cpSync(join(ROOT, 'dist'), join(tessera, 'dist'), { recursive: true });
+  const manifest = manifestOf(ROOT);
+  // axios is the optional peer a project installs to use `tessera/client/axios`, which it imports.
+  const wanted = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {}), '@types/node', 'typescript'];
+  for (const folder of productionClosure(wanted)) {
+    const path = relative(MODULES, folder);
+    if (path.includes(`${sep}node_modules${sep}`)) continue;
+    mkdirSync(dirname(join(dir, 'node_modules', path)), { recursive: true });
+    symlinkSync(folder, join(dir, 'node_modules', path), 'dir');
+  }
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+}
+
+/** tsc over `file` with a strict NodeNext project's settings: its exit status and what it printed. */
+function typeCheck(dir: string, file: string): { status: number | null; output: string } {
+  const config = `tsconfig.${file}.json`;
+  writeFileSync(join(dir, config), JSON.stringify({
+    compilerOptions: {
+      strict: true, skipLibCheck: false, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true,
+      // The packages are links into this checkout's node_modules: without this, tsc follows each to
+      // its real folder and looks up from there, where the devDependencies are installed too.
+      preserveSymlinks: true,
+    },
+    files: [file],
+  }));
+  const run = spawnSync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', join(dir, config), '--pretty', 'false'], {
+    cwd: dir, encoding: 'utf8', timeout: 60_000,
+  });
+  return { status: run.status, output: `${run.stdout}${run.stderr}${run.error ? String(run.error) : ''}` };
+}
+
+/** Uses every entry point a project imports, and the core's types the way an application does. */
+const CONSUMER = `
+import {
+  AccessToken, createTessera, IsAuthenticated, loadSettings, RefreshToken, TesseraError, TokenError, ValidationError,
+  type MigrationSet, type Permission, type Tessera, type TokenPair, type User,
+} from 'tessera';
+import { tessera as plugin, type TesseraPluginOptions } from 'tessera/fastify';
+import { buildServer } from 'tessera/server';
+import { charField, defineView, tesseraExpress, validate, type TesseraExpress } from 'tessera/express';
+import { memoryStorage, TesseraClient } from 'tessera/client';
+import { attachTessera } from 'tessera/client/axios';
+
+const notes: MigrationSet = {
+  owner: 'notes',
+  migrations: { '0001_notes': { up: async (db) => { await db.schema.createTable('notes').addColumn('id', 'integer').execute(); } } },
+};
+
+export async function signIn(core: Tessera, username: string, password: string): Promise<TokenPair> {
+  await core.migrate(notes);
+  const pair = await core.tokens.obtainPair({ username, password });
+  const access = await AccessToken.fromString(core.tokenContext, pair.access);
+  const claim: unknown = access.get(core.settings.userIdClaim);
+  if (claim === undefined) throw new ValidationError({ token: ['no user id'] });
+  const authenticated = await core.authenticate({ method: 'GET', headers: { authorization: 'Bearer ' + pair.access } });
+  const user: User | undefined = authenticated?.user;
+  if (user) await core.sessions.endAll(user.id);
+  return pair;
+}
+
+export async function accessFor(core: Tessera, user: User): Promise<string> {
+  const refresh = await RefreshToken.forUser(core.tokenContext, user);
+  return refresh.accessToken.toString();
+}
+
+export function codeOf(error: unknown): string | null {
+  if (error instanceof TokenError) return error.code;
+  return error instanceof TesseraError ? error.code : null;
+}
+
+export const permission: Permission = IsAuthenticated;
+
+const nameFields = { name: charField({ maxLength: 50 }) };
+export function expressAdapter(core: Tessera): TesseraExpress {
+  const view = defineView({ method: 'POST', url: '/notes/', config: { permission }, handle: (request) => validate(request.data, nameFields) });
+  return tesseraExpress(core, { views: [view] });
+}
+export const options: TesseraPluginOptions = { tessera: createTessera({ settings: loadSettings({ env: process.env }) }) };
+export { plugin };
+export const server = () => buildServer({ settings: loadSettings({ env: process.env }), logger: false });
+export const client = new TesseraClient({ baseUrl: 'https://api.example.com', storage: memoryStorage() });
+export const detach = (instance: Parameters<typeof attachTessera>[0]) => attachTessera(instance, client);
+`;
+
+test('the published types compile in a strict NodeNext project with only the production dependencies and @types/node', () => {
+  assert.ok(existsSync(join(ROOT, 'dist/index.d.ts')), 'no dist/index.d.ts: run `npm run build` first');
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-consumer-'));
+  try {
+    installConsumer(dir);
+    writeFileSync(join(dir, 'consumer.ts'), CONSUMER);
+    const consumer = typeCheck(dir, 'consumer.ts');
+    assert.equal(consumer.status, 0, `tsc refused the published types:\n${consumer.output}`);
+
+    // The project really lacks what only tessera's development has: a dev-only type package is not found.
+    writeFileSync(join(dir, 'probe.ts'), `import type SQLite from 'better-sqlite3';\nexport type Handle = SQLite.Database;\n`);
+    const probe = typeCheck(dir, 'probe.ts');
+    assert.notEqual(probe.status, 0, 'the consumer found @types/better-sqlite3: it is not isolated from the devDependencies');
+    assert.match(probe.output, /better-sqlite3/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
