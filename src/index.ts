@@ -9,7 +9,7 @@
 export { createTessera } from './core/index.js';
 export type {
   Tessera, TesseraOptions, TesseraLogger, TokenUseCases, UserUseCases, SessionUseCases,
-  Credentials, RefreshedTokens, NewUserInput, EndSessionsOptions,
+  Credentials, RefreshedTokens, NewUserInput, EndSessionsOptions, DrfJwtUseCases, DrfJwtOverrides,
 } from './core/index.js';
 
 // Settings.

@@ -1,4 +1,4 @@
-import { createMailer } from '../accounts/index.js';
+import { Accounts, createMailer, Outbox } from '../accounts/index.js';
 import {
   authenticateRequest, createAuthenticators, pickAuthenticators, SessionManager, Throttle, type Authenticator,
 } from '../auth/index.js';
@@ -8,6 +8,7 @@ import { AuditLog, createSharedState, databaseOptions, openStore, SigningKeyRepo
 import type { TokenContext } from '../tokens/index.js';
 import { sessionUseCases } from './session-use-cases.js';
 import type { Tessera, TesseraLogger, TesseraOptions } from './tessera.js';
+import { drfJwtUseCases } from './drf-jwt-use-cases.js';
 import { credentialsChecker, tokenUseCases } from './token-use-cases.js';
 import { userUseCases } from './user-use-cases.js';
 
@@ -79,6 +80,15 @@ export function createTessera(options: TesseraOptions): Tessera {
   };
   const checkCredentials = credentialsChecker(store, hashers);
   const sessions = sessionUseCases({ store, revocation: shared.revocation, clock });
+  // The account flows' email goes out after the answer; a failure is logged, never the link in it.
+  const outbox = new Outbox(mailer, ({ to, subject, error }) => {
+    logger.error('account email could not be sent', { to, subject, reason: (error as Error)?.message });
+  });
+  const accounts = new Accounts({
+    settings, users: store.users, hashers, clock, secret: resolveSigningKey(settings),
+    post: (message) => outbox.post(message),
+    endSessions: async (userId) => void (await sessions.endAll(userId, { reason: 'account' })),
+  });
 
   let started: Promise<void> | null = null;
   const start = async () => {
@@ -95,6 +105,8 @@ export function createTessera(options: TesseraOptions): Tessera {
     tokens: tokenUseCases({ settings, store, context: tokens, checkCredentials }),
     users: userUseCases({ store, hashers, sessions, checkCredentials }),
     sessions,
+    accounts,
+    drfJwt: drfJwtUseCases({ settings, store, context: tokens, checkCredentials }),
     authenticatorsFor,
     logger,
     authenticate: (request, names) => authenticateRequest(authenticatorsFor(names), request),
@@ -112,6 +124,7 @@ export function createTessera(options: TesseraOptions): Tessera {
       keyring.close();
       await shared.close();
       await audit.flush();
+      await outbox.drain();
       await mailer.close();
       if (!options.store) await store.close();
     },

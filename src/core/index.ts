@@ -3,3 +3,4 @@ export type { Tessera, TesseraLogger, TesseraOptions } from './tessera.js';
 export type { EndSessionsOptions, SessionUseCases } from './session-use-cases.js';
 export type { Credentials, RefreshedTokens, TokenUseCases } from './token-use-cases.js';
 export type { NewUserInput, UserUseCases } from './user-use-cases.js';
+export type { DrfJwtOverrides, DrfJwtUseCases } from './drf-jwt-use-cases.js';

@@ -1,9 +1,10 @@
-import type { Mailer } from '../accounts/index.js';
+import type { Accounts, Mailer } from '../accounts/index.js';
 import type { Authenticated, Authenticator, RequestCredentials, SessionManager, Throttle } from '../auth/index.js';
 import type { Keyring, PasswordHashers } from '../crypto/index.js';
 import type { AuthenticationClassName, Clock, Settings } from '../settings/index.js';
 import type { AuditLog, Counters, MigrationSet, RedisConnection, Revocation, Store } from '../store/index.js';
 import type { CustomClaims, TokenContext } from '../tokens/index.js';
+import type { DrfJwtUseCases } from './drf-jwt-use-cases.js';
 import type { SessionUseCases } from './session-use-cases.js';
 import type { TokenUseCases } from './token-use-cases.js';
 import type { UserUseCases } from './user-use-cases.js';
@@ -75,6 +76,14 @@ export interface Tessera {
   users: UserUseCases;
   /** Ending sessions: `endAll(userId, { reason, keep })`. */
   sessions: SessionUseCases;
+  /**
+   * djoser's account flows: `register`, `activate`, `resendActivation`, `setPassword`,
+   * `resetPassword`, `confirmPasswordReset`, `setUsername`, `updateEmail`, `deleteUser`; their
+   * email goes out through `mailer` after the call returns.
+   */
+  accounts: Accounts;
+  /** djangorestframework-jwt's views: `obtain`, `refresh`, `verify`. */
+  drfJwt: DrfJwtUseCases;
   /**
    * DRF's `request.user`: the authentication classes (`names`, else the settings'), in order,
    * over a request's method and headers: `{ user, token }`, null without credentials, a coded

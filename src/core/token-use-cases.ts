@@ -4,7 +4,7 @@ import { AuthenticationFailed } from '../errors.js';
 import type { Settings } from '../settings/index.js';
 import type { Store, User } from '../store/index.js';
 import {
-  blacklistToken, issuePair, refreshPair, verifyToken, type SessionInfo, type TokenContext, type TokenPair,
+  blacklistToken, issuePair, issueSliding, refreshPair, refreshSliding, verifyToken, type SessionInfo, type TokenContext, type TokenPair,
 } from '../tokens/index.js';
 
 /** A username and password, as a login form or body gives them. */
@@ -35,6 +35,10 @@ export interface TokenUseCases {
   verify(token: string): Promise<void>;
   /** `TokenBlacklistView`: blacklists a valid refresh token. */
   blacklist(refresh: string): Promise<void>;
+  /** `TokenObtainSlidingView`: a sliding token for an active user's right credentials, else `no_active_account`. */
+  obtainSliding(credentials: Credentials): Promise<{ token: string }>;
+  /** `TokenRefreshSlidingView`: the sliding token renewed while its refresh period lasts. */
+  refreshSliding(token: string): Promise<{ token: string }>;
 }
 
 /** The user whose credentials these are, or null (Django's `authenticate`). */
@@ -48,17 +52,29 @@ export function tokenUseCases(deps: {
   settings: Settings; store: Store; context: TokenContext; checkCredentials: CheckCredentials;
 }): TokenUseCases {
   const { settings, store, context, checkCredentials } = deps;
+  /** Django's `update_last_login`, when `updateLastLogin` asks for it. */
+  const recordLogin = async (user: User) => {
+    if (settings.updateLastLogin) await store.users.setLastLogin(user.id, new Date(context.clock()));
+  };
   const issue: TokenUseCases['issuePair'] = async (user, client) => {
     const pair = await issuePair(context, user, client);
-    if (settings.updateLastLogin) await store.users.setLastLogin(user.id, new Date(context.clock()));
+    await recordLogin(user);
     return pair;
   };
+  const activeUser = async (credentials: Credentials) => {
+    const user = await checkCredentials(credentials);
+    if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
+    return user;
+  };
   return {
-    obtainPair: async (credentials, client) => {
-      const user = await checkCredentials(credentials);
-      if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
-      return issue(user, client);
+    obtainPair: async (credentials, client) => issue(await activeUser(credentials), client),
+    obtainSliding: async (credentials) => {
+      const user = await activeUser(credentials);
+      const answer = await issueSliding(context, user);
+      await recordLogin(user);
+      return answer;
     },
+    refreshSliding: (token) => refreshSliding(context, token),
     issuePair: issue,
     refresh: (refresh, client = {}, onUser) => refreshPair(context, store.users, refresh, client, onUser),
     verify: (token) => verifyToken(context, token),
