@@ -4,7 +4,8 @@ import {
 } from '../auth/index.js';
 import { createPasswordHashers, JwtCodec, Keyring, RemoteJwks, resolveSigningKey, settingsKeys } from '../crypto/index.js';
 import { isHmacAlgorithm, systemClock, type AuthenticationClassName } from '../settings/index.js';
-import { AuditLog, createSharedState, databaseOptions, openStore, SigningKeyRepository } from '../store/index.js';
+import { AuditLog, databaseOptions, openStore, SigningKeyRepository } from '../store/index.js';
+import { createSharedState } from './shared-state.js';
 import type { TokenContext } from '../tokens/index.js';
 import { sessionUseCases } from './session-use-cases.js';
 import type { Tessera, TesseraLogger, TesseraOptions } from './tessera.js';

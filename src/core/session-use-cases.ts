@@ -1,5 +1,6 @@
 import type { Clock } from '../settings/index.js';
-import type { FamilyEndReason, Revocation, Store } from '../store/index.js';
+import type { FamilyEndReason, Store } from '../store/index.js';
+import type { Revocation } from '../tokens/index.js';
 
 /** How `endAll` ends a user's sessions. */
 export interface EndSessionsOptions {

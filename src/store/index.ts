@@ -17,15 +17,10 @@ export { openStore, type Store } from './store.js';
 export { UserTokenCutoffRepository } from './user-token-cutoffs.js';
 export { SigningKeyRepository, type SigningKeyRow, type SigningKeySummary } from './signing-keys.js';
 export { TokenFamilyRepository, toEndReason, type TokenFamily, type NewTokenFamily, type Rotation, type FamilyEndReason } from './token-families.js';
-export { ExpiringSet } from './expiring-set.js';
 export {
   RedisConnection, redisLocation, DEFAULT_COMMAND_TIMEOUT_MS, REDIS_COOL_DOWN_MS, type RedisState, type RedisLogger, type RedisConnectionOptions,
 } from './redis-connection.js';
-export {
-  Revocation, issuedBeforeCutoff, type RevocationOptions, type TokenBlacklist, type UserCutoffs, type FamilyRevocations,
-} from './revocation.js';
 export { MemoryCounters, RedisCounters, SharedCounters, type Counters, type CounterValue } from './counters.js';
 export {
   AuditLog, AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventInput, type AuditEventType, type AuditFilters, type AuditLogOptions,
 } from './audit-log.js';
-export { createSharedState, openSharedState, type SharedState, type SharedStateOptions } from './shared-state.js';

@@ -1,6 +1,7 @@
 import type { Claims, JwtCodec } from '../crypto/index.js';
 import type { Clock, Settings } from '../settings/index.js';
-import type { FamilyEndReason, FamilyRevocations, NewTokenFamily, Rotation, TokenBlacklist, User, UserCutoffs } from '../store/index.js';
+import type { FamilyEndReason, NewTokenFamily, Rotation, User } from '../store/index.js';
+import type { FamilyRevocations, TokenBlacklist, UserCutoffs } from './revocation.js';
 
 /** Extra claims for a user's tokens (seed 003's `is_admin`), added when a pair is issued. */
 export type CustomClaims = (user: User) => Claims | Promise<Claims>;

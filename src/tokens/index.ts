@@ -10,3 +10,7 @@ export {
   drfJwtPayload, issueDrfJwt, decodeDrfJwt, drfJwtUsername, verifyDrfJwt, refreshDrfJwt,
   DrfJwtDecodeError, DRF_JWT_MESSAGES, type DrfJwtContext,
 } from './drf-jwt.js';
+export {
+  Revocation, issuedBeforeCutoff, type RevocationOptions, type TokenBlacklist, type UserCutoffs, type FamilyRevocations,
+} from './revocation.js';
+export { ExpiringSet } from './expiring-set.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { issuedBeforeCutoff, type OutstandingToken, type User } from '../store/index.js';
+import type { OutstandingToken, User } from '../store/index.js';
+import { issuedBeforeCutoff } from './revocation.js';
 import { FAMILY_CLAIM, type SessionInfo, type TokenContext } from './context.js';
 import { TOKEN_MESSAGES, TokenError } from './errors.js';
 import { Token } from './token.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { trimOldest } from '../../src/oldest-first.js';
-import { ExpiringSet } from '../../src/store/expiring-set.js';
+import { ExpiringSet } from '../../src/tokens/expiring-set.js';
 
 function mapOf(n: number): Map<number, number> {
   return new Map(Array.from({ length: n }, (_, i) => [i, i]));

@@ -1,9 +1,8 @@
 import type { Clock } from '../settings/index.js';
+import {
+  toEndReason, type FamilyEndReason, type OutstandingToken, type RedisConnection, type TokenFamilyRepository, type UserTokenCutoffRepository,
+} from '../store/index.js';
 import { ExpiringSet } from './expiring-set.js';
-import type { RedisConnection } from './redis-connection.js';
-import type { OutstandingToken } from './token-blacklist.js';
-import { toEndReason, type FamilyEndReason, type TokenFamilyRepository } from './token-families.js';
-import type { UserTokenCutoffRepository } from './user-token-cutoffs.js';
 
 /** What tokens need of Simple JWT's blacklist app; the repository and `Revocation` both are one. */
 export interface TokenBlacklist {

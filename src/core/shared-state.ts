@@ -1,12 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Clock, Settings } from '../settings/index.js';
-import { MemoryCounters, SharedCounters, type Counters } from './counters.js';
-import { RedisConnection, type RedisLogger } from './redis-connection.js';
-import { Revocation } from './revocation.js';
-import type { CoreSchema } from './schema.js';
-import type { TokenBlacklist } from './revocation.js';
-import { TokenFamilyRepository } from './token-families.js';
-import { UserTokenCutoffRepository } from './user-token-cutoffs.js';
+import {
+  MemoryCounters, RedisConnection, SharedCounters, TokenFamilyRepository, UserTokenCutoffRepository, type CoreSchema, type Counters, type RedisLogger,
+} from '../store/index.js';
+import { Revocation, type TokenBlacklist } from '../tokens/index.js';
 
 /** State every process of a deployment shares: revocations and counters, through Redis when configured. */
 export interface SharedState {

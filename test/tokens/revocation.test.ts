@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  ExpiringSet, openSharedState, RedisConnection, redisLocation, Revocation, UserTokenCutoffRepository,
-  type OutstandingToken, type SharedState, type Store,
-} from '../../src/store/index.js';
+import { openSharedState, type SharedState } from '../../src/core/shared-state.js';
+import { RedisConnection, redisLocation, UserTokenCutoffRepository, type OutstandingToken, type Store } from '../../src/store/index.js';
+import { ExpiringSet, Revocation } from '../../src/tokens/index.js';
 import { deleteKeys, eventually, randomPrefix, redisSkipReason, testRedis, TEST_REDIS_URL } from '../support/redis.js';
-import { temporaryStore } from './helpers.js';
+import { temporaryStore } from '../store/helpers.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const HOUR = 3600 * 1000;
