@@ -21,4 +21,7 @@ export * from './python-json-error.js';
 export * from './route-docs.js';
 export * from './view-metadata.js';
 export * from './views/token-views.js';
+export * from './views/sliding-views.js';
+export * from './views/drf-jwt-views.js';
+export * from './views/view-requests.js';
 export * from './authorize.js';

@@ -1,5 +1,5 @@
 export { tessera } from './plugin.js';
-export { drfJwtRoutes, type DrfJwtRouteOptions } from './routes/drf-jwt-routes.js';
+export { drfJwtRoutes, type DrfJwtRouteOptions } from './drf-jwt-routes.js';
 export { dateTimeField, parseDateTime } from '../contract/index.js';
 export { accountRoutes } from './routes/account-routes.js';
 export type { FastifyTessera, TesseraPluginOptions } from './types.js';

@@ -7,13 +7,12 @@ import { NotFound, Throttled } from '../errors.js';
 import { registerAbuseHooks } from './abuse.js';
 import {
   allowHeader, AllowedHosts, authorize, DisallowedHost, hostOfAddress, indentJson, METADATA_ACTION_METHODS, MethodNotAllowed, negotiate,
-  SECURITY_HEADERS, tokenViews, viewMetadata, type Field, type Rendering,
+  SECURITY_HEADERS, slidingViews, tokenViews, viewMetadata, type Field, type Rendering,
 } from '../contract/index.js';
 import { registerBodyParsers, rejectMalformedBody } from './body.js';
 import { toErrorAnswer } from './errors.js';
 import { RouteRegistry, type RouteEntry } from './route-registry.js';
 import { mountViews } from './mount-views.js';
-import { registerSlidingRoutes } from './routes/sliding-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerAuthTokenRoutes } from './routes/authtoken-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
@@ -176,7 +175,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
   });
 
   mountViews(app, tokenViews(core, options.tokenRoutes));
-  if (settings.authTokenClasses.includes('sliding')) registerSlidingRoutes(app, options.tokenRoutes);
+  if (settings.authTokenClasses.includes('sliding')) mountViews(app, slidingViews(core, options.tokenRoutes));
   registerKeyRoutes(app);
   registerTokenSessionRoutes(app);
   // The staff API behind the console: staff only, so always there.
