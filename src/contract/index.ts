@@ -27,5 +27,8 @@ export * from './views/authtoken-views.js';
 export * from './views/session-views.js';
 export * from './views/key-views.js';
 export * from './views/token-session-views.js';
+export * from './views/admin-views.js';
+export * from './views/admin-user-views.js';
+export * from './views/admin-token-views.js';
 export * from './views/view-requests.js';
 export * from './authorize.js';
