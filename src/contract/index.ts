@@ -30,5 +30,6 @@ export * from './views/token-session-views.js';
 export * from './views/admin-views.js';
 export * from './views/admin-user-views.js';
 export * from './views/admin-token-views.js';
+export * from './views/account-views.js';
 export * from './views/view-requests.js';
 export * from './authorize.js';
