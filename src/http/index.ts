@@ -1,7 +1,7 @@
 export { tessera } from './plugin.js';
-export { drfJwtRoutes, type DrfJwtRouteOptions } from './routes/drf-jwt-routes.js';
+export { drfJwtRoutes, type DrfJwtRouteOptions } from './drf-jwt-routes.js';
 export { dateTimeField, parseDateTime } from '../contract/index.js';
-export { accountRoutes } from './routes/account-routes.js';
+export { accountRoutes } from './account-routes.js';
 export type { FastifyTessera, TesseraPluginOptions } from './types.js';
 export { charField, emailField, integerField, readOnlyField, validate, fieldsSchema, type Field, type FieldSchema } from '../contract/index.js';
 export { objectSchema, stringSchema, DETAIL_SCHEMA, type RouteDocs, type ResponseDoc } from '../contract/index.js';

@@ -6,19 +6,13 @@ import type { User } from '../store/index.js';
 import { NotFound, Throttled } from '../errors.js';
 import { registerAbuseHooks } from './abuse.js';
 import {
-  allowHeader, AllowedHosts, authorize, DisallowedHost, hostOfAddress, indentJson, METADATA_ACTION_METHODS, MethodNotAllowed, negotiate,
-  SECURITY_HEADERS, tokenViews, viewMetadata, type Field, type Rendering,
+  adminViews, allowHeader, AllowedHosts, authorize, authTokenViews, DisallowedHost, hostOfAddress, indentJson, keyViews, METADATA_ACTION_METHODS, MethodNotAllowed,
+  negotiate, SECURITY_HEADERS, sessionViews, slidingViews, tokenSessionViews, tokenViews, viewMetadata, type Field, type Rendering,
 } from '../contract/index.js';
 import { registerBodyParsers, rejectMalformedBody } from './body.js';
 import { toErrorAnswer } from './errors.js';
 import { RouteRegistry, type RouteEntry } from './route-registry.js';
 import { mountViews } from './mount-views.js';
-import { registerSlidingRoutes } from './routes/sliding-routes.js';
-import { registerKeyRoutes } from './routes/key-routes.js';
-import { registerAuthTokenRoutes } from './routes/authtoken-routes.js';
-import { registerSessionRoutes } from './routes/session-routes.js';
-import { registerTokenSessionRoutes } from './routes/token-session-routes.js';
-import { registerAdminRoutes } from './routes/admin-routes.js';
 import type { FastifyTessera, TesseraPluginOptions } from './types.js';
 
 /**
@@ -176,14 +170,14 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
   });
 
   mountViews(app, tokenViews(core, options.tokenRoutes));
-  if (settings.authTokenClasses.includes('sliding')) registerSlidingRoutes(app, options.tokenRoutes);
-  registerKeyRoutes(app);
-  registerTokenSessionRoutes(app);
+  if (settings.authTokenClasses.includes('sliding')) mountViews(app, slidingViews(core, options.tokenRoutes));
+  mountViews(app, keyViews(core));
+  mountViews(app, tokenSessionViews(core));
   // The staff API behind the console: staff only, so always there.
-  registerAdminRoutes(app);
+  mountViews(app, adminViews(core));
   // DRF's token and session views exist where their classes are configured (seed 001's urls).
-  if (settings.authenticationClasses.includes('token')) registerAuthTokenRoutes(app);
-  if (settings.authenticationClasses.includes('session')) registerSessionRoutes(app);
+  if (settings.authenticationClasses.includes('token')) mountViews(app, authTokenViews(core));
+  if (settings.authenticationClasses.includes('session')) mountViews(app, sessionViews(core));
 }
 
 export const tessera = fp(tesseraPlugin, { fastify: '5.x', name: 'tessera' });

@@ -6,6 +6,7 @@ import { CookieMode } from '../cookie-mode.js';
 import { charField, validate } from '../fields.js';
 import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
 import type { View, ViewRequest } from '../view.js';
+import { csrfCredentials } from './view-requests.js';
 
 /** URLs for the token views; each may have several spellings (seed 004's `gettoken/`). */
 export type TokenViewUrls = Partial<Record<'obtain' | 'refresh' | 'verify' | 'blacklist' | 'sliding' | 'slidingRefresh', string[]>>;
@@ -88,7 +89,7 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
         // The user the refresh checked is the audit event's: not looked up a second time.
         const audited = (user: User) => setAuditSubject(request, user);
         if (!cookies) return tessera.tokens.refresh(refresh!, clientOf(request), audited);
-        const presented = cookies.presentedRefresh(request, refresh);
+        const presented = cookies.presentedRefresh(csrfCredentials(request), refresh);
         let answer;
         try {
           answer = await tessera.tokens.refresh(presented.token, clientOf(request), audited);
@@ -138,7 +139,7 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
           await tessera.tokens.blacklist(refresh!);
           return {};
         }
-        const presented = cookies.presentedRefresh(request, refresh);
+        const presented = cookies.presentedRefresh(csrfCredentials(request), refresh);
         try {
           await tessera.tokens.blacklist(presented.token);
         } finally {

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
 import { IsAdminUser } from '../../auth/index.js';
+import type { Tessera } from '../../core/index.js';
 import { TokenBackendError } from '../../crypto/index.js';
 import { AccessToken, RefreshToken, TokenError, type Token } from '../../tokens/index.js';
-import { requestData } from '../body.js';
-import { charField, validate } from '../../contract/index.js';
-import { objectSchema, stringSchema } from '../../contract/index.js';
+import { charField, validate } from '../fields.js';
+import { objectSchema, stringSchema } from '../route-docs.js';
+import type { View } from '../view.js';
 
 const tokenFields = { token: charField() };
 const tags = ['keys'];
@@ -14,22 +14,7 @@ const tags = ['keys'];
  * retiring keys, so other services verify its tokens without calling it; an empty list for HMAC.
  * `POST /api/token/introspect/` (RFC 7662) and `POST /api/token/revoke/` (RFC 7009).
  */
-export function registerKeyRoutes(app: FastifyInstance): void {
-  const { tessera } = app;
-
-  app.get('/.well-known/jwks.json', {
-    config: {
-      authentication: [], name: 'JWKS', description: 'The public keys that verify this server\'s tokens (RFC 7517).',
-      openapi: {
-        tags,
-        responses: { 200: { description: 'A JWK Set.', body: objectSchema({ keys: { type: 'array', items: { type: 'object' } } }), headers: { 'Cache-Control': 'public, max-age=60' } } },
-      },
-    },
-  }, async (_request, reply) => {
-    reply.header('cache-control', 'public, max-age=60');
-    return { keys: tessera.keyring.published() };
-  });
-
+export function keyViews(tessera: Tessera): View[] {
   /** The token as a live access or refresh token (in the hinted order), or null for any dead token. */
   const live = async (token: string, hint: unknown): Promise<Token | null> => {
     // Both kinds' `verify` refuse a token cut off for its user; a refresh token's also asks the blacklist.
@@ -48,9 +33,27 @@ export function registerKeyRoutes(app: FastifyInstance): void {
     return null;
   };
 
+  const jwks: View = {
+    method: 'GET',
+    url: '/.well-known/jwks.json',
+    config: {
+      authentication: [], name: 'JWKS', description: 'The public keys that verify this server\'s tokens (RFC 7517).',
+      openapi: {
+        tags,
+        responses: { 200: { description: 'A JWK Set.', body: objectSchema({ keys: { type: 'array', items: { type: 'object' } } }), headers: { 'Cache-Control': 'public, max-age=60' } } },
+      },
+    },
+    handle: (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=60');
+      return { keys: tessera.keyring.published() };
+    },
+  };
+
   // Introspection tells who a token belongs to: only staff callers (a resource server's service
   // account), authenticated with the configured classes, may ask (RFC 7662 section 4).
-  app.post('/api/token/introspect/', {
+  const introspect: View = {
+    method: 'POST',
+    url: '/api/token/introspect/',
     config: {
       permission: IsAdminUser, name: 'Token Introspection', description: 'RFC 7662: whether a token is active, and its claims.',
       openapi: {
@@ -67,47 +70,52 @@ export function registerKeyRoutes(app: FastifyInstance): void {
         },
       },
     },
-  }, async (request) => {
-    const body = requestData(request) as Record<string, unknown>;
-    const { token } = validate(body, tokenFields);
-    const found = await live(token, body.token_type_hint);
-    if (!found) return { active: false };
-    const { settings, store } = tessera;
-    const id = found.get(settings.userIdClaim);
-    const user = settings.userIdField === 'id'
-      ? typeof id === 'number' ? await store.users.findById(id) : null
-      : typeof id === 'string' ? await store.users.findByUsername(id) : null;
-    if (!user || (settings.checkUserIsActive && !user.isActive)) return { active: false };
-    return {
-      active: true,
-      token_type: found.tokenType === 'refresh' ? 'refresh_token' : 'access_token',
-      exp: found.get('exp'),
-      iat: found.get('iat'),
-      jti: found.get(settings.jtiClaim),
-      sub: String(id),
-      [settings.userIdClaim]: id,
-      username: user.username,
-    };
-  });
+    handle: async (request) => {
+      const body = request.data as Record<string, unknown>;
+      const { token } = validate(body, tokenFields);
+      const found = await live(token, body.token_type_hint);
+      if (!found) return { active: false };
+      const { settings, store } = tessera;
+      const id = found.get(settings.userIdClaim);
+      const user = settings.userIdField === 'id'
+        ? typeof id === 'number' ? await store.users.findById(id) : null
+        : typeof id === 'string' ? await store.users.findByUsername(id) : null;
+      if (!user || (settings.checkUserIsActive && !user.isActive)) return { active: false };
+      return {
+        active: true,
+        token_type: found.tokenType === 'refresh' ? 'refresh_token' : 'access_token',
+        exp: found.get('exp'),
+        iat: found.get('iat'),
+        jti: found.get(settings.jtiClaim),
+        sub: String(id),
+        [settings.userIdClaim]: id,
+        username: user.username,
+      };
+    },
+  };
 
   // Revocation needs no authentication: holding a refresh token is the authority to end it, as at
   // Simple JWT's blacklist view. Every answer is 200, for unknown and invalid tokens too (RFC 7009
   // section 2.2); access tokens are not revocable one by one (they are short-lived; ending the
   // session or the user's cut-off stops them).
-  app.post('/api/token/revoke/', {
+  const revoke: View = {
+    method: 'POST',
+    url: '/api/token/revoke/',
     config: {
       authentication: [], name: 'Token Revocation', description: 'RFC 7009: revokes a refresh token.',
       openapi: { tags, body: tokenFields, responses: { 200: { description: 'Revoked, or not a live refresh token (RFC 7009 answers 200 either way).', body: objectSchema({}) } } },
     },
-  }, async (request) => {
-    const body = requestData(request) as Record<string, unknown>;
-    const { token } = validate(body, tokenFields);
-    try {
-      const refresh = await RefreshToken.fromString(tessera.tokenContext, token);
-      await refresh.blacklist();
-    } catch (error) {
-      if (!(error instanceof TokenError) && !(error instanceof TokenBackendError)) throw error;
-    }
-    return {};
-  });
+    handle: async (request) => {
+      const { token } = validate(request.data, tokenFields);
+      try {
+        const refresh = await RefreshToken.fromString(tessera.tokenContext, token);
+        await refresh.blacklist();
+      } catch (error) {
+        if (!(error instanceof TokenError) && !(error instanceof TokenBackendError)) throw error;
+      }
+      return {};
+    },
+  };
+
+  return [jwks, introspect, revoke];
 }

@@ -1,13 +1,12 @@
-import type { FastifyContextConfig, FastifyRequest } from 'fastify';
 import { IsAdminUser } from '../../auth/index.js';
-import { NotAuthenticated, NotFound } from '../../errors.js';
-import type { User } from '../../store/index.js';
-import type { FieldSchema } from '../../contract/index.js';
-import { DETAIL_SCHEMA, objectSchema, type RouteDocs } from '../../contract/index.js';
+import { NotFound } from '../../errors.js';
+import type { FieldSchema } from '../fields.js';
+import { DETAIL_SCHEMA, objectSchema, type RouteDocs } from '../route-docs.js';
+import type { ViewConfig, ViewRequest } from '../view.js';
 
-/** The route options of a staff API route: `IsAdminUser` with the default authentication classes. */
-export function staffOnly(name: string, description: string, extra: Pick<FastifyContextConfig, 'audit' | 'openapi'> = {}) {
-  return { config: { permission: IsAdminUser, name, description, ...extra, openapi: { tags: ['staff'], ...extra.openapi } } };
+/** The config of a staff API view: `IsAdminUser` with the default authentication classes. */
+export function staffOnly(name: string, description: string, extra: Pick<ViewConfig, 'audit' | 'openapi'> = {}): ViewConfig {
+  return { permission: IsAdminUser, name, description, ...extra, openapi: { tags: ['staff'], ...extra.openapi } };
 }
 
 const INTEGER = { type: 'integer' };
@@ -49,18 +48,12 @@ export function pageDocs(description: string, item: FieldSchema, filters: Record
 }
 
 /** A row id from the URL; anything but digits is 404, as Django's `<int:pk>` would not route it. */
-export function rowIdOf(text: string): number {
-  if (!/^\d{1,15}$/.test(text)) throw new NotFound();
+export function rowIdOf(text: string | undefined): number {
+  if (text === undefined || !/^\d{1,15}$/.test(text)) throw new NotFound();
   return Number(text);
 }
 
-/** The staff user making the request (the permission already required one). */
-export function requester(request: FastifyRequest): User {
-  if (!request.user) throw new NotAuthenticated();
-  return request.user;
-}
-
 /** An absolute URL on this request's scheme and host, as DRF's `reverse(..., request=request)` gives. */
-export function absoluteUrl(request: FastifyRequest, path: string): string {
+export function absoluteUrl(request: Pick<ViewRequest, 'protocol' | 'host'>, path: string): string {
   return `${request.protocol}://${request.host}${path}`;
 }

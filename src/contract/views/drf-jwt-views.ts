@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { Tessera } from '../../core/index.js';
 import { ValidationError } from '../../errors.js';
 import { DRF_JWT_MESSAGES, issueDrfJwt, refreshDrfJwt, verifyDrfJwt, type DrfJwtContext } from '../../tokens/index.js';
-import { requestData } from '../body.js';
-import { charField, validate } from '../../contract/index.js';
-import { objectSchema, stringSchema, type RouteDocs } from '../../contract/index.js';
+import { charField, validate } from '../fields.js';
+import { objectSchema, stringSchema, type RouteDocs } from '../route-docs.js';
+import type { View, ViewConfig } from '../view.js';
 
 /** Where djangorestframework-jwt's three views are served; each may have several spellings. */
-export interface DrfJwtRouteOptions {
+export interface DrfJwtViewOptions {
   obtain?: string[];
   refresh?: string[];
   verify?: string[];
@@ -19,14 +19,13 @@ export interface DrfJwtRouteOptions {
 
 /**
  * djangorestframework-jwt 1.11's `obtain_jwt_token`, `refresh_jwt_token` and `verify_jwt_token`:
- * `{"token": ...}` out, drf-jwt's messages as `non_field_errors`. Register after the tessera
- * plugin: `app.register(drfJwtRoutes, { obtain: ['/api-token-auth/'], ... })`.
+ * `{"token": ...}` out, drf-jwt's messages as `non_field_errors`.
  */
-export async function drfJwtRoutes(app: FastifyInstance, urls: DrfJwtRouteOptions): Promise<void> {
-  const { tessera } = app;
-  const context: DrfJwtContext = { settings: { ...tessera.settings, ...urls.settings }, codec: tessera.tokenContext.codec, clock: tessera.clock };
+export function drfJwtViews(tessera: Tessera, options: DrfJwtViewOptions): View[] {
+  const views: View[] = [];
+  const context: DrfJwtContext = { settings: { ...tessera.settings, ...options.settings }, codec: tessera.tokenContext.codec, clock: tessera.clock };
   // drf-jwt's views have no authentication and no permission classes.
-  const config = { authentication: [] };
+  const config: ViewConfig = { authentication: [] };
   const credentialFields = { username: charField(), password: charField() };
   const tokenFields = { token: charField() };
   const docs = (body: RouteDocs['body'], description: string): RouteDocs => ({
@@ -38,8 +37,10 @@ export async function drfJwtRoutes(app: FastifyInstance, urls: DrfJwtRouteOption
     },
   });
 
-  for (const url of urls.obtain ?? []) {
-    app.post(url, {
+  for (const url of options.obtain ?? []) {
+    views.push({
+      method: 'POST',
+      url,
       config: {
         ...config,
         throttle: 'login',
@@ -48,18 +49,21 @@ export async function drfJwtRoutes(app: FastifyInstance, urls: DrfJwtRouteOption
         description: 'API View that receives a POST with a user\'s username and password.\n\nReturns a JSON Web Token that can be used for authenticated requests.',
         openapi: docs(credentialFields, 'A token for these credentials.'),
       },
-    }, async (request) => {
-      const { username, password } = validate(requestData(request), credentialFields);
-      // Django's ModelBackend refuses inactive users, so drf-jwt's "User account is disabled."
-      // is never reached on login; they get the credentials message like a wrong password.
-      const user = await tessera.users.checkCredentials({ username, password });
-      if (!user) throw ValidationError.of('non_field_errors', DRF_JWT_MESSAGES.badCredentials);
-      return { token: issueDrfJwt(context, user) };
+      handle: async (request) => {
+        const { username, password } = validate(request.data, credentialFields);
+        // Django's ModelBackend refuses inactive users, so drf-jwt's "User account is disabled."
+        // is never reached on login; they get the credentials message like a wrong password.
+        const user = await tessera.users.checkCredentials({ username, password });
+        if (!user) throw ValidationError.of('non_field_errors', DRF_JWT_MESSAGES.badCredentials);
+        return { token: issueDrfJwt(context, user) };
+      },
     });
   }
 
-  for (const url of urls.refresh ?? []) {
-    app.post(url, {
+  for (const url of options.refresh ?? []) {
+    views.push({
+      method: 'POST',
+      url,
       config: {
         ...config,
         throttle: 'refresh',
@@ -69,23 +73,28 @@ export async function drfJwtRoutes(app: FastifyInstance, urls: DrfJwtRouteOption
           + 'If \'orig_iat\' field (original issued-at-time) is found, will first check\nif it\'s within expiration window, then copy it to the new token',
         openapi: docs(tokenFields, 'A refreshed token.'),
       },
-    }, async (request) => {
-      const { token } = validate(requestData(request), tokenFields);
-      return { token: await refreshDrfJwt(context, tessera.store.users, token) };
+      handle: async (request) => {
+        const { token } = validate(request.data, tokenFields);
+        return { token: await refreshDrfJwt(context, tessera.store.users, token) };
+      },
     });
   }
 
-  for (const url of urls.verify ?? []) {
-    app.post(url, {
+  for (const url of options.verify ?? []) {
+    views.push({
+      method: 'POST',
+      url,
       config: {
         ...config,
         name: 'Verify Json Web Token',
         description: 'API View that checks the veracity of a token, returning the token if it\nis valid.',
         openapi: docs(tokenFields, 'The token, which is valid.'),
       },
-    }, async (request) => {
-      const { token } = validate(requestData(request), tokenFields);
-      return { token: await verifyDrfJwt(context, tessera.store.users, token) };
+      handle: async (request) => {
+        const { token } = validate(request.data, tokenFields);
+        return { token: await verifyDrfJwt(context, tessera.store.users, token) };
+      },
     });
   }
+  return views;
 }
