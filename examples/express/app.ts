@@ -26,7 +26,7 @@ const userView = defineView({
  * behind `auth.authenticate()`.
  */
 export function expressExample(tessera: Tessera): { app: Express; auth: TesseraExpress } {
-  const auth = tesseraExpress(tessera, { tokenRoutes: SEED_TOKEN_ROUTES, views: [userView, ...studentViews(tessera)] });
+  const auth = tesseraExpress(tessera, { tokenRoutes: SEED_TOKEN_ROUTES, accountsPrefix: '/auth', views: [userView, ...studentViews(tessera)] });
   const app = express();
   app.use(auth.router);
   app.use(auth.notFound);

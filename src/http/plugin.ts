@@ -6,8 +6,8 @@ import type { User } from '../store/index.js';
 import { NotFound, Throttled } from '../errors.js';
 import { registerAbuseHooks } from './abuse.js';
 import {
-  adminViews, allowHeader, AllowedHosts, authorize, authTokenViews, DisallowedHost, hostOfAddress, indentJson, keyViews, METADATA_ACTION_METHODS, MethodNotAllowed,
-  negotiate, SECURITY_HEADERS, sessionViews, slidingViews, tokenSessionViews, tokenViews, viewMetadata, type Field, type Rendering,
+  allowHeader, AllowedHosts, authorize, DisallowedHost, hostOfAddress, indentJson, METADATA_ACTION_METHODS, MethodNotAllowed,
+  negotiate, SECURITY_HEADERS, tesseraViews, viewMetadata, type Field, type Rendering,
 } from '../contract/index.js';
 import { registerBodyParsers, rejectMalformedBody } from './body.js';
 import { toErrorAnswer } from './errors.js';
@@ -169,15 +169,8 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
     return reply.send(viewMetadata(entry.config ?? {}, writableFields(entry, request.user)));
   });
 
-  mountViews(app, tokenViews(core, options.tokenRoutes));
-  if (settings.authTokenClasses.includes('sliding')) mountViews(app, slidingViews(core, options.tokenRoutes));
-  mountViews(app, keyViews(core));
-  mountViews(app, tokenSessionViews(core));
-  // The staff API behind the console: staff only, so always there.
-  mountViews(app, adminViews(core));
-  // DRF's token and session views exist where their classes are configured (seed 001's urls).
-  if (settings.authenticationClasses.includes('token')) mountViews(app, authTokenViews(core));
-  if (settings.authenticationClasses.includes('session')) mountViews(app, sessionViews(core));
+  // djoser's account views are a plugin of their own (`accountRoutes`), registered under a prefix.
+  mountViews(app, tesseraViews(core, { tokenRoutes: options.tokenRoutes }));
 }
 
 export const tessera = fp(tesseraPlugin, { fastify: '5.x', name: 'tessera' });

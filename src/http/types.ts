@@ -1,7 +1,6 @@
 import type { Permission } from '../auth/index.js';
 import type { TokenViewUrls, ViewConfig } from '../contract/index.js';
 import type { Tessera, TesseraOptions as CoreOptions } from '../core/index.js';
-import type { AuthenticationClassName } from '../settings/index.js';
 import type { Store, User } from '../store/index.js';
 import type { Token } from '../tokens/index.js';
 

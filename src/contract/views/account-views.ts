@@ -1,7 +1,6 @@
-import { Accounts, ACCOUNT_MESSAGES, type Outbox } from '../../accounts/index.js';
+import { ACCOUNT_MESSAGES } from '../../accounts/index.js';
 import { AllowAny, IsAuthenticated } from '../../auth/index.js';
 import type { Tessera } from '../../core/index.js';
-import { resolveSigningKey } from '../../crypto/index.js';
 import { normalizeUsername, USERNAME_PATTERN, type User } from '../../store/index.js';
 import { charField, emailField, validate, type Field } from '../fields.js';
 import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
@@ -9,13 +8,8 @@ import type { View, ViewConfig, ViewReply } from '../view.js';
 import { tokenViews } from './token-views.js';
 import { signedInUser } from './view-requests.js';
 
-/** What djoser's views need beyond the core. */
+/** Where djoser's views are mounted. */
 export interface AccountViewOptions {
-  /**
-   * Where account email is posted without making the request wait. The adapter owns it: it
-   * logs its failures and drains it when the server closes.
-   */
-  outbox: Outbox;
   /** Put before every URL (`/auth`); an adapter that mounts under a prefix itself leaves it out. */
   prefix?: string;
 }
@@ -24,17 +18,8 @@ export interface AccountViewOptions {
  * djoser's API (`djoser.urls` + `djoser.urls.jwt`): users, activation, password and username
  * flows, and Simple JWT's views at `jwt/create|refresh|verify/`.
  */
-export function accountViews(tessera: Tessera, { outbox, prefix = '' }: AccountViewOptions): View[] {
-  const { settings } = tessera;
-  const accounts = new Accounts({
-    settings,
-    users: tessera.store.users,
-    hashers: tessera.hashers,
-    clock: tessera.clock,
-    secret: resolveSigningKey(settings),
-    post: (message) => outbox.post(message),
-    endSessions: async (userId) => void (await tessera.sessions.endAll(userId, { reason: 'account' })),
-  });
+export function accountViews(tessera: Tessera, { prefix = '' }: AccountViewOptions = {}): View[] {
+  const { settings, accounts } = tessera;
 
   const password = () => charField();
   type Extra = Pick<ViewConfig, 'throttle' | 'audit' | 'openapi'>;

@@ -1,6 +1,4 @@
-import type { Tessera } from '../../core/index.js';
-import { ValidationError } from '../../errors.js';
-import { DRF_JWT_MESSAGES, issueDrfJwt, refreshDrfJwt, verifyDrfJwt, type DrfJwtContext } from '../../tokens/index.js';
+import type { DrfJwtOverrides, Tessera } from '../../core/index.js';
 import { charField, validate } from '../fields.js';
 import { objectSchema, stringSchema, type RouteDocs } from '../route-docs.js';
 import type { View, ViewConfig } from '../view.js';
@@ -14,7 +12,7 @@ export interface DrfJwtViewOptions {
    * The JWT_AUTH of the project these URLs come from, over `tessera.settings`: e.g.
    * `{ jwtAllowRefresh: true }` for a refresh view whose obtain view issues `orig_iat`.
    */
-  settings?: Partial<Pick<DrfJwtContext['settings'], 'jwtAllowRefresh' | 'jwtExpirationDelta' | 'jwtRefreshExpirationDelta'>>;
+  settings?: DrfJwtOverrides;
 }
 
 /**
@@ -23,7 +21,7 @@ export interface DrfJwtViewOptions {
  */
 export function drfJwtViews(tessera: Tessera, options: DrfJwtViewOptions): View[] {
   const views: View[] = [];
-  const context: DrfJwtContext = { settings: { ...tessera.settings, ...options.settings }, codec: tessera.tokenContext.codec, clock: tessera.clock };
+  const overrides = options.settings ?? {};
   // drf-jwt's views have no authentication and no permission classes.
   const config: ViewConfig = { authentication: [] };
   const credentialFields = { username: charField(), password: charField() };
@@ -51,11 +49,7 @@ export function drfJwtViews(tessera: Tessera, options: DrfJwtViewOptions): View[
       },
       handle: async (request) => {
         const { username, password } = validate(request.data, credentialFields);
-        // Django's ModelBackend refuses inactive users, so drf-jwt's "User account is disabled."
-        // is never reached on login; they get the credentials message like a wrong password.
-        const user = await tessera.users.checkCredentials({ username, password });
-        if (!user) throw ValidationError.of('non_field_errors', DRF_JWT_MESSAGES.badCredentials);
-        return { token: issueDrfJwt(context, user) };
+        return tessera.drfJwt.obtain({ username, password }, overrides);
       },
     });
   }
@@ -75,7 +69,7 @@ export function drfJwtViews(tessera: Tessera, options: DrfJwtViewOptions): View[
       },
       handle: async (request) => {
         const { token } = validate(request.data, tokenFields);
-        return { token: await refreshDrfJwt(context, tessera.store.users, token) };
+        return tessera.drfJwt.refresh(token, overrides);
       },
     });
   }
@@ -92,7 +86,7 @@ export function drfJwtViews(tessera: Tessera, options: DrfJwtViewOptions): View[
       },
       handle: async (request) => {
         const { token } = validate(request.data, tokenFields);
-        return { token: await verifyDrfJwt(context, tessera.store.users, token) };
+        return tessera.drfJwt.verify(token, overrides);
       },
     });
   }

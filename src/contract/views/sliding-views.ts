@@ -1,6 +1,4 @@
 import type { Tessera } from '../../core/index.js';
-import { AuthenticationFailed } from '../../errors.js';
-import { issueSliding, refreshSliding } from '../../tokens/index.js';
 import { charField, validate } from '../fields.js';
 import { objectSchema, stringSchema } from '../route-docs.js';
 import type { View } from '../view.js';
@@ -37,11 +35,7 @@ export function slidingViews(tessera: Tessera, urls: TokenViewUrls = {}): View[]
       },
       handle: async (request) => {
         const { username, password } = validate(request.data, credentialFields);
-        const user = await tessera.users.checkCredentials({ username, password });
-        if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
-        const answer = await issueSliding(tessera.tokenContext, user);
-        if (tessera.settings.updateLastLogin) await tessera.store.users.setLastLogin(user.id, new Date(tessera.clock()));
-        return answer;
+        return tessera.tokens.obtainSliding({ username, password });
       },
     });
   }
@@ -60,7 +54,7 @@ export function slidingViews(tessera: Tessera, urls: TokenViewUrls = {}): View[]
       },
       handle: async (request) => {
         const { token } = validate(request.data, tokenFields);
-        return refreshSliding(tessera.tokenContext, token);
+        return tessera.tokens.refreshSliding(token);
       },
     });
   }

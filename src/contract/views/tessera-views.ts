@@ -1,14 +1,38 @@
 import type { Tessera } from '../../core/index.js';
 import type { View } from '../view.js';
+import { accountViews } from './account-views.js';
+import { adminViews } from './admin-views.js';
+import { authTokenViews } from './authtoken-views.js';
+import { keyViews } from './key-views.js';
+import { sessionViews } from './session-views.js';
+import { slidingViews } from './sliding-views.js';
+import { tokenSessionViews } from './token-session-views.js';
 import { tokenViews, type TokenViewUrls } from './token-views.js';
 
 /** Which of tessera's views an adapter serves, and at which URLs. */
 export interface TesseraViewOptions {
   /** URLs for the token views; each may have several spellings (seed 004's `gettoken/`). */
   tokenRoutes?: TokenViewUrls;
+  /** djoser's account views under this prefix (`/auth`); none without it. */
+  accountsPrefix?: string;
 }
 
-/** Every view tessera serves with these settings: the one list each adapter mounts. */
+/**
+ * Every view tessera serves with these settings, the one list each adapter mounts: Simple JWT's
+ * token views (sliding ones when configured), the keys and JWKS, "your sessions", the staff API
+ * behind the console, DRF's token and session views where their classes are configured (seed
+ * 001's urls), and djoser's account views when asked.
+ */
 export function tesseraViews(tessera: Tessera, options: TesseraViewOptions = {}): View[] {
-  return [...tokenViews(tessera, options.tokenRoutes)];
+  const { settings } = tessera;
+  return [
+    ...tokenViews(tessera, options.tokenRoutes),
+    ...(settings.authTokenClasses.includes('sliding') ? slidingViews(tessera, options.tokenRoutes) : []),
+    ...keyViews(tessera),
+    ...tokenSessionViews(tessera),
+    ...adminViews(tessera),
+    ...(settings.authenticationClasses.includes('token') ? authTokenViews(tessera) : []),
+    ...(settings.authenticationClasses.includes('session') ? sessionViews(tessera) : []),
+    ...(options.accountsPrefix !== undefined ? accountViews(tessera, { prefix: options.accountsPrefix }) : []),
+  ];
 }
