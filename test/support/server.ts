@@ -54,8 +54,8 @@ export interface TestServer {
   clock: TestClock;
   dir: string;
   createUser(username: string, password: string, extra?: UserFlags): Promise<User>;
-  /** Logs in through POST /api/token/, failing the test (with the answer) unless it is a 200. */
-  login(username: string, password: string): Promise<Session>;
+  /** Logs in through POST /api/token/ (as TEST_USER unless told), failing the test (with the answer) unless it is a 200. */
+  login(username?: string, password?: string): Promise<Session>;
   /** POST JSON (or the given body and content type) and parse the JSON answer. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Answer>;
   get(path: string, headers?: Record<string, string>): Promise<Answer>;
@@ -175,7 +175,7 @@ function testServer(
     dir,
     createUser: async (username, password, extra = {}) =>
       store.users.create({ username, password: await hashers.hash(password), email: `${username}@example.com`, ...extra }),
-    login: async (username, password) => {
+    login: async (username = TEST_USER.username, password = TEST_USER.password) => {
       const answer = await post('/api/token/', { username, password });
       assert.equal(answer.status, 200, `logging in as ${username}: ${answer.status} ${answer.text}`);
       const { access, refresh } = answer.json as { access: string; refresh: string };
