@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createPasswordHashers, generateSigningKey, rotateSigningKeys } from '../../src/crypto/index.js';
 import { SigningKeyRepository } from '../../src/store/index.js';
-import { startServer, startSignedIn, TEST_SIGNING_KEY, type Answer, type Session, type TestServer } from '../support/server.js';
+import { startServer, startSignedIn, TEST_SIGNING_KEY, type Answer, type Login, type TestServer } from '../support/server.js';
 
 const PASSWORD = 'tessera-pass-42';
 
@@ -22,7 +22,7 @@ const ROUTES: [string, string][] = [
 
 describe('staff API (/api/admin/)', () => {
   let server: TestServer;
-  let staff: Session;
+  let staff: Login;
   let base: string;
   before(async () => {
     ({ server, ...staff } = await startSignedIn({ tokenFamilies: true }, { username: 'root', password: PASSWORD, extra: { isStaff: true, isSuperuser: true } }));
@@ -199,7 +199,7 @@ describe('staff API (/api/admin/)', () => {
   });
 
   describe('staff who are not superusers', () => {
-    let clerk: Session;
+    let clerk: Login;
     before(async () => {
       await server.createUser('boss', PASSWORD, { isStaff: true, isSuperuser: true });
       await server.createUser('clerk', PASSWORD, { isStaff: true });

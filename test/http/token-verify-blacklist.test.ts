@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { decodeJwt, startServer, startSignedIn, type Session, type TestServer } from '../support/server.js';
+import { decodeJwt, startServer, startSignedIn, type Login, type TestServer } from '../support/server.js';
 
 const INVALID = { detail: 'Token is invalid or expired', code: 'token_not_valid' };
 
 describe('POST /api/token/verify/', () => {
   let server: TestServer;
-  let pair: Session;
+  let pair: Login;
   before(async () => {
     ({ server, ...pair } = await startSignedIn());
   });

@@ -39,7 +39,7 @@ export interface UserFlags {
 }
 
 /** A logged-in user's token pair, and the Authorization header that carries the access token. */
-export interface Session {
+export interface Login {
   access: string;
   refresh: string;
   auth: { authorization: string };
@@ -55,7 +55,7 @@ export interface TestServer {
   dir: string;
   createUser(username: string, password: string, extra?: UserFlags): Promise<User>;
   /** Logs in through POST /api/token/ (as TEST_USER unless told), failing the test (with the answer) unless it is a 200. */
-  login(username?: string, password?: string): Promise<Session>;
+  login(username?: string, password?: string): Promise<Login>;
   /** POST JSON (or the given body and content type) and parse the JSON answer. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Answer>;
   get(path: string, headers?: Record<string, string>): Promise<Answer>;
@@ -130,15 +130,22 @@ export async function startServer(overrides: Partial<Settings> = {}, options: St
 }
 
 /** A server with one user already logged in: what most black-box suites start from. */
-export interface SignedInServer extends Session {
+export interface SignedInServer extends Login {
   server: TestServer;
   user: User;
 }
 
-/** Starts a server (as `startServer`), creates a user (the seeds' `shoumitro` unless told) and logs it in. */
+/** Who `startSignedIn` creates and logs in (TEST_USER unless told), and how the server is built. */
+export interface SignInOptions extends StartOptions {
+  username?: string;
+  password?: string;
+  extra?: UserFlags;
+}
+
+/** Starts a server (as `startServer`), creates a user (TEST_USER unless told) and logs it in. */
 export async function startSignedIn(
   overrides: Partial<Settings> = {},
-  { username = TEST_USER.username, password = TEST_USER.password, extra = {}, ...options }: StartOptions & { username?: string; password?: string; extra?: UserFlags } = {},
+  { username = TEST_USER.username, password = TEST_USER.password, extra = {}, ...options }: SignInOptions = {},
 ): Promise<SignedInServer> {
   const server = await startServer(overrides, options);
   try {
