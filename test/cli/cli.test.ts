@@ -341,9 +341,7 @@ describe('changepassword', () => {
     try {
       await listener.subscribe(`${prefix}revoked`);
       listener.on('message', (_channel: string, message: string) => published.push(message));
-      const login = await server.post('/api/token/', { username: 'dana', password: 'dana-password-1' });
-      assert.equal(login.status, 200);
-      const bearer = { authorization: `Bearer ${login.json.access}` };
+      const { auth: bearer } = await server.login('dana', 'dana-password-1');
       assert.equal((await server.get('/api/user/', bearer)).status, 200);
 
       const run = await tessera(folder, ['changepassword', 'dana'], { env: redisEnv, input: 'dana-password-2\ndana-password-2\n' });

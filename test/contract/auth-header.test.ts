@@ -3,7 +3,7 @@ import { createSigner } from 'fast-jwt';
 import { after, before, describe, test } from 'node:test';
 import { JwtCodec, type Claims } from '../../src/crypto/index.js';
 import type { Settings } from '../../src/settings/index.js';
-import { startServer, TEST_SIGNING_KEY, type TestServer } from '../support/server.js';
+import { startServer, startSignedIn, TEST_SIGNING_KEY, type TestServer } from '../support/server.js';
 
 const NOT_PROVIDED = { detail: 'Authentication credentials were not provided.' };
 const BAD_HEADER = { detail: 'Authorization header must contain two space-delimited values', code: 'bad_authorization_header' };
@@ -52,10 +52,8 @@ describe('JWTAuthentication with default settings', () => {
   let access: string;
   let refresh: string;
   before(async () => {
-    server = await startServer();
-    await server.createUser('shoumitro', 'Ab12345678');
+    ({ server, access, refresh } = await startSignedIn());
     await server.createUser('sleeper', 'Ab12345678', { isActive: false });
-    ({ access, refresh } = (await server.post('/api/token/', { username: 'shoumitro', password: 'Ab12345678' })).json);
   });
   after(() => server.close());
 
@@ -139,8 +137,8 @@ describe('JWTAuthentication with default settings', () => {
 
   test('a deleted user: user_not_found; an inactive user: user_inactive', async () => {
     const ghost = await server.createUser('ghost', 'Ab12345678');
-    const { access: ghostAccess } = (await server.post('/api/token/', { username: 'ghost', password: 'Ab12345678' })).json;
-    assert.equal((await server.get('/api/user/', { authorization: `Bearer ${ghostAccess}` })).status, 200);
+    const { access: ghostAccess, auth: ghostAuth } = await server.login('ghost', 'Ab12345678');
+    assert.equal((await server.get('/api/user/', ghostAuth)).status, 200);
     // Deleted through the store, as tessera deletes users: the user this process read a moment
     // ago (`userCacheTtl`) is forgotten at once (another process's change waits out the TTL).
     await server.store.users.delete(ghost.id);
@@ -233,13 +231,13 @@ describe('audience and issuer settings', () => {
   after(() => server.close());
 
   test('issued tokens carry aud and iss and authenticate', async () => {
-    const pair = (await server.post('/api/token/', { username: 'shoumitro', password: 'Ab12345678' })).json;
+    const pair = await server.login();
     for (const token of [pair.access, pair.refresh]) {
-      const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+      const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
       assert.equal(claims.aud, 'tessera-api');
       assert.equal(claims.iss, 'https://issuer.example');
     }
-    assert.equal((await server.get('/api/user/', { authorization: `Bearer ${pair.access}` })).status, 200);
+    assert.equal((await server.get('/api/user/', pair.auth)).status, 200);
     assert.equal((await server.post('/api/token/refresh/', { refresh: pair.refresh })).status, 200);
   });
 

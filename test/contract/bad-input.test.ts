@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startServer, type TestServer } from '../support/server.js';
+import { startSignedIn, type TestServer } from '../support/server.js';
 
 const CREDENTIALS = { username: 'shoumitro', password: 'Ab12345678' };
 
@@ -8,12 +8,9 @@ describe('bad input never breaks the server', () => {
   let server: TestServer;
   let auth: Record<string, string>;
   before(async () => {
-    server = await startServer();
-    await server.createUser('shoumitro', 'Ab12345678');
+    ({ server, auth } = await startSignedIn());
     await server.createUser('Jürgen', 'pässwörd-ß');
     await server.createUser('用户', '密码Ab12345678');
-    const { access } = (await server.post('/api/token/', CREDENTIALS)).json;
-    auth = { authorization: `Bearer ${access}` };
     await server.post('/studentapi/', { name: 'ronaldo', roll: 101, city: 'Lisbon' }, auth);
   });
   after(() => server.close());

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startServer, type Answer, type TestServer } from '../support/server.js';
+import { startSignedIn, type Answer, type TestServer } from '../support/server.js';
 
 const SECURITY = {
   'x-frame-options': 'DENY',
@@ -20,10 +20,7 @@ describe('the HTTP contract every answer keeps', () => {
   let server: TestServer;
   let auth: Record<string, string>;
   before(async () => {
-    server = await startServer();
-    await server.createUser('shoumitro', 'Ab12345678');
-    const { access } = (await server.post('/api/token/', { username: 'shoumitro', password: 'Ab12345678' })).json;
-    auth = { authorization: `Bearer ${access}` };
+    ({ server, auth } = await startSignedIn());
   });
   after(() => server.close());
 

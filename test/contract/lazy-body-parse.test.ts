@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startServer, type TestServer } from '../support/server.js';
+import { startSignedIn, type TestServer } from '../support/server.js';
 import { PYTHON_JSON_ERRORS } from '../fixtures/python-json-errors.js';
 
 const NO_CREDENTIALS = { detail: 'Authentication credentials were not provided.' };
@@ -13,10 +13,8 @@ describe('a body is parsed after authentication, as DRF does', () => {
   let server: TestServer;
   let auth: Record<string, string>;
   before(async () => {
-    server = await startServer();
+    ({ server, auth } = await startSignedIn());
     await server.createUser('admin', 'admin');
-    await server.createUser('shoumitro', 'Ab12345678');
-    auth = { authorization: `Bearer ${(await server.post('/api/token/', { username: 'shoumitro', password: 'Ab12345678' })).json.access}` };
   });
   after(() => server.close());
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startServer, type TestServer } from '../support/server.js';
+import { startSignedIn, type TestServer } from '../support/server.js';
 
 const PARSES = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'];
 /** StudentSerializer's fields as the peer's OPTIONS lists them. */
@@ -16,9 +16,7 @@ describe('OPTIONS answers DRF\'s metadata, actions included', () => {
   let server: TestServer;
   let auth: Record<string, string>;
   before(async () => {
-    server = await startServer();
-    await server.createUser('shoumitro', 'Ab12345678');
-    auth = { authorization: `Bearer ${(await server.post('/api/token/', { username: 'shoumitro', password: 'Ab12345678' })).json.access}` };
+    ({ server, auth } = await startSignedIn());
   });
   after(() => server.close());
 

@@ -2,18 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt, startServer, type TestServer } from '../support/server.js';
 
-const CREDENTIALS = { username: 'shoumitro', password: 'Ab12345678' };
 const SEED_000_EXPIRED = {
   detail: 'Given token not valid for any token type',
   code: 'token_not_valid',
   messages: [{ token_class: 'AccessToken', token_type: 'access', message: 'Token is invalid or expired' }],
 };
-
-async function login(server: TestServer): Promise<{ refresh: string; access: string }> {
-  const answer = await server.post('/api/token/', CREDENTIALS);
-  assert.equal(answer.status, 200);
-  return answer.json;
-}
 
 describe('POST /api/token/refresh/ with default settings (no rotation)', () => {
   let server: TestServer;
@@ -24,7 +17,7 @@ describe('POST /api/token/refresh/ with default settings (no rotation)', () => {
   after(() => server.close());
 
   test('a refresh token gives only a new access token, for the same user', async () => {
-    const { refresh } = await login(server);
+    const { refresh } = await server.login();
     server.clock.advance(10);
     const answer = await server.post('/api/token/refresh/', { refresh });
     assert.equal(answer.status, 200);
@@ -44,7 +37,7 @@ describe('POST /api/token/refresh/ with default settings (no rotation)', () => {
   });
 
   test('the same refresh token can be used again when rotation is off', async () => {
-    const { refresh } = await login(server);
+    const { refresh } = await server.login();
     for (let i = 0; i < 3; i++) {
       const answer = await server.post('/api/token/refresh/', { refresh });
       assert.equal(answer.status, 200);
@@ -52,7 +45,7 @@ describe('POST /api/token/refresh/ with default settings (no rotation)', () => {
   });
 
   test('an access token is refused as a refresh token', async () => {
-    const { access } = await login(server);
+    const { access } = await server.login();
     const answer = await server.post('/api/token/refresh/', { refresh: access });
     assert.equal(answer.status, 401);
     assert.deepEqual(answer.json, { detail: 'Token has wrong type', code: 'token_not_valid' });
@@ -72,7 +65,7 @@ describe('POST /api/token/refresh/ with default settings (no rotation)', () => {
   });
 
   test('a refresh token with a tampered payload is invalid', async () => {
-    const { refresh } = await login(server);
+    const { refresh } = await server.login();
     const [header, , signature] = refresh.split('.');
     const claims = { ...decodeJwt(refresh).claims, user_id: 2 };
     const forged = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
@@ -91,7 +84,7 @@ describe('token expiry, moved by the test clock', () => {
   after(() => server.close());
 
   test('access works at 299 s, is refused at 301 s with the seed 000 body, refresh brings access back', async () => {
-    const { refresh, access } = await login(server);
+    const { refresh, access } = await server.login();
     server.clock.advance(299);
     assert.equal((await server.get('/api/user/', { authorization: `Bearer ${access}` })).status, 200);
     server.clock.advance(2);
@@ -108,7 +101,7 @@ describe('token expiry, moved by the test clock', () => {
   });
 
   test('an access token expires at exactly exp (exp <= now is expired, as in PyJWT)', async () => {
-    const { access } = await login(server);
+    const { access } = await server.login();
     server.clock.advance(300);
     const answer = await server.get('/api/user/', { authorization: `Bearer ${access}` });
     assert.equal(answer.status, 401);
@@ -116,7 +109,7 @@ describe('token expiry, moved by the test clock', () => {
   });
 
   test('a refresh token is refused after one day', async () => {
-    const { refresh } = await login(server);
+    const { refresh } = await server.login();
     server.clock.advance(86400 - 1);
     assert.equal((await server.post('/api/token/refresh/', { refresh })).status, 200);
     server.clock.advance(1);
@@ -126,7 +119,7 @@ describe('token expiry, moved by the test clock', () => {
   });
 
   test('a token issued in the future (nbf-less, iat ahead) still verifies; one whose exp is past does not', async () => {
-    const { access } = await login(server);
+    const { access } = await server.login();
     server.clock.advance(-100);
     assert.equal((await server.get('/api/user/', { authorization: `Bearer ${access}` })).status, 200);
     server.clock.advance(100 + 400);
@@ -143,7 +136,7 @@ describe('leeway setting', () => {
   after(() => server.close());
 
   test('a token just past exp is accepted within the leeway and refused after it', async () => {
-    const { access, refresh } = await login(server);
+    const { access, refresh } = await server.login();
     server.clock.advance(300 + 20);
     const inside = await server.get('/api/user/', { authorization: `Bearer ${access}` });
     assert.equal(inside.status, 200, JSON.stringify(inside.json));
@@ -170,7 +163,7 @@ describe('rotation with blacklist after rotation', () => {
   after(() => server.close());
 
   test('refresh answers access + a successor; the old refresh is blacklisted; the successor works', async () => {
-    const { refresh } = await login(server);
+    const { refresh } = await server.login();
     server.clock.advance(5);
     const first = await server.post('/api/token/refresh/', { refresh });
     assert.equal(first.status, 200);
@@ -199,7 +192,7 @@ describe('rotation with blacklist after rotation', () => {
   });
 
   test('the successor is recorded as outstanding and the old token as blacklisted', async () => {
-    const { refresh } = await login(server);
+    const { refresh } = await server.login();
     const rotated = await server.post('/api/token/refresh/', { refresh });
     assert.equal(rotated.status, 200);
     const db = server.store.database.db;
@@ -216,7 +209,7 @@ describe('rotation with blacklist after rotation', () => {
   });
 
   test('10 concurrent refreshes of one token: all 200 within the grace window, exactly one distinct successor, no 500', async () => {
-    const { refresh } = await login(server);
+    const { refresh } = await server.login();
     const before = await server.store.tokens.countOutstanding();
     const answers = await Promise.all(Array.from({ length: 10 }, () => server.post('/api/token/refresh/', { refresh })));
     const statuses = answers.map((a) => a.status);
@@ -237,7 +230,7 @@ describe('rotation without blacklist after rotation', () => {
   after(() => server.close());
 
   test('the old refresh keeps working and the successor is recorded', async () => {
-    const { refresh } = await login(server);
+    const { refresh } = await server.login();
     const first = await server.post('/api/token/refresh/', { refresh });
     assert.equal(first.status, 200);
     assert.ok(first.json.refresh);
@@ -264,7 +257,7 @@ describe('refresh for a user who is gone or deactivated (Simple JWT 5.3)', () =>
   const NO_ACTIVE = { detail: 'No active account found for the given token.', code: 'no_active_account' };
 
   test('deactivated user: 401 no_active_account, and the token is not rotated', async () => {
-    const { refresh } = await login(server);
+    const { refresh } = await server.login();
     await server.store.database.db.updateTable('auth_user').set({ is_active: 0 }).where('username', '=', 'shoumitro').execute();
     const answer = await server.post('/api/token/refresh/', { refresh });
     assert.equal(answer.status, 401);
@@ -276,7 +269,7 @@ describe('refresh for a user who is gone or deactivated (Simple JWT 5.3)', () =>
   });
 
   test('a token blacklisted in the database only: "blacklisted" first, even for a deactivated user; nothing rotated', async () => {
-    const { refresh } = await login(server);
+    const { refresh } = await server.login();
     const claims = decodeJwt(refresh).claims;
     // Through the repository: the database knows, this process's memory does not.
     await server.store.tokens.blacklist(
@@ -298,10 +291,9 @@ describe('refresh for a user who is gone or deactivated (Simple JWT 5.3)', () =>
   });
 
   test('deleted user: 401 no_active_account', async () => {
-    const answer0 = await server.post('/api/token/', { username: 'leaver', password: 'Ab12345678' });
-    assert.equal(answer0.status, 200);
+    const { refresh } = await server.login('leaver', 'Ab12345678');
     await server.store.database.db.deleteFrom('auth_user').where('username', '=', 'leaver').execute();
-    const answer = await server.post('/api/token/refresh/', { refresh: answer0.json.refresh });
+    const answer = await server.post('/api/token/refresh/', { refresh });
     assert.equal(answer.status, 401);
     assert.deepEqual(answer.json, NO_ACTIVE);
   });
@@ -316,9 +308,9 @@ describe('refresh reads the user as Bearer authentication does (userCacheTtl)', 
   after(() => server.close());
 
   test('a deactivation made through the process refuses the next refresh at once, the user read a moment before notwithstanding', async () => {
-    const first = await login(server);
+    const first = await server.login();
     assert.equal((await server.post('/api/token/refresh/', { refresh: first.refresh })).status, 200);
-    const second = await login(server);
+    const second = await server.login();
     const user = await server.store.users.findByUsername('shoumitro');
     await server.store.users.setActive(user!.id, false);
     try {
@@ -331,8 +323,8 @@ describe('refresh reads the user as Bearer authentication does (userCacheTtl)', 
   });
 
   test('a change made behind the process (straight in the database) is seen once the remembered user is older than userCacheTtl', async () => {
-    const { refresh } = await login(server);
-    assert.equal((await server.post('/api/token/refresh/', { refresh: (await login(server)).refresh })).status, 200);
+    const { refresh } = await server.login();
+    assert.equal((await server.post('/api/token/refresh/', { refresh: (await server.login()).refresh })).status, 200);
     await server.store.database.db.updateTable('auth_user').set({ is_active: 0 }).where('username', '=', 'shoumitro').execute();
     try {
       // Within the 60 s the user read a moment ago still answers: the documented staleness.

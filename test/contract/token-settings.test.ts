@@ -18,22 +18,22 @@ async function withServer(overrides: Parameters<typeof startServer>[0], check: (
 describe('token settings change what is issued and accepted', () => {
   test('updateLastLogin records the login time; off by default', async () => {
     await withServer({}, async (server) => {
-      assert.equal((await server.post('/api/token/', credentials)).status, 200);
+      await server.login();
       assert.equal((await server.store.users.findByUsername('shoumitro'))!.lastLogin, null);
     });
     await withServer({ updateLastLogin: true }, async (server) => {
-      assert.equal((await server.post('/api/token/', credentials)).status, 200);
+      await server.login();
       assert.equal((await server.store.users.findByUsername('shoumitro'))!.lastLogin?.getTime(), server.clock.now);
     });
   });
 
   test('claim names: userIdClaim, tokenTypeClaim and jtiClaim', async () => {
     await withServer({ userIdClaim: 'sub_id', tokenTypeClaim: 'typ_claim', jtiClaim: 'token_id' }, async (server) => {
-      const pair = (await server.post('/api/token/', credentials)).json;
+      const pair = await server.login();
       const { claims } = decodeJwt(pair.access);
       assert.deepEqual(Object.keys(claims), ['typ_claim', 'exp', 'iat', 'token_id', 'sub_id']);
       assert.equal(claims.typ_claim, 'access');
-      const me = await server.get('/api/user/', { authorization: `Bearer ${pair.access}` });
+      const me = await server.get('/api/user/', pair.auth);
       assert.deepEqual(me.json, { id: 1, username: 'shoumitro' });
       const refreshed = await server.post('/api/token/refresh/', { refresh: pair.refresh });
       assert.equal(refreshed.status, 200);
@@ -42,9 +42,9 @@ describe('token settings change what is issued and accepted', () => {
 
   test('userIdField username puts the username in the token and finds the user by it', async () => {
     await withServer({ userIdField: 'username' }, async (server) => {
-      const pair = (await server.post('/api/token/', credentials)).json;
+      const pair = await server.login();
       assert.equal(decodeJwt(pair.access).claims.user_id, 'shoumitro');
-      const me = await server.get('/api/user/', { authorization: `Bearer ${pair.access}` });
+      const me = await server.get('/api/user/', pair.auth);
       assert.deepEqual(me.json, { id: 1, username: 'shoumitro' });
     });
   });
@@ -52,13 +52,13 @@ describe('token settings change what is issued and accepted', () => {
   for (const algorithm of ['HS384', 'HS512'] as const) {
     test(`algorithm ${algorithm} signs and is the only one accepted`, async () => {
       await withServer({ algorithm }, async (server) => {
-        const pair = (await server.post('/api/token/', credentials)).json;
+        const pair = await server.login();
         assert.deepEqual(decodeJwt(pair.access).header, { alg: algorithm, typ: 'JWT' });
-        assert.equal((await server.get('/api/user/', { authorization: `Bearer ${pair.access}` })).status, 200);
+        assert.equal((await server.get('/api/user/', pair.auth)).status, 200);
       });
       // A token of this server is refused by one pinned to HS256 with the same key.
       await withServer({ algorithm }, async (signer) => {
-        const access = (await signer.post('/api/token/', credentials)).json.access;
+        const { access } = await signer.login();
         await withServer({}, async (verifier) => {
           const answer = await verifier.get('/api/user/', { authorization: `Bearer ${access}` });
           assert.equal(answer.status, 401);
@@ -70,7 +70,7 @@ describe('token settings change what is issued and accepted', () => {
 
   test('lifetimes come from settings', async () => {
     await withServer({ accessTokenLifetime: 60, refreshTokenLifetime: 120 }, async (server) => {
-      const pair = (await server.post('/api/token/', credentials)).json;
+      const pair = await server.login();
       const now = Math.floor(server.clock.now / 1000);
       assert.equal(decodeJwt(pair.access).claims.exp, now + 60);
       assert.equal(decodeJwt(pair.refresh).claims.exp, now + 120);

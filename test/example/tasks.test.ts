@@ -133,7 +133,7 @@ describe('seed 003: /tasks/ and /users/ (IsAuthenticatedOrReadOnly)', () => {
   });
 
   test('tokens of either kind, after either prefix, may write; other tokens may not', async () => {
-    const { access, refresh } = (await server.post('/api/token/', { username: 'other', password: 'other' })).json;
+    const { access, refresh } = await server.login('other', 'other');
     const { token } = (await server.post('/auth-jwt/', { username: 'other', password: 'other' })).json;
     for (const header of [`Bearer ${access}`, `JWT ${access}`, `JWT ${token}`, `Bearer ${token}`]) {
       const answer = await send('POST', '/tasks/', { title: 'mine', person: 2, due_to: '2017-01-01T00:00Z' }, { authorization: header });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createPasswordHashers, generateSigningKey, rotateSigningKeys } from '../../src/crypto/index.js';
 import { SigningKeyRepository } from '../../src/store/index.js';
-import { startServer, TEST_SIGNING_KEY, type Answer, type TestServer } from '../support/server.js';
+import { startServer, startSignedIn, TEST_SIGNING_KEY, type Answer, type Login, type TestServer } from '../support/server.js';
 
 const PASSWORD = 'tessera-pass-42';
 
@@ -22,22 +22,16 @@ const ROUTES: [string, string][] = [
 
 describe('staff API (/api/admin/)', () => {
   let server: TestServer;
-  let staff: { access: string; refresh: string };
+  let staff: Login;
   let base: string;
   before(async () => {
-    server = await startServer({ tokenFamilies: true });
+    ({ server, ...staff } = await startSignedIn({ tokenFamilies: true }, { username: 'root', password: PASSWORD, extra: { isStaff: true, isSuperuser: true } }));
     base = server.url;
-    await server.createUser('root', PASSWORD, { isStaff: true, isSuperuser: true });
     await server.createUser('alice', PASSWORD);
-    staff = await login('root');
   });
   after(() => server.close());
 
-  async function login(username: string): Promise<{ access: string; refresh: string }> {
-    const answer = await server.post('/api/token/', { username, password: PASSWORD });
-    assert.equal(answer.status, 200, JSON.stringify(answer.json));
-    return answer.json;
-  }
+  const login = (username: string) => server.login(username, PASSWORD);
   const bearer = (access: string) => ({ authorization: `Bearer ${access}` });
   const asStaff = (method: string, path: string, body?: unknown): Promise<Answer> =>
     server.request(method, path, {
@@ -205,7 +199,7 @@ describe('staff API (/api/admin/)', () => {
   });
 
   describe('staff who are not superusers', () => {
-    let clerk: { access: string; refresh: string };
+    let clerk: Login;
     before(async () => {
       await server.createUser('boss', PASSWORD, { isStaff: true, isSuperuser: true });
       await server.createUser('clerk', PASSWORD, { isStaff: true });
@@ -447,8 +441,7 @@ describe('staff API keys with a database keyring', () => {
     const first = await generateSigningKey(rows, 'ES256', now);
     const { activated } = await rotateSigningKeys(rows, { now, overlapSeconds: 3600, alg: 'RS256' });
     const pending = await generateSigningKey(rows, 'EdDSA', now);
-    const token = (await server.post('/api/token/', { username: 'root', password: PASSWORD })).json.access;
-    const keys = await server.get('/api/admin/keys/', { authorization: `Bearer ${token}` });
+    const keys = await server.get('/api/admin/keys/', (await server.login('root', PASSWORD)).auth);
     assert.equal(keys.status, 200, JSON.stringify(keys.json));
     const at = (date: Date) => date.toISOString().replace('.000Z', 'Z');
     assert.deepEqual(keys.json.results, [
@@ -459,8 +452,7 @@ describe('staff API keys with a database keyring', () => {
     ]);
     for (const secret of ['PRIVATE KEY', TEST_SIGNING_KEY, '"d"', 'pem']) assert.ok(!keys.text.includes(secret), secret);
     server.clock.advance(3601);
-    const fresh = (await server.post('/api/token/', { username: 'root', password: PASSWORD })).json.access;
-    const later = await server.get('/api/admin/keys/', { authorization: `Bearer ${fresh}` });
+    const later = await server.get('/api/admin/keys/', (await server.login('root', PASSWORD)).auth);
     assert.equal(later.json.results[0].status, 'retired');
   });
 });

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startServer, type TestServer } from '../support/server.js';
+import { startSignedIn, type TestServer } from '../support/server.js';
 
 // The ready server's example API (seed 003's router); the adapters' shared contract is in test/contract/.
 describe('the ready server\'s API root', () => {
   let server: TestServer;
   let auth: Record<string, string>;
   before(async () => {
-    server = await startServer();
-    await server.createUser('shoumitro', 'Ab12345678');
-    const { access } = (await server.post('/api/token/', { username: 'shoumitro', password: 'Ab12345678' })).json;
-    auth = { authorization: `Bearer ${access}` };
+    ({ server, auth } = await startSignedIn());
   });
   after(() => server.close());
 

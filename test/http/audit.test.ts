@@ -120,8 +120,7 @@ describe('audit log', () => {
   test('refreshes answered together each leave their own token_refreshed event, for their user', async () => {
     const dave = await server.createUser('dave', PASSWORD);
     const erin = await server.createUser('erin', PASSWORD);
-    const pairs = await Promise.all([dave, erin, dave, erin].map(async (user) =>
-      (await server.post('/api/token/', { username: user.username, password: PASSWORD })).json));
+    const pairs = await Promise.all([dave, erin, dave, erin].map((user) => server.login(user.username, PASSWORD)));
     const answers = await Promise.all(pairs.map((pair) => server.post('/api/token/refresh/', { refresh: pair.refresh })));
     assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200]);
     const refreshed = await server.app.tessera.audit.list({ type: 'token_refreshed', limit: 100 });

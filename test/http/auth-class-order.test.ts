@@ -28,12 +28,6 @@ function cookiesOf(answer: Answer): Record<string, string> {
   return Object.fromEntries(answer.headers.getSetCookie().map((line) => line.split(';')[0]!.split('=') as [string, string]));
 }
 
-async function jwtFor(server: TestServer, username: string, password: string): Promise<string> {
-  const pair = await server.post('/api/token/', { username, password });
-  assert.equal(pair.status, 200);
-  return pair.json.access;
-}
-
 describe('[session, basic]: session first, so failures are 403', () => {
   let server: TestServer;
   before(async () => {
@@ -120,7 +114,7 @@ describe('[token, jwt] and [jwt, token]: the first class names the scheme', () =
   test('both schemes reach the seeds\' views in both orders', async () => {
     for (const server of [tokenFirst, jwtFirst]) {
       const key = (await server.post('/api-token-auth/', { username: 'ann', password: 'ann-password-1' })).json.token;
-      const access = await jwtFor(server, 'ann', 'ann-password-1');
+      const { access } = await server.login('ann', 'ann-password-1');
       for (const authorization of [`Token ${key}`, `Bearer ${access}`]) {
         assert.deepEqual((await server.get('/api/user/', { authorization })).json, { id: 1, username: 'ann' });
         assert.equal((await server.post('/studentapi/', STUDENT, { authorization })).status, 201);

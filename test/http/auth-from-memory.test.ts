@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Authenticator } from '../../src/auth/index.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { startServer, startSignedIn, type TestServer } from '../support/server.js';
 
 /**
  * Route guards accept the common request from memory (`authenticateNow`: a token verified before,
@@ -19,15 +19,10 @@ describe('authentication from memory (authenticateNow) and its fallback', () => 
   });
   after(() => server.close());
 
-  async function login(username = 'shoumitro'): Promise<{ access: string; refresh: string }> {
-    const answer = await server.post('/api/token/', { username, password: 'Ab12345678' });
-    assert.equal(answer.status, 200);
-    return answer.json;
-  }
   const now = (token: string) => jwt.authenticateNow!({ headers: { authorization: `Bearer ${token}` }, method: 'GET' } as never);
 
   test('a user not read yet is left to authenticate; once a request read it, the same token is accepted from memory', async () => {
-    const { access } = await login();
+    const { access } = await server.login();
     const user = await server.store.users.findByUsername('shoumitro');
     await server.store.users.setUsername(user!.id, 'shoumitro'); // a write through the process: forgets the user
     assert.equal(now(access), undefined);
@@ -38,7 +33,7 @@ describe('authentication from memory (authenticateNow) and its fallback', () => 
   });
 
   test('refusals are never decided from memory: expired, refresh token as Bearer, garbage, other schemes', async () => {
-    const { access, refresh } = await login();
+    const { access, refresh } = await server.login();
     assert.equal((await server.get('/api/user/', { authorization: `Bearer ${access}` })).status, 200);
     assert.equal(now(refresh), undefined);
     assert.equal(now('not.a.token'), undefined);
@@ -59,7 +54,7 @@ describe('authentication from memory (authenticateNow) and its fallback', () => 
   });
 
   test('a user deactivated through the process, and every session ended, are refused at once', async () => {
-    const { access } = await login('other');
+    const { access } = await server.login('other', 'Ab12345678');
     assert.equal((await server.get('/api/user/', { authorization: `Bearer ${access}` })).status, 200);
     assert.notEqual(now(access), undefined);
     const other = await server.store.users.findByUsername('other');
@@ -70,7 +65,7 @@ describe('authentication from memory (authenticateNow) and its fallback', () => 
     } finally {
       await server.store.users.setActive(other!.id, true);
     }
-    const second = await login('other');
+    const second = await server.login('other', 'Ab12345678');
     assert.equal((await server.get('/api/user/', { authorization: `Bearer ${second.access}` })).status, 200);
     assert.notEqual(now(second.access), undefined);
     const ended = await server.post('/api/sessions/logout-all/', {}, { authorization: `Bearer ${second.access}` });
@@ -82,15 +77,15 @@ describe('authentication from memory (authenticateNow) and its fallback', () => 
 
 describe('authentication from memory is off with userCacheTtl 0', () => {
   let server: TestServer;
+  let access: string;
+  let auth: Record<string, string>;
   before(async () => {
-    server = await startServer({ userCacheTtl: 0 });
-    await server.createUser('shoumitro', 'Ab12345678');
+    ({ server, access, auth } = await startSignedIn({ userCacheTtl: 0 }));
   });
   after(() => server.close());
 
   test('every request goes through authenticate, which reads the user', async () => {
-    const { access } = (await server.post('/api/token/', { username: 'shoumitro', password: 'Ab12345678' })).json;
-    assert.equal((await server.get('/api/user/', { authorization: `Bearer ${access}` })).status, 200);
+    assert.equal((await server.get('/api/user/', auth)).status, 200);
     const jwt = server.app.tessera.authenticationClasses.get('jwt')!;
     assert.equal(jwt.authenticateNow!({ headers: { authorization: `Bearer ${access}` }, method: 'GET' } as never), undefined);
   });

@@ -284,10 +284,10 @@ describe('cookie mode "off" (the default)', () => {
   });
 
   test('cookies are not read: refresh needs the body and the access cookie authenticates no one', async () => {
-    const { json } = await server.post('/api/token/', { username: 'carol', password: PASSWORD });
-    const refresh = await server.request('POST', '/api/token/refresh/', { headers: cookieHeader({ [REFRESH]: json.refresh }) });
+    const pair = await server.login('carol', PASSWORD);
+    const refresh = await server.request('POST', '/api/token/refresh/', { headers: cookieHeader({ [REFRESH]: pair.refresh }) });
     assert.deepEqual([refresh.status, refresh.json], [400, { refresh: ['This field is required.'] }]);
-    const user = await server.get('/api/user/', cookieHeader({ [ACCESS]: json.access }));
+    const user = await server.get('/api/user/', cookieHeader({ [ACCESS]: pair.access }));
     assert.deepEqual([user.status, user.json], [401, { detail: 'Authentication credentials were not provided.' }]);
   });
 });

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { isUnavailableError } from '../../src/store/unavailable.js';
 import { createPostgresDatabase, TEST_ENGINE, type TestDatabase } from '../support/database.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { startSignedIn, type TestServer } from '../support/server.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
 const skip = TEST_ENGINE === 'postgres'
@@ -32,9 +32,7 @@ describe('PostgreSQL down or silent under load', { skip }, () => {
     const port = await proxy.start();
     const proxied = new URL(database.url);
     proxied.port = String(port);
-    server = await startServer({ databaseUrl: proxied.toString(), databaseTimeout: TIMEOUT, databasePoolSize: 5 });
-    await server.createUser(CREDENTIALS.username, CREDENTIALS.password);
-    access = (await server.post('/api/token/', CREDENTIALS)).json.access;
+    ({ server, access } = await startSignedIn({ databaseUrl: proxied.toString(), databaseTimeout: TIMEOUT, databasePoolSize: 5 }, CREDENTIALS));
   });
   after(async () => {
     await server?.close();

@@ -71,7 +71,7 @@ describe('djangorestframework-jwt views (JWT_ALLOW_REFRESH off, the default)', (
     const cases: [string, string][] = [
       ['abc', 'Error decoding signature.'],
       [`${token.slice(0, -4)}AAAA`, 'Error decoding signature.'],
-      [(await server.post('/api/token/', { username: 'admin', password: 'admin' })).json.access, 'Invalid payload.'],
+      [(await server.login('admin', 'admin')).access, 'Invalid payload.'],
       [mint(server, { user_id: 99, username: 'ghost', exp: Math.floor(server.clock.now / 1000) + 60 }), "User doesn't exist."],
       [mint(server, { user_id: 2, username: 'sleeper', exp: Math.floor(server.clock.now / 1000) + 60 }), 'User account is disabled.'],
     ];
@@ -179,7 +179,7 @@ describe('the drf-jwt authentication class (DEFAULT_AUTHENTICATION_CLASSES = JSO
     // Another audience is PyJWT's InvalidAudienceError: DRF's bare AuthenticationFailed.
     await expect401({ authorization: `JWT ${mint(server, { username: 'admin', exp: now + 60 }, 'other')}` }, 'Incorrect authentication credentials.');
     // A Simple JWT access token is not a drf-jwt login.
-    const { access } = (await server.post('/api/token/', { username: 'admin', password: 'admin' })).json;
+    const { access } = await server.login('admin', 'admin');
     await expect401({ authorization: `JWT ${access}` }, 'Invalid payload.');
   });
 });

@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startServer, type TestServer } from '../support/server.js';
+import { startSignedIn, type TestServer } from '../support/server.js';
 
 describe('RFC 7662 introspection and RFC 7009 revocation', () => {
   let server: TestServer;
   let admin: string;
   let userId: number;
   before(async () => {
-    server = await startServer();
-    await server.createUser('staff', 'Ab12345678', { isStaff: true });
+    ({ server, access: admin } = await startSignedIn({}, { username: 'staff', password: 'Ab12345678', extra: { isStaff: true } }));
     userId = (await server.createUser('alice', 'Ab12345678')).id;
-    admin = (await server.post('/api/token/', { username: 'staff', password: 'Ab12345678' })).json.access;
   });
   after(() => server.close());
 
@@ -18,13 +16,13 @@ describe('RFC 7662 introspection and RFC 7009 revocation', () => {
     server.post('/api/token/introspect/', { token, ...extra }, { authorization: `Bearer ${auth}` });
 
   test('only staff may introspect', async () => {
-    const alice = (await server.post('/api/token/', { username: 'alice', password: 'Ab12345678' })).json;
+    const alice = await server.login('alice', 'Ab12345678');
     assert.equal((await server.post('/api/token/introspect/', { token: alice.access })).status, 401);
     assert.equal((await introspect(alice.access, alice.access)).status, 403);
   });
 
   test('live tokens answer active with their claims; dead ones only {"active": false}', async () => {
-    const pair = (await server.post('/api/token/', { username: 'alice', password: 'Ab12345678' })).json;
+    const pair = await server.login('alice', 'Ab12345678');
     const access = await introspect(pair.access);
     assert.equal(access.status, 200);
     assert.equal(access.json.active, true);
@@ -52,18 +50,18 @@ describe('RFC 7662 introspection and RFC 7009 revocation', () => {
     assert.equal((await server.post('/api/token/revoke/', { token: pair.refresh })).status, 200);
 
     // A user cut-off kills the access token.
-    const later = (await server.post('/api/token/', { username: 'alice', password: 'Ab12345678' })).json;
+    const later = await server.login('alice', 'Ab12345678');
     assert.equal((await introspect(later.access)).json.active, true);
     server.clock.advance(1);
     await server.app.tessera.revocation.revokeAllForUser(userId, new Date(server.clock.now));
     assert.deepEqual((await introspect(later.access)).json, { active: false });
 
     // Expired.
-    const staffAgain = (await server.post('/api/token/', { username: 'staff', password: 'Ab12345678' })).json.access;
-    const fresh = (await server.post('/api/token/', { username: 'staff', password: 'Ab12345678' })).json.access;
+    const staffAgain = (await server.login('staff', 'Ab12345678')).access;
+    const fresh = (await server.login('staff', 'Ab12345678')).access;
     assert.equal((await introspect(fresh, staffAgain)).json.active, true);
     server.clock.advance(server.settings.accessTokenLifetime + 1);
-    const longLived = (await server.post('/api/token/', { username: 'staff', password: 'Ab12345678' })).json.access;
+    const longLived = (await server.login('staff', 'Ab12345678')).access;
     assert.deepEqual((await introspect(fresh, longLived)).json, { active: false });
   });
 });

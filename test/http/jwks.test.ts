@@ -23,12 +23,12 @@ describe('JWKS and the keyring', () => {
     const answer = await server.get('/.well-known/jwks.json');
     assert.equal(answer.status, 200);
     assert.deepEqual(answer.json, { keys: [] });
-    const { access } = (await server.post('/api/token/', CREDENTIALS)).json;
+    const { access } = await server.login(CREDENTIALS.username, CREDENTIALS.password);
     assert.deepEqual(decodeJwt(access).header, { alg: 'HS256', typ: 'JWT' });
   });
 
   test('generate, rotate: kid in headers, old key verifies until its tokens expired, then retires', async () => {
-    const hsAccess = (await server.post('/api/token/', CREDENTIALS)).json.access;
+    const hsAccess = (await server.login(CREDENTIALS.username, CREDENTIALS.password)).access;
     const first = await generateSigningKey(rows, 'ES256', new Date(server.clock.now));
     await server.app.tessera.keyring.reload();
     const jwks = (await server.get('/.well-known/jwks.json')).json;
@@ -38,7 +38,7 @@ describe('JWKS and the keyring', () => {
     assert.deepEqual({ kty: jwk.kty, crv: jwk.crv, alg: jwk.alg, use: jwk.use, kid: jwk.kid }, { kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: first.kid });
     assert.ok(!('d' in jwk));
 
-    const old = (await server.post('/api/token/', CREDENTIALS)).json;
+    const old = await server.login(CREDENTIALS.username, CREDENTIALS.password);
     assert.deepEqual(decodeJwt(old.access).header, { alg: 'ES256', typ: 'JWT', kid: first.kid });
     assert.equal((await me(old.access)).status, 200);
     // An HS256 token from before the keyring still verifies (algorithm is still HS256).
@@ -53,7 +53,7 @@ describe('JWKS and the keyring', () => {
     assert.equal(rsa.kty, 'RSA');
     assert.ok(rsa.n && rsa.e);
 
-    const fresh = (await server.post('/api/token/', CREDENTIALS)).json;
+    const fresh = await server.login(CREDENTIALS.username, CREDENTIALS.password);
     assert.deepEqual(decodeJwt(fresh.access).header, { alg: 'RS256', typ: 'JWT', kid: activated.kid });
     // The old refresh token still refreshes, through its whole lifetime.
     server.clock.advance(3000);
@@ -65,7 +65,7 @@ describe('JWKS and the keyring', () => {
     const refused = await server.post('/api/token/refresh/', { refresh: old.refresh });
     assert.equal(refused.status, 401);
     assert.deepEqual(refused.json, { detail: 'Token is invalid or expired', code: 'token_not_valid' });
-    const newer = (await server.post('/api/token/', CREDENTIALS)).json;
+    const newer = await server.login(CREDENTIALS.username, CREDENTIALS.password);
     assert.equal((await me(newer.access)).status, 200);
     // A token naming an unknown kid is invalid.
     const [, payload, signature] = newer.access.split('.');
@@ -105,7 +105,7 @@ describe('jwkUrl: verifying against another tessera\'s JWKS', () => {
 
   test('the issuer\'s tokens verify; an unknown kid refetches once; the cooldown holds; rotation upstream is picked up', async () => {
     assert.equal(fetches, 1, 'one fetch at start');
-    const { access } = (await issuer.post('/api/token/', CREDENTIALS)).json;
+    const { access } = await issuer.login(CREDENTIALS.username, CREDENTIALS.password);
     assert.equal((await consumer.post('/api/token/verify/', { token: access })).status, 200);
     assert.equal(fetches, 1, 'a known kid fetches nothing');
 
@@ -113,7 +113,7 @@ describe('jwkUrl: verifying against another tessera\'s JWKS', () => {
     const rows = new SigningKeyRepository(issuer.store.database.db as never);
     await rotateSigningKeys(rows, { now: new Date(issuer.clock.now), overlapSeconds: 600 });
     await issuer.app.tessera.keyring.reload();
-    const rotated = (await issuer.post('/api/token/', CREDENTIALS)).json.access;
+    const rotated = (await issuer.login(CREDENTIALS.username, CREDENTIALS.password)).access;
     consumer.clock.advance(61);
     assert.equal((await consumer.post('/api/token/verify/', { token: rotated })).status, 200);
     assert.equal(fetches, 2, 'one refetch for the unknown kid');

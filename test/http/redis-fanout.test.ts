@@ -8,7 +8,7 @@ import { buildServer } from '../../src/server/index.js';
 import { loadSettings } from '../../src/settings/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CuttableProxy, deleteKeys, eventually, randomPrefix, redisSkipReason, testRedis, TEST_REDIS_URL } from '../support/redis.js';
-import { decodeJwt, startServer, TEST_SIGNING_KEY, TestClock, type TestServer } from '../support/server.js';
+import { decodeJwt, startServer, startSignedIn, TEST_SIGNING_KEY, TestClock, type TestServer } from '../support/server.js';
 
 const CREDENTIALS = { username: 'fanout', password: 'Ab12345678' };
 const ROTATION = { rotateRefreshTokens: true, blacklistAfterRotation: true, tokenFamilies: true };
@@ -50,7 +50,7 @@ describe('revocations across servers through Redis', { skip: skip ?? false }, ()
   });
 
   test('a refresh token blacklisted on A is refused by B, and B knows it from Redis within 1 s', async () => {
-    const pair = (await a.post('/api/token/', CREDENTIALS)).json;
+    const pair = await a.login(CREDENTIALS.username, CREDENTIALS.password);
     const jti = String(decodeJwt(pair.refresh).claims.jti);
     assert.equal((await a.post('/api/token/blacklist/', { refresh: pair.refresh })).status, 200);
     assert.equal(await eventually(() => b.app.tessera.revocation.knowsRevoked(jti), 1000), true);
@@ -60,7 +60,7 @@ describe('revocations across servers through Redis', { skip: skip ?? false }, ()
   });
 
   test('a rotation on B makes the old refresh token known as revoked on A within 1 s', async () => {
-    const pair = (await a.post('/api/token/', CREDENTIALS)).json;
+    const pair = await a.login(CREDENTIALS.username, CREDENTIALS.password);
     const rotated = await b.post('/api/token/refresh/', { refresh: pair.refresh });
     assert.equal(rotated.status, 200);
     assert.equal(typeof rotated.json.refresh, 'string');
@@ -72,8 +72,8 @@ describe('revocations across servers through Redis', { skip: skip ?? false }, ()
   });
 
   test('a user cut-off made on A refuses that user\'s older tokens on B within 1 s; newer ones still work', async () => {
-    const pair = (await a.post('/api/token/', CREDENTIALS)).json;
-    const bearer = { authorization: `Bearer ${pair.access}` };
+    const pair = await a.login(CREDENTIALS.username, CREDENTIALS.password);
+    const bearer = pair.auth;
     assert.equal((await b.get('/studentapi/', bearer)).status, 200);
     const user = await a.store.users.findByUsername(CREDENTIALS.username);
     await a.app.tessera.revocation.revokeAllForUser(user!.id, new Date(a.clock.now + 1000));
@@ -94,8 +94,8 @@ describe('revocations across servers through Redis', { skip: skip ?? false }, ()
     // Tokens issued in the cut-off's second or later are not touched.
     a.clock.advance(1);
     b.clock.advance(1);
-    const fresh = (await a.post('/api/token/', CREDENTIALS)).json;
-    assert.equal((await b.get('/studentapi/', { authorization: `Bearer ${fresh.access}` })).status, 200);
+    const fresh = await a.login(CREDENTIALS.username, CREDENTIALS.password);
+    assert.equal((await b.get('/studentapi/', fresh.auth)).status, 200);
   });
 });
 
@@ -185,12 +185,12 @@ describe('Redis outage and recovery', { skip: skip ?? false }, () => {
     assert.equal(logged[1]!.level, 30);
     assert.match(logged[1]!.msg, /is reachable again/);
 
-    const first = (await direct.post('/api/token/', CREDENTIALS)).json;
+    const first = await direct.login(CREDENTIALS.username, CREDENTIALS.password);
     const firstJti = String(decodeJwt(first.refresh).claims.jti);
     assert.equal((await post('/api/token/blacklist/', { refresh: first.refresh })).status, 200);
     assert.equal(await eventually(() => direct.app.tessera.revocation.knowsRevoked(firstJti), 1000), true);
 
-    const second = (await direct.post('/api/token/', CREDENTIALS)).json;
+    const second = await direct.login(CREDENTIALS.username, CREDENTIALS.password);
     const secondJti = String(decodeJwt(second.refresh).claims.jti);
     assert.equal((await direct.post('/api/token/blacklist/', { refresh: second.refresh })).status, 200);
     assert.equal(await eventually(() => app.tessera.revocation.knowsRevoked(secondJti), 1000), true);
@@ -199,18 +199,15 @@ describe('Redis outage and recovery', { skip: skip ?? false }, () => {
 
 describe('without Redis', () => {
   test('cut-offs still refuse a user\'s older tokens in this process; counters count in memory', async () => {
-    const server = await startServer();
+    const { server, user, refresh, auth: bearer } = await startSignedIn({}, CREDENTIALS);
     try {
       assert.equal(server.app.tessera.redis, null);
-      const user = await server.createUser(CREDENTIALS.username, CREDENTIALS.password);
-      const pair = (await server.post('/api/token/', CREDENTIALS)).json;
-      const bearer = { authorization: `Bearer ${pair.access}` };
       assert.equal((await server.get('/studentapi/', bearer)).status, 200);
       await server.app.tessera.revocation.revokeAllForUser(user.id, new Date(server.clock.now + 1000));
       const refused = await server.get('/studentapi/', bearer);
       assert.equal(refused.status, 401);
       assert.equal(refused.json.messages[0].message, 'Token is blacklisted');
-      assert.deepEqual((await server.post('/api/token/refresh/', { refresh: pair.refresh })).json, BLACKLISTED);
+      assert.deepEqual((await server.post('/api/token/refresh/', { refresh })).json, BLACKLISTED);
       assert.deepEqual(await server.app.tessera.counters.increment('k', 60), { count: 1, resetInSeconds: 60 });
     } finally {
       await server.close();

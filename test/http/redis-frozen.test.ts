@@ -77,8 +77,8 @@ describe('a frozen Redis', { skip: skip ?? false }, () => {
 
   test('refreshes answer from the database: the first waits one command timeout, later ones none', async () => {
     assert.equal(frozen.app.tessera.redis?.status(), 'ready');
-    const pair = (await frozen.post('/api/token/', CREDENTIALS)).json;
-    const other = (await frozen.post('/api/token/', CREDENTIALS)).json;
+    const pair = await frozen.login(CREDENTIALS.username, CREDENTIALS.password);
+    const other = await frozen.login(CREDENTIALS.username, CREDENTIALS.password);
     proxy.hang();
     // Blacklisted by another process during the freeze: only the database can tell this one.
     assert.equal((await direct.post('/api/token/blacklist/', { refresh: other.refresh })).status, 200);
@@ -100,7 +100,7 @@ describe('a frozen Redis', { skip: skip ?? false }, () => {
     assert.ok(refused.ms < NO_WAIT_MS, `refused refresh took ${Math.round(refused.ms)} ms`);
 
     // Reuse after the grace window still ends the session (its revocation skips Redis too).
-    const stolen = (await frozen.post('/api/token/', CREDENTIALS)).json;
+    const stolen = await frozen.login(CREDENTIALS.username, CREDENTIALS.password);
     const stolenNext = (await frozen.post('/api/token/refresh/', { refresh: stolen.refresh })).json;
     frozen.clock.advance(frozen.settings.refreshGraceWindow + 1);
     direct.clock.advance(frozen.settings.refreshGraceWindow + 1);
@@ -144,7 +144,7 @@ describe('a frozen Redis', { skip: skip ?? false }, () => {
     const jti = String(decodeJwt(successor).claims.jti);
     assert.equal(await eventually(() => direct.app.tessera.revocation.knowsRevoked(jti), 1000), true);
 
-    const fresh = (await direct.post('/api/token/', CREDENTIALS)).json;
+    const fresh = await direct.login(CREDENTIALS.username, CREDENTIALS.password);
     assert.equal((await direct.post('/api/token/blacklist/', { refresh: fresh.refresh })).status, 200);
     const freshJti = String(decodeJwt(fresh.refresh).claims.jti);
     assert.equal(await eventually(() => frozen.app.tessera.revocation.knowsRevoked(freshJti), 1000), true);

@@ -200,10 +200,10 @@ describe('custom claims (seed 003\'s is_admin)', () => {
   after(() => server.close());
 
   test('is_admin is in both tokens, true for staff and false otherwise, and survives refresh', async () => {
-    const boss = (await server.post('/api/token/', { username: 'boss', password: 'Ab12345678' })).json;
+    const boss = await server.login('boss', 'Ab12345678');
     assert.equal(decodeJwt(boss.access).claims.is_admin, true);
     assert.equal(decodeJwt(boss.refresh).claims.is_admin, true);
-    const worker = (await server.post('/api/token/', { username: 'worker', password: 'Ab12345678' })).json;
+    const worker = await server.login('worker', 'Ab12345678');
     assert.equal(decodeJwt(worker.access).claims.is_admin, false);
     assert.equal(decodeJwt(worker.refresh).claims.is_admin, false);
 

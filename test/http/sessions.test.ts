@@ -161,11 +161,7 @@ describe('account changes end every session', () => {
   after(() => server.close());
 
   const bearer = (access: string) => ({ authorization: `Bearer ${access}` });
-  const login = async (username: string, password = PASSWORD) => {
-    const answer = await server.post('/api/token/', { username, password });
-    assert.equal(answer.status, 200, JSON.stringify(answer.json));
-    return answer.json as { refresh: string; access: string };
-  };
+  const login = (username: string, password = PASSWORD) => server.login(username, password);
   /** Both pairs are dead: access refused, refresh refused. */
   const assertEnded = async (...pairs: { refresh: string; access: string }[]) => {
     for (const pair of pairs) {
@@ -220,7 +216,7 @@ describe('account changes end every session', () => {
     const deactivating = await startServer({ sendActivationEmail: true, emailUrl: `file:${mkdtempSync(join(tmpdir(), 'tessera-sessions-mail-'))}`, rotateRefreshTokens: true, tokenFamilies: true });
     try {
       await deactivating.createUser('frank', PASSWORD);
-      const pair = (await deactivating.post('/api/token/', { username: 'frank', password: PASSWORD })).json;
+      const pair = await deactivating.login('frank', PASSWORD);
       const fam = decodeJwt(pair.refresh).claims.fam;
       const changed = await deactivating.request('PATCH', '/auth/users/me/', {
         body: JSON.stringify({ email: 'new@example.com' }), headers: { authorization: `Bearer ${pair.access}`, 'content-type': 'application/json' },

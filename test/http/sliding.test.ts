@@ -89,7 +89,7 @@ describe('sliding tokens on', () => {
     const answer = await server.get('/api/user/', bearer(token));
     assert.equal(answer.status, 200, answer.text);
     assert.deepEqual(answer.json, { id: userId, username: 'slider' });
-    const { access } = (await server.post('/api/token/', CREDENTIALS)).json;
+    const { access } = await server.login(CREDENTIALS.username, CREDENTIALS.password);
     assert.equal((await server.get('/api/user/', bearer(access))).status, 200);
   });
 
@@ -104,7 +104,7 @@ describe('sliding tokens on', () => {
         { token_class: 'SlidingToken', token_type: 'sliding', message: 'Token is invalid or expired' },
       ],
     });
-    const { refresh } = (await server.post('/api/token/', CREDENTIALS)).json;
+    const { refresh } = await server.login(CREDENTIALS.username, CREDENTIALS.password);
     const asRefresh = await server.get('/api/user/', bearer(refresh));
     assert.deepEqual(asRefresh.json.messages.map((m: { message: string }) => m.message), ['Token has wrong type', 'Token has wrong type']);
   });
@@ -152,7 +152,7 @@ describe('sliding tokens on', () => {
 
   test('types do not mix: sliding is not refresh, refresh and access are not sliding; verify takes any', async () => {
     const token = await obtain();
-    const { refresh, access } = (await server.post('/api/token/', CREDENTIALS)).json;
+    const { refresh, access } = await server.login(CREDENTIALS.username, CREDENTIALS.password);
     const asRefresh = await server.post('/api/token/refresh/', { refresh: token });
     assert.deepEqual([asRefresh.status, asRefresh.json], [401, { detail: 'Token has wrong type', code: 'token_not_valid' }]);
     for (const other of [refresh, access]) {
@@ -193,7 +193,7 @@ describe('sliding tokens only', () => {
   after(() => server.close());
 
   test('an access token is then refused, naming only SlidingToken', async () => {
-    const { access } = (await server.post('/api/token/', CREDENTIALS)).json;
+    const { access } = await server.login(CREDENTIALS.username, CREDENTIALS.password);
     const answer = await server.get('/api/user/', bearer(access));
     assert.equal(answer.status, 401);
     assert.deepEqual(answer.json.messages, [{ token_class: 'SlidingToken', token_type: 'sliding', message: 'Token has wrong type' }]);

@@ -240,7 +240,7 @@ describe('refresh, register and reset scopes', () => {
   after(() => server.close());
 
   test('refresh: the third in a minute is throttled', async () => {
-    const { json: pair } = await server.post('/api/token/', { username: 'refresher', password: 'refresher-password-1' });
+    const pair = await server.login('refresher', 'refresher-password-1');
     assert.equal((await server.post('/api/token/refresh/', { refresh: pair.refresh })).status, 200);
     assert.equal((await server.post('/api/token/refresh/', { refresh: pair.refresh })).status, 200);
     const third = await server.post('/api/token/refresh/', { refresh: pair.refresh });
@@ -277,7 +277,7 @@ describe('bursts of refresh and reset requests', () => {
   after(() => server.close());
 
   test('30 refreshes at once from one IP: 10 answered, 20 throttled', async () => {
-    const { json: pair } = await server.post('/api/token/', { username: 'bursty', password: 'bursty-password-1' });
+    const pair = await server.login('bursty', 'bursty-password-1');
     const statuses = await burst(30, () => postFrom(server, '127.0.3.1', '/api/token/refresh/', { refresh: pair.refresh }));
     assert.deepEqual(Object.fromEntries(statuses), { 200: 10, 429: 20 });
   });

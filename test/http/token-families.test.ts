@@ -14,11 +14,7 @@ describe('refresh token families: grace window and reuse detection', () => {
   });
   after(() => server.close());
 
-  const login = async () => {
-    const answer = await server.post('/api/token/', CREDENTIALS);
-    assert.equal(answer.status, 200);
-    return answer.json as { refresh: string; access: string };
-  };
+  const login = () => server.login(CREDENTIALS.username, CREDENTIALS.password);
   const me = (access: string) => server.get('/api/user/', { authorization: `Bearer ${access}` });
 
   test('login puts a fam claim (32 hex) in both tokens; rotation hands the family on', async () => {
@@ -182,7 +178,7 @@ describe('refreshGraceWindow setting', () => {
   after(() => server.close());
 
   test('0 turns the grace off: an immediate retry is reuse', async () => {
-    const pair = (await server.post('/api/token/', CREDENTIALS)).json;
+    const pair = await server.login(CREDENTIALS.username, CREDENTIALS.password);
     const first = await server.post('/api/token/refresh/', { refresh: pair.refresh });
     assert.equal(first.status, 200);
     const retry = await server.post('/api/token/refresh/', { refresh: pair.refresh });

@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { decodeJwt, startServer, type TestServer } from '../support/server.js';
+import { decodeJwt, startServer, startSignedIn, type Login, type TestServer } from '../support/server.js';
 
-const CREDENTIALS = { username: 'shoumitro', password: 'Ab12345678' };
 const INVALID = { detail: 'Token is invalid or expired', code: 'token_not_valid' };
 
 describe('POST /api/token/verify/', () => {
   let server: TestServer;
-  let pair: { refresh: string; access: string };
+  let pair: Login;
   before(async () => {
-    server = await startServer();
-    await server.createUser('shoumitro', 'Ab12345678');
-    pair = (await server.post('/api/token/', CREDENTIALS)).json;
+    ({ server, ...pair } = await startSignedIn());
   });
   after(() => server.close());
 
@@ -81,7 +78,7 @@ describe('POST /api/token/blacklist/', () => {
   after(() => server.close());
 
   test('blacklisting answers {}, then verify is 400 non_field_errors and refresh is 401 blacklisted', async () => {
-    const { refresh } = (await server.post('/api/token/', CREDENTIALS)).json;
+    const { refresh } = await server.login();
     const answer = await server.post('/api/token/blacklist/', { refresh });
     assert.equal(answer.status, 200);
     assert.deepEqual(answer.json, {});
@@ -98,10 +95,8 @@ describe('POST /api/token/blacklist/', () => {
   });
 
   test('without BLACKLIST_AFTER_ROTATION verify does not ask the blacklist (Simple JWT 5.2), refresh still does', async () => {
-    const plain = await startServer();
+    const { server: plain, refresh } = await startSignedIn();
     try {
-      await plain.createUser('shoumitro', 'Ab12345678');
-      const { refresh } = (await plain.post('/api/token/', CREDENTIALS)).json;
       assert.equal((await plain.post('/api/token/blacklist/', { refresh })).status, 200);
       const verify = await plain.post('/api/token/verify/', { token: refresh });
       assert.equal(verify.status, 200);
@@ -113,7 +108,7 @@ describe('POST /api/token/blacklist/', () => {
   });
 
   test('blacklisting twice: the second answers 401 blacklisted', async () => {
-    const { refresh } = (await server.post('/api/token/', CREDENTIALS)).json;
+    const { refresh } = await server.login();
     assert.equal((await server.post('/api/token/blacklist/', { refresh })).status, 200);
     const second = await server.post('/api/token/blacklist/', { refresh });
     assert.equal(second.status, 401);
@@ -122,7 +117,7 @@ describe('POST /api/token/blacklist/', () => {
   });
 
   test('an access token cannot be blacklisted: wrong type', async () => {
-    const { access } = (await server.post('/api/token/', CREDENTIALS)).json;
+    const { access } = await server.login();
     const answer = await server.post('/api/token/blacklist/', { refresh: access });
     assert.equal(answer.status, 401);
     assert.deepEqual(answer.json, { detail: 'Token has wrong type', code: 'token_not_valid' });
@@ -141,8 +136,8 @@ describe('POST /api/token/blacklist/', () => {
   });
 
   test('blacklisting does not touch other tokens of the same user, and access tokens still work', async () => {
-    const a = (await server.post('/api/token/', CREDENTIALS)).json;
-    const b = (await server.post('/api/token/', CREDENTIALS)).json;
+    const a = await server.login();
+    const b = await server.login();
     assert.equal((await server.post('/api/token/blacklist/', { refresh: a.refresh })).status, 200);
     assert.equal((await server.post('/api/token/refresh/', { refresh: b.refresh })).status, 200);
     // Simple JWT's blacklist only covers refresh tokens: the access token lives out its 5 minutes.
@@ -152,7 +147,7 @@ describe('POST /api/token/blacklist/', () => {
 
   test('outstanding and blacklisted rows are in Django\'s tables', async () => {
     const db = server.store.database.db;
-    const { refresh } = (await server.post('/api/token/', CREDENTIALS)).json;
+    const { refresh } = await server.login();
     const { jti, exp } = decodeJwt(refresh).claims;
     const outstanding = await db.selectFrom('token_blacklist_outstandingtoken').selectAll().where('jti', '=', String(jti)).executeTakeFirst();
     assert.ok(outstanding, 'issued refresh token is outstanding');
@@ -171,14 +166,14 @@ describe('POST /api/token/blacklist/', () => {
   });
 
   test('access tokens are never recorded as outstanding', async () => {
-    const { access } = (await server.post('/api/token/', CREDENTIALS)).json;
+    const { access } = await server.login();
     const { jti } = decodeJwt(access).claims;
     const row = await server.store.database.db.selectFrom('token_blacklist_outstandingtoken').selectAll().where('jti', '=', String(jti)).executeTakeFirst();
     assert.equal(row, undefined);
   });
 
   test('concurrent blacklists of one token: exactly one 200', async () => {
-    const { refresh } = (await server.post('/api/token/', CREDENTIALS)).json;
+    const { refresh } = await server.login();
     const answers = await Promise.all(Array.from({ length: 8 }, () => server.post('/api/token/blacklist/', { refresh })));
     const statuses = answers.map((a) => a.status);
     assert.equal(statuses.filter((s) => s === 200).length, 1, statuses.join(','));

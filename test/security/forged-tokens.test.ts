@@ -295,7 +295,7 @@ describe('forged and mutated tokens (HS256 server)', () => {
   });
 
   test('a refresh token is not an access token', async () => {
-    const pair = (await server.post('/api/token/', { username: 'victim', password: 'Ab12345678' })).json;
+    const pair = await server.login('victim', 'Ab12345678');
     const answer = await server.get('/api/user/', { authorization: `Bearer ${pair.refresh}` });
     assertAuthenticationRefusal(answer, 'refresh as access');
     assert.deepEqual(answer.json.messages, [{ token_class: 'AccessToken', token_type: 'access', message: 'Token has wrong type' }]);
@@ -303,7 +303,7 @@ describe('forged and mutated tokens (HS256 server)', () => {
   });
 
   test('a token in the query string does not authenticate', async () => {
-    const { access } = (await server.post('/api/token/', { username: 'victim', password: 'Ab12345678' })).json;
+    const { access } = await server.login('victim', 'Ab12345678');
     for (const query of [`token=${access}`, `access=${access}`, `access_token=${access}`, `jwt=${access}`, `authorization=Bearer%20${access}`]) {
       const answer = await server.get(`/api/user/?${query}`);
       assert.equal(answer.status, 401, query);
@@ -339,7 +339,7 @@ describe('CVE-2022-21449 against an ES256 server', () => {
     try {
       const user = await server.createUser('ec-user', 'Ab12345678');
       // The server really verifies ES256: its own token works.
-      const { access } = (await server.post('/api/token/', { username: 'ec-user', password: 'Ab12345678' })).json;
+      const { access } = await server.login('ec-user', 'Ab12345678');
       const own = await server.get('/api/user/', { authorization: `Bearer ${access}` });
       if (own.status !== 200) {
         const why = `ES256 is accepted by settings but this build does not yet verify its own ES256 tokens (${own.status} ${own.text.slice(0, 120)})`;

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { AccessToken, TokenError, UntypedToken } from '../../src/tokens/index.js';
-import { startServer, TEST_SIGNING_KEY, type TestServer } from '../support/server.js';
+import { startServer, startSignedIn, TEST_SIGNING_KEY, type TestServer } from '../support/server.js';
 
 /**
  * Property-based tests: no input makes the token parser throw anything but `TokenError`, and no
@@ -107,7 +107,7 @@ describe('the token parser', () => {
 
   test('mutations of a real token: any change of one character is refused', async () => {
     const user = await server.createUser('mutant', 'Ab12345678');
-    const { access } = (await server.post('/api/token/', { username: user.username, password: 'Ab12345678' })).json as { access: string };
+    const { access } = await server.login(user.username, 'Ab12345678');
     assert.equal(await parses(access), 'valid');
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ';
     await check('one-character mutations', fc.asyncProperty(
@@ -131,9 +131,7 @@ describe('the live server', () => {
   before(async () => {
     // Throttling would turn most of these into 429s (which satisfy < 500 anyway); off, every
     // request reaches the views.
-    server = await startServer({ throttleEnabled: false });
-    await server.createUser('prop', 'Ab12345678');
-    access = (await server.post('/api/token/', { username: 'prop', password: 'Ab12345678' })).json.access;
+    ({ server, access } = await startSignedIn({ throttleEnabled: false }, { username: 'prop', password: 'Ab12345678' }));
   });
   after(() => server.close());
 

@@ -80,8 +80,7 @@ describe('seeds 001 and 003 on the default settings', () => {
     assert.equal(me.status, 200);
     assert.deepEqual(me.json, { id: 1, username: 'admin' });
 
-    const pair = await server.post('/api/token/', CREDENTIALS);
-    assert.equal((await server.get('/api/protected/', { authorization: `Bearer ${pair.json.access}` })).status, 200);
+    assert.equal((await server.get('/api/protected/', (await server.login('admin', 'admin')).auth)).status, 200);
     const stillValid = await server.get('/api/protected/', { authorization: `JWT ${answer.json.token}` });
     assert.equal(stillValid.status, 200, 'still within its 5 minutes');
     server.clock.advance(server.settings.jwtExpirationDelta + 1);

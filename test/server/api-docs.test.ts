@@ -198,7 +198,7 @@ describe('API docs in a real browser (Debian chromium)', { skip: noBrowser }, ()
 
   test('"Try it out" on GET /api/user/ answers 200 after Authorize with a Bearer token', async () => {
     await server.createUser('shoumitro', 'Ab12345678');
-    const { access } = (await server.post('/api/token/', { username: 'shoumitro', password: 'Ab12345678' })).json as { access: string };
+    const { access } = await server.login();
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,23 @@ export class TestClock {
 
 export const TEST_SIGNING_KEY = 'test-signing-key-that-is-long-enough-for-hs256-0123456789';
 
+/** The seeds' user, whom most suites log in as. */
+export const TEST_USER = { username: 'shoumitro', password: 'Ab12345678' } as const;
+
+/** What a test may set on a user it creates, beyond username and password. */
+export interface UserFlags {
+  isActive?: boolean;
+  isStaff?: boolean;
+  isSuperuser?: boolean;
+}
+
+/** A logged-in user's token pair, and the Authorization header that carries the access token. */
+export interface Login {
+  access: string;
+  refresh: string;
+  auth: { authorization: string };
+}
+
 export interface TestServer {
   url: string;
   /** The ready server's Fastify instance (a test that reads it runs on the Fastify adapter only). */
@@ -35,7 +53,9 @@ export interface TestServer {
   settings: Settings;
   clock: TestClock;
   dir: string;
-  createUser(username: string, password: string, extra?: { isActive?: boolean; isStaff?: boolean; isSuperuser?: boolean }): Promise<User>;
+  createUser(username: string, password: string, extra?: UserFlags): Promise<User>;
+  /** Logs in through POST /api/token/ (as TEST_USER unless told), failing the test (with the answer) unless it is a 200. */
+  login(username?: string, password?: string): Promise<Login>;
   /** POST JSON (or the given body and content type) and parse the JSON answer. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Answer>;
   get(path: string, headers?: Record<string, string>): Promise<Answer>;
@@ -51,15 +71,19 @@ export interface Answer {
   json: any;
 }
 
+/** How the server is built, beyond its settings. */
+export interface StartOptions {
+  customClaims?: Parameters<typeof buildServer>[0]['customClaims'];
+  /** Turns the log on (at `settings.logLevel`) and sends its lines here. */
+  logStream?: { write(line: string): void };
+}
+
 /**
  * Starts the real server on an ephemeral port, on a database of its own: a fresh SQLite file in a
  * temporary folder, or a fresh PostgreSQL database when `TESSERA_TEST_DATABASE=postgres` (unless
  * `overrides.databaseUrl` names one).
  */
-export async function startServer(
-  overrides: Partial<Settings> = {},
-  options: { customClaims?: Parameters<typeof buildServer>[0]['customClaims']; logStream?: { write(line: string): void } } = {},
-): Promise<TestServer> {
+export async function startServer(overrides: Partial<Settings> = {}, options: StartOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-test-'));
   const database = overrides.databaseUrl ? null : await createTestDatabase(dir);
   const settings = loadSettings({
@@ -88,7 +112,6 @@ export async function startServer(
   let built: Awaited<ReturnType<typeof buildServer>>;
   try {
     const { logStream, ...rest } = options;
-    // With a logStream the log is on (at `settings.logLevel`) and its lines go there.
     built = await buildServer({ settings, clock: clock.read, ...(logStream ? { logger: true, logStream } : { logger: false }), ...rest });
   } catch (error) {
     await database?.drop();
@@ -106,6 +129,34 @@ export async function startServer(
   });
 }
 
+/** A server with one user already logged in: what most black-box suites start from. */
+export interface SignedInServer extends Login {
+  server: TestServer;
+  user: User;
+}
+
+/** Who `startSignedIn` creates and logs in (TEST_USER unless told), and how the server is built. */
+export interface SignInOptions extends StartOptions {
+  username?: string;
+  password?: string;
+  extra?: UserFlags;
+}
+
+/** Starts a server (as `startServer`), creates a user (TEST_USER unless told) and logs it in. */
+export async function startSignedIn(
+  overrides: Partial<Settings> = {},
+  { username = TEST_USER.username, password = TEST_USER.password, extra = {}, ...options }: SignInOptions = {},
+): Promise<SignedInServer> {
+  const server = await startServer(overrides, options);
+  try {
+    const user = await server.createUser(username, password, extra);
+    return { server, user, ...(await server.login(username, password)) };
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+}
+
 /** The helpers every black-box test uses, over a server listening at `address`. */
 function testServer(
   address: string, app: FastifyInstance, store: Store, settings: Settings, clock: TestClock, dir: string, close: () => Promise<void>,
@@ -116,6 +167,11 @@ function testServer(
     const response = await fetch(`${address}${path}`, { method, body: init.body ?? null, headers: init.headers ?? {} });
     return readAnswer(response);
   };
+  const post: TestServer['post'] = (path, body, headers = {}) =>
+    request('POST', path, {
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...headers },
+    });
 
   return {
     url: address,
@@ -126,11 +182,13 @@ function testServer(
     dir,
     createUser: async (username, password, extra = {}) =>
       store.users.create({ username, password: await hashers.hash(password), email: `${username}@example.com`, ...extra }),
-    post: (path, body, headers = {}) =>
-      request('POST', path, {
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-        headers: { 'content-type': 'application/json', ...headers },
-      }),
+    login: async (username = TEST_USER.username, password = TEST_USER.password) => {
+      const answer = await post('/api/token/', { username, password });
+      assert.equal(answer.status, 200, `logging in as ${username}: ${answer.status} ${answer.text}`);
+      const { access, refresh } = answer.json as { access: string; refresh: string };
+      return { access, refresh, auth: { authorization: `Bearer ${access}` } };
+    },
+    post,
     get: (path, headers = {}) => request('GET', path, { headers }),
     request,
     close,

@@ -343,7 +343,7 @@ describe('the console in a real browser (Debian chromium)', { skip }, () => {
     await server.createUser('chief', PASSWORD, { isStaff: true, isSuperuser: true });
     await server.createUser('clerk', PASSWORD, { isStaff: true });
     await server.createUser('erin', PASSWORD);
-    assert.equal((await server.post('/api/token/', { username: 'chief', password: PASSWORD })).status, 200, 'chief has a token');
+    await server.login('chief', PASSWORD); // chief has a token
     const clerk = await open();
     await signIn(clerk, 'clerk');
     await clerk.getByRole('navigation', { name: 'Staff' }).getByRole('link', { name: 'Users' }).click();
