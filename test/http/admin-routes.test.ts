@@ -309,7 +309,7 @@ describe('staff API (/api/admin/)', () => {
     const phone = await login('gina');
     const laptop = await login('gina');
     // A Django session login and a DRF auth token of hers, and a session of someone else's.
-    const sessions = server.app.tessera.sessionLogins;
+    const sessions = server.tessera.sessionLogins;
     const gina = (await server.store.users.findById(id))!;
     const browser = await sessions.login(gina);
     const other = await sessions.login((await server.store.users.findByUsername('alice'))!);

@@ -45,7 +45,7 @@ describe('audit log', () => {
     const drf = await server.post('/api-token-auth/', { username: 'alice', password: NEW_PASSWORD }, ua);
     assert.equal(drf.status, 200);
 
-    const audit = server.app.tessera.audit;
+    const audit = server.tessera.audit;
     const events = await eventually(() => audit.list({ limit: 50 }), (rows) => rows.length >= 8);
     const types = events.map((e) => e.type).reverse();
     assert.deepEqual(types, [
@@ -93,19 +93,19 @@ describe('audit log', () => {
 
   test('app.tessera.audit.record is the hook for other events (token_reused, key_rotated)', async () => {
     const bob = await server.createUser('bob', PASSWORD);
-    await server.app.tessera.audit.record({ type: 'token_reused', userId: bob.id, ip: '203.0.113.9', detail: { family: 'f1' } });
-    await server.app.tessera.audit.record({ type: 'key_rotated', detail: { kid: 'k2' } });
-    const [reused] = await server.app.tessera.audit.list({ type: 'token_reused' });
+    await server.tessera.audit.record({ type: 'token_reused', userId: bob.id, ip: '203.0.113.9', detail: { family: 'f1' } });
+    await server.tessera.audit.record({ type: 'key_rotated', detail: { kid: 'k2' } });
+    const [reused] = await server.tessera.audit.list({ type: 'token_reused' });
     assert.equal(reused!.userId, bob.id);
     assert.equal(reused!.ip, '203.0.113.9');
     assert.deepEqual(reused!.detail, { family: 'f1' });
-    const [rotated] = await server.app.tessera.audit.list({ type: 'key_rotated' });
+    const [rotated] = await server.tessera.audit.list({ type: 'key_rotated' });
     assert.equal(rotated!.userId, null);
     assert.deepEqual(rotated!.detail, { kid: 'k2' });
   });
 
   test('events recorded together are written together, each whole, and each record() resolves once it is stored', async () => {
-    const { audit } = server.app.tessera;
+    const { audit } = server.tessera;
     const before = await audit.count({ type: 'user_updated' });
     await Promise.all(Array.from({ length: 30 }, (_, i) =>
       audit.record({ type: 'user_updated', userId: i, username: `batch-${i}`, ip: `198.51.100.${i}`, detail: { n: i } })));
@@ -123,7 +123,7 @@ describe('audit log', () => {
     const pairs = await Promise.all([dave, erin, dave, erin].map((user) => server.login(user.username, PASSWORD)));
     const answers = await Promise.all(pairs.map((pair) => server.post('/api/token/refresh/', { refresh: pair.refresh })));
     assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200]);
-    const refreshed = await server.app.tessera.audit.list({ type: 'token_refreshed', limit: 100 });
+    const refreshed = await server.tessera.audit.list({ type: 'token_refreshed', limit: 100 });
     assert.equal(refreshed.filter((e) => e.userId === dave.id && e.username === 'dave').length, 2);
     assert.equal(refreshed.filter((e) => e.userId === erin.id && e.username === 'erin').length, 2);
   });

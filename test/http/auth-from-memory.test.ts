@@ -15,7 +15,7 @@ describe('authentication from memory (authenticateNow) and its fallback', () => 
     server = await startServer({ tokenFamilies: true, rotateRefreshTokens: true, blacklistAfterRotation: true });
     await server.createUser('shoumitro', 'Ab12345678');
     await server.createUser('other', 'Ab12345678');
-    jwt = server.app.tessera.authenticationClasses.get('jwt')!;
+    jwt = server.tessera.authenticationClasses.get('jwt')!;
   });
   after(() => server.close());
 
@@ -86,7 +86,7 @@ describe('authentication from memory is off with userCacheTtl 0', () => {
 
   test('every request goes through authenticate, which reads the user', async () => {
     assert.equal((await server.get('/api/user/', auth)).status, 200);
-    const jwt = server.app.tessera.authenticationClasses.get('jwt')!;
+    const jwt = server.tessera.authenticationClasses.get('jwt')!;
     assert.equal(jwt.authenticateNow!({ headers: { authorization: `Bearer ${access}` }, method: 'GET' } as never), undefined);
   });
 });

@@ -169,8 +169,8 @@ describe('cookie mode "refresh"', () => {
     const { refresh, csrf } = await login(server, 'alice');
     const refreshed = await fromCookie('/api/token/refresh/', refresh, csrf);
     assert.equal(refreshed.status, 200);
-    await server.app.tessera.audit.flush();
-    const [latest] = await server.app.tessera.audit.list({ type: 'token_refreshed', limit: 1 });
+    await server.tessera.audit.flush();
+    const [latest] = await server.tessera.audit.list({ type: 'token_refreshed', limit: 1 });
     assert.equal(latest?.username, 'alice');
   });
 });

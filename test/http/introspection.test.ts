@@ -53,7 +53,7 @@ describe('RFC 7662 introspection and RFC 7009 revocation', () => {
     const later = await server.login('alice', 'Ab12345678');
     assert.equal((await introspect(later.access)).json.active, true);
     server.clock.advance(1);
-    await server.app.tessera.revocation.revokeAllForUser(userId, new Date(server.clock.now));
+    await server.tessera.revocation.revokeAllForUser(userId, new Date(server.clock.now));
     assert.deepEqual((await introspect(later.access)).json, { active: false });
 
     // Expired.

@@ -30,7 +30,7 @@ describe('JWKS and the keyring', () => {
   test('generate, rotate: kid in headers, old key verifies until its tokens expired, then retires', async () => {
     const hsAccess = (await server.login(CREDENTIALS.username, CREDENTIALS.password)).access;
     const first = await generateSigningKey(rows, 'ES256', new Date(server.clock.now));
-    await server.app.tessera.keyring.reload();
+    await server.tessera.keyring.reload();
     const jwks = (await server.get('/.well-known/jwks.json')).json;
     assert.equal(jwks.keys.length, 1);
     const [jwk] = jwks.keys;
@@ -46,7 +46,7 @@ describe('JWKS and the keyring', () => {
 
     const overlap = retirementOverlap(server.settings);
     const { activated } = await rotateSigningKeys(rows, { now: new Date(server.clock.now), overlapSeconds: overlap, alg: 'RS256' });
-    await server.app.tessera.keyring.reload();
+    await server.tessera.keyring.reload();
     const kids = (await server.get('/.well-known/jwks.json')).json.keys.map((k: { kid: string }) => k.kid);
     assert.deepEqual(kids.sort(), [first.kid, activated.kid].sort());
     const rsa = (await server.get('/.well-known/jwks.json')).json.keys.find((k: { kid: string }) => k.kid === activated.kid);
@@ -83,7 +83,7 @@ describe('jwkUrl: verifying against another tessera\'s JWKS', () => {
     issuer = await startServer();
     await issuer.createUser(CREDENTIALS.username, CREDENTIALS.password);
     await generateSigningKey(new SigningKeyRepository(issuer.store.database.db as never), 'EdDSA', new Date(issuer.clock.now));
-    await issuer.app.tessera.keyring.reload();
+    await issuer.tessera.keyring.reload();
     // Counts every JWKS fetch the consumer makes.
     proxy = createServer(async (_request, response) => {
       fetches += 1;
@@ -112,7 +112,7 @@ describe('jwkUrl: verifying against another tessera\'s JWKS', () => {
     // Rotation upstream: a new kid the consumer has not seen.
     const rows = new SigningKeyRepository(issuer.store.database.db as never);
     await rotateSigningKeys(rows, { now: new Date(issuer.clock.now), overlapSeconds: 600 });
-    await issuer.app.tessera.keyring.reload();
+    await issuer.tessera.keyring.reload();
     const rotated = (await issuer.login(CREDENTIALS.username, CREDENTIALS.password)).access;
     consumer.clock.advance(61);
     assert.equal((await consumer.post('/api/token/verify/', { token: rotated })).status, 200);

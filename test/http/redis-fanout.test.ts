@@ -45,15 +45,15 @@ describe('revocations across servers through Redis', { skip: skip ?? false }, ()
   });
 
   test('both servers report Redis ready', async () => {
-    assert.equal(a.app.tessera.redis?.status(), 'ready');
-    assert.equal(await b.app.tessera.redis?.ping(), true);
+    assert.equal(a.tessera.redis?.status(), 'ready');
+    assert.equal(await b.tessera.redis?.ping(), true);
   });
 
   test('a refresh token blacklisted on A is refused by B, and B knows it from Redis within 1 s', async () => {
     const pair = await a.login(CREDENTIALS.username, CREDENTIALS.password);
     const jti = String(decodeJwt(pair.refresh).claims.jti);
     assert.equal((await a.post('/api/token/blacklist/', { refresh: pair.refresh })).status, 200);
-    assert.equal(await eventually(() => b.app.tessera.revocation.knowsRevoked(jti), 1000), true);
+    assert.equal(await eventually(() => b.tessera.revocation.knowsRevoked(jti), 1000), true);
     const refused = await b.post('/api/token/refresh/', { refresh: pair.refresh });
     assert.equal(refused.status, 401);
     assert.deepEqual(refused.json, BLACKLISTED);
@@ -65,7 +65,7 @@ describe('revocations across servers through Redis', { skip: skip ?? false }, ()
     assert.equal(rotated.status, 200);
     assert.equal(typeof rotated.json.refresh, 'string');
     const jti = String(decodeJwt(pair.refresh).claims.jti);
-    assert.equal(await eventually(() => a.app.tessera.revocation.knowsRevoked(jti), 1000), true);
+    assert.equal(await eventually(() => a.tessera.revocation.knowsRevoked(jti), 1000), true);
     // Within the grace window A answers the successor B issued, not a second one.
     assert.equal((await a.post('/api/token/refresh/', { refresh: pair.refresh })).json.refresh, rotated.json.refresh);
     assert.equal((await a.post('/api/token/refresh/', { refresh: rotated.json.refresh })).status, 200);
@@ -76,7 +76,7 @@ describe('revocations across servers through Redis', { skip: skip ?? false }, ()
     const bearer = pair.auth;
     assert.equal((await b.get('/studentapi/', bearer)).status, 200);
     const user = await a.store.users.findByUsername(CREDENTIALS.username);
-    await a.app.tessera.revocation.revokeAllForUser(user!.id, new Date(a.clock.now + 1000));
+    await a.tessera.revocation.revokeAllForUser(user!.id, new Date(a.clock.now + 1000));
 
     assert.equal(await eventually(async () => (await b.get('/studentapi/', bearer)).status === 401, 1000), true);
     const refused = await b.get('/studentapi/', bearer);
@@ -188,7 +188,7 @@ describe('Redis outage and recovery', { skip: skip ?? false }, () => {
     const first = await direct.login(CREDENTIALS.username, CREDENTIALS.password);
     const firstJti = String(decodeJwt(first.refresh).claims.jti);
     assert.equal((await post('/api/token/blacklist/', { refresh: first.refresh })).status, 200);
-    assert.equal(await eventually(() => direct.app.tessera.revocation.knowsRevoked(firstJti), 1000), true);
+    assert.equal(await eventually(() => direct.tessera.revocation.knowsRevoked(firstJti), 1000), true);
 
     const second = await direct.login(CREDENTIALS.username, CREDENTIALS.password);
     const secondJti = String(decodeJwt(second.refresh).claims.jti);
@@ -201,14 +201,14 @@ describe('without Redis', () => {
   test('cut-offs still refuse a user\'s older tokens in this process; counters count in memory', async () => {
     const { server, user, refresh, auth: bearer } = await startSignedIn({}, CREDENTIALS);
     try {
-      assert.equal(server.app.tessera.redis, null);
+      assert.equal(server.tessera.redis, null);
       assert.equal((await server.get('/studentapi/', bearer)).status, 200);
-      await server.app.tessera.revocation.revokeAllForUser(user.id, new Date(server.clock.now + 1000));
+      await server.tessera.revocation.revokeAllForUser(user.id, new Date(server.clock.now + 1000));
       const refused = await server.get('/studentapi/', bearer);
       assert.equal(refused.status, 401);
       assert.equal(refused.json.messages[0].message, 'Token is blacklisted');
       assert.deepEqual((await server.post('/api/token/refresh/', { refresh })).json, BLACKLISTED);
-      assert.deepEqual(await server.app.tessera.counters.increment('k', 60), { count: 1, resetInSeconds: 60 });
+      assert.deepEqual(await server.tessera.counters.increment('k', 60), { count: 1, resetInSeconds: 60 });
     } finally {
       await server.close();
     }
@@ -218,7 +218,7 @@ describe('without Redis', () => {
 test('closing the app closes its Redis connections', { skip: skip ?? false }, async () => {
   const prefix = randomPrefix();
   const server = await startServer({ redisUrl: TEST_REDIS_URL, redisKeyPrefix: prefix });
-  const connection = server.app.tessera.redis!;
+  const connection = server.tessera.redis!;
   assert.equal(connection.status(), 'ready');
   await server.close();
   assert.equal(connection.status(), 'closed');

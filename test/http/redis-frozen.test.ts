@@ -76,7 +76,7 @@ describe('a frozen Redis', { skip: skip ?? false }, () => {
   });
 
   test('refreshes answer from the database: the first waits one command timeout, later ones none', async () => {
-    assert.equal(frozen.app.tessera.redis?.status(), 'ready');
+    assert.equal(frozen.tessera.redis?.status(), 'ready');
     const pair = await frozen.login(CREDENTIALS.username, CREDENTIALS.password);
     const other = await frozen.login(CREDENTIALS.username, CREDENTIALS.password);
     proxy.hang();
@@ -88,7 +88,7 @@ describe('a frozen Redis', { skip: skip ?? false }, () => {
     const first = await timed(() => frozen.post('/api/token/refresh/', { refresh: pair.refresh }));
     assert.equal(first.status, 200, first.text);
     assert.ok(first.ms < ONE_WAIT_MS, `first refresh took ${Math.round(first.ms)} ms`);
-    assert.equal(frozen.app.tessera.redis?.status(), 'down');
+    assert.equal(frozen.tessera.redis?.status(), 'down');
 
     const second = await timed(() => frozen.post('/api/token/refresh/', { refresh: first.json.refresh }));
     assert.equal(second.status, 200, second.text);
@@ -124,7 +124,7 @@ describe('a frozen Redis', { skip: skip ?? false }, () => {
     assert.equal(after.status, 200, after.text);
     assert.ok(after.ms < NO_WAIT_MS, `refresh after a failed probe took ${Math.round(after.ms)} ms`);
     successor = after.json.refresh;
-    assert.equal(frozen.app.tessera.redis?.status(), 'down');
+    assert.equal(frozen.tessera.redis?.status(), 'down');
     const logged = redisLines();
     assert.equal(logged.length, 1, JSON.stringify(logged));
     assert.equal(logged[0]!.level, 40);
@@ -133,23 +133,23 @@ describe('a frozen Redis', { skip: skip ?? false }, () => {
 
   test('when Redis answers again a probe sees it: fan-out and shared counters resume', async () => {
     proxy.resume();
-    assert.equal(await eventually(() => frozen.app.tessera.redis?.status() === 'ready', REDIS_COOL_DOWN_MS + 2000), true);
+    assert.equal(await eventually(() => frozen.tessera.redis?.status() === 'ready', REDIS_COOL_DOWN_MS + 2000), true);
     const logged = redisLines();
     assert.equal(logged.length, 2, JSON.stringify(logged));
     assert.match(logged[1]!.msg, /is reachable again/);
     // What another process revoked during the freeze reaches this one through Redis now.
-    assert.equal(await eventually(() => frozen.app.tessera.revocation.knowsRevoked(blacklistedElsewhere), 1000), true);
+    assert.equal(await eventually(() => frozen.tessera.revocation.knowsRevoked(blacklistedElsewhere), 1000), true);
 
     assert.equal((await frozen.post('/api/token/blacklist/', { refresh: successor })).status, 200);
     const jti = String(decodeJwt(successor).claims.jti);
-    assert.equal(await eventually(() => direct.app.tessera.revocation.knowsRevoked(jti), 1000), true);
+    assert.equal(await eventually(() => direct.tessera.revocation.knowsRevoked(jti), 1000), true);
 
     const fresh = await direct.login(CREDENTIALS.username, CREDENTIALS.password);
     assert.equal((await direct.post('/api/token/blacklist/', { refresh: fresh.refresh })).status, 200);
     const freshJti = String(decodeJwt(fresh.refresh).claims.jti);
-    assert.equal(await eventually(() => frozen.app.tessera.revocation.knowsRevoked(freshJti), 1000), true);
+    assert.equal(await eventually(() => frozen.tessera.revocation.knowsRevoked(freshJti), 1000), true);
 
-    assert.equal((await frozen.app.tessera.counters.increment('after-freeze', 60)).count, 1);
-    assert.equal((await direct.app.tessera.counters.increment('after-freeze', 60)).count, 2);
+    assert.equal((await frozen.tessera.counters.increment('after-freeze', 60)).count, 1);
+    assert.equal((await direct.tessera.counters.increment('after-freeze', 60)).count, 2);
   });
 });

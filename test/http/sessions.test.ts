@@ -118,7 +118,7 @@ describe('GET/DELETE /api/sessions/ and POST /api/sessions/logout-all/', () => {
   });
 
   test('ending sessions is audited as sessions_revoked (who, IP, user agent, what ended); refused attempts are not', async () => {
-    const audit = server.app.tessera.audit;
+    const audit = server.tessera.audit;
     const before = (await audit.list({ type: 'sessions_revoked', limit: 1000 })).length;
     const ua = { 'user-agent': 'SessionsAudit/1.0' };
     const current = await login('alice');

@@ -33,7 +33,7 @@ describe('sliding tokens off (the default)', () => {
   test('the sliding views are not served and a sliding token does not authenticate', async () => {
     assert.equal((await server.post('/api/token/sliding/', CREDENTIALS)).status, 404);
     assert.equal((await server.post('/api/token/sliding/refresh/', { token: 'x' })).status, 404);
-    const sliding = await SlidingToken.forUser(server.app.tessera.tokenContext, (await server.store.users.findByUsername('slider'))!);
+    const sliding = await SlidingToken.forUser(server.tessera.tokenContext, (await server.store.users.findByUsername('slider'))!);
     const answer = await server.get('/api/user/', bearer(sliding.toString()));
     assert.equal(answer.status, 401);
     assert.deepEqual(answer.json.messages, [{ token_class: 'AccessToken', token_type: 'access', message: 'Token has wrong type' }]);
@@ -166,7 +166,7 @@ describe('sliding tokens on', () => {
   test('a blacklisted sliding token is refused everywhere, refreshed copies too (BlacklistMixin)', async () => {
     const token = await obtain();
     const refreshed = (await server.post('/api/token/sliding/refresh/', { token })).json.token as string;
-    const sliding = await SlidingToken.fromString(server.app.tessera.tokenContext, token);
+    const sliding = await SlidingToken.fromString(server.tessera.tokenContext, token);
     assert.equal(await sliding.blacklist(), true);
     assert.equal(await sliding.blacklist(), false);
     for (const copy of [token, refreshed]) {

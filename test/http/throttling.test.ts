@@ -323,8 +323,8 @@ describe('throttling shared through Redis', async () => {
   test('two servers count one IP together', { skip: skip ?? false }, async () => {
     // Both connect to Redis at start; wait until each one's counters are on it.
     for (const server of [one, two]) {
-      for (let i = 0; i < 100 && server.app.tessera.redis?.status() !== 'ready'; i++) await new Promise((r) => setTimeout(r, 20));
-      assert.equal(server.app.tessera.redis?.status(), 'ready');
+      for (let i = 0; i < 100 && server.tessera.redis?.status() !== 'ready'; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(server.tessera.redis?.status(), 'ready');
     }
     assert.equal((await postFrom(one, ATTACKER, '/api/token/', { username: 'x', password: 'y' })).status, 401);
     assert.equal((await postFrom(two, ATTACKER, '/api/token/', { username: 'x', password: 'y' })).status, 401);
@@ -341,15 +341,15 @@ describe('throttling shared through Redis', async () => {
     assert.deepEqual(Object.fromEntries(statuses), { 401: 2, 429: 58 });
   });
   test('peek reads a shared count without counting, and null for no window', { skip: skip ?? false }, async () => {
-    const counters = one.app.tessera.counters;
+    const counters = one.tessera.counters;
     assert.equal(await counters.peek('peek-test'), null);
-    await two.app.tessera.counters.increment('peek-test', 60);
-    await two.app.tessera.counters.increment('peek-test', 60);
+    await two.tessera.counters.increment('peek-test', 60);
+    await two.tessera.counters.increment('peek-test', 60);
     const value = await counters.peek('peek-test');
     assert.equal(value?.count, 2);
     assert.ok(value!.resetInSeconds >= 59 && value!.resetInSeconds <= 60);
     assert.equal((await counters.peek('peek-test'))?.count, 2);
     await counters.reset('peek-test');
-    assert.equal(await two.app.tessera.counters.peek('peek-test'), null);
+    assert.equal(await two.tessera.counters.peek('peek-test'), null);
   });
 });

@@ -107,11 +107,11 @@ describe('refresh token families: grace window and reuse detection', () => {
     const fam = String(decodeJwt(pair.refresh).claims.fam);
     // As another process ending it would: only the database knows, not this process's memory.
     assert.equal(await server.store.families.revoke(fam, new Date(server.clock.now), 'reuse'), true);
-    assert.equal(server.app.tessera.revocation.isFamilyRevoked(fam), false);
+    assert.equal(server.tessera.revocation.isFamilyRevoked(fam), false);
     const answer = await server.post('/api/token/refresh/', { refresh: victim.json.refresh });
     assert.equal(answer.status, 401);
     assert.deepEqual(answer.json, REUSED);
-    assert.equal(server.app.tessera.revocation.isFamilyRevoked(fam), true, 'remembered once read');
+    assert.equal(server.tessera.revocation.isFamilyRevoked(fam), true, 'remembered once read');
   });
 
   test('a session ended by DELETE or logout-all answers "Token is blacklisted" for every token of it, rotated ones too', async () => {

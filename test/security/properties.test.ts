@@ -45,7 +45,7 @@ describe('the token parser', () => {
 
   /** Parses as both an access token and any token: returns, or throws TokenError, nothing else. */
   const parses = async (token: string): Promise<'valid' | 'refused'> => {
-    const context = server.app.tessera.tokenContext;
+    const context = server.tessera.tokenContext;
     let result: 'valid' | 'refused' = 'valid';
     for (const Kind of [AccessToken, UntypedToken]) {
       try {

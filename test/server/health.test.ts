@@ -19,7 +19,7 @@ function assertUsualHeaders(headers: Headers): void {
 
 /** `app.tessera.redis`, the seam the Redis work fills; swapped here for a probe we control. */
 function withRedis(server: TestServer, probe: RedisProbe | undefined): () => void {
-  const tessera = server.app.tessera as unknown as { redis?: unknown };
+  const tessera = server.tessera as unknown as { redis?: unknown };
   const original = tessera.redis;
   tessera.redis = probe;
   return () => {
@@ -54,7 +54,7 @@ describe('GET /health/ and /ready/', () => {
   test('/ready/ checks the database and says whether Redis is configured', async () => {
     const answer = await server.get('/ready/');
     assert.equal(answer.status, 200);
-    const redis = (server.app.tessera as unknown as { redis?: unknown }).redis ? 'ok' : 'not configured';
+    const redis = (server.tessera as unknown as { redis?: unknown }).redis ? 'ok' : 'not configured';
     assert.deepEqual(answer.json, { status: 'ready', database: 'ok', redis });
     assertUsualHeaders(answer.headers);
   });

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { createTessera, type Settings, type Store } from '../../src/index.js';
+import { createTessera, type Settings, type Tessera } from '../../src/index.js';
 import type { ServerOptions } from '../../src/server/index.js';
 import { exampleServer, expressExample } from '../../examples/express/app.js';
 import { STUDENT_MIGRATIONS } from '../../examples/express/students.js';
@@ -12,7 +12,7 @@ import { STUDENT_MIGRATIONS } from '../../examples/express/students.js';
  */
 export async function startExpressApp(
   settings: Settings, clock: () => number, options: { customClaims?: ServerOptions['customClaims'] },
-): Promise<{ url: string; app: FastifyInstance; store: Store; close(): Promise<void> }> {
+): Promise<{ url: string; app: FastifyInstance; tessera: Tessera; close(): Promise<void> }> {
   const tessera = createTessera({ settings, clock, ...(options.customClaims ? { customClaims: options.customClaims } : {}) });
   try {
     await tessera.migrate(STUDENT_MIGRATIONS);
@@ -32,7 +32,7 @@ export async function startExpressApp(
   return {
     url: `http://127.0.0.1:${port}`,
     app: fastifyOnly,
-    store: tessera.store,
+    tessera,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

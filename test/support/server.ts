@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createPasswordHashers } from '../../src/crypto/index.js';
 import { buildServer } from '../../src/server/index.js';
 import { loadSettings, type Settings } from '../../src/settings/index.js';
+import type { Tessera } from '../../src/core/index.js';
 import type { Store, User } from '../../src/store/index.js';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase } from './database.js';
@@ -49,6 +50,8 @@ export interface TestServer {
   url: string;
   /** The ready server's Fastify instance (a test that reads it runs on the Fastify adapter only). */
   app: FastifyInstance;
+  /** The core the server runs on, whichever the adapter. */
+  tessera: Tessera;
   store: Store;
   settings: Settings;
   clock: TestClock;
@@ -103,7 +106,7 @@ export async function startServer(overrides: Partial<Settings> = {}, options: St
       rmSync(dir, { recursive: true, force: true });
       throw error;
     });
-    return testServer(started.url, started.app, started.store, settings, clock, dir, async () => {
+    return testServer(started.url, started.app, started.tessera, settings, clock, dir, async () => {
       await started.close();
       await database?.drop();
       rmSync(dir, { recursive: true, force: true });
@@ -122,7 +125,7 @@ export async function startServer(overrides: Partial<Settings> = {}, options: St
   // Closing the app directly (not through `close`) still drops the PostgreSQL database.
   if (database) app.addHook('onClose', async () => database.drop());
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  return testServer(address, app, store, settings, clock, dir, async () => {
+  return testServer(address, app, app.tessera, settings, clock, dir, async () => {
     await app.close();
     await database?.drop();
     rmSync(dir, { recursive: true, force: true });
@@ -159,8 +162,9 @@ export async function startSignedIn(
 
 /** The helpers every black-box test uses, over a server listening at `address`. */
 function testServer(
-  address: string, app: FastifyInstance, store: Store, settings: Settings, clock: TestClock, dir: string, close: () => Promise<void>,
+  address: string, app: FastifyInstance, tessera: Tessera, settings: Settings, clock: TestClock, dir: string, close: () => Promise<void>,
 ): TestServer {
+  const { store } = tessera;
   const hashers = createPasswordHashers();
 
   const request: TestServer['request'] = async (method, path, init = {}) => {
@@ -176,6 +180,7 @@ function testServer(
   return {
     url: address,
     app,
+    tessera,
     store,
     settings,
     clock,
