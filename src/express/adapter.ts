@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import './request-types.js';
 import { IsAuthenticated, type Permission } from '../auth/index.js';
 import type { Tessera } from '../core/index.js';
 import {
@@ -15,10 +16,10 @@ export interface ExpressRequest extends IncomingMessage {
   protocol?: string;
   originalUrl?: string;
   body?: unknown;
-  /** The authenticated user, or null (DRF's `AnonymousUser`); set by tessera's middleware. */
-  user?: User | null;
+  /** The authenticated user; undefined for an anonymous request (as passport has it). */
+  user?: User | undefined;
   /** The validated token that authenticated the request, if any. */
-  auth?: Token | null;
+  auth?: Token | undefined;
 }
 
 export type Next = (error?: unknown) => void;
@@ -81,12 +82,12 @@ export function tesseraExpress(tessera: Tessera, options: TesseraExpressOptions 
         const now = authenticators[0]?.authenticateNow?.(credentials);
         if (now && permission.hasPermission({ method: credentials.method, user: now.user })) {
           request.user = now.user;
-          request.auth = now.token;
+          request.auth = now.token ?? undefined;
           return next();
         }
         authorize(tessera, credentials, permission, authenticators, request.originalUrl ?? request.url ?? '/').then((result) => {
-          request.user = result?.user ?? null;
-          request.auth = result?.token ?? null;
+          request.user = result?.user ?? undefined;
+          request.auth = result?.token ?? undefined;
           next();
         }, next);
       };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
 import { createPasswordHashers, createTessera, loadSettings, type Tessera } from '../../src/index.js';
-import { IsAdminUser, tesseraExpress, type ExpressRequest, type TesseraExpress } from '../../src/express/index.js';
+import { IsAdminUser, tesseraExpress, type TesseraExpress } from '../../src/express/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { readAnswer, TEST_SIGNING_KEY } from '../support/server.js';
 
@@ -41,7 +41,7 @@ describe('tessera/express on an application\'s own routes', () => {
     // A body parser before tessera's router: its views take the parsed body.
     app.use(express.json());
     app.use(auth.router);
-    app.get('/api/hello/', auth.authenticate(), (request: ExpressRequest, response) => {
+    app.get('/api/hello/', auth.authenticate(), (request, response) => {
       response.json({ hello: request.user!.username, token: request.auth!.payload.token_type });
     });
     app.get('/api/staff/', auth.authenticate(IsAdminUser), (_request, response) => { response.json({ ok: true }); });
