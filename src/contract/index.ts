@@ -37,3 +37,4 @@ export * from './view-table.js';
 export * from './read-body.js';
 export * from './pipeline.js';
 export * from './views/tessera-views.js';
+export * from './cors.js';

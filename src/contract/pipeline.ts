@@ -6,6 +6,7 @@ import type { User } from '../store/index.js';
 import type { Token } from '../tokens/index.js';
 import { AbuseControl, type GuardedCall } from './abuse-control.js';
 import { AllowedHosts, DisallowedHost, hostOfAddress } from './allowed-hosts.js';
+import { CorsPolicy } from './cors.js';
 import { authorize } from './authorize.js';
 import { readBody } from './read-body.js';
 import { errorAnswer, SERVER_ERROR } from './error-answers.js';
@@ -57,6 +58,8 @@ export interface PipelineOptions {
 export class ViewPipeline {
   private readonly table: ViewTable;
   private readonly hosts: AllowedHosts;
+  /** django-cors-headers, for every URL the adapter hands over (`corsAllowedOrigins`). */
+  readonly cors: CorsPolicy;
   private readonly abuse: AbuseControl;
   private readonly bodyLimit: number;
   private readonly jwtChallenge: string;
@@ -66,6 +69,7 @@ export class ViewPipeline {
     const { settings } = tessera;
     this.table = new ViewTable(views);
     this.hosts = new AllowedHosts(settings.allowedHosts);
+    this.cors = new CorsPolicy(settings.corsAllowedOrigins);
     this.abuse = new AbuseControl(tessera, (message, detail) => tessera.logger.error(message, detail));
     this.bodyLimit = options.bodyLimit ?? settings.bodyLimit;
     // DRF challenges with the view's first authentication class; Simple JWT's token views, which
@@ -97,6 +101,12 @@ export class ViewPipeline {
         this.tessera.logger.warn(new DisallowedHost(host).message);
         throw new DisallowedHost(host);
       }
+      // A browser's preflight is answered before any view (django-cors-headers' middleware).
+      if (this.cors.isPreflight(call.method, call.headers)) {
+        delete headers.allow;
+        Object.assign(headers, this.cors.headersFor(call.headers, true), { vary: this.cors.vary, 'content-length': '0' });
+        return { status: 200, headers, body: null };
+      }
       if (!match) throw new NotFound();
       // DRF negotiates the renderer before authenticating: a 406 comes before a 401. A URL
       // without the method is Fastify's not-found route there, which skips negotiation.
@@ -119,6 +129,7 @@ export class ViewPipeline {
     if (view && AbuseControl.watches(view.config)) {
       await this.abuse.settle(this.guardedCall(view, match!.entry, request), status, reservation);
     }
+    if (this.cors.enabled) Object.assign(headers, this.cors.headersFor(call.headers), { vary: this.cors.vary });
     return finish(status, headers, body, indent, call.method === 'HEAD');
   }
 

@@ -71,7 +71,14 @@ export function tesseraExpress(tessera: Tessera, options: TesseraExpressOptions 
 
   return {
     router: (request, response, next) => {
-      if (!pipeline.handles(request.url ?? '/')) return next();
+      const { cors } = pipeline;
+      if (!pipeline.handles(request.url ?? '/') && !cors.isPreflight(request.method ?? '', request.headers)) {
+        // The application's own routes get django-cors-headers' headers too.
+        if (cors.enabled) {
+          for (const [name, value] of Object.entries({ ...cors.headersFor(request.headers), vary: cors.vary })) response.setHeader(name, value);
+        }
+        return next();
+      }
       answer(request, response, next);
     },
     notFound: answer,
@@ -97,7 +104,8 @@ export function tesseraExpress(tessera: Tessera, options: TesseraExpressOptions 
       const known = errorAnswer(error) ?? frameworkError(error);
       if (!known) tessera.logger.error('request failed', { method: request.method, url: request.url, reason: (error as Error)?.message });
       const { status: failed, body: failure, challenge: needsChallenge } = known ?? SERVER_ERROR;
-      const headers: Record<string, string> = { ...SECURITY_HEADERS };
+      const { cors } = pipeline;
+      const headers: Record<string, string> = { ...SECURITY_HEADERS, ...(cors.enabled ? { vary: cors.vary, ...cors.headersFor(request.headers) } : {}) };
       let status = failed;
       if (needsChallenge) {
         const first = tessera.authenticatorsFor()[0];

@@ -6,7 +6,7 @@ import type { User } from '../store/index.js';
 import { NotFound, Throttled } from '../errors.js';
 import { registerAbuseHooks } from './abuse.js';
 import {
-  allowHeader, AllowedHosts, authorize, DisallowedHost, hostOfAddress, indentJson, METADATA_ACTION_METHODS, MethodNotAllowed,
+  allowHeader, AllowedHosts, authorize, CorsPolicy, DisallowedHost, hostOfAddress, indentJson, METADATA_ACTION_METHODS, MethodNotAllowed,
   negotiate, SECURITY_HEADERS, tesseraViews, viewMetadata, type Field, type Rendering,
 } from '../contract/index.js';
 import { registerBodyParsers, rejectMalformedBody } from './body.js';
@@ -106,6 +106,16 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
     done(refused);
   });
 
+  // django-cors-headers (`corsAllowedOrigins`): a browser's preflight is answered here, before
+  // any route; with no origins listed nothing is added anywhere.
+  const cors = new CorsPolicy(settings.corsAllowedOrigins);
+  if (cors.enabled) {
+    app.addHook('onRequest', (request, reply, done) => {
+      if (!cors.isPreflight(request.method, request.headers)) return done();
+      void reply.code(200).headers(cors.headersFor(request.headers, true)).send();
+    });
+  }
+
   // DRF negotiates the renderer before authenticating, so a 406 comes before a 401.
   // Callback hooks, not async ones: they run on every request and need no promise. Only an
   // indented rendering is remembered; compact JSON is the default.
@@ -124,6 +134,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
 
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.headers(SECURITY_HEADERS);
+    if (cors.enabled) reply.headers({ ...cors.headersFor(request.headers), vary: cors.vary });
     const allow = routes.allowFor(request.routeOptions.url);
     if (allow) reply.header('allow', allow);
     const type = reply.getHeader('content-type');

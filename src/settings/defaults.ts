@@ -45,6 +45,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   publicUrl: '',
   // loadSettings adds publicUrl's host unless allowedHosts is set.
   allowedHosts: [...LOCAL_HOSTS],
+  corsAllowedOrigins: [],
   emailUrl: 'console',
   emailFrom: 'webmaster@localhost',
   passwordResetTimeout: 3 * 24 * 60 * 60,

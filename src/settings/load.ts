@@ -13,6 +13,7 @@ import {
 } from './values.js';
 import { parseThrottleRates } from './throttle-rates.js';
 import { defaultAllowedHosts, parseAllowedHosts } from './allowed-hosts.js';
+import { parseCorsOrigins } from './cors-origins.js';
 
 type Parser<K extends keyof Settings> = (value: unknown) => Settings[K];
 
@@ -59,6 +60,7 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   authCookieSameSite: parseOneOf(AUTH_COOKIE_SAME_SITES),
   publicUrl: parsePublicUrl,
   allowedHosts: parseAllowedHosts,
+  corsAllowedOrigins: parseCorsOrigins,
   emailUrl: parseEmailUrl,
   emailFrom: parseNonEmptyString,
   passwordResetTimeout: parseDuration,
@@ -101,6 +103,7 @@ export function loadSettings(options: LoadOptions = {}): Settings {
     authHeaderTypes: [...DEFAULT_SETTINGS.authHeaderTypes],
     authenticationClasses: [...DEFAULT_SETTINGS.authenticationClasses],
     authTokenClasses: [...DEFAULT_SETTINGS.authTokenClasses],
+    corsAllowedOrigins: [...DEFAULT_SETTINGS.corsAllowedOrigins],
   };
   // Where each value came from, so an error names what the user wrote (TESSERA_X, file: key).
   const sources: Partial<Record<keyof Settings, string>> = {};

@@ -149,6 +149,12 @@ export interface Settings {
    * Other hosts get 400. Default: `publicUrl`'s host, `localhost`, `127.0.0.1` and `[::1]`.
    */
   allowedHosts: string[];
+  /**
+   * django-cors-headers' `CORS_ALLOWED_ORIGINS`: origins (`https://app.example.com`) whose pages
+   * may call the API from a browser, credentials included. Default: none, so no
+   * `Access-Control-*` header goes to any origin.
+   */
+  corsAllowedOrigins: string[];
   /** `console` (print), `file:FOLDER` (one .eml each), or `smtp://` / `smtps://` URL. */
   emailUrl: string;
   /** Django's `DEFAULT_FROM_EMAIL`. */
