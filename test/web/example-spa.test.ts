@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildExampleServer, DEMO_USER, ensureDemoUser, SPA_BUILD_DIR } from '../../examples/students-spa/serve.js';
+import { buildExampleServer, buildSpaServer, DEMO_USER, ensureDemoUser, SPA_BUILD_DIR } from '../../examples/students-spa/serve.js';
 import { loadSettings } from '../../src/settings/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { TEST_SIGNING_KEY, TestClock } from '../support/server.js';
@@ -144,4 +144,74 @@ describe('the students example SPA in a real browser (Debian chromium)', { skip 
     return page.evaluate((name) => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(name), key);
   }
   const accessToken = () => stored('tessera.access');
+});
+
+describe('the students SPA from an origin of its own, calling tessera through CORS (Debian chromium)', { skip }, () => {
+  let api: FastifyInstance;
+  let spa: FastifyInstance;
+  let apiUrl = '';
+  let spaUrl: string;
+  let dir: string;
+  let database: TestDatabase;
+  let browser: Browser;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    if (!existsSync(join(SPA_BUILD_DIR, 'index.html'))) build();
+    dir = mkdtempSync(join(tmpdir(), 'tessera-example-spa-cors-'));
+    database = await createTestDatabase(dir);
+    // The SPA's server first, for its origin; it reads tessera's URL when the page is asked for.
+    spa = await buildSpaServer(() => apiUrl);
+    spaUrl = await spa.listen({ host: '127.0.0.1', port: 0 });
+    const settings = loadSettings({
+      cwd: dir,
+      overrides: { databaseUrl: database.url, dataDir: dir, signingKey: TEST_SIGNING_KEY, logLevel: 'silent', corsAllowedOrigins: [spaUrl] },
+    });
+    ({ app: api } = await buildExampleServer({ settings, logger: false }));
+    await ensureDemoUser(api.tessera.store);
+    apiUrl = await api.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  });
+  after(async () => {
+    await browser?.close();
+    await spa?.close();
+    await api?.close();
+    await database?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('sign in and add a student from another origin; a page from an unlisted origin cannot read the answers', async () => {
+    assert.notEqual(new URL(spaUrl).origin, new URL(apiUrl).origin);
+    const page = await (await browser.newContext()).newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const crossOrigin: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().startsWith(apiUrl)) crossOrigin.push(`${request.method()} ${new URL(request.url()).pathname}`);
+    });
+    await page.goto(`${spaUrl}/spa/`);
+    await page.getByLabel('Username').fill(DEMO_USER.username);
+    await page.getByLabel('Password').fill(DEMO_USER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('No students yet.').waitFor();
+    await page.getByLabel('Name').fill('ronaldo');
+    await page.getByLabel('Roll').fill('101');
+    await page.getByLabel('City').fill('Lisbon');
+    await page.getByRole('button', { name: 'Add' }).click();
+    await page.locator('tr[data-student="ronaldo"]').waitFor();
+    assert.ok(crossOrigin.includes('POST /api/token/') && crossOrigin.includes('POST /studentapi/'), crossOrigin.join(', '));
+    assert.deepEqual(pageErrors, []);
+
+    // The same call from a page tessera does not list: the browser refuses to hand over the answer.
+    const stranger = await (await browser.newContext()).newPage();
+    await stranger.goto(`${apiUrl}/no-such-page/`.replace('127.0.0.1', 'localhost'));
+    const outcome = await stranger.evaluate(async (url) => {
+      try {
+        await fetch(`${url}/api/token/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        return 'read';
+      } catch {
+        return 'refused';
+      }
+    }, apiUrl);
+    assert.equal(outcome, 'refused');
+  });
 });

@@ -13,12 +13,22 @@ const NOTICES: Record<LogoutReason, string> = {
   revoked: 'Your session was ended elsewhere: please sign in again.',
 };
 
+/**
+ * Where tessera answers: '' (the page's own origin, as `npm run example` serves it), or another
+ * origin named by the page (`<meta name="tessera-api">`, which `npm run example:cross-origin`
+ * writes) or at build time (`VITE_TESSERA_URL`, for Vite's dev server): the API then has to list
+ * this page's origin in `corsAllowedOrigins`.
+ */
+export const API_URL = document.querySelector<HTMLMetaElement>('meta[name="tessera-api"]')?.content
+  ?? (import.meta as { env?: Record<string, string | undefined> }).env?.VITE_TESSERA_URL ?? '';
+
 // localStorage, as seed 003 does: tabs share one session and survive reloads. Any script on this
 // origin can read it too; memoryStorage() (the default) is the choice when XSS is the worry.
 const STORAGE = webStorage(window.localStorage);
 
 /** The one tessera client of the app: it owns the tokens. */
 export const client = new TesseraClient({
+  baseUrl: API_URL,
   storage: STORAGE,
   onTokens: (tokens) => {
     session.access = tokens.access;
@@ -30,7 +40,7 @@ export const client = new TesseraClient({
 });
 
 /** axios for the API: Bearer header, refresh before expiry or on a 401, one retry. */
-export const api = axios.create();
+export const api = axios.create({ baseURL: API_URL });
 attachTessera(api, client);
 
 /** Picks up the stored session on load (refreshing it if needed). */
