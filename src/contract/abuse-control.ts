@@ -104,7 +104,7 @@ export class AbuseControl {
     }
     const token = typeof body.refresh === 'string' ? body.refresh : typeof body.token === 'string' ? body.token
       // Cookie mode's refresh and logout may come with no body: the browser sent the token.
-      : settings.authCookies !== 'off' ? tokenFromCookie(request, REFRESH_COOKIE_NAME) : null;
+      : tokenFromCookie(request, REFRESH_COOKIE_NAME);
     if (!token) return null;
     const payload = token.split('.')[1];
     if (!payload) return null;

@@ -8,8 +8,8 @@
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
-/** django-cors-headers' default `CORS_ALLOW_HEADERS`: `Authorization` and `Content-Type` among them. */
-const ALLOW_HEADERS = 'accept, accept-encoding, authorization, content-type, dnt, origin, user-agent, x-csrftoken, x-requested-with';
+/** django-cors-headers' default `CORS_ALLOW_HEADERS` (`Authorization` and `Content-Type` among them), and `X-Tessera-Transport`. */
+const ALLOW_HEADERS = 'accept, accept-encoding, authorization, content-type, dnt, origin, user-agent, x-csrftoken, x-requested-with, x-tessera-transport';
 /** django-cors-headers' default `CORS_ALLOW_METHODS`. */
 const ALLOW_METHODS = 'DELETE, GET, OPTIONS, PATCH, POST, PUT';
 /** django-cors-headers' default `CORS_PREFLIGHT_MAX_AGE`: a day. */

@@ -3,7 +3,7 @@ import {
 } from '../errors.js';
 import { TokenError } from '../tokens/index.js';
 import { DisallowedHost } from './allowed-hosts.js';
-import { MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType } from './http-errors.js';
+import { BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType } from './http-errors.js';
 import { NotAcceptable } from './negotiation.js';
 
 /** An error as it goes on the wire. */
@@ -21,7 +21,7 @@ export interface ErrorAnswer {
  */
 export function errorAnswer(error: unknown): ErrorAnswer | null {
   if (error instanceof ValidationError) return answer(400, error.fields);
-  if (error instanceof ParseError) return answer(400, { detail: error.message });
+  if (error instanceof ParseError || error instanceof BadRequest) return answer(400, { detail: error.message });
   if (error instanceof TokenError) return answer(401, { detail: error.message, code: 'token_not_valid' }, true);
   if (error instanceof InvalidToken) {
     return answer(401, { detail: error.message, code: error.code, ...(error.messages ? { messages: error.messages } : {}) }, true);

@@ -9,6 +9,15 @@ export class MethodNotAllowed extends TesseraError {
   }
 }
 
+/** 400 `{"detail": ...}` for a request header tessera reads and cannot use. */
+export class BadRequest extends TesseraError {
+  readonly code = 'bad_request';
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadRequest';
+  }
+}
+
 /** DRF's `UnsupportedMediaType`: it quotes the request's Content-Type as sent. */
 export class UnsupportedMediaType extends TesseraError {
   readonly code = 'unsupported_media_type';

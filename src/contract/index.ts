@@ -38,3 +38,4 @@ export * from './read-body.js';
 export * from './pipeline.js';
 export * from './views/tessera-views.js';
 export * from './cors.js';
+export * from './transport.js';

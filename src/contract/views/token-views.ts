@@ -3,6 +3,7 @@ import type { SessionInfo } from '../../tokens/index.js';
 import type { User } from '../../store/index.js';
 import { setAuditSubject } from '../audit-notes.js';
 import { CookieMode } from '../cookie-mode.js';
+import { transportOf } from '../transport.js';
 import { charField, validate } from '../fields.js';
 import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
 import type { View, ViewRequest } from '../view.js';
@@ -22,14 +23,21 @@ const DEFAULT_URLS = {
 export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
   const views: View[] = [];
   const at = { ...DEFAULT_URLS, ...urls };
-  // `settings.authCookies`: null (off) leaves every view exactly Simple JWT's.
-  const cookies = CookieMode.from(tessera.settings, tessera.clock);
-  const refreshField = charField({ required: cookies === null });
+  // Cookie or body, per request (`X-Tessera-Transport`), `settings.authCookies` by default: with
+  // the default off and no header, every view is exactly Simple JWT's.
+  const { settings } = tessera;
+  const cookiesByDefault = settings.authCookies !== 'off';
+  const cookieMode = CookieMode.from(cookiesByDefault ? settings : { ...settings, authCookies: 'refresh' }, tessera.clock)!;
+  const cookiesFor = (request: ViewRequest): CookieMode | null => (transportOf(request.headers, cookiesByDefault) === 'cookie' ? cookieMode : null);
   const obtainFields = { username: charField(), password: charField(), device_name: charField({ required: false, maxLength: 200 }) };
-  const refreshFields = { refresh: refreshField };
+  // In the body the refresh token is required; with cookies it may come in its cookie instead.
+  const refreshInBody = { refresh: charField() };
+  const refreshInCookie = { refresh: charField({ required: false }) };
+  const refreshFields = cookiesByDefault ? refreshInCookie : refreshInBody;
+  const refreshFieldsFor = (cookies: CookieMode | null) => (cookies ? refreshInCookie : refreshInBody);
   const tokenFields = { token: charField() };
   // In cookie mode the refresh token travels in its cookie, not in the body.
-  const inCookie = cookies ? ' (in cookie mode it is in the `__Host-tessera-refresh` cookie instead)' : '';
+  const inCookie = cookiesByDefault ? ' (in cookie mode it is in the `__Host-tessera-refresh` cookie instead)' : '';
   const tags = ['token'];
 
   for (const url of at.obtain) {
@@ -48,13 +56,14 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
           responses: {
             200: {
               description: 'A token pair.',
-              body: objectSchema({ refresh: stringSchema(`The refresh token${inCookie}.`), access: stringSchema('The access token.') }, cookies ? ['refresh'] : []),
+              body: objectSchema({ refresh: stringSchema(`The refresh token${inCookie}.`), access: stringSchema('The access token.') }, cookiesByDefault ? ['refresh'] : []),
             },
             401: INVALID_CREDENTIALS,
           },
         },
       },
       handle: async (request, reply) => {
+        const cookies = cookiesFor(request);
         const { username, password, device_name: deviceName } = validate(request.data, obtainFields);
         const pair = await tessera.tokens.obtainPair({ username, password }, { ...clientOf(request), deviceName: deviceName ?? null });
         return cookies ? cookies.loginAnswer(reply, pair) : pair;
@@ -85,7 +94,8 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
         },
       },
       handle: async (request, reply) => {
-        const { refresh } = validate(request.data, refreshFields);
+        const cookies = cookiesFor(request);
+        const { refresh } = validate(request.data, refreshFieldsFor(cookies));
         // The user the refresh checked is the audit event's: not looked up a second time.
         const audited = (user: User) => setAuditSubject(request, user);
         if (!cookies) return tessera.tokens.refresh(refresh!, clientOf(request), audited);
@@ -134,7 +144,8 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
         openapi: { tags, body: refreshFields, responses: { 200: { description: 'Blacklisted.', body: objectSchema({}) }, 401: TOKEN_REFUSED } },
       },
       handle: async (request, reply) => {
-        const { refresh } = validate(request.data, refreshFields);
+        const cookies = cookiesFor(request);
+        const { refresh } = validate(request.data, refreshFieldsFor(cookies));
         if (!cookies) {
           await tessera.tokens.blacklist(refresh!);
           return {};
