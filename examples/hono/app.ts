@@ -1,6 +1,8 @@
+import { createServer, type Server } from 'node:http';
+import { getRequestListener, RequestError } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
-import type { Tessera } from '../../src/index.js';
+import { ParseError, type Tessera } from '../../src/index.js';
 import { tesseraWeb, type TesseraWeb } from '../../src/web/index.js';
 import { seedApi } from '../seed-api/index.js';
 
@@ -22,4 +24,19 @@ export function honoExample(tessera: Tessera): { app: Hono; web: TesseraWeb } {
   app.notFound((c) => web.fetch(c.req.raw, client(c)));
   app.onError((error) => web.errorResponse(error));
   return { app, web };
+}
+
+/**
+ * A Node HTTP server for the app, as @hono/node-server's `serve` makes one, and also: room for
+ * long tokens in the Authorization header (Node's default is 16 KB), so they get DRF's 401 rather
+ * than a bare 431; a request @hono/node-server cannot turn into a `Request` (a malformed `Host`, a
+ * backslash in the path) answered with a DRF-shaped 400 rather than an empty one; and a request
+ * without `Host` (HTTP/1.0) taken as addressed to `hostname`, as Django falls back to SERVER_NAME.
+ */
+export function exampleServer(app: Hono, web: TesseraWeb, hostname: string): Server {
+  const listener = getRequestListener(app.fetch, {
+    hostname,
+    errorHandler: (error) => web.errorResponse(error instanceof RequestError ? new ParseError('Bad Request') : error),
+  });
+  return createServer({ maxHeaderSize: 128 * 1024 }, listener);
 }

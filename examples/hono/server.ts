@@ -4,10 +4,9 @@
  * tables and its own at start.
  */
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { createTessera, loadSettings } from '../../src/index.js';
 import { STUDENT_MIGRATIONS } from '../seed-api/index.js';
-import { honoExample } from './app.js';
+import { exampleServer, honoExample } from './app.js';
 
 const settings = loadSettings({ env: process.env, cwd: process.cwd() });
 const tessera = createTessera({
@@ -16,9 +15,9 @@ const tessera = createTessera({
 });
 await tessera.migrate(STUDENT_MIGRATIONS);
 const { app, web } = honoExample(tessera);
-// Room for long tokens in the Authorization header (Node's default is 16 KB): DRF's 401, not a bare 431.
-const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host, serverOptions: { maxHeaderSize: 128 * 1024 } }, (info: AddressInfo) => {
-  console.log(`tessera is serving http://${settings.host}:${info.port}/ on Hono (database ${settings.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')})`);
+const server = exampleServer(app, web, settings.host).listen(settings.port, settings.host, () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(`tessera is serving http://${settings.host}:${port}/ on Hono (database ${settings.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')})`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -27,6 +26,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       await web.close();
       await tessera.close();
     });
-    if ('closeAllConnections' in server) server.closeAllConnections();
+    server.closeAllConnections();
   });
 }

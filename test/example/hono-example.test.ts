@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
@@ -59,6 +60,11 @@ describe('examples/hono (npm run example:hono)', () => {
       const student = await post('/studentapi/', { name: 'Sonam', roll: 101, city: 'Ranchi' }, auth);
       assert.equal(student.status, 201);
       assert.deepEqual(await student.json(), { id: 1, name: 'Sonam', roll: 101, city: 'Ranchi' });
+      // What @hono/node-server cannot make a Request of is DRF's 400 too, not its empty one.
+      for (const head of ['GET /api\\user/ HTTP/1.1\r\nHost: localhost', 'GET /api/user/ HTTP/1.1\r\nHost: localhost:99999']) {
+        const answer = await rawRequest(served.port, `${head}\r\nConnection: close\r\n\r\n`);
+        assert.match(answer, /^HTTP\/1\.1 400 [^]*\r\nx-frame-options: DENY\r\n[^]*\r\n\r\n\{"detail":"Bad Request"\}$/i, head);
+      }
       const elsewhere = await fetch(`${served.url}/nowhere/`);
       assert.equal(elsewhere.status, 404);
       assert.deepEqual(await elsewhere.json(), { detail: 'Not found.' });
@@ -79,3 +85,12 @@ describe('examples/hono (npm run example:hono)', () => {
     assert.equal(exit.code, 0, served.stderr());
   });
 });
+
+/** Sends bytes as they are (fetch would fix the path and refuse the Host) and reads the whole answer. */
+function rawRequest(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect(port, '127.0.0.1', () => socket.end(bytes));
+    socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk)).on('close', () => resolve(answer)).on('error', reject);
+  });
+}

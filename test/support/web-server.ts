@@ -1,14 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
 import type { FastifyInstance } from 'fastify';
 import { createTessera, type Settings, type Tessera } from '../../src/index.js';
 import type { ServerOptions } from '../../src/server/index.js';
-import { honoExample } from '../../examples/hono/app.js';
+import { exampleServer, honoExample } from '../../examples/hono/app.js';
 import { STUDENT_MIGRATIONS } from '../../examples/seed-api/index.js';
 
 /**
- * The Hono example (tessera/web) on `settings`, served by @hono/node-server on an ephemeral port:
+ * The Hono example (tessera/web) on `settings`, served through @hono/node-server on an ephemeral port:
  * what startServer serves when the suite runs on the Web-standard adapter. `app` is there for the
  * TestServer shape only: a test that reaches for the Fastify instance fails at once, saying so.
  */
@@ -23,9 +21,8 @@ export async function startHonoApp(
     throw error;
   }
   const { app, web } = honoExample(tessera);
-  const server = await new Promise<Server>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: { maxHeaderSize: 128 * 1024 } }, () => resolve(started as Server));
-  });
+  const server = exampleServer(app, web, '127.0.0.1').listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { port } = server.address() as AddressInfo;
   const fastifyOnly = new Proxy({} as FastifyInstance, {
     get: () => {
