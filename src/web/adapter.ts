@@ -109,6 +109,8 @@ export function tesseraWeb(tessera: Tessera, options: TesseraWebOptions = {}): T
 
 /** What the pipeline needs of a `Request`. */
 function incomingCall(request: Request, ip: string): IncomingCall {
+  // An application mistake, not the client's: say so in the log rather than as a locked stream.
+  if (request.bodyUsed) throw new TypeError(`tessera/web: the body of ${request.method} ${request.url} was read before tessera's view could read it: call handle() before reading bodies`);
   const url = new URL(request.url);
   const headers = headersOf(request);
   // A runtime that builds the Request from the URL alone (a test, an edge platform) may leave out

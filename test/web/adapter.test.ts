@@ -114,6 +114,11 @@ describe('tessera/web without a server', () => {
     assert.equal(malformed.status, 400);
     assert.match(malformed.json.detail, /^JSON parse error - /);
 
+    // A body the application read first: the view cannot have it, and the log says why.
+    const read = json('/api/token/', credentials);
+    await read.text();
+    await assert.rejects(web.fetch(read), /body of POST http:\/\/localhost\/api\/token\/ was read before tessera's view/);
+
     const head = await web.fetch(new Request(`${origin}/api/token/`, { method: 'HEAD' }));
     assert.equal(head.status, 405);
     assert.equal(await head.text(), '');
