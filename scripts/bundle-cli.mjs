@@ -6,7 +6,7 @@
 // `tessera/fastify`, `tessera/server`) stay as tsc writes them, for the user's own bundler.
 //
 // The bundle sits two folders below the package root, as every tsc output file does, so the paths
-// the code resolves from `import.meta.url` (package.json, dist/web/, dist/accounts/data/) are the same.
+// the code resolves from `import.meta.url` (package.json, dist/console/, dist/accounts/data/) are the same.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -2,13 +2,13 @@ import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vite';
 
-// The console: built into dist/web/ and served by tessera at /console/ (src/server/console.ts).
+// The console: built into dist/console/ and served by tessera at /console/ (src/server/console.ts).
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/console/',
   plugins: [vue()],
   build: {
-    outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
+    outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
     emptyOutDir: true,
     // The CSP allows no inline script or style; keep every asset a file.
     assetsInlineLimit: 0,

@@ -1,32 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import express, { type Express } from 'express';
-import { IsAuthenticated, type Tessera } from '../../src/index.js';
-import { defineView, tesseraExpress, type TesseraExpress } from '../../src/express/index.js';
-import { studentViews } from './students.js';
-
-/** The token URLs the seeds use: Simple JWT's, and seed 004's `gettoken/`, `refreshtoken/`, `verifytoken/`. */
-const SEED_TOKEN_ROUTES = {
-  obtain: ['/api/token/', '/gettoken/'],
-  refresh: ['/api/token/refresh/', '/refreshtoken/'],
-  verify: ['/api/token/verify/', '/verifytoken/'],
-  blacklist: ['/api/token/blacklist/'],
-};
-
-/** Seed 000's `/api/user/`: who the access token is for. */
-const userView = defineView({
-  method: 'GET',
-  url: '/api/user/',
-  config: { permission: IsAuthenticated, name: 'User' },
-  handle: (request) => ({ id: request.user!.id, username: request.user!.username }),
-});
+import type { Tessera } from '../../src/index.js';
+import { tesseraExpress, type TesseraExpress } from '../../src/express/index.js';
+import { seedApi } from '../seed-api/index.js';
 
 /**
- * The seeds' API on Express 5: the token views, `/api/user/` and `/studentapi/`, answering as
- * `tessera serve` answers. Your own Express routes would go between `router` and `notFound`,
- * behind `auth.authenticate()`.
+ * The seeds' API (examples/seed-api/) on Express 5: the token views, `/api/user/` and
+ * `/studentapi/`, answering as `tessera serve` answers. Your own Express routes would go between
+ * `router` and `notFound`, behind `auth.authenticate()`.
  */
 export function expressExample(tessera: Tessera): { app: Express; auth: TesseraExpress } {
-  const auth = tesseraExpress(tessera, { tokenRoutes: SEED_TOKEN_ROUTES, accountsPrefix: '/auth', views: [userView, ...studentViews(tessera)] });
+  const auth = tesseraExpress(tessera, seedApi(tessera));
   const app = express();
   app.use(auth.router);
   app.use(auth.notFound);

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { createTessera, loadSettings } from '../../src/index.js';
 import { exampleServer, expressExample } from './app.js';
-import { STUDENT_MIGRATIONS } from './students.js';
+import { STUDENT_MIGRATIONS } from '../seed-api/index.js';
 
 const settings = loadSettings({ env: process.env, cwd: process.cwd() });
 const tessera = createTessera({

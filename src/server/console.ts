@@ -5,10 +5,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serveOnDemand } from './on-demand.js';
 
 /**
- * Where `vite build` writes the console: `dist/web/` under the package root, which is two folders
+ * Where `vite build` writes the console: `dist/console/` under the package root, which is two folders
  * up from this file both in `src/server/` (tsx, tests) and in `dist/server/` (npm start).
  */
-export const CONSOLE_BUILD_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+export const CONSOLE_BUILD_DIR = fileURLToPath(new URL('../../dist/console/', import.meta.url));
 
 /** The console's pages load only what they were built with: no inline script, no other origin. */
 export const CONSOLE_CSP = [
@@ -22,7 +22,7 @@ const ROUTE_CONFIG = { authentication: [], name: 'Console' };
 const HIDDEN = { hide: true };
 
 /**
- * The web console (`web/`, built into `dist/web/`) at `/console/`: hashed assets cached for a
+ * The web console (`web/`, built into `dist/console/`) at `/console/`: hashed assets cached for a
  * year, `index.html` revalidated every time. Without a build it answers 503 and the server still
  * starts. A browser opening `/` (it asks for text/html) is sent to the console, so the links in
  * activation and reset emails (`{publicUrl}/#/activate/...`) land there with their fragment;

@@ -103,6 +103,7 @@ import {
 import { tessera as plugin, type TesseraPluginOptions } from 'tessera/fastify';
 import { buildServer } from 'tessera/server';
 import { charField, defineView, tesseraExpress, validate, type TesseraExpress } from 'tessera/express';
+import { IsAdminUser, tesseraWeb } from 'tessera/web';
 import { memoryStorage, TesseraClient } from 'tessera/client';
 import { attachTessera } from 'tessera/client/axios';
 
@@ -139,6 +140,17 @@ const nameFields = { name: charField({ maxLength: 50 }) };
 export function expressAdapter(core: Tessera): TesseraExpress {
   const view = defineView({ method: 'POST', url: '/notes/', config: { permission }, handle: (request) => validate(request.data, nameFields) });
   return tesseraExpress(core, { views: [view] });
+}
+export async function webAdapter(core: Tessera, request: Request): Promise<Response> {
+  const web = tesseraWeb(core, { trustProxy: 1 });
+  const answer = await web.handle(request, { ip: '192.0.2.1' });
+  if (answer) return answer;
+  try {
+    const { user } = await web.authenticate(request, IsAdminUser);
+    return Response.json({ username: user?.username ?? null });
+  } catch (error) {
+    return web.errorResponse(error);
+  }
 }
 export const options: TesseraPluginOptions = { tessera: createTessera({ settings: loadSettings({ env: process.env }) }) };
 export { plugin };

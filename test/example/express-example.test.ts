@@ -17,12 +17,13 @@ describe('examples/express (npm run example:express)', () => {
     await Promise.all(databases.map((database) => database.drop()));
   });
 
-  test('is built only on the public API: the package root and tessera/express', () => {
+  test('is built only on the public API: the package root, tessera/express and the shared seed API', () => {
     for (const file of readdirSync(EXAMPLE_DIR).filter((name) => name.endsWith('.ts'))) {
       const source = readFileSync(join(EXAMPLE_DIR, file), 'utf8');
       for (const [, path] of source.matchAll(/from '([^']+)'/g)) {
         if (!path!.startsWith('.')) continue;
-        assert.ok(['../../src/index.js', '../../src/express/index.js'].includes(path!) || /^\.\/[a-z-]+\.js$/.test(path!), `${file} imports ${path}`);
+        const allowed = ['../../src/index.js', '../../src/express/index.js', '../seed-api/index.js'];
+        assert.ok(allowed.includes(path!) || /^\.\/[a-z-]+\.js$/.test(path!), `${file} imports ${path}`);
       }
     }
   });

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { createTessera, type Settings, type Tessera } from '../../src/index.js';
 import type { ServerOptions } from '../../src/server/index.js';
 import { exampleServer, expressExample } from '../../examples/express/app.js';
-import { STUDENT_MIGRATIONS } from '../../examples/express/students.js';
+import { STUDENT_MIGRATIONS } from '../../examples/seed-api/index.js';
 
 /**
  * The Express example on `settings`, listening on an ephemeral port: what startServer serves

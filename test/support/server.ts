@@ -10,13 +10,24 @@ import type { Store, User } from '../../src/store/index.js';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase } from './database.js';
 import { startExpressApp } from './express-server.js';
+import { startHonoApp } from './web-server.js';
 
 /**
  * The adapter black-box tests run against: `TESSERA_TEST_ADAPTER=express` serves the seeds' API
- * from examples/express on the same settings and database; otherwise the ready (Fastify) server.
- * The suites in test/contract/ run on every adapter; the rest need the ready server.
+ * from examples/express, `=web` from examples/hono (tessera/web), on the same settings and
+ * database; otherwise the ready (Fastify) server. The suites in test/contract/ run on every
+ * adapter; the rest need the ready server.
  */
-export const TEST_ADAPTER: 'fastify' | 'express' = process.env.TESSERA_TEST_ADAPTER === 'express' ? 'express' : 'fastify';
+export const TEST_ADAPTER: 'fastify' | 'express' | 'web' = adapterNamed(process.env.TESSERA_TEST_ADAPTER);
+
+function adapterNamed(name: string | undefined): 'fastify' | 'express' | 'web' {
+  if (name === undefined || name === '' || name === 'fastify') return 'fastify';
+  if (name === 'express' || name === 'web') return name;
+  throw new Error(`TESSERA_TEST_ADAPTER=${name}: use fastify, express or web`);
+}
+
+/** The example app startServer serves for an adapter other than the ready server. */
+const EXAMPLE_APPS = { express: startExpressApp, web: startHonoApp };
 
 /** A clock tests move by hand. */
 export class TestClock {
@@ -100,8 +111,8 @@ export async function startServer(overrides: Partial<Settings> = {}, options: St
     },
   });
   const clock = new TestClock();
-  if (TEST_ADAPTER === 'express') {
-    const started = await startExpressApp(settings, clock.read, options).catch(async (error: unknown) => {
+  if (TEST_ADAPTER !== 'fastify') {
+    const started = await EXAMPLE_APPS[TEST_ADAPTER](settings, clock.read, options).catch(async (error: unknown) => {
       await database?.drop();
       rmSync(dir, { recursive: true, force: true });
       throw error;

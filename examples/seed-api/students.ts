@@ -1,6 +1,6 @@
 import type { Generated, Kysely, Migration } from 'kysely';
 import { addIdColumn, engineOf, IsAuthenticated, NotFound, type MigrationSet, type Tessera } from '../../src/index.js';
-import { charField, defineView, integerField, readOnlyField, validate, type View } from '../../src/express/index.js';
+import { charField, defineView, integerField, readOnlyField, validate, type View } from '../../src/web/index.js';
 
 /** Seed 004's `Student` model. */
 interface StudentTable {
@@ -10,9 +10,9 @@ interface StudentTable {
   city: string;
 }
 
-/** The example's own table, tracked under its own name beside tessera's migrations. */
+/** The examples' own table, tracked under its own name beside tessera's migrations. */
 export const STUDENT_MIGRATIONS: MigrationSet = {
-  owner: 'express_example',
+  owner: 'seed_api',
   migrations: {
     '0001_students': {
       async up(db: Kysely<unknown>) {
