@@ -43,6 +43,7 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   signingKey: parseString,
   verifyingKey: parseString,
   jwkUrl: parseJwkUrl,
+  jwkCacheTtl: parsePositiveDuration,
   audience: parseOptionalString,
   issuer: parseOptionalString,
   leeway: parseDuration,

@@ -113,6 +113,8 @@ export interface Settings {
    * tokens whose `kid` is published there verify here. Empty: none.
    */
   jwkUrl: string;
+  /** Seconds a `jwkUrl` answer is trusted: a key removed there stops verifying here within this time. */
+  jwkCacheTtl: number;
   audience: string | null;
   issuer: string | null;
   leeway: number;
