@@ -29,6 +29,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   verifyingKey: '',
   jwkUrl: '',
   jwkCacheTtl: 5 * 60,
+  revocationFeedToken: '',
   audience: null,
   issuer: null,
   leeway: 0,
