@@ -4,6 +4,7 @@ import type { FlushResult } from './flush.js';
 import type { ScaleRow } from './scale.js';
 import type { Result } from './scenarios.js';
 import type { SoakResult } from './soak.js';
+import type { RemoteVerification } from './remote-verification.js';
 import type { Verification } from './verification.js';
 
 /** A throughput scenario as reported: its numbers, the server's peak RSS during it, and the ratio to the ceiling. */
@@ -22,6 +23,8 @@ export interface Summary {
   coldStartMs: number | null;
   memory: { atFirstAnswerRssMb: number; idleRssMb: number; peakRssMb: number; processes: number } | null;
   verification: Verification | null;
+  /** `tessera/verify` against raw fast-jwt, in process (ES256). */
+  remoteVerification: RemoteVerification | null;
   results: Row[];
   peer: { skipped: string | null; getRatio: number | null };
   scale: ScaleRow[];
@@ -54,6 +57,11 @@ export function printSummary(s: Summary): void {
     const v = s.verification;
     console.log(`in-process verification: tessera ${v.tesseraPerSecond}/s vs fast-jwt ${v.fastJwtPerSecond}/s (ratio ${v.ratio}); `
       + `the same token again, both caching: ${v.tesseraCachedPerSecond}/s vs ${v.fastJwtCachedPerSecond}/s (ratio ${v.cachedRatio})`);
+  }
+  if (s.remoteVerification) {
+    const v = s.remoteVerification;
+    console.log(`tessera/verify (ES256, per CPU second): ${v.verifyPerSecond}/s vs fast-jwt ${v.fastJwtPerSecond}/s (ratio ${v.ratio}, goal >= 0.9); `
+      + `the same token again, both caching: ${v.verifyCachedPerSecond}/s vs ${v.fastJwtCachedPerSecond}/s (ratio ${v.cachedRatio})`);
   }
   if (s.peer.skipped) console.log(`peer: skipped: ${s.peer.skipped}`);
   if (s.peer.getRatio !== null) console.log(`authenticated GET: tessera ${s.peer.getRatio}x the Simple JWT peer (goal: >= 20x with --workers 2)`);

@@ -20,6 +20,7 @@ import { printSummary, withRatios, writeOutputs, type Summary } from './report.j
 import { refreshAtScale } from './scale.js';
 import { authenticatedGet, postFreshTokens, postJson, rotatingRefresh, type Loader, type Result } from './scenarios.js';
 import { soak } from './soak.js';
+import { measureRemoteVerification } from './remote-verification.js';
 import { measureVerification } from './verification.js';
 import { chooseLoader } from './wrk.js';
 
@@ -114,7 +115,7 @@ try {
   const summary: Summary = {
     date: new Date().toISOString(), node: process.version,
     options: { loader, duration: options.duration, connections: options.connections, workers: options.workers, database: database.engine, redis: redis !== null, tokens: options.tokens },
-    coldStartMs, memory: null, verification: null, results: [], peer: { skipped: null, getRatio: null }, scale: [], flush: null, soak: null,
+    coldStartMs, memory: null, verification: null, remoteVerification: null, results: [], peer: { skipped: null, getRatio: null }, scale: [], flush: null, soak: null,
   };
   const rows: (Result & { peakRssMb: number; ceilingRequestsPerSecond?: number })[] = [];
   const measure = async (pid: number, work: () => Promise<Result>) => {
@@ -192,6 +193,7 @@ try {
       }
     }
     if (run('get')) summary.verification = measureVerification(SIGNING_KEY, access, createVerifier);
+    if (run('verify')) summary.remoteVerification = await measureRemoteVerification();
     // Latency, not throughput: a few connections, so queueing does not hide the query time.
     const latencyLoad = { ...target, connections: Math.min(options.connections, 10) };
     if (run('scale')) summary.scale = await refreshAtScale(database, [...new Set([Math.min(1000, options.tokens), options.tokens])], latencyLoad, mint);

@@ -10,6 +10,7 @@ export {
   enforceCsrf, csrfFailure, csrfTokenFor, newCsrfToken, CSRF_COOKIE_NAME, CSRF_COOKIE_AGE, type CsrfContext,
 } from './csrf.js';
 export { parseCookies, serializeCookie, type CookieOptions } from './cookies.js';
+export { authorizationParts, usesScheme } from './authorization-header.js';
 export { authenticateRequest, type Authenticator, type Authenticated, type RequestCredentials } from './authenticator.js';
 export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, type Permission, type PermissionRequest } from './permissions.js';
 export { assertMayChangeAccount, assertMayChangeStaffStatus, assertMayEndSessionsOf } from './staff-rules.js';

@@ -26,6 +26,7 @@ export * from './views/drf-jwt-views.js';
 export * from './views/authtoken-views.js';
 export * from './views/session-views.js';
 export * from './views/key-views.js';
+export * from './views/revocation-feed-views.js';
 export * from './views/token-session-views.js';
 export * from './views/admin-views.js';
 export * from './views/admin-user-views.js';

@@ -31,7 +31,7 @@ export function createTessera(options: TesseraOptions): Tessera {
     clock,
     staticKeys: settingsKeys(settings),
     rows: new SigningKeyRepository(store.database.db),
-    remote: settings.jwkUrl ? new RemoteJwks({ url: settings.jwkUrl, clock, logger }) : null,
+    remote: settings.jwkUrl ? new RemoteJwks({ url: settings.jwkUrl, clock, ttlMs: settings.jwkCacheTtl * 1000, logger }) : null,
   });
   const codec = new JwtCodec({
     algorithm: settings.algorithm,

@@ -28,6 +28,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   signingKey: '',
   verifyingKey: '',
   jwkUrl: '',
+  jwkCacheTtl: 5 * 60,
+  revocationFeedToken: '',
   audience: null,
   issuer: null,
   leeway: 0,

@@ -9,7 +9,7 @@ import {
 } from './types.js';
 import {
   parseBoolean, parseDatabaseUrl, parseDuration, parseEmailUrl, parseHeaderName, parseListOf, parseNonEmptyString,
-  parseJwkUrl, parseOneOf, parseOptionalString, parsePort, parsePositiveDuration, parsePositiveInteger, parsePublicUrl, parseRedisUrl, parseString, parseStringList,
+  parseBearerSecret, parseJwkUrl, parseOneOf, parseOptionalString, parsePort, parsePositiveDuration, parsePositiveInteger, parsePublicUrl, parseRedisUrl, parseString, parseStringList,
 } from './values.js';
 import { parseThrottleRates } from './throttle-rates.js';
 import { defaultAllowedHosts, parseAllowedHosts } from './allowed-hosts.js';
@@ -44,6 +44,8 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   signingKey: parseString,
   verifyingKey: parseString,
   jwkUrl: parseJwkUrl,
+  jwkCacheTtl: parsePositiveDuration,
+  revocationFeedToken: parseBearerSecret,
   audience: parseOptionalString,
   issuer: parseOptionalString,
   leeway: parseDuration,

@@ -113,6 +113,13 @@ export interface Settings {
    * tokens whose `kid` is published there verify here. Empty: none.
    */
   jwkUrl: string;
+  /** Seconds a `jwkUrl` answer is trusted: a key removed there stops verifying here within this time. */
+  jwkCacheTtl: number;
+  /**
+   * The Bearer secret other services (`tessera/verify`) send to read `GET /api/token/revocations/`,
+   * the feed of ended sessions and per-user cut-offs; empty (the default): the feed is not served.
+   */
+  revocationFeedToken: string;
   audience: string | null;
   issuer: string | null;
   leeway: number;

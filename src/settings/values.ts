@@ -108,6 +108,17 @@ export function parseJwkUrl(value: unknown): string {
   throw new Error(`${show(value)} is not a JWKS URL; use https://host/.well-known/jwks.json, or leave it empty`);
 }
 
+/**
+ * A shared secret sent as `Authorization: Bearer <secret>`: empty, or at least 32 characters of
+ * RFC 6750's token alphabet. The message never repeats the value, which is a credential.
+ */
+export function parseBearerSecret(value: unknown): string {
+  if (typeof value !== 'string') throw new Error('is not a string');
+  const text = value.trim();
+  if (text === '' || (text.length >= 32 && /^[A-Za-z0-9\-._~+/]+=*$/.test(text))) return text;
+  throw new Error('must be empty or at least 32 characters of A-Z a-z 0-9 - . _ ~ + / (e.g. `openssl rand -base64 32`)');
+}
+
 /** `sqlite:PATH` (the embedded engine) or `postgres://` / `postgresql://`. */
 export function parseDatabaseUrl(value: unknown): string {
   const url = parseNonEmptyString(value);

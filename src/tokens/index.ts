@@ -11,6 +11,6 @@ export {
   DrfJwtDecodeError, DRF_JWT_MESSAGES, type DrfJwtContext,
 } from './drf-jwt.js';
 export {
-  Revocation, issuedBeforeCutoff, type RevocationOptions, type TokenBlacklist, type UserCutoffs, type FamilyRevocations,
+  Revocation, issuedBeforeCutoff, type RevocationOptions, type RevocationsSince, type TokenBlacklist, type UserCutoffs, type FamilyRevocations,
 } from './revocation.js';
 export { ExpiringSet } from './expiring-set.js';

@@ -61,6 +61,14 @@ export interface RevocationOptions {
   pollIntervalMs?: number;
 }
 
+/** Ended sessions and per-user cut-offs after a moment, each with when it stops refusing anything. */
+export interface RevocationsSince {
+  /** Ended sessions: tokens carrying `fam: family` are refused; none is alive after `until`. */
+  families: { family: string; endedAt: Date; until: Date }[];
+  /** Cut-offs: the user's tokens issued (`iat`) before `cutoff` are refused; none is alive after `until`. */
+  cutoffs: { userId: number; cutoff: Date; until: Date }[];
+}
+
 /** What goes over the `<prefix>revoked` channel. */
 type RevocationMessage =
   | { jti: string; expiresAt: number } | { userId: number; cutoff: number } | { family: string; until: number; reason: FamilyEndReason | null };
@@ -214,6 +222,24 @@ export class Revocation implements TokenBlacklist, UserCutoffs, FamilyRevocation
     if (!row?.revokedAt) return null;
     this.rememberFamily(family, row.revokedAt.getTime() + this.options.maxTokenLifetime * 1000, row.revokedReason);
     return row.revokedReason;
+  }
+
+  /**
+   * Sessions ended and cut-offs raised after `since` (never earlier than the longest token
+   * lifetime ago: older ones refuse nothing), read from the database, which every node writes
+   * first: what other services poll (`GET /api/token/revocations/`).
+   */
+  async listSince(since: Date): Promise<RevocationsSince> {
+    const lifetime = this.options.maxTokenLifetime * 1000;
+    const from = new Date(Math.max(since.getTime(), this.options.clock() - lifetime));
+    const [cutoffs, families] = await Promise.all([
+      this.options.cutoffs.listSince(from),
+      this.options.families?.listRevokedSince(from) ?? [],
+    ]);
+    return {
+      families: families.map(({ family, revokedAt }) => ({ family, endedAt: revokedAt, until: new Date(revokedAt.getTime() + lifetime) })),
+      cutoffs: cutoffs.map(({ userId, cutoff }) => ({ userId, cutoff, until: new Date(cutoff.getTime() + lifetime) })),
+    };
   }
 
   /** Reads live cut-offs from the database again: how they reach processes when Redis is absent or was down. */

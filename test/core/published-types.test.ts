@@ -106,6 +106,7 @@ import { charField, defineView, tesseraExpress, validate, type TesseraExpress } 
 import { IsAdminUser, tesseraWeb } from 'tessera/web';
 import { memoryStorage, TesseraClient } from 'tessera/client';
 import { attachTessera } from 'tessera/client/axios';
+import { createVerifier, InvalidToken as VerifyRefusal, type Claims, type Verifier } from 'tessera/verify';
 
 const notes: MigrationSet = {
   owner: 'notes',
@@ -157,6 +158,16 @@ export { plugin };
 export const server = () => buildServer({ settings: loadSettings({ env: process.env }), logger: false });
 export const client = new TesseraClient({ baseUrl: 'https://api.example.com', storage: memoryStorage() });
 export const detach = (instance: Parameters<typeof attachTessera>[0]) => attachTessera(instance, client);
+export const verifier: Verifier = createVerifier({ issuerUrl: 'https://auth.example.com', revocationsToken: 'secret', algorithms: ['ES256'], pollInterval: 5000 });
+export async function userOf(token: string): Promise<number | null> {
+  try {
+    const claims: Claims = await verifier.verify(token);
+    return typeof claims.user_id === 'number' ? claims.user_id : null;
+  } catch (error) {
+    if (error instanceof VerifyRefusal && error.code === 'token_not_valid') return null;
+    throw error;
+  }
+}
 `;
 
 test('the published types compile in a strict NodeNext project with only the production dependencies and @types/node', () => {

@@ -131,4 +131,28 @@ describe('jwkUrl: verifying against another tessera\'s JWKS', () => {
     assert.equal((await consumer.post('/api/token/verify/', { token: forged })).status, 401);
     assert.equal(fetches, 3, 'after the cooldown one more fetch is allowed');
   });
+
+  test('a key removed upstream stops verifying within jwkCacheTtl (default 5 min), without an unknown kid to trigger it', async () => {
+    const rows = new SigningKeyRepository(issuer.store.database.db as never);
+    // A refresh token (a day) signed by the active key, which then retires 10 s after a rotation.
+    const { refresh } = await issuer.login(CREDENTIALS.username, CREDENTIALS.password);
+    await rotateSigningKeys(rows, { now: new Date(issuer.clock.now), overlapSeconds: 10 });
+    await issuer.tessera.keyring.reload();
+    const verify = () => consumer.post('/api/token/verify/', { token: refresh });
+    assert.equal((await verify()).status, 200);
+    const before = fetches;
+    issuer.clock.advance(11);
+    consumer.clock.advance(11);
+    assert.equal((await verify()).status, 200, 'within the TTL the cached key still verifies');
+    assert.equal(fetches, before);
+    issuer.clock.advance(consumer.settings.jwkCacheTtl);
+    consumer.clock.advance(consumer.settings.jwkCacheTtl);
+    const refused = await verify();
+    assert.equal(refused.status, 401);
+    assert.deepEqual(refused.json, { detail: 'Token is invalid or expired', code: 'token_not_valid' });
+    assert.equal(fetches, before + 1, 'one fetch once the answer expired');
+    const fresh = await issuer.login(CREDENTIALS.username, CREDENTIALS.password);
+    assert.equal((await consumer.post('/api/token/verify/', { token: fresh.access })).status, 200);
+    assert.equal(fetches, before + 1, 'the fresh answer serves the new key');
+  });
 });

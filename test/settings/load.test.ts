@@ -289,3 +289,22 @@ describe('allowedHosts (TESSERA_ALLOWED_HOSTS, Django ALLOWED_HOSTS)', () => {
     assert.match(settingsError({ cwd: dir, env: {} }).message, /^tessera\.config\.json: allowedHosts: 1 is not a list of host names/);
   });
 });
+
+describe('settings for other services: jwkCacheTtl and revocationFeedToken', () => {
+  test('jwkCacheTtl is a positive duration (default 5 min)', () => {
+    assert.equal(loadSettings({ cwd: folder(), env: {} }).jwkCacheTtl, 300);
+    assert.equal(loadSettings({ cwd: folder(), env: { TESSERA_JWK_CACHE_TTL: '10m' } }).jwkCacheTtl, 600);
+    assert.match(settingsError({ cwd: folder(), env: { TESSERA_JWK_CACHE_TTL: '0' } }).message, /^TESSERA_JWK_CACHE_TTL: .*longer than 0 seconds/);
+  });
+
+  test('revocationFeedToken is empty or a Bearer secret of 32 characters or more, never repeated in an error', () => {
+    const secret = 'Zm9vYmFyYmF6cXV4MDEyMzQ1Njc4OWFiY2RlZg==';
+    assert.equal(loadSettings({ cwd: folder(), env: {} }).revocationFeedToken, '');
+    assert.equal(loadSettings({ cwd: folder(), env: { TESSERA_REVOCATION_FEED_TOKEN: secret } }).revocationFeedToken, secret);
+    for (const bad of ['too-short-secret-0123456789', `${'s'.repeat(32)} with spaces`, `${'s'.repeat(32)}"`]) {
+      const error = settingsError({ cwd: folder(), env: { TESSERA_REVOCATION_FEED_TOKEN: bad } });
+      assert.match(error.message, /^TESSERA_REVOCATION_FEED_TOKEN: must be empty or at least 32 characters/);
+      assert.ok(!error.message.includes(bad.slice(0, 10)), 'the secret is not repeated');
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { accountViews } from './account-views.js';
 import { adminViews } from './admin-views.js';
 import { authTokenViews } from './authtoken-views.js';
 import { keyViews } from './key-views.js';
+import { revocationFeedViews } from './revocation-feed-views.js';
 import { sessionViews } from './session-views.js';
 import { slidingViews } from './sliding-views.js';
 import { tokenSessionViews } from './token-session-views.js';
@@ -19,9 +20,9 @@ export interface TesseraViewOptions {
 
 /**
  * Every view tessera serves with these settings, the one list each adapter mounts: Simple JWT's
- * token views (sliding ones when configured), the keys and JWKS, "your sessions", the staff API
- * behind the console, DRF's token and session views where their classes are configured (seed
- * 001's urls), and djoser's account views when asked.
+ * token views (sliding ones when configured), the keys and JWKS, the revocation feed (when its
+ * secret is set), "your sessions", the staff API behind the console, DRF's token and session
+ * views where their classes are configured (seed 001's urls), and djoser's account views when asked.
  */
 export function tesseraViews(tessera: Tessera, options: TesseraViewOptions = {}): View[] {
   const { settings } = tessera;
@@ -29,6 +30,7 @@ export function tesseraViews(tessera: Tessera, options: TesseraViewOptions = {})
     ...tokenViews(tessera, options.tokenRoutes),
     ...(settings.authTokenClasses.includes('sliding') ? slidingViews(tessera, options.tokenRoutes) : []),
     ...keyViews(tessera),
+    ...revocationFeedViews(tessera),
     ...tokenSessionViews(tessera),
     ...adminViews(tessera),
     ...(settings.authenticationClasses.includes('token') ? authTokenViews(tessera) : []),
