@@ -44,10 +44,10 @@ if (engine === 'postgres') {
 }
 
 /** Runs `files` under node:test with this engine (and adapter, for the contract suites); the exit status. */
-function run(files, adapter) {
+function run(files, adapter, concurrency = 2) {
   const label = engine === 'postgres' ? 'PostgreSQL' : 'SQLite';
   console.log(`==> tests on ${label}${adapter ? `, ${adapter} adapter` : ''}`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], {
     stdio: 'inherit',
     env: { ...process.env, TESSERA_TEST_DATABASE: engine, ...(adapter ? { TESSERA_TEST_ADAPTER: adapter } : {}) },
   });
@@ -63,11 +63,14 @@ const contract = all.filter((file) => file.startsWith(join('test', 'contract')))
 // published types, the contract without a framework) answer the same on either engine: the
 // SQLite run takes them, the PostgreSQL run leaves them out.
 const ENGINE_FREE = ['crypto', 'settings', 'docs', 'errors', 'bench'].map((folder) => join('test', folder) + '/');
-const ENGINE_FREE_FILES = ['published-types.test.ts', 'contract-framework-free.test.ts'].map((file) => join('test', 'core', file));
+const ENGINE_FREE_FILES = [
+  join('test', 'core', 'published-types.test.ts'), join('test', 'core', 'contract-framework-free.test.ts'), join('test', 'verify', 'no-framework.test.ts'),
+];
 const engineFree = (file) => ENGINE_FREE.some((folder) => file.startsWith(folder)) || ENGINE_FREE_FILES.includes(file);
 const suites = engine === 'postgres' ? all.filter((file) => !engineFree(file)) : all;
 if (engine === 'postgres') console.log(`test:postgres: ${all.length - suites.length} engine-free suites ran on SQLite only (${[...ENGINE_FREE, ...ENGINE_FREE_FILES].join(', ')})`);
 // The Web-standard adapter (examples/hono) takes the contract on the SQLite pass only, to keep
 // `npm test` within its time budget: it shares the pipeline, and so the engine paths, with Express.
-const statuses = [run(suites), run(contract, 'express'), ...(engine === 'sqlite' ? [run(contract, 'web')] : [])];
+// The contract suites only talk HTTP to servers of their own: four files at once keep two cores busy.
+const statuses = [run(suites), run(contract, 'express', 4), ...(engine === 'sqlite' ? [run(contract, 'web', 4)] : [])];
 process.exit(statuses.every((status) => status === 0) ? 0 : 1);
