@@ -103,6 +103,7 @@ import {
 import { tessera as plugin, type TesseraPluginOptions } from 'tessera/fastify';
 import { buildServer } from 'tessera/server';
 import { charField, defineView, tesseraExpress, validate, type TesseraExpress } from 'tessera/express';
+import { PermissionClasses, TESSERA, TesseraModule, type TesseraModuleOptions } from 'tessera/nest';
 import { memoryStorage, TesseraClient } from 'tessera/client';
 import { attachTessera } from 'tessera/client/axios';
 
@@ -140,6 +141,8 @@ export function expressAdapter(core: Tessera): TesseraExpress {
   const view = defineView({ method: 'POST', url: '/notes/', config: { permission }, handle: (request) => validate(request.data, nameFields) });
   return tesseraExpress(core, { views: [view] });
 }
+export const nestOptions = (core: Tessera): TesseraModuleOptions => ({ tessera: core, tokenRoutes: { obtain: ['/api/token/'] } });
+export const nestModule = (core: Tessera) => ({ module: TesseraModule.forRoot(nestOptions(core)), token: TESSERA, staffOnly: PermissionClasses(permission) });
 export const options: TesseraPluginOptions = { tessera: createTessera({ settings: loadSettings({ env: process.env }) }) };
 export { plugin };
 export const server = () => buildServer({ settings: loadSettings({ env: process.env }), logger: false });
