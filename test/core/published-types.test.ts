@@ -104,6 +104,7 @@ import { tessera as plugin, type TesseraPluginOptions } from 'tessera/fastify';
 import { buildServer } from 'tessera/server';
 import { charField, defineView, tesseraExpress, validate, type TesseraExpress } from 'tessera/express';
 import { IsAdminUser, tesseraWeb } from 'tessera/web';
+import { PermissionClasses, TESSERA, TesseraModule, type TesseraModuleOptions } from 'tessera/nest';
 import { memoryStorage, TesseraClient } from 'tessera/client';
 import { attachTessera } from 'tessera/client/axios';
 import { createVerifier, InvalidToken as VerifyRefusal, type Claims, type Verifier } from 'tessera/verify';
@@ -153,6 +154,8 @@ export async function webAdapter(core: Tessera, request: Request): Promise<Respo
     return web.errorResponse(error);
   }
 }
+export const nestOptions = (core: Tessera): TesseraModuleOptions => ({ tessera: core, tokenRoutes: { obtain: ['/api/token/'] } });
+export const nestModule = (core: Tessera) => ({ module: TesseraModule.forRoot(nestOptions(core)), token: TESSERA, staffOnly: PermissionClasses(permission) });
 export const options: TesseraPluginOptions = { tessera: createTessera({ settings: loadSettings({ env: process.env }) }) };
 export { plugin };
 export const server = () => buildServer({ settings: loadSettings({ env: process.env }), logger: false });

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Controller, Get, Module, UseGuards, type INestApplication } from '@nestjs/common';
+import { loadSettings, type Tessera } from '../../src/index.js';
+import { AllowAny, IsAdminUser, PermissionClasses, TESSERA, TesseraAuthGuard, User } from '../../src/nest/index.js';
+import { createNestApp, ExampleModule, type NestPlatform } from '../../examples/nest/app.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { readAnswer, TEST_SIGNING_KEY, TEST_USER, type Answer } from '../support/server.js';
+
+/** Routes beside the example's, for what it does not show: a permission's 403, and `AllowAny` under a guarded controller. */
+@Controller('api')
+@UseGuards(TesseraAuthGuard)
+@PermissionClasses(IsAdminUser)
+class StaffController {
+  @Get('staff/')
+  staff(): { staff: boolean } {
+    return { staff: true };
+  }
+
+  @Get('anyone/')
+  @PermissionClasses(AllowAny)
+  anyone(@User() user: User | undefined): { username: string | null } {
+    return { username: user?.username ?? null };
+  }
+}
+
+@Module({ controllers: [StaffController] })
+class StaffModule {}
+
+/**
+ * The Nest example (examples/nest/) as a client sees it, on both of Nest's platforms: the module
+ * made from settings (so it migrates and closes the core), the token views, the guard, `@User()`.
+ */
+for (const platform of ['express', 'fastify'] satisfies NestPlatform[]) {
+  describe(`tessera/nest on Nest's ${platform} platform`, () => {
+    let dir: string;
+    let database: TestDatabase;
+    let app: INestApplication | undefined;
+    let tessera: Tessera;
+    let url: string;
+    let closed = false;
+
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), `tessera-nest-${platform}-`));
+      database = await createTestDatabase(dir);
+      const settings = loadSettings({ cwd: dir, overrides: { databaseUrl: database.url, dataDir: dir, signingKey: TEST_SIGNING_KEY } });
+      const example = ExampleModule.forRoot({ settings });
+      app = await createNestApp({ ...example, imports: [...example.imports!, StaffModule] }, platform, { logger: false });
+      await app.listen(0, '127.0.0.1');
+      url = await app.getUrl();
+      tessera = app.get<Tessera>(TESSERA);
+      await tessera.users.create({ username: TEST_USER.username, email: 's@example.com', password: TEST_USER.password });
+    });
+    after(async () => {
+      if (app && !closed) await app.close();
+      await database?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    const request = async (method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> =>
+      readAnswer(await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) }));
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    const login = async (): Promise<string> => {
+      const answer = await request('POST', '/api/token/', { 'content-type': 'application/json' }, JSON.stringify(TEST_USER));
+      assert.equal(answer.status, 200, answer.text);
+      assert.equal(typeof answer.json.refresh, 'string');
+      return answer.json.access as string;
+    };
+
+    test('logs in through /api/token/; /api/user/ answers who the access token is for', async () => {
+      const access = await login();
+      const user = await request('GET', '/api/user/', bearer(access));
+      assert.equal(user.status, 200, user.text);
+      assert.deepEqual(user.json, { id: (await tessera.store.users.findByUsername(TEST_USER.username))!.id, username: TEST_USER.username });
+    });
+
+    test('/api/user/ without a token, or with a forged one: DRF\'s 401 with the challenge and the security headers', async () => {
+      const anonymous = await request('GET', '/api/user/');
+      assert.equal(anonymous.status, 401);
+      assert.equal(anonymous.text, '{"detail":"Authentication credentials were not provided."}');
+      assert.equal(anonymous.headers.get('www-authenticate'), 'Bearer realm="api"');
+      assert.equal(anonymous.headers.get('content-type'), 'application/json');
+      assert.equal(anonymous.headers.get('x-frame-options'), 'DENY');
+      assert.equal(anonymous.headers.get('x-powered-by'), null);
+      const access = await login();
+      const forged = await request('GET', '/api/user/', bearer(`${access.slice(0, -4)}AAAA`));
+      assert.equal(forged.status, 401);
+      assert.equal(forged.json.code, 'token_not_valid');
+      assert.equal(forged.headers.get('www-authenticate'), 'Bearer realm="api"');
+    });
+
+    test('@PermissionClasses: IsAdminUser refuses with 403; AllowAny lets the anonymous through, not a bad token', async () => {
+      const access = await login();
+      const staff = await request('GET', '/api/staff/', bearer(access));
+      assert.equal(staff.status, 403);
+      assert.equal(staff.text, '{"detail":"You do not have permission to perform this action."}');
+      assert.equal(staff.headers.get('www-authenticate'), null);
+      assert.deepEqual((await request('GET', '/api/anyone/')).json, { username: null });
+      assert.deepEqual((await request('GET', '/api/anyone/', bearer(access))).json, { username: TEST_USER.username });
+      assert.equal((await request('GET', '/api/anyone/', bearer('not.a.token'))).status, 401);
+    });
+
+    test('a token view answers as the contract: 405 with Allow, and its own parse error ahead of Nest\'s body parser', async () => {
+      const get = await request('GET', '/api/token/');
+      assert.equal(get.status, 405);
+      assert.equal(get.text, '{"detail":"Method \\"GET\\" not allowed."}');
+      assert.equal(get.headers.get('allow'), 'POST, OPTIONS');
+      assert.equal(get.headers.get('x-content-type-options'), 'nosniff');
+      const malformed = await request('POST', '/gettoken/', { 'content-type': 'application/json' }, '{"username": ');
+      assert.equal(malformed.status, 400);
+      assert.equal(malformed.text, '{"detail":"JSON parse error - Expecting value: line 1 column 14 (char 13)"}');
+    });
+
+    test('closing the application closes the core the module made', async () => {
+      await app!.close();
+      closed = true;
+      await assert.rejects(tessera.store.users.findByUsername(TEST_USER.username));
+    });
+  });
+}
