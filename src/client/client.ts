@@ -1,4 +1,5 @@
 import { TesseraHttpError } from './errors.js';
+import { discard, documentCsrfToken, isRecord, readBody, tokensIn, withBearer } from './http.js';
 import { numericClaim } from './jwt-payload.js';
 import { memoryStorage } from './storage.js';
 import type { LogoutReason, TesseraClientOptions, TokenStorage } from './types.js';
@@ -224,48 +225,5 @@ export class TesseraClient {
 
   #url(path: string): string {
     return /^[a-z][a-z\d+.-]*:/i.test(path) ? path : `${this.#baseUrl}${path}`;
-  }
-}
-
-/** The `csrftoken` cookie in a browser (Django's CSRF_COOKIE_NAME); null elsewhere. */
-function documentCsrfToken(): string | null {
-  const cookie = (globalThis as { document?: { cookie?: string } }).document?.cookie ?? '';
-  const match = /(?:^|;\s*)csrftoken=([^;]*)/.exec(cookie);
-  return match ? decodeURIComponent(match[1]!) : null;
-}
-
-function withBearer(init: RequestInit, access: string | null): RequestInit {
-  if (!access) return init;
-  const headers = new Headers(init.headers);
-  headers.set('authorization', `Bearer ${access}`);
-  return { ...init, headers };
-}
-
-/** The answer's JSON, its text when not JSON, or undefined when empty. */
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function tokensIn(body: unknown): { access: string; refresh: string | null } | null {
-  if (!isRecord(body) || typeof body.access !== 'string') return null;
-  return { access: body.access, refresh: typeof body.refresh === 'string' ? body.refresh : null };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Frees the connection of an answer we will not read. */
-async function discard(response: Response): Promise<void> {
-  try {
-    await response.body?.cancel();
-  } catch {
-    // Already consumed or closed.
   }
 }
