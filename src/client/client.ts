@@ -1,4 +1,6 @@
+import { crossTab, type CrossTab, type TabMessage } from './cross-tab.js';
 import { TesseraHttpError } from './errors.js';
+import { discard, documentCsrfToken, isRecord, readBody, tokensIn, withBearer } from './http.js';
 import { numericClaim } from './jwt-payload.js';
 import { memoryStorage } from './storage.js';
 import type { LogoutReason, TesseraClientOptions, TokenStorage } from './types.js';
@@ -17,7 +19,8 @@ interface Tokens {
 /**
  * A fetch client that signs in, keeps the token pair in a storage of your choice, adds the
  * Authorization header, and refreshes shortly before expiry or on a 401 (once, retrying the
- * request once), with one refresh in flight shared by every concurrent caller.
+ * request once), with one refresh in flight shared by every concurrent caller, and in browsers
+ * by every tab of the origin (a Web Lock, and a BroadcastChannel that carries the outcome).
  */
 export class TesseraClient {
   readonly #baseUrl: string;
@@ -35,6 +38,14 @@ export class TesseraClient {
   #refreshing: Promise<boolean> | null = null;
   /** Bumped on every sign-out so a refresh that was in flight does not store tokens afterwards. */
   #generation = 0;
+  readonly #tabs: CrossTab;
+  /** What other tabs told this one, applied in order; a refresh waits for it before reading storage. */
+  #hearing: Promise<void> = Promise.resolve();
+  /**
+   * The refresh token (or cookie marker) this client last read or stored: with a storage shared by
+   * tabs, the one that signed out has already emptied it, and this says the news is about our session.
+   */
+  #lastRefresh: string | null = null;
 
   constructor(options: TesseraClientOptions = {}) {
     this.#baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
@@ -52,6 +63,9 @@ export class TesseraClient {
     this.#now = options.now ?? Date.now;
     this.#cookies = options.cookies ?? false;
     this.#csrfToken = options.csrfToken ?? documentCsrfToken;
+    this.#tabs = crossTab(`tessera ${this.#url(this.#urls.refresh)}`, (message) => {
+      this.#hearing = this.#hearing.then(() => this.#hear(message)).catch(() => undefined);
+    });
   }
 
   /** Obtains a token pair with a username and password; throws TesseraHttpError when refused. */
@@ -73,19 +87,23 @@ export class TesseraClient {
     await this.#store({ access: pair.access, refresh: pair.refresh ?? (this.#cookies ? IN_COOKIE : null) });
   }
 
-  /** Signs out: forgets the tokens, blacklists the refresh token (best effort), calls onLogout('logout'). */
+  /** Signs out (every tab of this session too): forgets the tokens, blacklists the refresh token (best effort), calls onLogout('logout'). */
   async logout(): Promise<void> {
     await this.#refreshing?.catch(() => false);
-    const refresh = await this.#storage.get(REFRESH_KEY);
-    await this.#clear();
-    if (refresh) {
+    // Under the lock: a tab refreshing now would store a successor of the token blacklisted here.
+    await this.#tabs.exclusive(async () => {
+      await this.#hearing;
+      const refresh = await this.#storage.get(REFRESH_KEY);
+      await this.#clear();
+      if (!refresh) return;
+      this.#tabs.tell({ type: 'ended', previous: refresh, reason: 'logout' });
       try {
         const response = await this.#fetch(this.#url(this.#urls.blacklist), this.#tokenCall(refresh));
         await discard(response);
       } catch {
         // Offline or server down: the tokens are gone from here, and the refresh token expires anyway.
       }
-    }
+    });
     this.#onLogout?.('logout');
   }
 
@@ -137,18 +155,34 @@ export class TesseraClient {
 
   /** One refresh in flight, shared by every caller; `basis` is the access token the caller found wanting (undefined: forced). */
   #refreshOnce(basis: string | null | undefined): Promise<boolean> {
-    this.#refreshing ??= this.#runRefresh(basis).finally(() => {
+    this.#refreshing ??= this.#refreshAcrossTabs(basis).finally(() => {
       this.#refreshing = null;
     });
     return this.#refreshing;
   }
 
-  async #runRefresh(basis: string | null | undefined): Promise<boolean> {
+  /** One tab at a time refreshes; the others wait for the lock and then find its tokens instead of refreshing again. */
+  async #refreshAcrossTabs(basis: string | null | undefined): Promise<boolean> {
+    const { access, refresh } = await this.#read();
+    if (!refresh) return false;
+    // Forced: the token held now is the one to replace; any other one a tab stores while we wait will do.
+    const wanting = basis === undefined ? access : basis;
+    if (this.#renewedSince(access, wanting)) return true;
+    return this.#tabs.exclusive(() => this.#runRefresh(wanting));
+  }
+
+  /** Whether `access` is a good token other than the one the caller found wanting: someone refreshed already. */
+  #renewedSince(access: string | null, wanting: string | null): access is string {
+    return access !== null && access !== wanting && !this.#expiring(access);
+  }
+
+  async #runRefresh(wanting: string | null): Promise<boolean> {
+    await this.#hearing;
     const generation = this.#generation;
     const stored = await this.#read();
-    if (!stored.refresh) return false;
-    // Another tab (or a refresh that finished just before) already stored a newer access token.
-    if (basis !== undefined && stored.access && stored.access !== basis && !this.#expiring(stored.access)) return true;
+    if (!stored.refresh) return false; // Signed out meanwhile (here or in another tab).
+    // Another tab refreshed while this one waited for the lock: its tokens are ours, the old refresh token is spent.
+    if (this.#renewedSince(stored.access, wanting)) return true;
 
     let response: Response;
     try {
@@ -162,16 +196,36 @@ export class TesseraClient {
     if (response.ok && answered) {
       // Without ROTATE_REFRESH_TOKENS the answer has no refresh token: the old one stays good.
       await this.#store({ access: answered.access, refresh: answered.refresh ?? stored.refresh });
+      this.#tabs.tell({ type: 'tokens', previous: stored.refresh, access: answered.access, refresh: answered.refresh });
       return true;
     }
     if (response.status !== 401 && response.status !== 400) return false; // 5xx, 429: not a verdict on the token.
 
-    // Another tab may have rotated this token just before us: its tokens are ours too.
+    // Without Web Locks another tab may have renewed the session while our request was out (a
+    // rotated token; in cookie mode a new access token beside the same marker): keep its tokens.
     const now = await this.#read();
-    if (now.refresh && now.refresh !== stored.refresh) return true;
+    if (now.refresh && (now.refresh !== stored.refresh || now.access !== stored.access)) return true;
+    const reason = this.#refusalReason(body, stored.refresh);
     await this.#clear();
-    this.#onLogout?.(this.#refusalReason(body, stored.refresh));
+    this.#tabs.tell({ type: 'ended', previous: stored.refresh, reason });
+    this.#onLogout?.(reason);
     return false;
+  }
+
+  /** Another tab's news: adopted only when it is about the session this client holds. */
+  async #hear(message: TabMessage): Promise<void> {
+    const stored = await this.#storage.get(REFRESH_KEY);
+    if (message.type === 'tokens') {
+      const refresh = message.refresh ?? message.previous;
+      // Our storage still holds the predecessor, or (shared storage) already the successor.
+      if (stored !== message.previous && stored !== refresh) return;
+      await this.#store({ access: message.access, refresh });
+      return;
+    }
+    // Ended: our storage still holds that session, or (shared storage) is empty because of it.
+    if (stored !== message.previous && !(stored === null && this.#lastRefresh === message.previous)) return;
+    await this.#clear();
+    this.#onLogout?.(message.reason);
   }
 
   /** A POST carrying a refresh token: in the body, or (cookie mode) in the cookie with Django's CSRF header. */
@@ -204,6 +258,7 @@ export class TesseraClient {
 
   async #read(): Promise<Tokens> {
     const [access, refresh] = await Promise.all([this.#storage.get(ACCESS_KEY), this.#storage.get(REFRESH_KEY)]);
+    this.#lastRefresh = refresh;
     return { access, refresh };
   }
 
@@ -212,6 +267,7 @@ export class TesseraClient {
     if (issuedAt !== null) this.#serverOffsetMs = issuedAt * 1000 - this.#now();
     await this.#storage.set(ACCESS_KEY, tokens.access);
     if (tokens.refresh) await this.#storage.set(REFRESH_KEY, tokens.refresh);
+    this.#lastRefresh = tokens.refresh; // null only at a login without one, after removing the old one.
     this.#onTokens?.({ access: tokens.access, refresh: tokens.refresh === IN_COOKIE ? null : tokens.refresh });
   }
 
@@ -219,53 +275,11 @@ export class TesseraClient {
     this.#generation++;
     await this.#storage.remove(ACCESS_KEY);
     await this.#storage.remove(REFRESH_KEY);
+    this.#lastRefresh = null;
     this.#onTokens?.({ access: null, refresh: null });
   }
 
   #url(path: string): string {
     return /^[a-z][a-z\d+.-]*:/i.test(path) ? path : `${this.#baseUrl}${path}`;
-  }
-}
-
-/** The `csrftoken` cookie in a browser (Django's CSRF_COOKIE_NAME); null elsewhere. */
-function documentCsrfToken(): string | null {
-  const cookie = (globalThis as { document?: { cookie?: string } }).document?.cookie ?? '';
-  const match = /(?:^|;\s*)csrftoken=([^;]*)/.exec(cookie);
-  return match ? decodeURIComponent(match[1]!) : null;
-}
-
-function withBearer(init: RequestInit, access: string | null): RequestInit {
-  if (!access) return init;
-  const headers = new Headers(init.headers);
-  headers.set('authorization', `Bearer ${access}`);
-  return { ...init, headers };
-}
-
-/** The answer's JSON, its text when not JSON, or undefined when empty. */
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function tokensIn(body: unknown): { access: string; refresh: string | null } | null {
-  if (!isRecord(body) || typeof body.access !== 'string') return null;
-  return { access: body.access, refresh: typeof body.refresh === 'string' ? body.refresh : null };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Frees the connection of an answer we will not read. */
-async function discard(response: Response): Promise<void> {
-  try {
-    await response.body?.cancel();
-  } catch {
-    // Already consumed or closed.
   }
 }

@@ -7,7 +7,7 @@ import { startServer, type TestServer } from '../support/server.js';
 const PASSWORD = 'Ab12345678';
 const REFRESH_COOKIE = '__Host-tessera-refresh';
 
-/** The real fetch with a cookie jar, as a browser keeps cookies for one origin. */
+/** The real fetch with a cookie jar, as a browser keeps cookies for one origin (a request's own Cookie header wins). */
 function browserLikeFetch() {
   const jar = new Map<string, string>();
   const calls: string[] = [];
@@ -15,7 +15,7 @@ function browserLikeFetch() {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     calls.push(`${init?.method ?? 'GET'} ${url.pathname}`);
     const headers = new Headers(init?.headers);
-    if (jar.size > 0) headers.set('cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
+    if (jar.size > 0 && !headers.has('cookie')) headers.set('cookie', cookieHeader(jar));
     const response = await fetch(url, { ...init, headers });
     for (const line of response.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
@@ -28,6 +28,10 @@ function browserLikeFetch() {
     return response;
   };
   return { fetch: jarFetch, jar, calls };
+}
+
+function cookieHeader(jar: Map<string, string>): string {
+  return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
 }
 
 describe('TesseraClient with cookie mode (authCookies: refresh)', () => {
@@ -104,6 +108,34 @@ describe('TesseraClient with cookie mode (authCookies: refresh)', () => {
     });
     assert.equal(replay.status, 401);
     assert.equal(((await replay.json()) as { detail: string }).detail, 'Token is blacklisted');
+  });
+
+  test('without Web Locks, a refresh refused because another tab renewed the cookie meanwhile keeps that tab\'s tokens', async () => {
+    const browser = browserLikeFetch();
+    const storage = inspectableStorage();
+    const logouts: LogoutReason[] = [];
+    const csrfToken = () => browser.jar.get('csrftoken') ?? null;
+    const winner = new TesseraClient({ baseUrl: server.url, fetch: browser.fetch, storage, cookies: true, csrfToken, now: server.clock.read });
+    let raced = false;
+    // The loser's refresh leaves with the old cookie; the winner's answer (a new cookie) comes back first.
+    const racing: typeof fetch = async (input, init) => {
+      if (raced || !String(input).endsWith('/api/token/refresh/')) return browser.fetch(input, init);
+      raced = true;
+      const headers = new Headers(init?.headers);
+      headers.set('cookie', cookieHeader(browser.jar));
+      assert.equal(await winner.refresh(), true);
+      return browser.fetch(input, { ...init, headers });
+    };
+    const loser = new TesseraClient({ baseUrl: server.url, fetch: racing, storage, cookies: true, csrfToken, now: server.clock.read, onLogout: (r) => logouts.push(r) });
+    await winner.login('alice', PASSWORD);
+    server.clock.advance(10 * 60);
+    assert.equal(await loser.refresh(), true);
+    assert.deepEqual(logouts, [], 'the marker is the same, but the access token is new: another tab renewed the session');
+    const renewedAccess = storage.values().access;
+    assert.equal((await loser.request<{ username: string }>('GET', '/api/user/')).username, 'alice');
+    assert.equal(storage.values().access, renewedAccess);
+    // The server's refusal still deleted the renewed cookie: Web Locks (browsers) keep the old one from being sent at all.
+    assert.equal(browser.jar.has(REFRESH_COOKIE), false);
   });
 
   test('a cookie that expired server-side signs the client out once', async () => {
