@@ -107,6 +107,11 @@ describe('cookie mode "refresh"', () => {
     // Rotation blacklisted the old one; the new one works.
     const old = await server.post('/api/token/refresh/', { refresh });
     assert.deepEqual([old.status, old.json], [401, { detail: 'Token is blacklisted', code: 'token_not_valid' }]);
+    // The old cookie, sent by a tab whose request crossed the rotation: refused, and the cookie is
+    // left alone, since the browser's jar may already hold the successor.
+    const crossed = await fromCookie('/api/token/refresh/', refresh, csrf);
+    assert.deepEqual([crossed.status, crossed.json], [401, { detail: 'Token is blacklisted', code: 'token_not_valid' }]);
+    assert.equal(setCookies(crossed).has(REFRESH), false);
     const again = await fromCookie('/api/token/refresh/', next, csrf);
     assert.equal(again.status, 200, again.text);
   });

@@ -1,5 +1,5 @@
 import type { Tessera } from '../../core/index.js';
-import type { SessionInfo } from '../../tokens/index.js';
+import { TOKEN_MESSAGES, TokenError, type SessionInfo } from '../../tokens/index.js';
 import type { User } from '../../store/index.js';
 import { setAuditSubject } from '../audit-notes.js';
 import { CookieMode } from '../cookie-mode.js';
@@ -104,8 +104,10 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
         try {
           answer = await tessera.tokens.refresh(presented.token, clientOf(request), audited);
         } catch (error) {
-          // A refused cookie is dead weight the browser would keep sending: delete it.
-          if (presented.fromCookie) cookies.clear(reply);
+          // A refused cookie is dead weight the browser would keep sending: delete it. Not a
+          // blacklisted one: that is a predecessor another tab has just rotated, and deleting it
+          // now would delete the successor that tab's answer put in the same cookie jar.
+          if (presented.fromCookie && !isBlacklisted(error)) cookies.clear(reply);
           throw error;
         }
         // The successor goes where the token came from: a token from the body is answered in the body.
@@ -162,6 +164,11 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
     });
   }
   return views;
+}
+
+/** Simple JWT's "Token is blacklisted": the token was rotated (or logged out) before. */
+function isBlacklisted(error: unknown): boolean {
+  return error instanceof TokenError && error.message === TOKEN_MESSAGES.blacklisted;
 }
 
 /** Simple JWT's answer to wrong credentials or an inactive user. */
