@@ -43,6 +43,16 @@ if (engine === 'postgres') {
   }
 }
 
+// The CLI tests run the bundle `npm start` runs (test/support/cli-process.ts): rebuilt here from the
+// sources, with the assets it reads, so they test the current code (under a second).
+for (const script of ['scripts/copy-assets.mjs', 'scripts/bundle-cli.mjs']) {
+  const built = spawnSync(process.execPath, [script], { stdio: 'inherit' });
+  if (built.status !== 0) {
+    console.error(`run-tests: ${script} failed`);
+    process.exit(1);
+  }
+}
+
 /** Runs `files` under node:test with this engine (and adapter, for the contract suites); the exit status. */
 function run(files, adapter, concurrency = 2) {
   const label = engine === 'postgres' ? 'PostgreSQL' : 'SQLite';

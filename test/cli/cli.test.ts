@@ -4,7 +4,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { createSigner } from 'fast-jwt';
 import { sql, type Kysely } from 'kysely';
@@ -12,12 +11,10 @@ import { createPasswordHashers } from '../../src/crypto/index.js';
 import { openStore } from '../../src/store/index.js';
 import { deleteKeys, randomPrefix, redisSkipReason, TEST_REDIS_URL, testRedis } from '../support/redis.js';
 import { startServer } from '../support/server.js';
+import { TESTED_CLI } from '../support/cli-process.js';
 
 const redisSkip = await redisSkipReason();
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-// Resolved here, so the child finds tsx whatever folder it runs in.
-const TSX = import.meta.resolve('tsx');
 const SIGNING_KEY = 'cli-test-signing-key-that-is-long-enough-0123456789';
 
 const dirs: string[] = [];
@@ -48,7 +45,7 @@ interface Run {
 }
 
 function start(cwd: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd, env: environment(env), stdio: 'pipe' });
+  const child = spawn(process.execPath, [...TESTED_CLI.nodeArgs, ...args], { cwd, env: environment(env), stdio: 'pipe' });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;

@@ -3,14 +3,12 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { SERVER_MIGRATIONS } from '../../src/server/index.js';
 import { openStore } from '../../src/store/index.js';
+import { TESTED_CLI } from '../support/cli-process.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 const run = promisify(execFile);
 
 describe('tessera drf_create_token USERNAME [-r]', () => {
@@ -30,7 +28,7 @@ describe('tessera drf_create_token USERNAME [-r]', () => {
 
   const tessera = async (...args: string[]) => {
     try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: dir, env });
+      const { stdout, stderr } = await run(process.execPath, [...TESTED_CLI.nodeArgs, ...args], { cwd: dir, env });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };

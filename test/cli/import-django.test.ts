@@ -15,10 +15,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { startServer } from '../support/server.js';
+import { TESTED_CLI } from '../support/cli-process.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../fixtures/make_django_db.py', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 const PYTHON = '/usr/bin/python3';
 const REQUIRE_PEER = process.env.TESSERA_REQUIRE_PEER === '1';
 /** Django's SECRET_KEY / SIMPLE_JWT SIGNING_KEY, and tessera's signing key for the login checks. */
@@ -59,7 +58,7 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
 function tessera(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   const clean: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('TESSERA_')) clean[name] = value;
-  return run(process.execPath, ['--import', TSX, MAIN, ...args], {
+  return run(process.execPath, [...TESTED_CLI.nodeArgs, ...args], {
     cwd,
     env: { ...clean, TESSERA_DATABASE_URL: `sqlite:${join(cwd, 'tessera.sqlite3')}`, TESSERA_SIGNING_KEY: SECRET_KEY, ...env },
   });

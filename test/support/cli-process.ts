@@ -18,6 +18,12 @@ export interface Program {
 }
 export const SOURCE_CLI: Program = { nodeArgs: ['--import', TSX, MAIN], script: MAIN };
 export const BUNDLED_CLI: Program = { nodeArgs: [BUNDLE], script: BUNDLE };
+/**
+ * What the CLI tests run: the bundle `npm start` runs, which scripts/run-tests.mjs rebuilds from
+ * the sources before every run (in under a second), so the tests see the current code and each
+ * start costs about 0.15 s instead of 0.9 s through tsx.
+ */
+export const TESTED_CLI = BUNDLED_CLI;
 
 /** Children started by these helpers, killed (with their process group) by `cleanUp`. */
 const groups: number[] = [];
@@ -38,7 +44,7 @@ export function environment(extra: Record<string, string> = {}): NodeJS.ProcessE
 }
 
 /** Starts `tessera ARGS` in its own process group, so `cleanUp` can kill it and its workers. */
-export function startCli(cwd: string, args: string[], env: Record<string, string> = {}, program = SOURCE_CLI): ChildProcess {
+export function startCli(cwd: string, args: string[], env: Record<string, string> = {}, program = TESTED_CLI): ChildProcess {
   const child = spawn(process.execPath, [...program.nodeArgs, ...args], { cwd, env: environment(env), stdio: 'pipe', detached: true });
   if (child.pid) groups.push(child.pid);
   return child;
@@ -51,7 +57,7 @@ export interface Run {
 }
 
 /** Runs `tessera ARGS` to its end. */
-export function runCli(cwd: string, args: string[], env: Record<string, string> = {}, program = SOURCE_CLI): Promise<Run> {
+export function runCli(cwd: string, args: string[], env: Record<string, string> = {}, program = TESTED_CLI): Promise<Run> {
   const child = startCli(cwd, args, env, program);
   let stdout = '';
   let stderr = '';
@@ -78,7 +84,7 @@ export interface Served {
 }
 
 /** Starts `tessera serve ARGS` and resolves once it prints the URL it serves. */
-export async function startServe(cwd: string, args: string[], env: Record<string, string> = {}, program = SOURCE_CLI): Promise<Served> {
+export async function startServe(cwd: string, args: string[], env: Record<string, string> = {}, program = TESTED_CLI): Promise<Served> {
   const child = startCli(cwd, ['serve', ...args], { TESSERA_PORT: '0', ...env }, program);
   child.stdin!.end();
   let stdout = '';
@@ -114,7 +120,7 @@ export async function startServe(cwd: string, args: string[], env: Record<string
 }
 
 /** Pids of the processes whose parent is `pid` and whose command line runs tessera (not tsx's esbuild). */
-export function tesseraChildren(pid: number, program = SOURCE_CLI): number[] {
+export function tesseraChildren(pid: number, program = TESTED_CLI): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
