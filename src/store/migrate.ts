@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { Migrator, sql, type Migration } from 'kysely';
+import { engineOf } from './database.js';
 import { coreInitial } from './migrations/0001_core.js';
 import { authtokenInitial } from './migrations/0002_authtoken.js';
 import { sessionsInitial } from './migrations/0003_sessions.js';
@@ -51,8 +52,30 @@ export interface MigrationReport {
   applied: string[];
 }
 
-/** Applies tessera's migrations, then each set's; safe to run at every start. */
+/**
+ * How many times a migration on SQLite is tried again when another process migrated the same file
+ * at the same moment: Kysely's migration lock is a no-op on SQLite (one connection per process),
+ * so two `tessera serve` processes starting together on one file can both see a migration as
+ * pending; the second then finds its table made ("already exists") or the file locked. Tried
+ * again, it finds the migration applied.
+ */
+const SQLITE_MIGRATION_ATTEMPTS = 20;
+const RACED = /already exists|database is locked|SQLITE_BUSY/i;
+
+/** Applies tessera's migrations, then each set's; safe to run at every start, from several processes at once. */
 export async function migrate(db: Kysely<unknown>, ...sets: MigrationSet[]): Promise<MigrationReport> {
+  if (engineOf(db) !== 'sqlite') return migrateOnce(db, sets);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await migrateOnce(db, sets);
+    } catch (error) {
+      if (attempt >= SQLITE_MIGRATION_ATTEMPTS || !RACED.test(String((error as Error)?.message))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 150));
+    }
+  }
+}
+
+async function migrateOnce(db: Kysely<unknown>, sets: MigrationSet[]): Promise<MigrationReport> {
   const owned = sets.map((set) => ({ ...set, table: tableOfOwner(set.owner) }));
   const all = [{ table: 'tessera_migrations', migrations: CORE_MIGRATIONS }, ...owned];
   if (await allApplied(db, all)) return { applied: [] };
