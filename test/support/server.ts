@@ -9,8 +9,7 @@ import type { Tessera } from '../../src/core/index.js';
 import type { Store, User } from '../../src/store/index.js';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase } from './database.js';
-import { startExpressApp } from './express-server.js';
-import { startHonoApp } from './web-server.js';
+import { startExampleApp } from './example-server.js';
 
 /**
  * The adapter black-box tests run against: `TESSERA_TEST_ADAPTER=express` serves the seeds' API
@@ -25,9 +24,6 @@ function adapterNamed(name: string | undefined): 'fastify' | 'express' | 'web' {
   if (name === 'express' || name === 'web') return name;
   throw new Error(`TESSERA_TEST_ADAPTER=${name}: use fastify, express or web`);
 }
-
-/** The example app startServer serves for an adapter other than the ready server. */
-const EXAMPLE_APPS = { express: startExpressApp, web: startHonoApp };
 
 /** A clock tests move by hand. */
 export class TestClock {
@@ -112,7 +108,7 @@ export async function startServer(overrides: Partial<Settings> = {}, options: St
   });
   const clock = new TestClock();
   if (TEST_ADAPTER !== 'fastify') {
-    const started = await EXAMPLE_APPS[TEST_ADAPTER](settings, clock.read, options).catch(async (error: unknown) => {
+    const started = await startExampleApp(TEST_ADAPTER, settings, clock.read, options).catch(async (error: unknown) => {
       await database?.drop();
       rmSync(dir, { recursive: true, force: true });
       throw error;
