@@ -60,18 +60,19 @@ export async function loadIdentity(): Promise<void> {
     auth.username = me.username;
     auth.signedIn = true;
     auth.endedReason = '';
+    // Both are learned before either is shown, so a superuser never sees the staff pages offer less for a moment.
+    let isStaff = false;
+    let isSuperuser = false;
     try {
       await client.request('GET', '/api/admin/');
-      auth.isStaff = true;
-    } catch {
-      auth.isStaff = false;
-    }
-    try {
+      isStaff = true;
       // Unknown counts as not a superuser: the console then offers less, never more, than the server allows.
-      auth.isSuperuser = auth.isStaff && (await client.request<{ is_superuser: boolean }>('GET', `/api/admin/users/${me.id}/`)).is_superuser;
+      isSuperuser = (await client.request<{ is_superuser: boolean }>('GET', `/api/admin/users/${me.id}/`)).is_superuser;
     } catch {
-      auth.isSuperuser = false;
+      // Not staff (the Staff API refused), or staff whose own row could not be read.
     }
+    auth.isStaff = isStaff;
+    auth.isSuperuser = isSuperuser;
   } catch {
     auth.signedIn = false;
   } finally {
