@@ -12,6 +12,9 @@ import type { Tessera, TesseraLogger, TesseraOptions } from './tessera.js';
 import { drfJwtUseCases } from './drf-jwt-use-cases.js';
 import { credentialsChecker, tokenUseCases } from './token-use-cases.js';
 import { userUseCases } from './user-use-cases.js';
+import { authTokenUseCases } from './auth-token-use-cases.js';
+import { keyUseCases } from './key-use-cases.js';
+import { maintenanceUseCases } from './maintenance-use-cases.js';
 
 const SILENT: TesseraLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -27,10 +30,11 @@ export function createTessera(options: TesseraOptions): Tessera {
   const store = options.store ?? openStore(settings.databaseUrl, databaseOptions(settings));
   // Keys by kid, each pinned to one algorithm: the database keyring (`tessera keys`), an asymmetric
   // key from settings, and another issuer's JWKS (`jwkUrl`). HMAC keeps Simple JWT's tokens (no kid).
+  const keyRows = new SigningKeyRepository(store.database.db);
   const keyring = new Keyring({
     clock,
     staticKeys: settingsKeys(settings),
-    rows: new SigningKeyRepository(store.database.db),
+    rows: keyRows,
     remote: settings.jwkUrl ? new RemoteJwks({ url: settings.jwkUrl, clock, ttlMs: settings.jwkCacheTtl * 1000, logger }) : null,
   });
   const codec = new JwtCodec({
@@ -108,6 +112,9 @@ export function createTessera(options: TesseraOptions): Tessera {
     sessions,
     accounts,
     drfJwt: drfJwtUseCases({ settings, store, context: tokens, checkCredentials }),
+    authTokens: authTokenUseCases({ store, clock }),
+    keys: keyUseCases({ settings, rows: keyRows, keyring, audit, clock }),
+    maintenance: maintenanceUseCases({ store, audit, clock }),
     authenticatorsFor,
     logger,
     authenticate: (request, names) => authenticateRequest(authenticatorsFor(names), request),

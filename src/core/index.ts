@@ -4,3 +4,6 @@ export type { EndSessionsOptions, SessionUseCases } from './session-use-cases.js
 export type { Credentials, RefreshedTokens, TokenUseCases } from './token-use-cases.js';
 export type { NewUserInput, UserUseCases } from './user-use-cases.js';
 export type { DrfJwtOverrides, DrfJwtUseCases } from './drf-jwt-use-cases.js';
+export type { AuthTokenUseCases } from './auth-token-use-cases.js';
+export type { KeyChangeSource, KeyUseCases, SigningKeySummary } from './key-use-cases.js';
+export type { MaintenanceUseCases } from './maintenance-use-cases.js';

@@ -4,7 +4,10 @@ import type { Keyring, PasswordHashers } from '../crypto/index.js';
 import type { AuthenticationClassName, Clock, Settings } from '../settings/index.js';
 import type { AuditLog, Counters, MigrationSet, RedisConnection, Store } from '../store/index.js';
 import type { CustomClaims, Revocation, TokenContext } from '../tokens/index.js';
+import type { AuthTokenUseCases } from './auth-token-use-cases.js';
 import type { DrfJwtUseCases } from './drf-jwt-use-cases.js';
+import type { KeyUseCases } from './key-use-cases.js';
+import type { MaintenanceUseCases } from './maintenance-use-cases.js';
 import type { SessionUseCases } from './session-use-cases.js';
 import type { TokenUseCases } from './token-use-cases.js';
 import type { UserUseCases } from './user-use-cases.js';
@@ -84,6 +87,12 @@ export interface Tessera {
   accounts: Accounts;
   /** djangorestframework-jwt's views: `obtain`, `refresh`, `verify`. */
   drfJwt: DrfJwtUseCases;
+  /** DRF's authtoken keys: `obtain(userId)`, `regenerate(userId)`. */
+  authTokens: AuthTokenUseCases;
+  /** The database keyring: `generate`, `rotate`, `list` (audited; this process reloads at once). */
+  keys: KeyUseCases;
+  /** Cron work: `flushExpiredTokens()`, `flushAuditLog(cutoff)`. */
+  maintenance: MaintenanceUseCases;
   /**
    * DRF's `request.user`: the authentication classes (`names`, else the settings'), in order,
    * over a request's method and headers: `{ user, token }`, null without credentials, a coded

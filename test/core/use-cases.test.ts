@@ -65,4 +65,43 @@ describe('the core\'s sliding, drf-jwt and account use cases', () => {
     await assert.rejects(tessera.accounts.activate(uid, token), { name: 'PermissionDenied' });
     assert.deepEqual(Object.keys(await tessera.tokens.obtainPair({ username: 'newcomer', password: 'a-long-pass-42' })).sort(), ['access', 'refresh']);
   });
+
+  test('maintenance: flushExpiredTokens deletes only the outstanding tokens past their expiry', async () => {
+    await tessera.maintenance.flushExpiredTokens(); // what the tests before this one left, their clock moved on
+    await tessera.tokens.obtainPair({ username: 'shoumitro', password: 'Ab12345678' });
+    const before = await tessera.store.tokens.countOutstanding();
+    assert.ok(before >= 1);
+    assert.equal(await tessera.maintenance.flushExpiredTokens(), 0, 'nothing has expired yet');
+    clock.advance(tessera.settings.refreshTokenLifetime + 1);
+    const fresh = await tessera.tokens.obtainPair({ username: 'shoumitro', password: 'Ab12345678' });
+    assert.equal(await tessera.maintenance.flushExpiredTokens(), before);
+    assert.equal(await tessera.store.tokens.countOutstanding(), 1, 'the pair made after the jump stays');
+    assert.ok(await tessera.tokens.refresh(fresh.refresh));
+  });
+
+  test('authTokens: obtain is one key a user; regenerate replaces it', async () => {
+    const user = (await tessera.store.users.findByUsername('shoumitro'))!;
+    const key = await tessera.authTokens.obtain(user.id);
+    assert.match(key, /^[0-9a-f]{40}$/);
+    assert.equal(await tessera.authTokens.obtain(user.id), key);
+    const replaced = await tessera.authTokens.regenerate(user.id);
+    assert.notEqual(replaced, key);
+    assert.equal(await tessera.authTokens.obtain(user.id), replaced);
+  });
+
+  test('keys: generate, rotate and list, each change audited without the key, and this process\'s keyring follows at once', async () => {
+    const first = await tessera.keys.generate('ES256', { source: 'test' });
+    assert.equal(first.state, 'active', 'the first key signs at once');
+    const second = await tessera.keys.generate('ES256', { source: 'test' });
+    assert.equal(second.state, 'pending');
+    const { activated, retiring } = await tessera.keys.rotate({}, { source: 'test' });
+    assert.equal(activated.kid, second.kid);
+    assert.deepEqual(retiring.map((key) => key.kid), [first.kid]);
+    assert.deepEqual((await tessera.keys.list()).map((key) => [key.kid, key.state]), [[first.kid, 'retiring'], [second.kid, 'active']]);
+    const events = await tessera.audit.list({ type: 'key_rotated' });
+    assert.equal(events[0]?.detail.kid, second.kid);
+    assert.equal(events[0]?.detail.source, 'test');
+    assert.doesNotMatch(JSON.stringify(await tessera.audit.list({})), /PRIVATE KEY/);
+    assert.equal(tessera.keyring.signingKey()?.kid, second.kid, 'this process signs with the rotated key without waiting for its reload timer');
+  });
 });

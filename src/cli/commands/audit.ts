@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { AUDIT_EVENT_TYPES, AuditLog, type AuditEvent, type AuditEventType, type AuditFilters } from '../../store/index.js';
-import { cliSettings, withStore } from '../context.js';
+import { AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventType, type AuditFilters } from '../../store/index.js';
+import { cliSettings, withTessera } from '../context.js';
 import { instantAgo } from '../durations.js';
 import { CommandError } from '../errors.js';
 
@@ -36,13 +36,11 @@ export async function auditCommand(args: string[]): Promise<void> {
   filters.limit = Number(values.limit);
   const user = values.user;
 
-  const events = await withStore(cliSettings(), async (store) => {
-    if (user !== undefined) {
-      if (/^\d+$/.test(user)) filters.userId = Number(user);
-      else filters.username = user;
-    }
-    return new AuditLog(store.database.db).list(filters);
-  });
+  if (user !== undefined) {
+    if (/^\d+$/.test(user)) filters.userId = Number(user);
+    else filters.username = user;
+  }
+  const events = await withTessera(cliSettings(), (tessera) => tessera.audit.list(filters));
   for (const event of events) process.stdout.write(`${values.json ? JSON.stringify(event) : formatEvent(event)}\n`);
 }
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { cliSettings, withStore } from '../context.js';
+import { cliSettings, withTessera } from '../context.js';
 import { CommandError } from '../errors.js';
 
 /** `tessera drf_create_token USERNAME [-r]`: DRF's management command; `-r` replaces the token. */
@@ -12,13 +12,10 @@ export async function drfCreateToken(args: string[]): Promise<void> {
   });
   const username = positionals[0];
   if (!username || positionals.length > 1) throw new CommandError('usage: tessera drf_create_token USERNAME [-r]', 2);
-  const key = await withStore(cliSettings(), async (store) => {
-    const user = await store.users.findByUsername(username);
+  const key = await withTessera(cliSettings(), async (tessera) => {
+    const user = await tessera.store.users.findByUsername(username);
     if (!user) throw new CommandError(`Cannot create the Token: user ${username} does not exist`);
-    const now = new Date();
-    return values.reset
-      ? (await store.authTokens.regenerate(user.id, now)).key
-      : (await store.authTokens.getOrCreate(user.id, now)).token.key;
+    return values.reset ? tessera.authTokens.regenerate(user.id) : tessera.authTokens.obtain(user.id);
   });
   process.stdout.write(`Generated token ${key} for user ${username}\n`);
 }

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { AuditLog } from '../../store/index.js';
-import { cliSettings, withStore } from '../context.js';
+import { cliSettings, withTessera } from '../context.js';
 import { instantAgo } from '../durations.js';
 import { CommandError } from '../errors.js';
 
@@ -16,6 +15,6 @@ export async function flushAuditLog(args: string[]): Promise<void> {
   const age = values['older-than'];
   if (positionals.length > 0 || age === undefined) throw new CommandError(USAGE, 2);
   const cutoff = instantAgo('--older-than', age);
-  const deleted = await withStore(cliSettings(), (store) => new AuditLog(store.database.db).deleteBefore(cutoff));
+  const deleted = await withTessera(cliSettings(), (tessera) => tessera.maintenance.flushAuditLog(cutoff));
   process.stdout.write(`Deleted ${deleted} audit event${deleted === 1 ? '' : 's'} older than ${age.trim()}.\n`);
 }

@@ -30,8 +30,7 @@ export function authTokenViews(tessera: Tessera, { url = AUTHTOKEN_URL }: { url?
       // authenticate() answers null for inactive users too, so they get the same message.
       const user = await tessera.users.checkCredentials({ username, password });
       if (!user) throw ValidationError.of('non_field_errors', 'Unable to log in with provided credentials.');
-      const { token } = await tessera.store.authTokens.getOrCreate(user.id, new Date(tessera.clock()));
-      return { token: token.key };
+      return { token: await tessera.authTokens.obtain(user.id) };
     },
   }];
 }
