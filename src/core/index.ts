@@ -5,5 +5,5 @@ export type { Credentials, RefreshedTokens, TokenUseCases } from './token-use-ca
 export type { NewUserInput, UserUseCases } from './user-use-cases.js';
 export type { DrfJwtOverrides, DrfJwtUseCases } from './drf-jwt-use-cases.js';
 export type { AuthTokenUseCases } from './auth-token-use-cases.js';
-export type { KeyChangeSource, KeyUseCases, SigningKeySummary } from './key-use-cases.js';
+export type { KeyChangeSource, KeyUseCases, SigningKeyInfo } from './key-use-cases.js';
 export type { MaintenanceUseCases } from './maintenance-use-cases.js';

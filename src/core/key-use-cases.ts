@@ -1,12 +1,12 @@
 import {
   generateSigningKey, keyState, retirementOverlap, rotateSigningKeys,
-  type Keyring, type KeyState, type SigningKeyRows,
+  type Keyring, type KeyState,
 } from '../crypto/index.js';
 import type { AsymmetricAlgorithm, Clock, Settings } from '../settings/index.js';
-import type { AuditLog } from '../store/index.js';
+import type { AuditLog, SigningKeyRepository } from '../store/index.js';
 
 /** A database key as operators see it: never its private part. */
-export interface SigningKeySummary {
+export interface SigningKeyInfo {
   kid: string;
   alg: string;
   createdAt: Date;
@@ -26,16 +26,16 @@ export interface KeyChangeSource {
  */
 export interface KeyUseCases {
   /** A new key for `alg`: active at once when none is, else pending until `rotate`. */
-  generate(alg: AsymmetricAlgorithm, from: KeyChangeSource): Promise<SigningKeySummary>;
+  generate(alg: AsymmetricAlgorithm, from: KeyChangeSource): Promise<SigningKeyInfo>;
   /** The newest pending key (or a new one of `alg`) becomes active; the active ones start retiring. */
-  rotate(options: { alg?: AsymmetricAlgorithm }, from: KeyChangeSource): Promise<{ activated: SigningKeySummary; retiring: SigningKeySummary[] }>;
+  rotate(options: { alg?: AsymmetricAlgorithm }, from: KeyChangeSource): Promise<{ activated: SigningKeyInfo; retiring: SigningKeyInfo[] }>;
   /** Every database key, oldest first, with its state now. */
-  list(): Promise<SigningKeySummary[]>;
+  list(): Promise<SigningKeyInfo[]>;
 }
 
-export function keyUseCases(deps: { settings: Settings; rows: SigningKeyRows; keyring: Keyring; audit: AuditLog; clock: Clock }): KeyUseCases {
+export function keyUseCases(deps: { settings: Settings; rows: SigningKeyRepository; keyring: Keyring; audit: AuditLog; clock: Clock }): KeyUseCases {
   const { settings, rows, keyring, audit, clock } = deps;
-  const summary = (key: { kid: string; alg: string; createdAt: Date; activatedAt: Date | null; retiresAt: Date | null }, now: number): SigningKeySummary => ({
+  const summary = (key: { kid: string; alg: string; createdAt: Date; activatedAt: Date | null; retiresAt: Date | null }, now: number): SigningKeyInfo => ({
     kid: key.kid, alg: key.alg, createdAt: key.createdAt, state: keyState(key, now), retiresAt: key.retiresAt,
   });
   return {
@@ -55,7 +55,8 @@ export function keyUseCases(deps: { settings: Settings; rows: SigningKeyRows; ke
     },
     list: async () => {
       const now = clock();
-      return (await rows.list()).map((key) => summary(key, now));
+      // Summaries only: the private keys stay in the database.
+      return (await rows.listSummaries()).map((key) => summary(key, now));
     },
   };
 }

@@ -1,8 +1,8 @@
 import type { Tessera } from '../../core/index.js';
-import { keyState, settingsKeys, type KeyState } from '../../crypto/index.js';
+import { settingsKeys, type KeyState } from '../../crypto/index.js';
 import { ValidationError } from '../../errors.js';
 import { isHmacAlgorithm } from '../../settings/index.js';
-import { AUDIT_EVENT_TYPES, SigningKeyRepository, type AuditEvent, type AuditEventType, type AuditFilters } from '../../store/index.js';
+import { AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventType, type AuditFilters } from '../../store/index.js';
 import { renderDateTime } from '../date-time-field.js';
 import { paginate, queryParam } from '../pagination.js';
 import { objectSchema } from '../route-docs.js';
@@ -17,8 +17,6 @@ import { adminUserViews } from './admin-user-views.js';
  * log and the signing keys. Lists are DRF's `PageNumberPagination`, 20 a page.
  */
 export function adminViews(tessera: Tessera): View[] {
-  const keys = new SigningKeyRepository(tessera.store.database.db);
-
   // The console asks it to learn whether the signed-in user is staff.
   const root: View = {
     method: 'GET',
@@ -91,11 +89,10 @@ export function adminViews(tessera: Tessera): View[] {
       },
     }),
     handle: async () => {
-      const now = tessera.clock();
-      const results: KeyBody[] = (await keys.listSummaries()).map((key) => ({
+      const results: KeyBody[] = (await tessera.keys.list()).map((key) => ({
         kid: key.kid,
         alg: key.alg,
-        status: statusOf(keyState(key, now)),
+        status: statusOf(key.state),
         created_at: renderDateTime(key.createdAt),
         retires_at: key.retiresAt ? renderDateTime(key.retiresAt) : null,
       }));
