@@ -24,7 +24,12 @@ const app = next({ dev, dir: fileURLToPath(new URL('.', import.meta.url)), hostn
 await app.prepare();
 const handle = app.getRequestHandler();
 // Room for long tokens in a header (Node's default is 16 KB): DRF's 401 rather than a bare 431.
-const server = createServer({ maxHeaderSize: 128 * 1024 }, (request, response) => void handle(request, response));
+const server = createServer({ maxHeaderSize: 128 * 1024 }, (request, response) => {
+  // The address the throttles and the audit log see (lib/client-ip.ts): the peer, never what the
+  // client wrote in X-Forwarded-For (Next.js keeps a client's own). Behind a proxy, trust its header instead.
+  request.headers['x-forwarded-for'] = request.socket.remoteAddress ?? '';
+  void handle(request, response);
+});
 server.listen(settings.port, settings.host, () => {
   const { port } = server.address() as AddressInfo;
   console.log(`tessera is serving http://${settings.host}:${port}/ on Next.js ${dev ? '(dev)' : ''} (database ${settings.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')})`);

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { createPasswordHashers, createTessera, loadSettings, type Tessera } from '../../src/index.js';
@@ -7,7 +9,8 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { buildNextExample } from '../support/next-build.js';
 import { TEST_SIGNING_KEY } from '../support/server.js';
 
-const SERVER = fileURLToPath(new URL('../../examples/nextjs/server.ts', import.meta.url));
+const FOLDER = fileURLToPath(new URL('../../examples/nextjs/', import.meta.url));
+const SERVER = join(FOLDER, 'server.ts');
 const EXAMPLE: Program = { nodeArgs: ['--import', TSX, SERVER], script: SERVER };
 const ACCESS = '__Host-tessera-access';
 const REFRESH = '__Host-tessera-refresh';
@@ -53,14 +56,34 @@ describe('examples/nextjs (npm run example:nextjs)', () => {
     await database?.drop();
   });
 
-  const page = (path: string, cookies: Record<string, string> = {}) => fetch(`${served.url}${path}`, {
+  const page = (path: string, cookies: Record<string, string> = {}, headers: Record<string, string> = {}) => fetch(`${served.url}${path}`, {
     redirect: 'manual',
-    headers: { cookie: Object.entries(cookies).map(([name, value]) => `${name}=${value}`).join('; ') },
+    headers: { cookie: Object.entries(cookies).map(([name, value]) => `${name}=${value}`).join('; '), ...headers },
   });
   /** The `Set-Cookie` values of an answer, by cookie name. */
   const setCookies = (answer: Response) => new Map(answer.headers.getSetCookie().map((line) => [line.slice(0, line.indexOf('=')), line]));
   const valueOf = (line: string | undefined) => line?.slice(line.indexOf('=') + 1, line.indexOf(';'));
   const expiredSession = () => anHourAgo.tokens.obtainPair({ username: 'shoumitro', password: 'Ab12345678' });
+
+  test('is built only on the public API: the package root, tessera/web, the shared seed API, and Next.js and React', () => {
+    // Relative imports stay in the folder, except the public faces: the package root, tessera/web, the seed API.
+    const publicFaces = ['src/index.ts', 'src/web/index.ts', 'examples/seed-api/index.ts'].map((path) => join(FOLDER, '../..', path));
+    const files = (path: string): string[] => readdirSync(path).flatMap((name) => {
+      if (name.startsWith('.next')) return [];
+      const full = join(path, name);
+      return statSync(full).isDirectory() ? files(full) : /\.(ts|js|jsx)$/.test(name) ? [full] : [];
+    });
+    for (const file of files(FOLDER)) {
+      for (const [, path] of readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)) {
+        if (!path!.startsWith('.')) {
+          assert.match(path!, /^(next|react|node:)/, `${file.slice(FOLDER.length)} imports ${path}`);
+          continue;
+        }
+        const target = join(dirname(file), path!).replace(/\.js$/, '.ts');
+        assert.ok(target.startsWith(FOLDER) || publicFaces.includes(target), `${file.slice(FOLDER.length)} imports ${path}`);
+      }
+    }
+  });
 
   test('signs in through the route handler; the server component shows the user; signed out it redirects to /signin', async () => {
     const login = await fetch(`${served.url}/api/token/`, {
@@ -100,7 +123,9 @@ describe('examples/nextjs (npm run example:nextjs)', () => {
     const refreshedEvents = async () => (await anHourAgo.audit.list({ type: 'token_refreshed' })).length;
     const events = await refreshedEvents();
 
-    const wave = await Promise.all(Array.from({ length: 10 }, () => page('/', { [ACCESS]: session.access, [REFRESH]: session.refresh })));
+    // A client-sent X-Forwarded-For is not taken for the address: the example's server sets the peer's.
+    const wave = await Promise.all(Array.from({ length: 10 }, () =>
+      page('/', { [ACCESS]: session.access, [REFRESH]: session.refresh }, { 'x-forwarded-for': '203.0.113.9' })));
     const bodies = await Promise.all(wave.map((answer) => answer.text()));
     const handedOver = wave.map(setCookies);
     const newAccess = valueOf(handedOver[0]!.get(ACCESS));
@@ -119,6 +144,8 @@ describe('examples/nextjs (npm run example:nextjs)', () => {
     assert.equal(await anHourAgo.store.tokens.countOutstanding(), outstanding + 1);
     assert.equal(await anHourAgo.store.tokens.countBlacklisted(), blacklisted + 1);
     assert.equal(await refreshedEvents(), events + 1);
+    const [event] = await anHourAgo.audit.list({ type: 'token_refreshed' });
+    assert.deepEqual([event!.username, event!.ip, event!.detail.path], ['shoumitro', '127.0.0.1', '/']);
     // A second refresh of the same token would have been refused: the wave must not make one.
     await assert.rejects(anHourAgo.tokens.refresh(session.refresh), /blacklisted/);
     // The handed-over tokens are what the browser goes on with.
@@ -137,6 +164,12 @@ describe('examples/nextjs (npm run example:nextjs)', () => {
     const cleared = setCookies(answer);
     assert.deepEqual([...cleared.keys()].sort(), [ACCESS, REFRESH]);
     for (const line of cleared.values()) assert.match(line, /^__Host-tessera-(access|refresh)=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Max-Age=0; Path=\/; SameSite=Strict; Secure$/);
+    // A refresh cookie that is no token at all: the same, never a 500.
+    for (const junk of ['junk', 'a.b.c', '%zz', 'x'.repeat(8000)]) {
+      const refused = await page('/', { [REFRESH]: junk });
+      assert.equal(refused.status, 307, junk.slice(0, 20));
+      assert.deepEqual([...setCookies(refused).keys()].sort(), [ACCESS, REFRESH]);
+    }
   });
 
   test('stops on SIGTERM with status 0', async () => {
