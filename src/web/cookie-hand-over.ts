@@ -1,4 +1,4 @@
-import { ACCESS_COOKIE_NAME, parseCookies, REFRESH_COOKIE_NAME } from '../auth/index.js';
+import { ACCESS_COOKIE_NAME, parseCookies, REFRESH_COOKIE_NAME, tokenFromCookie } from '../auth/index.js';
 import { CookieMode, errorAnswer, type ViewReply } from '../contract/index.js';
 import type { RefreshedTokens, Tessera } from '../core/index.js';
 import type { ClientInfo } from './adapter.js';
@@ -62,12 +62,13 @@ export function cookieHandOver(tessera: Tessera, options: CookieHandOverOptions 
   const renewBeforeMs = (options.renewBefore ?? 0) * 1000;
 
   const handOver = async (request: Request, client: ClientInfo = {}): Promise<CookieHandOver> => {
-    const jar = parseCookies({ method: request.method, headers: { cookie: request.headers.get('cookie') ?? undefined } });
-    const refresh = jar.get(REFRESH_COOKIE_NAME);
-    const access = jar.get(ACCESS_COOKIE_NAME);
+    const credentials = { method: request.method, headers: { cookie: request.headers.get('cookie') ?? undefined } };
+    const refresh = tokenFromCookie(credentials, REFRESH_COOKIE_NAME);
+    const access = tokenFromCookie(credentials, ACCESS_COOKIE_NAME);
     const unchanged = { outcome: 'unchanged' as const, requestHeaders: request.headers, setCookie: [] };
-    if (!refresh || refresh === '""') return unchanged;
-    if (access && !expiresBy(access, tessera.clock() + renewBeforeMs)) return unchanged;
+    if (refresh === null) return unchanged;
+    if (access !== null && !expiresBy(access, tessera.clock() + renewBeforeMs)) return unchanged;
+    const jar = parseCookies(credentials);
 
     const reply = collectingReply();
     let tokens: RefreshedTokens;
