@@ -8,6 +8,10 @@ export {
   tesseraWeb, type TesseraWeb, type TesseraWebOptions, type ClientInfo, type WebAuthentication, type WebAuthenticateOptions,
 } from './adapter.js';
 export type { ClientIpOptions } from './client-ip.js';
+export { refreshOncePerWave, type WaveRefresher, type WaveRefresherOptions, type WaveClient } from './refresh-once-per-wave.js';
+export {
+  cookieHandOver, type CookieHandOff, type CookieHandOver, type CookieHandOverOptions, type HandOverOutcome,
+} from './cookie-hand-over.js';
 export { AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, type Permission } from '../auth/index.js';
 export {
   charField, defineView, emailField, integerField, readOnlyField, validate,
