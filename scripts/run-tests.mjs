@@ -79,8 +79,10 @@ const ENGINE_FREE_FILES = [
 const engineFree = (file) => ENGINE_FREE.some((folder) => file.startsWith(folder)) || ENGINE_FREE_FILES.includes(file);
 const suites = engine === 'postgres' ? all.filter((file) => !engineFree(file)) : all;
 if (engine === 'postgres') console.log(`test:postgres: ${all.length - suites.length} engine-free suites ran on SQLite only (${[...ENGINE_FREE, ...ENGINE_FREE_FILES].join(', ')})`);
-// The Web-standard adapter (examples/hono) takes the contract on the SQLite pass only, to keep
-// `npm test` within its time budget: it shares the pipeline, and so the engine paths, with Express.
+// The Web-standard adapter (examples/hono) and NestJS (examples/nest, on Nest's Express platform)
+// take the contract on the SQLite pass only, to keep `npm test` within its time budget: they share
+// the pipeline, and so the engine paths, with Express.
 // The contract suites only talk HTTP to servers of their own: four files at once keep two cores busy.
-const statuses = [run(suites), run(contract, 'express', 4), ...(engine === 'sqlite' ? [run(contract, 'web', 4)] : [])];
+const sqliteOnly = engine === 'sqlite' ? [run(contract, 'web', 4), run(contract, 'nest', 4)] : [];
+const statuses = [run(suites), run(contract, 'express', 4), ...sqliteOnly];
 process.exit(statuses.every((status) => status === 0) ? 0 : 1);

@@ -8,7 +8,15 @@ import type { RequestCredentials } from './authenticator.js';
 export function authorizationParts(request: RequestCredentials): string[] {
   const header = request.headers.authorization;
   const value = Array.isArray(header) ? header[0] : header;
-  if (typeof value !== 'string') return [];
+  return typeof value === 'string' ? headerParts(value) : [];
+}
+
+/**
+ * A header value split as Python's `bytes.split()` splits it: on ASCII whitespace only, so a
+ * no-break space (byte 0xA0) or U+0085 stays inside a part, as in DRF and Simple JWT. Every
+ * authentication class splits with this one function (JavaScript's `\s` would split on them too).
+ */
+export function headerParts(value: string): string[] {
   return value.split(/[ \t\n\r\v\f]+/).filter((part) => part !== '');
 }
 

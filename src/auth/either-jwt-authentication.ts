@@ -1,5 +1,6 @@
 import type { Settings } from '../settings/index.js';
 import type { TokenContext } from '../tokens/index.js';
+import { authorizationParts, headerParts } from './authorization-header.js';
 import type { Authenticated, Authenticator, RequestCredentials } from './authenticator.js';
 import type { DrfJwtAuthentication } from './drf-jwt-authentication.js';
 import type { JWTAuthentication } from './jwt-authentication.js';
@@ -31,7 +32,7 @@ export class EitherJwtAuthentication implements Authenticator {
     if (!simpleSees && !drfSees) return this.simple.authenticate(request);
     const first: Authenticator = (this.simpleFirst && simpleSees) || !drfSees ? this.simple : this.drf;
 
-    const parts = first === this.simple ? simpleParts! : String(request.headers.authorization ?? '').split(/\s+/).filter(Boolean);
+    const parts = first === this.simple ? simpleParts! : authorizationParts(request);
     if (parts.length !== 2) return first.authenticate(request);
     const raw = parts[1]!;
     const kind = this.kindOf(raw);
@@ -49,7 +50,7 @@ export class EitherJwtAuthentication implements Authenticator {
   private simpleParts(request: RequestCredentials): string[] | null {
     const header = request.headers[this.settings.authHeaderName];
     if (typeof header !== 'string') return null;
-    const parts = header.split(/\s+/).filter(Boolean);
+    const parts = headerParts(header);
     return parts.length > 0 && this.settings.authHeaderTypes.includes(parts[0]!) ? parts : null;
   }
 

@@ -3,6 +3,7 @@ import type { AuthTokenClassName, Settings } from '../settings/index.js';
 import type { User, UserRepository } from '../store/index.js';
 import { AccessToken, SlidingToken, TokenError, type Token, type TokenClass, type TokenContext } from '../tokens/index.js';
 import { ACCESS_COOKIE_NAME, tokenFromCookie } from './auth-cookies.js';
+import { headerParts } from './authorization-header.js';
 import type { Authenticated, Authenticator, RequestCredentials } from './authenticator.js';
 import { enforceCsrf, type CsrfContext } from './csrf.js';
 
@@ -88,7 +89,7 @@ export class JWTAuthentication implements Authenticator {
 
   /** The token after a known scheme, null when the header is for another scheme. */
   private rawToken(header: string): string | null {
-    const parts = header.split(/\s+/).filter(Boolean);
+    const parts = headerParts(header);
     if (parts.length === 0) return null;
     if (!this.settings.authHeaderTypes.includes(parts[0]!)) return null;
     if (parts.length !== 2) {

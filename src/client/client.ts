@@ -8,6 +8,8 @@ import type { LogoutReason, TesseraClientOptions, TokenStorage } from './types.j
 const ACCESS_KEY = 'tessera.access';
 const REFRESH_KEY = 'tessera.refresh';
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
+/** The header the server reads on login, refresh and logout to pick cookie or body (src/contract/transport.ts). */
+const TRANSPORT_HEADER = 'x-tessera-transport';
 /** Stored in place of the refresh token in cookie mode: signed in, the token itself is in the HttpOnly cookie. */
 const IN_COOKIE = 'cookie';
 
@@ -32,6 +34,8 @@ export class TesseraClient {
   readonly #onTokens: TesseraClientOptions['onTokens'];
   readonly #now: () => number;
   readonly #cookies: boolean;
+  /** The token calls' headers: JSON, and `X-Tessera-Transport` unless told to leave it to the server. */
+  readonly #tokenHeaders: Record<string, string>;
   readonly #csrfToken: () => string | null;
   /** Server clock minus local clock, learnt from the `iat` of access tokens received, so a wrong local clock does not refresh too early or too late. */
   #serverOffsetMs = 0;
@@ -61,7 +65,12 @@ export class TesseraClient {
     this.#onLogout = options.onLogout;
     this.#onTokens = options.onTokens;
     this.#now = options.now ?? Date.now;
-    this.#cookies = options.cookies ?? false;
+    this.#cookies = options.cookies ?? options.transport === 'cookie';
+    if (options.cookies !== undefined && options.transport && options.cookies !== (options.transport === 'cookie')) {
+      throw new TypeError(`TesseraClient: cookies: ${options.cookies} contradicts transport: '${options.transport}'`);
+    }
+    const transport = options.transport === undefined ? (this.#cookies ? 'cookie' : 'body') : options.transport;
+    this.#tokenHeaders = { ...JSON_HEADERS, ...(transport ? { [TRANSPORT_HEADER]: transport } : {}) };
     this.#csrfToken = options.csrfToken ?? documentCsrfToken;
     this.#tabs = crossTab(`tessera ${this.#url(this.#urls.refresh)}`, (message) => {
       this.#hearing = this.#hearing.then(() => this.#hear(message)).catch(() => undefined);
@@ -74,7 +83,7 @@ export class TesseraClient {
     if (extra.deviceName) credentials.device_name = extra.deviceName;
     const response = await this.#fetch(this.#url(this.#urls.obtain), {
       method: 'POST',
-      headers: JSON_HEADERS,
+      headers: this.#tokenHeaders,
       body: JSON.stringify(credentials),
       ...(this.#cookies ? { credentials: 'include' as const } : {}),
     });
@@ -230,11 +239,11 @@ export class TesseraClient {
 
   /** A POST carrying a refresh token: in the body, or (cookie mode) in the cookie with Django's CSRF header. */
   #tokenCall(refresh: string): RequestInit {
-    if (refresh !== IN_COOKIE) return { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ refresh }) };
+    if (refresh !== IN_COOKIE) return { method: 'POST', headers: this.#tokenHeaders, body: JSON.stringify({ refresh }) };
     const csrf = this.#csrfToken();
     return {
       method: 'POST',
-      headers: { ...JSON_HEADERS, ...(csrf ? { 'x-csrftoken': csrf } : {}) },
+      headers: { ...this.#tokenHeaders, ...(csrf ? { 'x-csrftoken': csrf } : {}) },
       body: '{}',
       credentials: 'include',
     };

@@ -8,6 +8,9 @@ export interface TokenStorage {
 /** Why the client signed out: asked to, refresh expired, refresh reuse detected, or refresh revoked. */
 export type LogoutReason = 'logout' | 'expired' | 'reused' | 'revoked';
 
+/** Where the refresh token travels: tessera's HttpOnly cookie, or the answer's body. */
+export type Transport = 'cookie' | 'body';
+
 /** Options of {@link TesseraClient}. */
 export interface TesseraClientOptions {
   /** '' = same origin. */
@@ -23,10 +26,19 @@ export interface TesseraClientOptions {
   onLogout?: (reason: LogoutReason) => void;
   onTokens?: (tokens: { access: string | null; refresh: string | null }) => void;
   /**
-   * The server runs cookie mode (`authCookies`): the refresh token lives in an HttpOnly cookie the
-   * client never sees, so refresh and logout send no token but the CSRF header, with credentials.
+   * Cookie mode: the client asks for it (`X-Tessera-Transport: cookie`, or the server's
+   * `authCookies` by default), and the refresh token lives in an HttpOnly cookie the client never
+   * sees, so refresh and logout send no token but the CSRF header, with credentials.
    */
   cookies?: boolean;
+  /**
+   * How the client asks the server for the refresh token, in `X-Tessera-Transport` on login,
+   * refresh and logout: `'cookie'` (tessera's HttpOnly cookie; implies `cookies`), `'body'`
+   * (Simple JWT's pair in the body), or `null` to send no header and leave it to the server's
+   * `authCookies` (a server that does not know the header, or whose CORS does not let it through).
+   * Default: `'cookie'` with `cookies: true`, else `'body'`, whatever the server's default.
+   */
+  transport?: Transport | null;
   /** Django's CSRF token for cookie mode; by default the `csrftoken` cookie of `document.cookie`. */
   csrfToken?: () => string | null;
   /** The local clock in milliseconds (Date.now by default); tests pass the server's clock. */

@@ -40,3 +40,4 @@ export * from './pipeline.js';
 export * from './views/tessera-views.js';
 export * from './cors.js';
 export * from './transport.js';
+export * from './challenge.js';

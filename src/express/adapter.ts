@@ -3,8 +3,8 @@ import './request-types.js';
 import { IsAuthenticated, type Permission } from '../auth/index.js';
 import type { Tessera } from '../core/index.js';
 import {
-  authorize, errorAnswer, SECURITY_HEADERS, SERVER_ERROR, tesseraViews, ViewPipeline, type IncomingCall, type OutgoingAnswer,
-  type ErrorAnswer, type TesseraViewOptions, type View,
+  authenticatorsTriedOn, authorize, challengeOf, errorAnswer, rememberAuthenticators, SECURITY_HEADERS, SERVER_ERROR, tesseraViews,
+  ViewPipeline, type IncomingCall, type OutgoingAnswer, type ErrorAnswer, type TesseraViewOptions, type View,
 } from '../contract/index.js';
 import type { AuthenticationClassName } from '../settings/index.js';
 import type { User } from '../store/index.js';
@@ -63,7 +63,6 @@ export interface TesseraExpress {
 export function tesseraExpress(tessera: Tessera, options: TesseraExpressOptions = {}): TesseraExpress {
   const views = [...tesseraViews(tessera, options), ...(options.views ?? [])];
   const pipeline = new ViewPipeline(tessera, views, { bodyLimit: options.bodyLimit });
-  const jwtChallenge = `${tessera.settings.authHeaderTypes[0]} realm="api"`;
 
   const answer = (request: ExpressRequest, response: ServerResponse, next: Next) => {
     pipeline.answer(incomingCall(request)).then((out) => write(response, out), next);
@@ -92,6 +91,8 @@ export function tesseraExpress(tessera: Tessera, options: TesseraExpressOptions 
           request.auth = now.token ?? undefined;
           return next();
         }
+        // A refusal reaches `errors`, which challenges with these classes, as DRF does.
+        rememberAuthenticators(request, authenticators);
         authorize(tessera, credentials, permission, authenticators, request.originalUrl ?? request.url ?? '/').then((result) => {
           request.user = result?.user ?? undefined;
           request.auth = result?.token ?? undefined;
@@ -108,8 +109,7 @@ export function tesseraExpress(tessera: Tessera, options: TesseraExpressOptions 
       const headers: Record<string, string> = { ...SECURITY_HEADERS, ...(cors.enabled ? { vary: cors.vary, ...cors.headersFor(request.headers) } : {}) };
       let status = failed;
       if (needsChallenge) {
-        const first = tessera.authenticatorsFor()[0];
-        const challenge = first ? first.authenticateHeader() : jwtChallenge;
+        const challenge = challengeOf(authenticatorsTriedOn(request) ?? tessera.authenticatorsFor(), tessera.settings);
         if (challenge) headers['www-authenticate'] = challenge;
         else status = 403;
       }

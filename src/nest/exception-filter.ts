@@ -1,9 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { Catch, Inject, Injectable, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { CorsPolicy, errorAnswer, SECURITY_HEADERS, SERVER_ERROR } from '../contract/index.js';
+import { authenticatorsTriedOn, challengeOf, CorsPolicy, errorAnswer, SECURITY_HEADERS, SERVER_ERROR } from '../contract/index.js';
 import type { Tessera } from '../core/index.js';
 import { TesseraError, Throttled } from '../errors.js';
-import { authenticatorsTriedOn } from './challenges.js';
 import type { NestHttpRequest } from './request.js';
 import { TESSERA } from './tokens.js';
 
@@ -25,11 +24,9 @@ interface FastifyReplyLike {
 @Catch(TesseraError)
 @Injectable()
 export class TesseraExceptionFilter implements ExceptionFilter<TesseraError> {
-  private readonly jwtChallenge: string;
   private readonly cors: CorsPolicy;
 
   constructor(@Inject(TESSERA) private readonly tessera: Tessera) {
-    this.jwtChallenge = `${tessera.settings.authHeaderTypes[0]} realm="api"`;
     this.cors = new CorsPolicy(tessera.settings.corsAllowedOrigins);
   }
 
@@ -43,8 +40,7 @@ export class TesseraExceptionFilter implements ExceptionFilter<TesseraError> {
     let status = failed;
     if (challenge) {
       // DRF challenges with the first class the view authenticates with.
-      const first = (authenticatorsTriedOn(request) ?? this.tessera.authenticatorsFor())[0];
-      const header = first ? first.authenticateHeader() : this.jwtChallenge;
+      const header = challengeOf(authenticatorsTriedOn(request) ?? this.tessera.authenticatorsFor(), this.tessera.settings);
       if (header) headers['www-authenticate'] = header;
       else status = 403;
     }

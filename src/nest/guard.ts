@@ -1,10 +1,9 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AllowAny, IsAuthenticated, type Permission } from '../auth/index.js';
-import { authorize } from '../contract/index.js';
+import { authorize, rememberAuthenticators } from '../contract/index.js';
 import type { Tessera } from '../core/index.js';
 import type { AuthenticationClassName } from '../settings/index.js';
-import { rememberAuthenticators } from './challenges.js';
 import { AUTHENTICATION_CLASSES, PERMISSION_CLASSES } from './decorators.js';
 import type { NestHttpRequest } from './request.js';
 import { TESSERA } from './tokens.js';

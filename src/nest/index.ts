@@ -8,6 +8,7 @@ export { TesseraModule, type TesseraModuleAsyncOptions } from './module.js';
 export type { TesseraModuleOptions } from './runtime.js';
 export { TesseraAuthGuard } from './guard.js';
 export { TesseraExceptionFilter } from './exception-filter.js';
+export { TesseraNotFoundFilter } from './not-found-filter.js';
 export { AuthenticationClasses, AUTHENTICATION_CLASSES, PermissionClasses, PERMISSION_CLASSES, User } from './decorators.js';
 export { TESSERA } from './tokens.js';
 export type { NestHttpRequest } from './request.js';

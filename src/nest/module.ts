@@ -50,7 +50,8 @@ export class TesseraModule implements OnModuleInit, OnApplicationShutdown {
         { provide: TESSERA, useFactory: (runtime: TesseraRuntime) => runtime.tessera, inject: [TESSERA_RUNTIME] },
         { provide: APP_FILTER, useClass: TesseraExceptionFilter },
       ],
-      exports: [TESSERA],
+      // The runtime too, for `TesseraNotFoundFilter` in the application's module.
+      exports: [TESSERA, TESSERA_RUNTIME],
     };
   }
 

@@ -1,38 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TesseraClient, type LogoutReason } from '../../src/client/index.js';
-import { inspectableStorage, REFRESH_CALL } from '../support/client-fixtures.js';
+import { browserLikeFetch, cookieHeader, inspectableStorage, REFRESH_CALL } from '../support/client-fixtures.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 const PASSWORD = 'Ab12345678';
 const REFRESH_COOKIE = '__Host-tessera-refresh';
-
-/** The real fetch with a cookie jar, as a browser keeps cookies for one origin (a request's own Cookie header wins). */
-function browserLikeFetch() {
-  const jar = new Map<string, string>();
-  const calls: string[] = [];
-  const jarFetch: typeof fetch = async (input, init) => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    calls.push(`${init?.method ?? 'GET'} ${url.pathname}`);
-    const headers = new Headers(init?.headers);
-    if (jar.size > 0 && !headers.has('cookie')) headers.set('cookie', cookieHeader(jar));
-    const response = await fetch(url, { ...init, headers });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      if (/max-age=0/i.test(line) || value === '' || value === '""') jar.delete(name);
-      else jar.set(name, value);
-    }
-    return response;
-  };
-  return { fetch: jarFetch, jar, calls };
-}
-
-function cookieHeader(jar: Map<string, string>): string {
-  return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
-}
 
 describe('TesseraClient with cookie mode (authCookies: refresh)', () => {
   let server: TestServer;

@@ -85,6 +85,16 @@ describe('JWTAuthentication with default settings', () => {
     await expect401(server, { authorization: `Bearer a b c` }, BAD_HEADER);
   });
 
+  test('a no-break space (byte 0xA0) is no separator: DRF splits the header bytes on ASCII whitespace only', async () => {
+    // The peer's answers (Django REST framework + Simple JWT), asked with these very headers.
+    await expect401(server, { authorization: `Bearer\u00a0${access}` }, NOT_PROVIDED);
+    await expect401(server, { authorization: `\u00a0Bearer ${access}` }, NOT_PROVIDED);
+    await expect401(server, { authorization: `Bearer\u00a0 ${access}` }, NOT_PROVIDED);
+    await expect401(server, { authorization: `Bearer ${access}\u00a0` }, notValid('Token is invalid or expired'));
+    await expect401(server, { authorization: `Bearer ${access}\u00a0extra` }, notValid('Token is invalid or expired'));
+    await expect401(server, { authorization: `Bearer \u0085${access}` }, notValid('Token is invalid or expired'));
+  });
+
   test('garbage, a forged signature and a token signed with another key: invalid or expired', async () => {
     await expect401(server, { authorization: 'Bearer abc' }, notValid('Token is invalid or expired'));
     await expect401(server, { authorization: 'Bearer a.b.c' }, notValid('Token is invalid or expired'));
@@ -203,6 +213,21 @@ describe('authHeaderTypes: [Bearer, JWT]', () => {
     }
     await expect401(server, { authorization: `Token ${token}` }, NOT_PROVIDED);
     await expect401(server, { authorization: 'JWT' }, BAD_HEADER);
+  });
+});
+
+describe('Simple JWT\'s and drf-jwt\'s classes together (authenticationClasses: jwt, drf-jwt)', () => {
+  let server: TestServer;
+  let access: string;
+  before(async () => {
+    ({ server, access } = await startSignedIn({ authenticationClasses: ['jwt', 'drf-jwt'] }));
+  });
+  after(() => server.close());
+
+  test('the header is split as by the one class alone: ASCII whitespace only', async () => {
+    assert.equal((await server.get('/api/user/', { authorization: `Bearer  ${access}` })).status, 200);
+    await expect401(server, { authorization: `Bearer\u00a0${access}` }, NOT_PROVIDED);
+    await expect401(server, { authorization: `Bearer ${access}\u00a0` }, notValid('Token is invalid or expired'));
   });
 });
 

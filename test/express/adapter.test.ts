@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
 import { createPasswordHashers, createTessera, loadSettings, type Tessera } from '../../src/index.js';
-import { IsAdminUser, tesseraExpress, type TesseraExpress } from '../../src/express/index.js';
+import { IsAdminUser, IsAuthenticated, tesseraExpress, type TesseraExpress } from '../../src/express/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { readAnswer, TEST_SIGNING_KEY } from '../support/server.js';
 
@@ -45,6 +45,9 @@ describe('tessera/express on an application\'s own routes', () => {
       response.json({ hello: request.user!.username, token: request.auth!.payload.token_type });
     });
     app.get('/api/staff/', auth.authenticate(IsAdminUser), (_request, response) => { response.json({ ok: true }); });
+    // Routes naming their own classes: a refusal challenges with theirs, not the settings' (jwt).
+    app.get('/api/basic-only/', auth.authenticate(IsAuthenticated, { authentication: ['basic'] }), (_request, response) => { response.json({ ok: true }); });
+    app.get('/api/session-only/', auth.authenticate(IsAuthenticated, { authentication: ['session'] }), (_request, response) => { response.json({ ok: true }); });
     app.get('/api/broken/', () => { throw new Error('a secret detail /etc/passwd'); });
     app.use(auth.notFound);
     app.use(auth.errors);
@@ -78,6 +81,20 @@ describe('tessera/express on an application\'s own routes', () => {
     const forged = await get('/api/hello/', { authorization: `Bearer ${access.slice(0, -4)}AAAA` });
     assert.equal(forged.status, 401);
     assert.equal(forged.json.code, 'token_not_valid');
+  });
+
+  test('a route\'s own authentication classes challenge its 401, as DRF\'s view does (not the settings\' first class)', async () => {
+    const basic = await get('/api/basic-only/');
+    assert.equal(basic.status, 401);
+    assert.deepEqual(basic.json, { detail: 'Authentication credentials were not provided.' });
+    assert.equal(basic.headers.get('www-authenticate'), 'Basic realm="api"');
+    // (A wrong password would spend one of the login throttle's 5/min the next test counts on.)
+    assert.equal((await get('/api/basic-only/', { authorization: `Basic ${Buffer.from('shoumitro:Ab12345678').toString('base64')}` })).status, 200);
+    // Session has no challenge: DRF answers 403, and says nothing of Bearer.
+    const session = await get('/api/session-only/', { authorization: `Bearer ${access}` });
+    assert.equal(session.status, 403);
+    assert.deepEqual(session.json, { detail: 'Authentication credentials were not provided.' });
+    assert.equal(session.headers.get('www-authenticate'), null);
   });
 
   test('a permission refuses with DRF\'s 403', async () => {

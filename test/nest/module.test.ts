@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Controller, Get, Module, UseGuards, type INestApplication } from '@nestjs/common';
+import { Controller, Get, NotFoundException, UseGuards, type INestApplication } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { loadSettings, type Tessera } from '../../src/index.js';
-import { AllowAny, IsAdminUser, PermissionClasses, TESSERA, TesseraAuthGuard, User } from '../../src/nest/index.js';
-import { createNestApp, ExampleModule, type NestPlatform } from '../../examples/nest/app.js';
+import { AllowAny, IsAdminUser, PermissionClasses, TESSERA, TesseraAuthGuard, TesseraModule, TesseraNotFoundFilter, User } from '../../src/nest/index.js';
+import { createNestApp, MeController, type NestPlatform } from '../../examples/nest/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { readAnswer, TEST_SIGNING_KEY, TEST_USER, type Answer } from '../support/server.js';
 
@@ -20,6 +21,12 @@ class StaffController {
     return { staff: true };
   }
 
+  @Get('cats/')
+  @PermissionClasses(AllowAny)
+  cats(): never {
+    throw new NotFoundException('No such cat');
+  }
+
   @Get('anyone/')
   @PermissionClasses(AllowAny)
   anyone(@User() user: User | undefined): { username: string | null } {
@@ -27,12 +34,11 @@ class StaffController {
   }
 }
 
-@Module({ controllers: [StaffController] })
-class StaffModule {}
-
 /**
- * The Nest example (examples/nest/) as a client sees it, on both of Nest's platforms: the module
- * made from settings (so it migrates and closes the core), the token views, the guard, `@User()`.
+ * tessera/nest as a client sees it, on both of Nest's platforms: the module made from settings
+ * (so it migrates and closes the core), the token views, the example's guarded controller
+ * (`/api/me/`, with `@User()`) and the routes above. The example itself (examples/nest/, its
+ * core made by the application) takes the whole HTTP contract: TESSERA_TEST_ADAPTER=nest.
  */
 for (const platform of ['express', 'fastify'] satisfies NestPlatform[]) {
   describe(`tessera/nest on Nest's ${platform} platform`, () => {
@@ -47,8 +53,8 @@ for (const platform of ['express', 'fastify'] satisfies NestPlatform[]) {
       dir = mkdtempSync(join(tmpdir(), `tessera-nest-${platform}-`));
       database = await createTestDatabase(dir);
       const settings = loadSettings({ cwd: dir, overrides: { databaseUrl: database.url, dataDir: dir, signingKey: TEST_SIGNING_KEY } });
-      const example = ExampleModule.forRoot({ settings });
-      app = await createNestApp({ ...example, imports: [...example.imports!, StaffModule] }, platform, { logger: false });
+      const module = { module: class NestTestModule {}, imports: [TesseraModule.forRoot({ settings, tokenRoutes: { obtain: ['/api/token/', '/gettoken/'] } })], controllers: [MeController, StaffController], providers: [{ provide: APP_FILTER, useClass: TesseraNotFoundFilter }] };
+      app = await createNestApp(module, platform, { logger: false });
       await app.listen(0, '127.0.0.1');
       url = await app.getUrl();
       tessera = app.get<Tessera>(TESSERA);
@@ -70,15 +76,15 @@ for (const platform of ['express', 'fastify'] satisfies NestPlatform[]) {
       return answer.json.access as string;
     };
 
-    test('logs in through /api/token/; /api/user/ answers who the access token is for', async () => {
+    test('logs in through /api/token/; /api/me/ answers who the access token is for', async () => {
       const access = await login();
-      const user = await request('GET', '/api/user/', bearer(access));
+      const user = await request('GET', '/api/me/', bearer(access));
       assert.equal(user.status, 200, user.text);
       assert.deepEqual(user.json, { id: (await tessera.store.users.findByUsername(TEST_USER.username))!.id, username: TEST_USER.username });
     });
 
-    test('/api/user/ without a token, or with a forged one: DRF\'s 401 with the challenge and the security headers', async () => {
-      const anonymous = await request('GET', '/api/user/');
+    test('/api/me/ without a token, or with a forged one: DRF\'s 401 with the challenge and the security headers', async () => {
+      const anonymous = await request('GET', '/api/me/');
       assert.equal(anonymous.status, 401);
       assert.equal(anonymous.text, '{"detail":"Authentication credentials were not provided."}');
       assert.equal(anonymous.headers.get('www-authenticate'), 'Bearer realm="api"');
@@ -86,10 +92,23 @@ for (const platform of ['express', 'fastify'] satisfies NestPlatform[]) {
       assert.equal(anonymous.headers.get('x-frame-options'), 'DENY');
       assert.equal(anonymous.headers.get('x-powered-by'), null);
       const access = await login();
-      const forged = await request('GET', '/api/user/', bearer(`${access.slice(0, -4)}AAAA`));
+      const forged = await request('GET', '/api/me/', bearer(`${access.slice(0, -4)}AAAA`));
       assert.equal(forged.status, 401);
       assert.equal(forged.json.code, 'token_not_valid');
       assert.equal(forged.headers.get('www-authenticate'), 'Bearer realm="api"');
+    });
+
+    test('a controller\'s own answer is Nest\'s, not the contract\'s (docs/nest.md says so): write a view for DRF\'s bytes', async () => {
+      const me = await request('GET', '/api/me/', bearer(await login()));
+      assert.equal(me.status, 200);
+      // Nest serializes with the platform's JSON: a charset, and none of the contract's headers.
+      assert.equal(me.headers.get('content-type'), 'application/json; charset=utf-8');
+      assert.equal(me.headers.get('x-frame-options'), null);
+      assert.equal(me.headers.get('allow'), null);
+      assert.equal(me.headers.get('x-powered-by'), platform === 'express' ? 'Express' : null);
+      // The guard's refusal, by contrast, is the contract's (the filter writes it).
+      const refused = await request('GET', '/api/me/');
+      assert.deepEqual([refused.headers.get('content-type'), refused.headers.get('x-frame-options')], ['application/json', 'DENY']);
     });
 
     test('@PermissionClasses: IsAdminUser refuses with 403; AllowAny lets the anonymous through, not a bad token', async () => {
@@ -112,6 +131,20 @@ for (const platform of ['express', 'fastify'] satisfies NestPlatform[]) {
       const malformed = await request('POST', '/gettoken/', { 'content-type': 'application/json' }, '{"username": ');
       assert.equal(malformed.status, 400);
       assert.equal(malformed.text, '{"detail":"JSON parse error - Expecting value: line 1 column 14 (char 13)"}');
+    });
+
+    test('TesseraNotFoundFilter: a URL no route serves is DRF\'s 404; a handler\'s own NotFoundException stays Nest\'s', async () => {
+      for (const method of ['GET', 'POST', 'DELETE']) {
+        const nope = await request(method, '/nope/?x=1');
+        assert.equal(nope.status, 404, method);
+        assert.equal(nope.text, '{"detail":"Not found."}');
+        assert.equal(nope.headers.get('content-type'), 'application/json');
+        assert.equal(nope.headers.get('x-frame-options'), 'DENY');
+        assert.equal(nope.headers.get('allow'), null);
+      }
+      const cat = await request('GET', '/api/cats/');
+      assert.equal(cat.status, 404);
+      assert.deepEqual(cat.json, { message: 'No such cat', error: 'Not Found', statusCode: 404 });
     });
 
     test('closing the application closes the core the module made', async () => {

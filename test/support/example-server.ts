@@ -5,22 +5,45 @@ import { createTessera, type Settings, type Tessera } from '../../src/index.js';
 import type { ServerOptions } from '../../src/server/index.js';
 import { exampleServer as expressServer, expressExample } from '../../examples/express/app.js';
 import { exampleServer as honoServer, honoExample } from '../../examples/hono/app.js';
+import { createNestApp, ExampleModule, listen as listenNest, type NestPlatform } from '../../examples/nest/app.js';
 import { STUDENT_MIGRATIONS } from '../../examples/seed-api/index.js';
 
-/** Each adapter's example as an HTTP server, and what to close after the server. */
+/** An example listening on an ephemeral port, and what to close after its server. */
+interface Listening {
+  server: Server;
+  adapter: { close(): Promise<void> };
+}
+
+/** Listens on an ephemeral port of 127.0.0.1. */
+async function listening(server: Server): Promise<Server> {
+  server.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  return server;
+}
+
+/** Each adapter's example, listening. */
 const EXAMPLES = {
-  express: (tessera: Tessera): { server: Server; adapter: { close(): Promise<void> } } => {
+  express: async (tessera: Tessera): Promise<Listening> => {
     const { app, auth } = expressExample(tessera);
-    return { server: expressServer(app), adapter: auth };
+    return { server: await listening(expressServer(app)), adapter: auth };
   },
-  web: (tessera: Tessera): { server: Server; adapter: { close(): Promise<void> } } => {
+  web: async (tessera: Tessera): Promise<Listening> => {
     const { app, web } = honoExample(tessera);
-    return { server: honoServer(app, web, '127.0.0.1'), adapter: web };
+    return { server: await listening(honoServer(app, web, '127.0.0.1')), adapter: web };
   },
+  // examples/nest on Nest's Express platform; closing the application waits for the views' audit writes.
+  nest: (tessera: Tessera) => nestExample(tessera, 'express'),
+  // Not in `npm test` (its time budget): run by hand with TESSERA_TEST_ADAPTER=nest-fastify.
+  'nest-fastify': (tessera: Tessera) => nestExample(tessera, 'fastify'),
 };
 
+async function nestExample(tessera: Tessera, platform: NestPlatform): Promise<Listening> {
+  const app = await createNestApp(ExampleModule.forRoot(tessera), platform, { logger: false });
+  return { server: await listenNest(app, platform, 0, '127.0.0.1'), adapter: app };
+}
+
 /**
- * The adapter's example (examples/express, or examples/hono for tessera/web) on `settings`,
+ * The adapter's example (examples/express, examples/hono for tessera/web, examples/nest) on `settings`,
  * listening on an ephemeral port: what startServer serves when the suite runs on that adapter.
  * `app` is there for the TestServer shape only: a test that reaches for the Fastify instance
  * fails at once, saying so.
@@ -35,9 +58,14 @@ export async function startExampleApp(
     await tessera.close();
     throw error;
   }
-  const { server, adapter: served } = EXAMPLES[adapter](tessera);
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  let started: Listening;
+  try {
+    started = await EXAMPLES[adapter](tessera);
+  } catch (error) {
+    await tessera.close();
+    throw error;
+  }
+  const { server, adapter: served } = started;
   const { port } = server.address() as AddressInfo;
   const fastifyOnly = new Proxy({} as FastifyInstance, {
     get: () => {

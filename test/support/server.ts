@@ -13,16 +13,20 @@ import { startExampleApp } from './example-server.js';
 
 /**
  * The adapter black-box tests run against: `TESSERA_TEST_ADAPTER=express` serves the seeds' API
- * from examples/express, `=web` from examples/hono (tessera/web), on the same settings and
+ * from examples/express, `=web` from examples/hono (tessera/web), `=nest` from examples/nest
+ * (tessera/nest on Nest's Express platform), on the same settings and
  * database; otherwise the ready (Fastify) server. The suites in test/contract/ run on every
  * adapter; the rest need the ready server.
  */
-export const TEST_ADAPTER: 'fastify' | 'express' | 'web' = adapterNamed(process.env.TESSERA_TEST_ADAPTER);
+export const TEST_ADAPTER: TestAdapter = adapterNamed(process.env.TESSERA_TEST_ADAPTER);
 
-function adapterNamed(name: string | undefined): 'fastify' | 'express' | 'web' {
+/** `nest-fastify` (examples/nest on Nest's Fastify platform) is run by hand, not by `npm test`. */
+type TestAdapter = 'fastify' | 'express' | 'web' | 'nest' | 'nest-fastify';
+
+function adapterNamed(name: string | undefined): TestAdapter {
   if (name === undefined || name === '' || name === 'fastify') return 'fastify';
-  if (name === 'express' || name === 'web') return name;
-  throw new Error(`TESSERA_TEST_ADAPTER=${name}: use fastify, express or web`);
+  if (name === 'express' || name === 'web' || name === 'nest' || name === 'nest-fastify') return name;
+  throw new Error(`TESSERA_TEST_ADAPTER=${name}: use fastify, express, web, nest or nest-fastify`);
 }
 
 /** A clock tests move by hand. */
