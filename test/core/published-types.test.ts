@@ -89,7 +89,7 @@ function typeCheck(dir: string, file: string): { status: number | null; output: 
     files: [file],
   }));
   const run = spawnSync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', join(dir, config), '--pretty', 'false'], {
-    cwd: dir, encoding: 'utf8', timeout: 60_000,
+    cwd: dir, encoding: 'utf8', timeout: 240_000, // a hang guard: tsc over every entry point took over 60 s on a loaded 2-core machine
   });
   return { status: run.status, output: `${run.stdout}${run.stderr}${run.error ? String(run.error) : ''}` };
 }
