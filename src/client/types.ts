@@ -8,6 +8,14 @@ export interface TokenStorage {
 /** Why the client signed out: asked to, refresh expired, refresh reuse detected, or refresh revoked. */
 export type LogoutReason = 'logout' | 'expired' | 'reused' | 'revoked';
 
+/**
+ * Why the server's session policy ended the session, when its refusal says so ("Session has
+ * expired" with `reason`): `expired` (its absolute lifetime), `idle` (unused too long), `evicted`
+ * (a newer login past the per-user limit). onLogout's first argument is then `expired` for the
+ * first two and `revoked` for the last, as before.
+ */
+export type SessionEndReason = 'expired' | 'idle' | 'evicted';
+
 /** Options of {@link TesseraClient}. */
 export interface TesseraClientOptions {
   /** '' = same origin. */
@@ -19,8 +27,8 @@ export interface TesseraClientOptions {
   refreshLeeway?: number;
   /** Defaults /api/token/, /api/token/refresh/, /api/token/blacklist/. */
   urls?: { obtain?: string; refresh?: string; blacklist?: string };
-  /** Refresh refused; 'reused' when the answer has code "token_reused". */
-  onLogout?: (reason: LogoutReason) => void;
+  /** Refresh refused; 'reused' when the answer has code "token_reused"; `ended` when the server said why (session policy). */
+  onLogout?: (reason: LogoutReason, ended?: SessionEndReason) => void;
   onTokens?: (tokens: { access: string | null; refresh: string | null }) => void;
   /**
    * The server runs cookie mode (`authCookies`): the refresh token lives in an HttpOnly cookie the
