@@ -15,3 +15,4 @@ export {
 } from './revocation.js';
 export { ExpiringSet } from './expiring-set.js';
 export { SessionEnded, SESSION_EXPIRED } from './session-refusals.js';
+export { overdueReason } from './session-policy.js';

@@ -134,6 +134,9 @@ for (const rotate of [true, false]) {
       const idleId = (await server.store.families.find(famOf(idle.refresh)))!.id;
       server.clock.advance(601);
       const live = await server.login('carol', PASSWORD);
+      // Idle already, though nothing has marked it so yet: not listed as live.
+      const before = await server.get('/api/sessions/', live.auth);
+      assert.ok(!before.json.some((session: { id: number }) => session.id === idleId), 'an idle session is not listed as live');
       assertRefused(await server.post('/api/token/refresh/', { refresh: idle.refresh }), ended('idle'));
       const listed = await server.get('/api/sessions/', live.auth);
       assert.equal(listed.status, 200);

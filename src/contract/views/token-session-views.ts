@@ -2,7 +2,7 @@ import { IsAuthenticated } from '../../auth/index.js';
 import type { Tessera } from '../../core/index.js';
 import { NotFound, ValidationError } from '../../errors.js';
 import { FAMILY_END_REASONS, type TokenFamily } from '../../store/index.js';
-import { FAMILY_CLAIM } from '../../tokens/index.js';
+import { FAMILY_CLAIM, overdueReason } from '../../tokens/index.js';
 import { addAuditDetail } from '../audit-notes.js';
 import { objectSchema, stringSchema, type RouteDocs } from '../route-docs.js';
 import type { View, ViewConfig, ViewRequest } from '../view.js';
@@ -69,7 +69,9 @@ export function tokenSessionViews(tessera: Tessera): View[] {
         if (ended === 'invalid') throw ValidationError.of('ended', 'Must be a valid boolean.');
         if (ended) return (await families.listEnded(user.id, since)).map((family) => endedSessionBody(family, current));
         const live = await families.listLive(user.id, since);
-        return live.filter((family) => !tessera.revocation.isFamilyRevoked(family.family)).map((family) => sessionBody(family, current));
+        // A session past its lifetime or idle timeout is over even before a refresh marks it so.
+        const goesOn = (family: TokenFamily) => overdueReason(tessera.tokenContext, family, tessera.clock()) === null;
+        return live.filter((family) => !tessera.revocation.isFamilyRevoked(family.family) && goesOn(family)).map((family) => sessionBody(family, current));
       },
     },
     {

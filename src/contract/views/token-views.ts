@@ -39,7 +39,9 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
   // In cookie mode the refresh token travels in its cookie, not in the body.
   const inCookie = cookiesByDefault ? ' (in cookie mode it is in the `__Host-tessera-refresh` cookie instead)' : '';
   const tags = ['token'];
-  const limitRefuses = settings.tokenFamilies && settings.sessionsPerUser > 0 && settings.sessionLimitPolicy === 'refuse';
+  // A login past `sessionsPerUser` is refused (403) only with `sessionLimitPolicy: 'refuse'`.
+  const limitRefusal: Record<number, ResponseDoc> =
+    settings.tokenFamilies && settings.sessionsPerUser > 0 && settings.sessionLimitPolicy === 'refuse' ? { 403: SESSION_LIMIT } : {};
   const sessionPolicyOn = settings.tokenFamilies
     && (settings.sessionAbsoluteLifetime > 0 || settings.sessionIdleTimeout > 0 || settings.sessionsPerUser > 0);
 
@@ -62,7 +64,7 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
               body: objectSchema({ refresh: stringSchema(`The refresh token${inCookie}.`), access: stringSchema('The access token.') }, cookiesByDefault ? ['refresh'] : []),
             },
             401: INVALID_CREDENTIALS,
-            ...(limitRefuses ? { 403: SESSION_LIMIT } : ({} as Record<number, ResponseDoc>)),
+            ...limitRefusal,
           },
         },
       },
