@@ -72,9 +72,13 @@ export class InvalidToken extends StacklessError {
   }
 }
 
+/** 403. `code` is sent in the body only when `showCode` (a refusal clients tell apart by its code). */
 export class PermissionDenied extends TesseraError {
-  readonly code = 'permission_denied';
-  constructor(message = 'You do not have permission to perform this action.') {
+  constructor(
+    message = 'You do not have permission to perform this action.',
+    readonly code: string = 'permission_denied',
+    readonly showCode = false,
+  ) {
     super(message);
     this.name = 'PermissionDenied';
   }

@@ -26,7 +26,7 @@ export {
   ParseError, ServiceUnavailable, Throttled,
 } from './errors.js';
 export { SettingsError } from './settings/index.js';
-export { TokenError, BlacklistedTokenError } from './tokens/index.js';
+export { TokenError, BlacklistedTokenError, SessionEnded } from './tokens/index.js';
 export { TokenBackendError } from './crypto/index.js';
 export { UsernameTakenError } from './store/index.js';
 
@@ -50,4 +50,4 @@ export type { Mailer, EmailMessage } from './accounts/index.js';
 
 // The store: opening it, migrations of your own, helpers for your tables.
 export { openStore, databaseOptions, engineOf, addIdColumn, writeTransaction, normalizeUsername } from './store/index.js';
-export type { Store, Database, DatabaseEngine, DatabaseOptions, MigrationSet, User, NewUser, CoreSchema } from './store/index.js';
+export type { Store, Database, DatabaseEngine, DatabaseOptions, MigrationSet, User, NewUser, CoreSchema, FamilyEndReason } from './store/index.js';

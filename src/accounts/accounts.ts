@@ -28,9 +28,10 @@ export interface AccountsOptions {
   post(message: EmailMessage): void;
   /**
    * Ends every session of the user (password change or reset, deactivation, deletion): the HTTP
-   * layer raises the user's revocation cut-off and ends their token families. Absent: nothing ends.
+   * layer raises the user's revocation cut-off and ends their token families, each ended for
+   * `reason`. Absent: nothing ends.
    */
-  endSessions?(userId: number): Promise<void>;
+  endSessions?(userId: number, reason: 'password_changed' | 'deactivated'): Promise<void>;
 }
 
 /**
@@ -102,7 +103,7 @@ export class Accounts {
     await this.requireCurrentPassword(user, currentPassword);
     this.requireValidPassword('new_password', newPassword, user);
     await this.options.users.setPassword(user.id, await this.options.hashers.hash(newPassword));
-    await this.options.endSessions?.(user.id);
+    await this.options.endSessions?.(user.id, 'password_changed');
     this.mail(user, passwordChangedEmail);
   }
 
@@ -130,7 +131,7 @@ export class Accounts {
     if (!(await this.options.users.setPasswordIfUnchanged(user, encoded, new Date(this.options.clock())))) {
       throw ValidationError.of('token', ACCOUNT_MESSAGES.invalidToken);
     }
-    await this.options.endSessions?.(user.id);
+    await this.options.endSessions?.(user.id, 'password_changed');
     this.mail(user, passwordChangedEmail);
   }
 
@@ -162,7 +163,7 @@ export class Accounts {
     const deactivate = settings.sendActivationEmail;
     if (deactivate) {
       await users.setActive(user.id, false);
-      await this.options.endSessions?.(user.id);
+      await this.options.endSessions?.(user.id, 'deactivated');
     }
     await users.setEmail(user.id, email);
     const updated = (await users.findById(user.id)) ?? { ...user, email, isActive: !deactivate && user.isActive };
@@ -174,7 +175,7 @@ export class Accounts {
   async deleteUser(user: User, currentPassword: string): Promise<void> {
     await this.requireCurrentPassword(user, currentPassword);
     // Before the row goes: its cut-off and sessions are deleted with it, the processes' memory is not.
-    await this.options.endSessions?.(user.id);
+    await this.options.endSessions?.(user.id, 'deactivated');
     await this.options.users.delete(user.id);
   }
 

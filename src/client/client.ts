@@ -3,7 +3,7 @@ import { TesseraHttpError } from './errors.js';
 import { discard, documentCsrfToken, isRecord, readBody, tokensIn, withBearer } from './http.js';
 import { numericClaim } from './jwt-payload.js';
 import { memoryStorage } from './storage.js';
-import type { LogoutReason, TesseraClientOptions, TokenStorage } from './types.js';
+import type { LogoutReason, SessionEndReason, TesseraClientOptions, TokenStorage } from './types.js';
 
 const ACCESS_KEY = 'tessera.access';
 const REFRESH_KEY = 'tessera.refresh';
@@ -30,7 +30,7 @@ export class TesseraClient {
   readonly #fetch: typeof fetch;
   readonly #leewayMs: number;
   readonly #urls: { obtain: string; refresh: string; blacklist: string };
-  readonly #onLogout: ((reason: LogoutReason) => void) | undefined;
+  readonly #onLogout: ((reason: LogoutReason, ended?: SessionEndReason) => void) | undefined;
   readonly #onTokens: TesseraClientOptions['onTokens'];
   readonly #now: () => number;
   readonly #cookies: boolean;
@@ -214,10 +214,12 @@ export class TesseraClient {
     // rotated token; in cookie mode a new access token beside the same marker): keep its tokens.
     const now = await this.#read();
     if (now.refresh && (now.refresh !== stored.refresh || now.access !== stored.access)) return true;
-    const reason = this.#refusalReason(body, stored.refresh);
+    const ended = sessionEndReason(body);
+    const reason = this.#refusalReason(body, stored.refresh, ended);
     await this.#clear();
-    this.#tabs.tell({ type: 'ended', previous: stored.refresh, reason });
-    this.#onLogout?.(reason);
+    this.#tabs.tell({ type: 'ended', previous: stored.refresh, reason, ...(ended ? { ended } : {}) });
+    if (ended) this.#onLogout?.(reason, ended);
+    else this.#onLogout?.(reason);
     return false;
   }
 
@@ -234,7 +236,8 @@ export class TesseraClient {
     // Ended: our storage still holds that session, or (shared storage) is empty because of it.
     if (stored !== message.previous && !(stored === null && this.#lastRefresh === message.previous)) return;
     await this.#clear();
-    this.#onLogout?.(message.reason);
+    if (message.ended) this.#onLogout?.(message.reason, message.ended);
+    else this.#onLogout?.(message.reason);
   }
 
   /** A POST carrying a refresh token: in the body, or (cookie mode) in the cookie with Django's CSRF header. */
@@ -249,8 +252,9 @@ export class TesseraClient {
     };
   }
 
-  #refusalReason(body: unknown, refresh: string): LogoutReason {
+  #refusalReason(body: unknown, refresh: string, ended: SessionEndReason | null): LogoutReason {
     if (isRecord(body) && body.code === 'token_reused') return 'reused';
+    if (ended) return ended === 'evicted' ? 'revoked' : 'expired';
     const exp = numericClaim(refresh, 'exp');
     return exp !== null && exp * 1000 <= this.#serverNow() ? 'expired' : 'revoked';
   }
@@ -291,4 +295,10 @@ export class TesseraClient {
   #url(path: string): string {
     return /^[a-z][a-z\d+.-]*:/i.test(path) ? path : `${this.#baseUrl}${path}`;
   }
+}
+
+/** Why session policy ended the session, when the refusal says so (`reason` beside "Session has expired"). */
+function sessionEndReason(body: unknown): SessionEndReason | null {
+  if (!isRecord(body) || body.code !== 'token_not_valid') return null;
+  return body.reason === 'expired' || body.reason === 'idle' || body.reason === 'evicted' ? body.reason : null;
 }

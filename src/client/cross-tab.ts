@@ -1,4 +1,4 @@
-import type { LogoutReason } from './types.js';
+import type { LogoutReason, SessionEndReason } from './types.js';
 
 /**
  * What a tab tells the other tabs of its origin: the pair a refresh gave, or that the session
@@ -7,7 +7,7 @@ import type { LogoutReason } from './types.js';
  */
 export type TabMessage =
   | { type: 'tokens'; previous: string; access: string; refresh: string | null }
-  | { type: 'ended'; previous: string; reason: LogoutReason };
+  | { type: 'ended'; previous: string; reason: LogoutReason; ended?: SessionEndReason };
 
 /** On the channel: a TabMessage, or a lock holder saying it changed nothing. */
 type WireMessage = TabMessage | { type: 'unchanged' };
@@ -115,18 +115,20 @@ export function crossTab(name: string, hear: (message: TabMessage) => void): Cro
 
 /** Every LogoutReason (a Record, so that a new reason fails the typecheck until it is listed). */
 const REASONS: Record<LogoutReason, true> = { logout: true, expired: true, reused: true, revoked: true };
+const SESSION_END_REASONS: Record<SessionEndReason, true> = { expired: true, idle: true, evicted: true };
 
 /** A message of this protocol, or null: any script of the origin can post on the channel. */
 function wireMessage(data: unknown): WireMessage | null {
   if (typeof data !== 'object' || data === null) return null;
-  const { type, previous, access, refresh, reason } = data as Record<string, unknown>;
+  const { type, previous, access, refresh, reason, ended } = data as Record<string, unknown>;
   if (type === 'unchanged') return { type };
   if (typeof previous !== 'string') return null;
   if (type === 'tokens' && typeof access === 'string' && (typeof refresh === 'string' || refresh === null)) {
     return { type, previous, access, refresh };
   }
   if (type === 'ended' && typeof reason === 'string' && Object.hasOwn(REASONS, reason)) {
-    return { type, previous, reason: reason as LogoutReason };
+    const why = typeof ended === 'string' && Object.hasOwn(SESSION_END_REASONS, ended) ? { ended: ended as SessionEndReason } : {};
+    return { type, previous, reason: reason as LogoutReason, ...why };
   }
   return null;
 }

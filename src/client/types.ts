@@ -11,6 +11,14 @@ export type LogoutReason = 'logout' | 'expired' | 'reused' | 'revoked';
 /** Where the refresh token travels: tessera's HttpOnly cookie, or the answer's body. */
 export type Transport = 'cookie' | 'body';
 
+/**
+ * Why the server's session policy ended the session, when its refusal says so ("Session has
+ * expired" with `reason`): `expired` (its absolute lifetime), `idle` (unused too long), `evicted`
+ * (a newer login past the per-user limit). onLogout's first argument is then `expired` for the
+ * first two and `revoked` for the last, as before.
+ */
+export type SessionEndReason = 'expired' | 'idle' | 'evicted';
+
 /** Options of {@link TesseraClient}. */
 export interface TesseraClientOptions {
   /** '' = same origin. */
@@ -22,8 +30,8 @@ export interface TesseraClientOptions {
   refreshLeeway?: number;
   /** Defaults /api/token/, /api/token/refresh/, /api/token/blacklist/. */
   urls?: { obtain?: string; refresh?: string; blacklist?: string };
-  /** Refresh refused; 'reused' when the answer has code "token_reused". */
-  onLogout?: (reason: LogoutReason) => void;
+  /** Refresh refused; 'reused' when the answer has code "token_reused"; `ended` when the server said why (session policy). */
+  onLogout?: (reason: LogoutReason, ended?: SessionEndReason) => void;
   onTokens?: (tokens: { access: string | null; refresh: string | null }) => void;
   /**
    * Cookie mode: the client asks for it (`X-Tessera-Transport: cookie`, or the server's

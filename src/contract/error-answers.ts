@@ -1,7 +1,7 @@
 import {
   AuthenticationFailed, InvalidToken, NotAuthenticated, NotFound, ParseError, PermissionDenied, ServiceUnavailable, Throttled, ValidationError,
 } from '../errors.js';
-import { TokenError } from '../tokens/index.js';
+import { SessionEnded, TokenError } from '../tokens/index.js';
 import { DisallowedHost } from './allowed-hosts.js';
 import { BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType } from './http-errors.js';
 import { NotAcceptable } from './negotiation.js';
@@ -23,6 +23,8 @@ export function errorAnswer(error: unknown): ErrorAnswer | null {
   if (error instanceof ValidationError) return answer(400, error.fields);
   if (error instanceof ParseError || error instanceof BadRequest) return answer(400, { detail: error.message });
   if (error instanceof TokenError) return answer(401, { detail: error.message, code: 'token_not_valid' }, true);
+  // Simple JWT's body for a refused refresh, and why session policy ended the session.
+  if (error instanceof SessionEnded) return answer(401, { detail: error.message, code: error.code, reason: error.reason }, true);
   if (error instanceof InvalidToken) {
     return answer(401, { detail: error.message, code: error.code, ...(error.messages ? { messages: error.messages } : {}) }, true);
   }
@@ -30,7 +32,7 @@ export function errorAnswer(error: unknown): ErrorAnswer | null {
     return answer(401, error.showCode ? { detail: error.message, code: error.code } : { detail: error.message }, true);
   }
   if (error instanceof NotAuthenticated) return answer(401, { detail: error.message }, true);
-  if (error instanceof PermissionDenied) return answer(403, { detail: error.message });
+  if (error instanceof PermissionDenied) return answer(403, error.showCode ? { detail: error.message, code: error.code } : { detail: error.message });
   if (error instanceof NotFound) return answer(404, { detail: error.message });
   if (error instanceof MethodNotAllowed) return answer(405, { detail: error.message });
   // Django answers its plain "Bad Request (400)" page; the contract's JSON carries the same words.

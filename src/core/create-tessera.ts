@@ -48,20 +48,28 @@ export function createTessera(options: TesseraOptions): Tessera {
   });
   // Revocations and counters shared by every process through Redis when `redisUrl` is set;
   // without it (or while it is down) the database and this process's memory answer.
-  const shared = createSharedState({ settings, db: store.database.db, tokens: store.tokens, clock, logger });
   // Written after answers; a failed write is logged once and never fails a request.
   const audit = new AuditLog(store.database.db, {
     clock,
     onError: (error) => logger.error('audit event could not be written', { reason: (error as Error).message }),
   });
+  const shared = createSharedState({
+    settings, db: store.database.db, tokens: store.tokens, clock, logger,
+    // Every ending of a session, whatever ended it, is one audit event with its reason.
+    onFamilyEnded: (ended, at) => {
+      void audit.record({ type: 'session_ended', userId: ended.userId, at, detail: { session: ended.id, reason: ended.reason } });
+    },
+  });
+  const sessions = sessionUseCases({ settings, store, revocation: shared.revocation, clock });
   const tokens: TokenContext = {
     settings, codec, clock, blacklist: shared.revocation, cutoffs: shared.revocation,
     ...(options.customClaims ? { customClaims: options.customClaims } : {}),
     // Sessions: families in the database, ended ones refused from memory (fanned out like cut-offs).
     ...(settings.tokenFamilies ? {
       families: {
-        start: (family) => store.families.create(family),
+        start: (family) => sessions.start(family),
         touch: (family, at) => store.families.touch(family, at),
+        find: (family) => store.families.find(family),
         rotationOf: (jti) => store.families.rotationOf(jti),
         revokeFamily: (family, at, reason) => shared.revocation.revokeFamily(family, at, reason),
         isFamilyRevoked: (family) => shared.revocation.isFamilyRevoked(family),
@@ -84,7 +92,6 @@ export function createTessera(options: TesseraOptions): Tessera {
     return authenticators;
   };
   const checkCredentials = credentialsChecker(store, hashers);
-  const sessions = sessionUseCases({ store, revocation: shared.revocation, clock });
   // The account flows' email goes out after the answer; a failure is logged, never the link in it.
   const outbox = new Outbox(mailer, ({ to, subject, error }) => {
     logger.error('account email could not be sent', { to, subject, reason: (error as Error)?.message });
@@ -92,7 +99,7 @@ export function createTessera(options: TesseraOptions): Tessera {
   const accounts = new Accounts({
     settings, users: store.users, hashers, clock, secret: resolveSigningKey(settings),
     post: (message) => outbox.post(message),
-    endSessions: async (userId) => void (await sessions.endAll(userId, { reason: 'account' })),
+    endSessions: async (userId, reason) => void (await sessions.endAll(userId, { reason })),
   });
 
   let started: Promise<void> | null = null;

@@ -1,5 +1,6 @@
-import type { Clock } from '../settings/index.js';
-import type { FamilyEndReason, Store } from '../store/index.js';
+import { PermissionDenied } from '../errors.js';
+import type { Clock, Settings } from '../settings/index.js';
+import type { FamilyEndReason, NewTokenFamily, Store } from '../store/index.js';
 import type { Revocation } from '../tokens/index.js';
 
 /** How `endAll` ends a user's sessions. */
@@ -15,8 +16,21 @@ export interface EndSessionsOptions {
   keep?: { family: string | null };
 }
 
-/** Ending sessions: written once, for every route, adapter and CLI command that ends them. */
+/** The 403 of a login past `sessionsPerUser` with `sessionLimitPolicy: 'refuse'`. */
+export const SESSION_LIMIT_REACHED = {
+  detail: 'You have reached the maximum number of sessions. Sign out of another session first.',
+  code: 'session_limit_reached',
+} as const;
+
+/** Starting and ending sessions: written once, for every route, adapter and CLI command that does. */
 export interface SessionUseCases {
+  /**
+   * Starts the session a login opens (a token family). With `sessionsPerUser`, at the limit the
+   * user's oldest live sessions end (`evicted`), or with `sessionLimitPolicy: 'refuse'` the login
+   * is refused (403 `session_limit_reached`); sessions past their absolute lifetime or idle
+   * timeout are ended then too (`expired`, `idle`) and never count.
+   */
+  start(family: NewTokenFamily): Promise<void>;
   /**
    * Ends every session of the user: their token families (each with `reason`), their Django
    * `sessionid` logins, and (unless a family is kept) every JWT issued so far; every process
@@ -25,9 +39,27 @@ export interface SessionUseCases {
   endAll(userId: number, options?: EndSessionsOptions): Promise<number>;
 }
 
-export function sessionUseCases(deps: { store: Store; revocation: Revocation; clock: Clock }): SessionUseCases {
-  const { store, revocation, clock } = deps;
+export function sessionUseCases(deps: {
+  settings: Pick<Settings, 'sessionsPerUser' | 'sessionLimitPolicy' | 'sessionAbsoluteLifetime' | 'sessionIdleTimeout' | 'refreshTokenLifetime'>;
+  store: Store;
+  revocation: Revocation;
+  clock: Clock;
+}): SessionUseCases {
+  const { settings, store, revocation, clock } = deps;
+  const ago = (seconds: number) => new Date(clock() - seconds * 1000);
   return {
+    async start(family) {
+      if (settings.sessionsPerUser <= 0) return store.families.create(family);
+      const { started, ended } = await store.families.startWithinLimit(family, {
+        limit: settings.sessionsPerUser,
+        policy: settings.sessionLimitPolicy,
+        usedSince: ago(settings.refreshTokenLifetime),
+        expiredBefore: settings.sessionAbsoluteLifetime > 0 ? ago(settings.sessionAbsoluteLifetime) : null,
+        idleBefore: settings.sessionIdleTimeout > 0 ? ago(settings.sessionIdleTimeout) : null,
+      });
+      await revocation.announceEnded(ended, family.at);
+      if (!started) throw new PermissionDenied(SESSION_LIMIT_REACHED.detail, SESSION_LIMIT_REACHED.code, true);
+    },
     async endAll(userId, { reason = 'logout', keep } = {}) {
       const at = new Date(clock());
       let ended = 0;

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Clock, Settings } from '../settings/index.js';
 import {
-  MemoryCounters, RedisConnection, SharedCounters, TokenFamilyRepository, UserTokenCutoffRepository, type CoreSchema, type Counters, type RedisLogger,
+  MemoryCounters, RedisConnection, SharedCounters, TokenFamilyRepository, UserTokenCutoffRepository, type CoreSchema, type Counters, type EndedFamily,
+  type RedisLogger,
 } from '../store/index.js';
 import { Revocation, type TokenBlacklist } from '../tokens/index.js';
 
@@ -24,6 +25,8 @@ export interface SharedStateOptions {
   /** Passed to `RedisConnection` (tests shorten reconnection). */
   maxRetryDelayMs?: number;
   pollIntervalMs?: number;
+  /** Told once for every session this process ends (the audit log's `session_ended`). */
+  onFamilyEnded?: (ended: EndedFamily, at: Date) => void;
 }
 
 /**
@@ -54,6 +57,7 @@ export function createSharedState(options: SharedStateOptions): SharedState & { 
     clock,
     maxTokenLifetime: Math.max(settings.accessTokenLifetime, settings.refreshTokenLifetime),
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    ...(options.onFamilyEnded ? { onFamilyEnded: options.onFamilyEnded } : {}),
   });
   const close = async () => {
     await revocation.close();

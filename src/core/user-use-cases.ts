@@ -12,7 +12,7 @@ export interface UserUseCases {
   create(input: NewUserInput): Promise<User>;
   /** Django's `authenticate`: the active user whose password this is, else null (in the same time). */
   checkCredentials: CheckCredentials;
-  /** Sets a new password and ends every session of the user, on every process (`account`). */
+  /** Sets a new password and ends every session of the user, on every process (`password_changed`). */
   changePassword(user: User, password: string): Promise<void>;
 }
 
@@ -25,7 +25,7 @@ export function userUseCases(deps: {
     checkCredentials,
     changePassword: async (user, password) => {
       await store.users.setPassword(user.id, await hashers.hash(password));
-      await sessions.endAll(user.id, { reason: 'account' });
+      await sessions.endAll(user.id, { reason: 'password_changed' });
     },
   };
 }

@@ -173,8 +173,12 @@ export class JwtCodec {
    * Verified claims, or `TokenBackendError`; `verify: false` only decodes (for inspection).
    * `remember: false` keeps a verified token out of the memory of verified tokens: for a token
    * presented once (a refresh token under rotation), which would only push out reused ones.
+   * `expired: 'allow'` verifies everything but `exp`: for telling why a refused token was refused.
    */
-  decode(token: string, { verify = true, remember = true }: { verify?: boolean; remember?: boolean } = {}): Claims {
+  decode(
+    token: string,
+    { verify = true, remember = true, expired = 'refuse' }: { verify?: boolean; remember?: boolean; expired?: 'refuse' | 'allow' } = {},
+  ): Claims {
     let claims: Claims;
     try {
       claims = verify ? this.verifiedClaims(token, remember) : this.decodeUnverified(token);
@@ -184,18 +188,18 @@ export class JwtCodec {
       throw new TokenBackendError(undefined, claims ? 'claims' : 'invalid');
     }
     if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw new TokenBackendError();
-    if (verify) this.checkTimes(claims);
+    if (verify) this.checkTimes(claims, expired === 'allow');
     return claims;
   }
 
   /** PyJWT's rules: numeric `exp`/`nbf`/`iat`; expired when `exp <= now - leeway`. */
-  private checkTimes(claims: Claims): void {
+  private checkTimes(claims: Claims, allowExpired = false): void {
     const now = Math.floor(this.options.clock() / 1000);
     const { exp, nbf, iat } = claims;
     for (const value of [exp, nbf, iat]) {
       if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) throw new TokenBackendError();
     }
-    if (typeof exp === 'number' && exp <= now - this.options.leeway) throw new TokenBackendError(undefined, 'expired');
+    if (typeof exp === 'number' && !allowExpired && exp <= now - this.options.leeway) throw new TokenBackendError(undefined, 'expired');
     if (typeof nbf === 'number' && nbf > now + this.options.leeway) throw new TokenBackendError(undefined, 'claims');
   }
 }

@@ -5,10 +5,11 @@ import { DEFAULT_SETTINGS } from './defaults.js';
 import { SettingsError } from './errors.js';
 import { isHmacAlgorithm, parsePrivateKeyFor, parsePublicKeyFor } from './algorithms.js';
 import {
-  ALGORITHMS, AUTH_COOKIE_MODES, AUTH_COOKIE_SAME_SITES, AUTH_TOKEN_CLASS_NAMES, AUTHENTICATION_CLASSES, type AsymmetricAlgorithm, type Settings,
+  ALGORITHMS, AUTH_COOKIE_MODES, AUTH_COOKIE_SAME_SITES, AUTH_TOKEN_CLASS_NAMES, AUTHENTICATION_CLASSES, SESSION_LIMIT_POLICIES,
+  type AsymmetricAlgorithm, type Settings,
 } from './types.js';
 import {
-  parseBoolean, parseDatabaseUrl, parseDuration, parseEmailUrl, parseHeaderName, parseListOf, parseNonEmptyString,
+  parseBoolean, parseCount, parseDatabaseUrl, parseDuration, parseEmailUrl, parseHeaderName, parseListOf, parseNonEmptyString,
   parseBearerSecret, parseJwkUrl, parseOneOf, parseOptionalString, parsePort, parsePositiveDuration, parsePositiveInteger, parsePublicUrl, parseRedisUrl, parseString, parseStringList,
 } from './values.js';
 import { parseThrottleRates } from './throttle-rates.js';
@@ -39,6 +40,10 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   blacklistAfterRotation: parseBoolean,
   refreshGraceWindow: parseDuration,
   tokenFamilies: parseBoolean,
+  sessionAbsoluteLifetime: parseDuration,
+  sessionIdleTimeout: parseDuration,
+  sessionsPerUser: parseCount,
+  sessionLimitPolicy: parseOneOf(SESSION_LIMIT_POLICIES),
   updateLastLogin: parseBoolean,
   algorithm: parseOneOf(ALGORITHMS),
   signingKey: parseString,
@@ -177,6 +182,12 @@ function checkCombination(settings: Settings, sourceOf: (key: keyof Settings) =>
   }
   for (const key of ['slidingTokenLifetime', 'slidingTokenRefreshLifetime'] as const) {
     if (settings[key] <= 0) throw new SettingsError(sourceOf(key), 'must be longer than 0 seconds');
+  }
+  // Session policy lives on token families: without them there is no session to end.
+  for (const key of ['sessionAbsoluteLifetime', 'sessionIdleTimeout', 'sessionsPerUser'] as const) {
+    if (settings[key] > 0 && !settings.tokenFamilies) {
+      throw new SettingsError(sourceOf(key), 'needs tokenFamilies: true (TESSERA_TOKEN_FAMILIES=true), which keeps the sessions it ends');
+    }
   }
   if (settings.authTokenClasses.length === 0) {
     throw new SettingsError(sourceOf('authTokenClasses'), 'must name at least one of access, sliding');

@@ -45,6 +45,10 @@ export const DEFAULT_THROTTLE_RATES: Readonly<ThrottleRates> = Object.freeze({
 });
 
 /** Every setting tessera reads, with Simple JWT's names in camelCase. Durations are seconds. */
+/** What a login past `sessionsPerUser` does. */
+export const SESSION_LIMIT_POLICIES = ['evict', 'refuse'] as const;
+export type SessionLimitPolicy = (typeof SESSION_LIMIT_POLICIES)[number];
+
 export interface Settings {
   host: string;
   port: number;
@@ -98,6 +102,18 @@ export interface Settings {
    * exactly Simple JWT's; the per-user cut-offs on account changes work either way.
    */
   tokenFamilies: boolean;
+  /**
+   * Seconds a session may last from its login, however active; 0 (the default) for no limit.
+   * Needs `tokenFamilies`. Past it a refresh answers 401 "Session has expired" and no token of
+   * the session outlives it (each `exp` is capped at the session's end).
+   */
+  sessionAbsoluteLifetime: number;
+  /** Seconds a session may go unused (no refresh) before it ends; 0 (the default) for none. Needs `tokenFamilies`. */
+  sessionIdleTimeout: number;
+  /** Live sessions a user may hold; 0 (the default) for any number. Needs `tokenFamilies`. */
+  sessionsPerUser: number;
+  /** At `sessionsPerUser`: a login ends the user's oldest session (`evict`, the default) or is refused with 403 (`refuse`). */
+  sessionLimitPolicy: SessionLimitPolicy;
   updateLastLogin: boolean;
   algorithm: Algorithm;
   /**

@@ -43,6 +43,13 @@ export function parsePositiveInteger(value: unknown): number {
   throw new Error(`${show(value)} is not a positive whole number`);
 }
 
+/** A whole number, 0 included (0 usually meaning "no limit"). */
+export function parseCount(value: unknown): number {
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) return n;
+  throw new Error(`${show(value)} is not a whole number; use 0 for no limit`);
+}
+
 export function parseString(value: unknown): string {
   if (typeof value === 'string') return value;
   throw new Error(`${show(value)} is not a string`);

@@ -16,7 +16,12 @@ export {
 export { openStore, type Store } from './store.js';
 export { UserTokenCutoffRepository } from './user-token-cutoffs.js';
 export { SigningKeyRepository, type SigningKeyRow, type SigningKeySummary } from './signing-keys.js';
-export { TokenFamilyRepository, toEndReason, type TokenFamily, type NewTokenFamily, type Rotation, type FamilyEndReason } from './token-families.js';
+export { TokenFamilyRepository, type TokenFamily, type Rotation } from './token-families.js';
+export type { NewTokenFamily, EndedFamily } from './family-writes.js';
+export type { SessionLimit, LimitedStart } from './session-limit.js';
+export {
+  toEndReason, isPolicyEndReason, FAMILY_END_REASONS, type FamilyEndReason, type PolicyEndReason,
+} from './session-end-reasons.js';
 export {
   RedisConnection, redisLocation, DEFAULT_COMMAND_TIMEOUT_MS, REDIS_COOL_DOWN_MS, type RedisState, type RedisLogger, type RedisConnectionOptions,
 } from './redis-connection.js';

@@ -10,6 +10,7 @@ import { auditInitial } from './migrations/0007_audit.js';
 import { signingKeys } from './migrations/0008_signing_keys.js';
 import { tokenFamilyEndReason } from './migrations/0009_token_family_end_reason.js';
 import { MIGRATION_OWNERS_MARKER, migrationOwners } from './migrations/0010_migration_owners.js';
+import { sessionEndReasons } from './migrations/0011_session_end_reasons.js';
 
 /** Core migrations by name; names sort in the order they must run. */
 export const CORE_MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ export const CORE_MIGRATIONS: Record<string, Migration> = {
   '0008_signing_keys': signingKeys,
   '0009_token_family_end_reason': tokenFamilyEndReason,
   [MIGRATION_OWNERS_MARKER]: migrationOwners,
+  '0011_session_end_reasons': sessionEndReasons,
 };
 
 /**

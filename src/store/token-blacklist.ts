@@ -4,6 +4,7 @@ import { engineOf } from './database.js';
 import { inGroupCommit } from './group-commit.js';
 import { PrecompiledQuery, runSteps, runStepsNow, type QuerySteps } from './precompiled.js';
 import type { CoreSchema } from './schema.js';
+import { toEndReason, type FamilyEndReason } from './session-end-reasons.js';
 import { writeTransaction } from './write-transaction.js';
 
 /** A refresh token as Simple JWT's `OutstandingToken` records it. */
@@ -133,7 +134,8 @@ export class TokenBlacklistRepository {
       .selectFrom('token_blacklist_outstandingtoken as o')
       .leftJoin('auth_user as u', 'u.id', 'o.user_id')
       .leftJoin('token_blacklist_blacklistedtoken as b', 'b.token_id', 'o.id')
-      .select(['o.id', 'o.jti', 'o.user_id', 'u.username', 'o.created_at', 'o.expires_at', 'b.blacklisted_at']);
+      .leftJoin('tessera_token_family as f', 'f.family', 'o.family')
+      .select(['o.id', 'o.jti', 'o.user_id', 'u.username', 'o.created_at', 'o.expires_at', 'b.blacklisted_at', 'f.revoked_reason']);
     if (filter.username !== undefined) query = query.where('u.username', '=', filter.username);
     const rows = await query.orderBy('o.id', 'desc').offset(page.offset).limit(page.limit).execute();
     return rows.map((row) => ({
@@ -144,6 +146,7 @@ export class TokenBlacklistRepository {
       createdAt: row.created_at ? new Date(row.created_at) : null,
       expiresAt: new Date(row.expires_at),
       blacklistedAt: row.blacklisted_at ? new Date(row.blacklisted_at) : null,
+      sessionEndReason: toEndReason(row.revoked_reason),
     }));
   }
 
@@ -164,7 +167,8 @@ export class TokenBlacklistRepository {
       .selectFrom('token_blacklist_blacklistedtoken as b')
       .innerJoin('token_blacklist_outstandingtoken as o', 'o.id', 'b.token_id')
       .leftJoin('auth_user as u', 'u.id', 'o.user_id')
-      .select(['b.id', 'o.jti', 'o.user_id', 'u.username', 'b.blacklisted_at', 'o.expires_at'])
+      .leftJoin('tessera_token_family as f', 'f.family', 'o.family')
+      .select(['b.id', 'o.jti', 'o.user_id', 'u.username', 'b.blacklisted_at', 'o.expires_at', 'f.revoked_reason'])
       .orderBy('b.id', 'desc')
       .offset(page.offset)
       .limit(page.limit)
@@ -176,6 +180,7 @@ export class TokenBlacklistRepository {
       username: row.username ?? null,
       blacklistedAt: new Date(row.blacklisted_at),
       expiresAt: new Date(row.expires_at),
+      sessionEndReason: toEndReason(row.revoked_reason),
     }));
   }
 
@@ -197,6 +202,8 @@ export interface OutstandingTokenListing {
   createdAt: Date | null;
   expiresAt: Date;
   blacklistedAt: Date | null;
+  /** Why the token's session ended (token families); null while it lives, or for a token without one. */
+  sessionEndReason: FamilyEndReason | null;
 }
 
 /** A row of the staff API's blacklisted token list (`id` is the blacklist row's). */
@@ -207,6 +214,8 @@ export interface BlacklistedTokenListing {
   username: string | null;
   blacklistedAt: Date;
   expiresAt: Date;
+  /** Why the token's session ended (token families); null for a token blacklisted on its own. */
+  sessionEndReason: FamilyEndReason | null;
 }
 
 async function blacklistWithin(trx: Kysely<CoreSchema>, token: OutstandingToken, at: Date): Promise<boolean> {

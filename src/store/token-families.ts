@@ -1,5 +1,8 @@
 import type { Kysely } from 'kysely';
+import { endFamilies, insertFamily, type EndedFamily, type NewTokenFamily } from './family-writes.js';
 import type { CoreSchema } from './schema.js';
+import { toEndReason, type FamilyEndReason } from './session-end-reasons.js';
+import { startWithinLimit, type LimitedStart, type SessionLimit } from './session-limit.js';
 import { writeTransaction } from './write-transaction.js';
 
 /** A refresh token family: one login session, handed on by every rotation. */
@@ -17,30 +20,6 @@ export interface TokenFamily {
   revokedReason: FamilyEndReason | null;
 }
 
-/**
- * Why a session ended: `reuse` (a rotated refresh token came back: its refresh tokens answer
- * `token_reused`), `logout` (the user ended it), `account` (password change, deactivation),
- * `admin` (staff ended it). Every reason but `reuse` answers Simple JWT's "Token is blacklisted".
- */
-export type FamilyEndReason = 'reuse' | 'logout' | 'account' | 'admin';
-
-const END_REASONS: readonly string[] = ['reuse', 'logout', 'account', 'admin'] satisfies FamilyEndReason[];
-
-/** A stored reason, or null for none or one this version does not know. */
-export function toEndReason(value: unknown): FamilyEndReason | null {
-  return typeof value === 'string' && END_REASONS.includes(value) ? (value as FamilyEndReason) : null;
-}
-
-/** What a login knows about the client that starts a session. */
-export interface NewTokenFamily {
-  family: string;
-  userId: number;
-  deviceName: string;
-  userAgent: string;
-  ip: string;
-  at: Date;
-}
-
 /** A rotated refresh token, as `rotationOf` finds it. */
 export interface Rotation {
   family: string | null;
@@ -54,14 +33,12 @@ export class TokenFamilyRepository {
   constructor(private readonly db: Kysely<CoreSchema>) {}
 
   async create(family: NewTokenFamily): Promise<void> {
-    const at = family.at.toISOString();
-    await this.db
-      .insertInto('tessera_token_family')
-      .values({
-        family: family.family, user_id: family.userId, device_name: family.deviceName, user_agent: family.userAgent,
-        ip: family.ip, created_at: at, last_used_at: at, revoked_at: null, revoked_reason: null,
-      })
-      .execute();
+    await insertFamily(this.db, family);
+  }
+
+  /** A login under `sessionsPerUser`: see `startWithinLimit` (./session-limit.ts). */
+  async startWithinLimit(family: NewTokenFamily, rules: SessionLimit): Promise<LimitedStart> {
+    return startWithinLimit(this.db, family, rules);
   }
 
   /** Records a use of the family (a refresh); never moves `last_used_at` back. */
@@ -98,29 +75,31 @@ export class TokenFamilyRepository {
     return rows.map(toFamily);
   }
 
+  /** The user's sessions that ended after `since`, the most recently ended first, at most `limit`. */
+  async listEnded(userId: number, since: Date, limit = 50): Promise<TokenFamily[]> {
+    const rows = await this.db
+      .selectFrom('tessera_token_family')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('revoked_at', '>', since.toISOString())
+      .orderBy('revoked_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toFamily);
+  }
+
   /**
    * Ends a family: marks it revoked (and why) and blacklists every outstanding token of it, in one
-   * transaction. True when this call revoked it (false: it already was, or does not exist; the
-   * first reason stays).
+   * transaction. The session when this call ended it; null when it had ended already (the first
+   * reason stays; its tokens are blacklisted all the same) or does not exist.
    */
-  async revoke(family: string, at: Date, reason: FamilyEndReason = 'logout'): Promise<boolean> {
+  async revoke(family: string, at: Date, reason: FamilyEndReason = 'logout'): Promise<EndedFamily | null> {
     return writeTransaction(this.db, async (trx) => {
-      const updated = await trx
-        .updateTable('tessera_token_family')
-        .set({ revoked_at: at.toISOString(), revoked_reason: reason })
-        .where('family', '=', family)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      await trx
-        .insertInto('token_blacklist_blacklistedtoken')
-        .columns(['token_id', 'blacklisted_at'])
-        .expression((eb) => eb
-          .selectFrom('token_blacklist_outstandingtoken')
-          .select((s) => ['id', s.val(at.toISOString()).as('blacklisted_at')])
-          .where('family', '=', family))
-        .onConflict((oc) => oc.column('token_id').doNothing())
-        .execute();
-      return Number(updated.numUpdatedRows) > 0;
+      const marked = await endFamilies(trx, [{ family, reason }], at);
+      if (marked === 0) return null;
+      const row = await trx.selectFrom('tessera_token_family').select(['id', 'user_id']).where('family', '=', family).executeTakeFirstOrThrow();
+      return { id: Number(row.id), family, userId: Number(row.user_id), reason };
     });
   }
 

@@ -1,6 +1,6 @@
 import type { Claims, JwtCodec } from '../crypto/index.js';
 import type { Clock, Settings } from '../settings/index.js';
-import type { FamilyEndReason, NewTokenFamily, Rotation, User } from '../store/index.js';
+import type { FamilyEndReason, NewTokenFamily, Rotation, TokenFamily, User } from '../store/index.js';
 import type { FamilyRevocations, TokenBlacklist, UserCutoffs } from './revocation.js';
 
 /** Extra claims for a user's tokens (seed 003's `is_admin`), added when a pair is issued. */
@@ -12,7 +12,7 @@ export interface TokenContext {
     Settings,
     'accessTokenLifetime' | 'refreshTokenLifetime' | 'userIdField' | 'userIdClaim' | 'tokenTypeClaim' | 'jtiClaim'
     | 'rotateRefreshTokens' | 'blacklistAfterRotation' | 'leeway'
-  > & Partial<Pick<Settings, 'refreshGraceWindow' | 'userCacheTtl'>>;
+  > & Partial<Pick<Settings, 'refreshGraceWindow' | 'userCacheTtl' | 'sessionAbsoluteLifetime' | 'sessionIdleTimeout'>>;
   codec: JwtCodec;
   clock: Clock;
   /** Simple JWT's `token_blacklist` app; null turns outstanding/blacklist tracking off. */
@@ -37,8 +37,11 @@ export const FAMILY_CLAIM = 'fam';
 
 /** What tokens need of the session store; the plugin joins the repository and `Revocation`. */
 export interface TokenFamilies extends FamilyRevocations {
+  /** Starts a session at a login; may end others (`sessionsPerUser`) or refuse the login (403). */
   start(family: NewTokenFamily): Promise<void>;
   touch(family: string, at: Date): Promise<void>;
+  /** The session's row (session policy reads its login and last use at a refresh). */
+  find(family: string): Promise<TokenFamily | null>;
   rotationOf(jti: string): Promise<Rotation | null>;
   /** Ends the family; `reason` defaults to `logout`. True when this call ended it. */
   revokeFamily(family: string, at: Date, reason?: FamilyEndReason): Promise<boolean>;

@@ -14,3 +14,5 @@ export {
   Revocation, issuedBeforeCutoff, type RevocationOptions, type RevocationsSince, type TokenBlacklist, type UserCutoffs, type FamilyRevocations,
 } from './revocation.js';
 export { ExpiringSet } from './expiring-set.js';
+export { SessionEnded, SESSION_EXPIRED } from './session-refusals.js';
+export { overdueReason } from './session-policy.js';

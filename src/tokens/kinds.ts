@@ -3,6 +3,7 @@ import type { OutstandingToken, User } from '../store/index.js';
 import { issuedBeforeCutoff } from './revocation.js';
 import { FAMILY_CLAIM, type SessionInfo, type TokenContext } from './context.js';
 import { TOKEN_MESSAGES, TokenError } from './errors.js';
+import { capExpiry, sessionEndOf } from './session-policy.js';
 import { Token } from './token.js';
 
 /** Authorizes requests; short-lived and never stored. */
@@ -135,7 +136,10 @@ export class RefreshToken extends Token {
     };
   }
 
-  /** Starts a session (a family) when families are installed, then records the token as outstanding. */
+  /**
+   * Starts a session (a family) when families are installed, its `exp` capped at the session's
+   * end (`sessionAbsoluteLifetime`), then records the token as outstanding.
+   */
   protected override async issued(user: User, session: SessionInfo = {}): Promise<void> {
     const { families, blacklist, clock } = this.context;
     if (families && blacklist) {
@@ -146,6 +150,7 @@ export class RefreshToken extends Token {
         at: new Date(clock()),
       });
       this.set(FAMILY_CLAIM, family);
+      capExpiry(this, sessionEndOf(this.context, this.currentTime));
     }
     await blacklist?.recordOutstanding(this.asOutstanding(user.id));
   }

@@ -1,8 +1,10 @@
-import { AuthenticationFailed, InvalidToken, ValidationError } from '../errors.js';
+import { AuthenticationFailed, ValidationError } from '../errors.js';
 import type { User, UserRepository } from '../store/index.js';
 import { FAMILY_CLAIM, type SessionInfo, type TokenContext } from './context.js';
 import { TOKEN_MESSAGES, TokenError } from './errors.js';
 import { BlacklistedTokenError, isCutOff, RefreshToken, UntypedToken } from './kinds.js';
+import { capExpiry, explainRefusal, requireSessionGoesOn, sessionEndOf, sessionPolicyOn } from './session-policy.js';
+import { refusalForEnded } from './session-refusals.js';
 
 /** What Simple JWT's token views return. */
 export interface TokenPair {
@@ -10,15 +12,7 @@ export interface TokenPair {
   access: string;
 }
 
-/**
- * The answer to a rotated refresh token presented again after the grace window, and to every
- * later refresh with any token of the session that reuse ended (the legitimate holder's
- * included), so clients can tell reuse from expiry or logout.
- */
-export const TOKEN_REUSED = {
-  detail: 'Token was already used; its session has been ended',
-  code: 'token_reused',
-} as const;
+export { TOKEN_REUSED } from './session-refusals.js';
 
 /**
  * `POST /api/token/`: a refresh token recorded as outstanding, and an access token made from it.
@@ -26,7 +20,10 @@ export const TOKEN_REUSED = {
  */
 export async function issuePair(context: TokenContext, user: User, session?: SessionInfo): Promise<TokenPair> {
   const refresh = await RefreshToken.forUser(context, user, session);
-  return { refresh: refresh.toString(), access: refresh.accessToken.toString() };
+  const access = refresh.accessToken;
+  // The refresh token's own `exp` was capped as it was issued (`RefreshToken.issued`).
+  if (refresh.family) capExpiry(access, sessionEndOf(context, refresh.currentTime));
+  return { refresh: refresh.toString(), access: access.toString() };
 }
 
 /**
@@ -37,7 +34,9 @@ export async function issuePair(context: TokenContext, user: User, session?: Ses
  * With token families, a rotated token presented again within `refreshGraceWindow` seconds of its
  * rotation answers the successor already issued (with a fresh access token): every concurrent
  * refresh of one token gets the same successor. Presented later, it is reuse: its whole family
- * is ended and the answer is 401 `token_reused`.
+ * is ended and the answer is 401 `token_reused`. With session policy (`sessionAbsoluteLifetime`,
+ * `sessionIdleTimeout`), a session past its end is ended here and answers `SessionEnded`, and no
+ * token it issues outlives the session's end.
  */
 export async function refreshPair(
   context: TokenContext,
@@ -56,6 +55,8 @@ export async function refreshPair(
   } catch (error) {
     // The refusal leaves without the token it carries: the loser of a rotation race gets the same error either way.
     if (error instanceof BlacklistedTokenError) return answerRotated(context, users, error.refresh, client, new TokenError(TOKEN_MESSAGES.blacklisted), onUser);
+    // The last token of a session that policy ends expires with it: say so rather than "expired".
+    await explainRefusal(context, presented, error);
     throw error;
   }
   let user: User;
@@ -69,15 +70,22 @@ export async function refreshPair(
     throw error;
   }
   onUser?.(user);
-  const access = refresh.accessToken.toString();
   const family = refresh.family;
+  // One read of the session's row, and only with session policy on: its login and last use.
+  const session = family && sessionPolicyOn(context) ? await requireSessionGoesOn(context, family) : null;
+  const end = session ? sessionEndOf(context, Math.floor(session.createdAt.getTime() / 1000)) : null;
+  const accessToken = refresh.accessToken;
+  capExpiry(accessToken, end);
+  const access = accessToken.toString();
   // A token the rotation refuses must not touch its session: with rotation, touched once it went through.
   if (family && !rotation) await context.families?.touch(family, new Date(context.clock()));
   if (!settings.rotateRefreshTokens) return { access };
 
   const userIdClaim = refresh.get(settings.userIdClaim);
   const userId = typeof userIdClaim === 'number' ? userIdClaim : null;
-  const next = refresh.successor().asOutstanding(userId);
+  const successor = refresh.successor();
+  capExpiry(successor, end);
+  const next = successor.asOutstanding(userId);
   if (rotation) {
     const rotated = await context.blacklist!.rotate(refresh.asOutstanding(userId), next, new Date(context.clock()), Boolean(context.families));
     if (!rotated) return answerRotated(context, users, refresh, client, new TokenError(TOKEN_MESSAGES.blacklisted), onUser);
@@ -100,40 +108,48 @@ async function answerRotated(
   refused: Error,
   onUser?: (user: User) => void,
 ): Promise<{ access: string; refresh: string }> {
-  const { families } = context;
+  const { families, settings } = context;
   if (!families) throw refused;
-  // A session ended by reuse answers so for any of its tokens (the legitimate holder's too); one
-  // ended any other way stays "blacklisted". The database is asked for the reason only when this
-  // process knows the session ended, or the answer would otherwise be a refusal: never on a retry.
-  const endedByReuse = async () => token.family !== null && (await families.familyEndReason(token.family)) === 'reuse';
-  if (token.family && families.isFamilyRevoked(token.family) && (await endedByReuse())) throw tokenReused();
+  // A session ended by reuse or by policy answers so for any of its tokens (the legitimate
+  // holder's too); one ended any other way stays "blacklisted". The database is asked for the
+  // reason only when this process knows the session ended, or the answer would otherwise be a
+  // refusal: never on a retry.
+  const endedRefusal = async (): Promise<Error> => refusalForEnded(token.family === null ? null : await families.familyEndReason(token.family));
+  const answersItsReason = (error: Error) => !(error instanceof TokenError && error.message === TOKEN_MESSAGES.blacklisted);
+  if (token.family && families.isFamilyRevoked(token.family)) {
+    const ended = await endedRefusal();
+    if (answersItsReason(ended)) throw ended;
+  }
   await token.verifyExceptBlacklist();
   const rotation = await families.rotationOf(token.jti);
-  if (!rotation) throw (await endedByReuse()) ? tokenReused() : refused;
+  if (!rotation) {
+    const ended = await endedRefusal();
+    throw answersItsReason(ended) ? ended : refused;
+  }
   const now = context.clock();
   const family = rotation.family ?? token.family;
   const grace = (context.settings.refreshGraceWindow ?? 0) * 1000;
   if (now - rotation.rotatedAt.getTime() < grace && !(family && families.isFamilyRevoked(family))) {
     onUser?.(await requireActiveUser(context, users, token));
     const successor = await RefreshToken.fromString(context, rotation.successor, { verify: false });
-    return { access: successor.accessToken.toString(), refresh: rotation.successor };
+    const access = successor.accessToken;
+    // The successor's `exp` was capped at its session's end: its access token is not to outlive it.
+    if ((settings.sessionAbsoluteLifetime ?? 0) > 0) capExpiry(access, successor.exp);
+    return { access: access.toString(), refresh: rotation.successor };
   }
-  if (family && (await families.revokeFamily(family, new Date(now), 'reuse'))) {
+  if (family && (await families.revokeFamily(family, new Date(now), 'reused'))) {
     const userId = token.get(context.settings.userIdClaim);
     try {
       context.onSecurityEvent?.({ type: 'token_reused', userId: typeof userId === 'number' ? userId : null, family, ip: client.ip ?? null });
     } catch {
       // An audit hook that fails must not turn a refused token into a 500.
     }
-  } else if (family && (await families.familyEndReason(family)) !== 'reuse') {
-    // A logout ended the session between our look and our revocation: it answers as a logout.
-    throw refused;
+  } else if (family) {
+    // Ended between our look and our revocation (a logout, policy): it answers for that reason.
+    const ended = refusalForEnded(await families.familyEndReason(family));
+    throw answersItsReason(ended) ? ended : refused;
   }
-  throw tokenReused();
-}
-
-function tokenReused(): InvalidToken {
-  return new InvalidToken(TOKEN_REUSED.detail, null, TOKEN_REUSED.code);
+  throw refusalForEnded('reused');
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Clock } from '../settings/index.js';
 import {
-  toEndReason, type FamilyEndReason, type OutstandingToken, type RedisConnection, type TokenFamilyRepository, type UserTokenCutoffRepository,
+  toEndReason, type EndedFamily, type FamilyEndReason, type OutstandingToken, type RedisConnection, type TokenFamilyRepository,
+  type UserTokenCutoffRepository,
 } from '../store/index.js';
 import { ExpiringSet } from './expiring-set.js';
 
@@ -59,6 +60,11 @@ export interface RevocationOptions {
   maxEntries?: number;
   /** How often cut-offs are read again from the database, in ms. Default 5000. */
   pollIntervalMs?: number;
+  /**
+   * Told once for every session this process ends (for the audit log), after the database has it.
+   * Must not throw.
+   */
+  onFamilyEnded?: (ended: EndedFamily, at: Date) => void;
 }
 
 /** Ended sessions and per-user cut-offs after a moment, each with when it stops refusing anything. */
@@ -189,20 +195,42 @@ export class Revocation implements TokenBlacklist, UserCutoffs, FamilyRevocation
    * (a family already ended keeps its first reason).
    */
   async revokeFamily(family: string, at: Date, reason: FamilyEndReason = 'logout'): Promise<boolean> {
-    const { families, redis } = this.options;
+    const { families } = this.options;
     if (!families) throw new Error('token families are not installed');
-    const first = await families.revoke(family, at, reason);
-    // Told by another process first, this one may know the real reason already; else it is ours
-    // only when this call ended the family (the database keeps the first reason).
-    const known = first ? reason : (await this.familyEndReason(family));
+    const ended = await families.revoke(family, at, reason);
+    if (ended) {
+      await this.announceEnded([ended], at);
+      return true;
+    }
+    // Told by another process first, this one may know the real reason already; else the database has it.
+    await this.announceFamily(family, at, await this.familyEndReason(family));
+    return false;
+  }
+
+  /**
+   * Sessions the database already marked ended (a login past `sessionsPerUser` ends them in its
+   * own transaction): refused in memory here and on every other process, and told to `onFamilyEnded`.
+   */
+  async announceEnded(ended: readonly EndedFamily[], at: Date): Promise<void> {
+    for (const session of ended) {
+      await this.announceFamily(session.family, at, session.reason);
+      try {
+        this.options.onFamilyEnded?.(session, at);
+      } catch {
+        // An audit hook that fails must not undo an ending the database already has.
+      }
+    }
+  }
+
+  private async announceFamily(family: string, at: Date, reason: FamilyEndReason | null): Promise<void> {
+    const { redis } = this.options;
     const until = at.getTime() + this.options.maxTokenLifetime * 1000;
-    this.rememberFamily(family, until, known);
+    this.rememberFamily(family, until, reason);
     const ttl = until - this.options.clock();
     // Announced even when it was ended already: that one may have happened while Redis was down.
     if (redis && redis.status() === 'ready' && ttl > 0) {
-      await this.send(redis, `revoked:family:${family}`, `${until}:${known ?? ''}`, ttl, { family, until, reason: known });
+      await this.send(redis, `revoked:family:${family}`, `${until}:${reason ?? ''}`, ttl, { family, until, reason });
     }
-    return first;
   }
 
   isFamilyRevoked(family: string): boolean {

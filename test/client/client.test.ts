@@ -308,6 +308,57 @@ describe('TesseraClient: two tabs, one storage, token families', () => {
   });
 });
 
+describe('TesseraClient against a server with session policy: onLogout gets the server\'s reason as its second argument', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({
+      tokenFamilies: true, rotateRefreshTokens: true, blacklistAfterRotation: true, throttleEnabled: false,
+      sessionAbsoluteLifetime: 3600, sessionIdleTimeout: 1200, sessionsPerUser: 1,
+    });
+    await server.createUser('sam', PASSWORD);
+  });
+  after(() => server.close());
+
+  /** A client recording every argument onLogout is called with. */
+  const recording = () => {
+    const calls: unknown[][] = [];
+    return { calls, ...clientFor(server, { onLogout: (...args: unknown[]) => void calls.push(args) }) };
+  };
+
+  test('idle: onLogout("expired", "idle")', async () => {
+    const { client, calls } = recording();
+    await client.login('sam', PASSWORD);
+    server.clock.advance(1200);
+    assert.equal(await client.refresh(), false);
+    assert.deepEqual(calls, [['expired', 'idle']]);
+  });
+
+  test('evicted by a login elsewhere: onLogout("revoked", "evicted")', async () => {
+    const { client, calls } = recording();
+    await client.login('sam', PASSWORD);
+    await server.login('sam', PASSWORD);
+    assert.equal(await client.refresh(), false);
+    assert.deepEqual(calls, [['revoked', 'evicted']]);
+  });
+
+  test('the absolute lifetime, however active: onLogout("expired", "expired"); a plain refusal still calls onLogout with one argument', async () => {
+    const { client, calls } = recording();
+    await client.login('sam', PASSWORD);
+    for (let i = 0; i < 3; i++) {
+      server.clock.advance(1000);
+      assert.equal(await client.refresh(), true);
+    }
+    server.clock.advance(600);
+    assert.equal(await client.refresh(), false);
+    assert.deepEqual(calls, [['expired', 'expired']]);
+    const other = recording();
+    await other.client.login('sam', PASSWORD);
+    assert.equal((await server.post('/api/token/blacklist/', { refresh: other.storage.values().refresh })).status, 200);
+    assert.equal(await other.client.refresh(), false);
+    assert.deepEqual(other.calls, [['revoked']]);
+  });
+});
+
 describe('tessera/client pieces', () => {
   test('readJwtPayload decodes base64url (unicode, no padding) without atob or Buffer', () => {
     const claims = { username: 'zoë 学生', exp: 1767268800, blob: '>>>???' };

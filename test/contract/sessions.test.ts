@@ -180,7 +180,7 @@ describe('account changes end every session', () => {
     await assertEnded(a, b);
     for (const pair of [a, b]) {
       const family = await server.store.families.find(String(decodeJwt(pair.refresh).claims.fam));
-      assert.equal(family?.revokedReason, 'account', 'ended for an account change, not reuse');
+      assert.equal(family?.revokedReason, 'password_changed', 'ended for a password change, not reuse');
       const refused = await server.post('/api/token/refresh/', { refresh: pair.refresh });
       assert.deepEqual(refused.json, { detail: 'Token is blacklisted', code: 'token_not_valid' });
     }

@@ -327,6 +327,9 @@ describe('staff API (/api/admin/)', () => {
       assert.equal(refresh.json.code, 'token_not_valid');
       assert.equal((await server.get('/auth/users/me/', bearer(session.access))).status, 401);
     }
+    // The staff token lists say why her tokens' sessions ended.
+    const listed = await asStaff('GET', '/api/admin/tokens/outstanding/?user=gina');
+    assert.deepEqual(listed.json.results.map((token: { session_end_reason: string | null }) => token.session_end_reason), ['staff', 'staff']);
     const fresh = await login('gina');
     assert.equal((await server.get('/auth/users/me/', bearer(fresh.access))).status, 200, 'logging in again works');
     assert.deepEqual((await asStaff('POST', `/api/admin/users/${id}/logout-all/`)).json, { ended: 1 });
@@ -351,7 +354,8 @@ describe('staff API (/api/admin/)', () => {
     assert.equal(list.status, 200);
     assert.equal(list.json.count, 2);
     const [newest, oldest] = list.json.results;
-    assert.deepEqual(Object.keys(newest).sort(), ['blacklisted_at', 'created_at', 'expires_at', 'id', 'jti', 'user_id', 'username']);
+    assert.deepEqual(Object.keys(newest).sort(), ['blacklisted_at', 'created_at', 'expires_at', 'id', 'jti', 'session_end_reason', 'user_id', 'username']);
+    assert.equal(newest.session_end_reason, null);
     assert.equal(newest.username, 'hank');
     assert.equal(newest.user_id, await userId('hank'));
     assert.equal(newest.blacklisted_at, null);
@@ -381,7 +385,7 @@ describe('staff API (/api/admin/)', () => {
     const blacklisted = await asStaff('GET', '/api/admin/tokens/blacklisted/');
     assert.equal(blacklisted.status, 200);
     assert.equal(blacklisted.json.count, await server.store.database.db.selectFrom('token_blacklist_blacklistedtoken').select('id').execute().then((r) => r.length));
-    assert.deepEqual(Object.keys(blacklisted.json.results[0]).sort(), ['blacklisted_at', 'expires_at', 'id', 'jti', 'user_id', 'username']);
+    assert.deepEqual(Object.keys(blacklisted.json.results[0]).sort(), ['blacklisted_at', 'expires_at', 'id', 'jti', 'session_end_reason', 'user_id', 'username']);
     assert.equal(blacklisted.json.results[0].jti, oldest.jti, 'most recently blacklisted first');
     assert.equal(blacklisted.json.results[0].username, 'hank');
     assert.equal(blacklisted.json.results[0].expires_at, oldest.expires_at);

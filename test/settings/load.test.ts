@@ -308,3 +308,44 @@ describe('settings for other services: jwkCacheTtl and revocationFeedToken', () 
     }
   });
 });
+
+describe('session policy settings (sessionAbsoluteLifetime, sessionIdleTimeout, sessionsPerUser, sessionLimitPolicy)', () => {
+  test('off by default; read from the environment as durations, a count and a policy', () => {
+    const defaults = loadSettings({ cwd: folder(), env: {} });
+    assert.deepEqual(
+      [defaults.sessionAbsoluteLifetime, defaults.sessionIdleTimeout, defaults.sessionsPerUser, defaults.sessionLimitPolicy],
+      [0, 0, 0, 'evict'],
+    );
+    const set = loadSettings({
+      cwd: folder(),
+      env: {
+        TESSERA_TOKEN_FAMILIES: 'true', TESSERA_SESSION_ABSOLUTE_LIFETIME: '30d', TESSERA_SESSION_IDLE_TIMEOUT: '2h',
+        TESSERA_SESSIONS_PER_USER: '5', TESSERA_SESSION_LIMIT_POLICY: 'refuse',
+      },
+    });
+    assert.deepEqual([set.sessionAbsoluteLifetime, set.sessionIdleTimeout, set.sessionsPerUser, set.sessionLimitPolicy], [30 * 86400, 7200, 5, 'refuse']);
+  });
+
+  const bad: [Record<string, string>, RegExp][] = [
+    [{ TESSERA_SESSION_ABSOLUTE_LIFETIME: '30x' }, /^TESSERA_SESSION_ABSOLUTE_LIFETIME: "30x" is not a duration/],
+    [{ TESSERA_SESSION_IDLE_TIMEOUT: '-5' }, /^TESSERA_SESSION_IDLE_TIMEOUT: "-5" is not a duration/],
+    [{ TESSERA_SESSIONS_PER_USER: '-1' }, /^TESSERA_SESSIONS_PER_USER: "-1" is not a whole number; use 0 for no limit$/],
+    [{ TESSERA_SESSIONS_PER_USER: '2.5' }, /^TESSERA_SESSIONS_PER_USER: "2\.5" is not a whole number/],
+    [{ TESSERA_SESSION_LIMIT_POLICY: 'drop' }, /^TESSERA_SESSION_LIMIT_POLICY: "drop" is not one of evict, refuse$/],
+    // Without token families there is no session to end: said, not ignored.
+    [{ TESSERA_SESSION_IDLE_TIMEOUT: '1h' }, /^TESSERA_SESSION_IDLE_TIMEOUT: needs tokenFamilies: true \(TESSERA_TOKEN_FAMILIES=true\)/],
+    [{ TESSERA_SESSIONS_PER_USER: '3' }, /^TESSERA_SESSIONS_PER_USER: needs tokenFamilies/],
+  ];
+  for (const [env, pattern] of bad) {
+    test(`${JSON.stringify(env)} is refused with a one-line error naming the setting`, () => {
+      assert.match(settingsError({ cwd: folder(), env: { TESSERA_TOKEN_FAMILIES: 'true', ...env, ...(pattern.source.includes('needs') ? { TESSERA_TOKEN_FAMILIES: 'false' } : {}) } }).message, pattern);
+    });
+  }
+
+  test('a config file names the key', () => {
+    const dir = folder(JSON.stringify({ sessionAbsoluteLifetime: 3600 }));
+    assert.match(settingsError({ cwd: dir, env: {} }).message, /^tessera\.config\.json: sessionAbsoluteLifetime: needs tokenFamilies/);
+    assert.match(settingsError({ cwd: folder(JSON.stringify({ tokenFamilies: true, sessionsPerUser: 'many' })), env: {} }).message,
+      /^tessera\.config\.json: sessionsPerUser: "many" is not a whole number/);
+  });
+});

@@ -157,17 +157,17 @@ describe('Revocation fan-out through Redis', { skip: skip ?? false }, () => {
     for (const family of ['f'.repeat(32), 'e'.repeat(32)]) {
       await a.store.families.create({ family, userId: user.id, deviceName: '', userAgent: '', ip: '', at });
     }
-    assert.equal(await a.state.revocation.revokeFamily('f'.repeat(32), at, 'reuse'), true);
+    assert.equal(await a.state.revocation.revokeFamily('f'.repeat(32), at, 'reused'), true);
     assert.equal(await a.state.revocation.revokeFamily('e'.repeat(32), at), true);
     // B's database never heard of either family: what it knows came through Redis.
     assert.equal(await eventually(() => b.state.revocation.isFamilyRevoked('e'.repeat(32)), 1000), true);
     assert.equal(await eventually(() => b.state.revocation.isFamilyRevoked('f'.repeat(32)), 1000), true);
-    assert.equal(await b.state.revocation.familyEndReason('f'.repeat(32)), 'reuse');
+    assert.equal(await b.state.revocation.familyEndReason('f'.repeat(32)), 'reused');
     assert.equal(await b.state.revocation.familyEndReason('e'.repeat(32)), 'logout');
-    assert.equal(await redis!.get(`${prefix}revoked:family:${'f'.repeat(32)}`), `${NOW + 86400 * 1000}:reuse`);
+    assert.equal(await redis!.get(`${prefix}revoked:family:${'f'.repeat(32)}`), `${NOW + 86400 * 1000}:reused`);
     const c = await node();
     assert.equal(await eventually(() => c.state.revocation.isFamilyRevoked('f'.repeat(32)), 1000), true);
-    assert.equal(await c.state.revocation.familyEndReason('f'.repeat(32)), 'reuse');
+    assert.equal(await c.state.revocation.familyEndReason('f'.repeat(32)), 'reused');
   });
 
   test('a process that connects later catches up on revocations from the keys', async () => {

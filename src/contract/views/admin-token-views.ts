@@ -78,6 +78,7 @@ function outstandingBody(token: OutstandingTokenListing) {
     created_at: token.createdAt ? renderDateTime(token.createdAt) : null,
     expires_at: renderDateTime(token.expiresAt),
     blacklisted_at: token.blacklistedAt ? renderDateTime(token.blacklistedAt) : null,
+    session_end_reason: token.sessionEndReason,
   };
 }
 
@@ -89,5 +90,6 @@ function blacklistedBody(token: BlacklistedTokenListing) {
     username: token.username,
     blacklisted_at: renderDateTime(token.blacklistedAt),
     expires_at: renderDateTime(token.expiresAt),
+    session_end_reason: token.sessionEndReason,
   };
 }

@@ -25,7 +25,7 @@ export function adminUserViews(tessera: Tessera): View[] {
    * issued to them so far (the cut-off; their DRF auth token is deleted); answers how many sessions ended.
    */
   const endEverything = async (userId: number): Promise<number> => {
-    const ended = await tessera.sessions.endAll(userId, { reason: 'admin' });
+    const ended = await tessera.sessions.endAll(userId, { reason: 'staff' });
     await authTokens.deleteForUser(userId);
     return ended;
   };

@@ -1,5 +1,6 @@
 import { IsAdminUser } from '../../auth/index.js';
 import { NotFound } from '../../errors.js';
+import { FAMILY_END_REASONS } from '../../store/index.js';
 import type { FieldSchema } from '../fields.js';
 import { DETAIL_SCHEMA, objectSchema, type RouteDocs } from '../route-docs.js';
 import type { ViewConfig, ViewRequest } from '../view.js';
@@ -14,6 +15,8 @@ const TEXT = { type: 'string' };
 const DATE_TIME = { type: 'string', format: 'date-time' };
 const nullable = (schema: FieldSchema): FieldSchema => ({ ...schema, type: [schema.type, 'null'] });
 const PAGE_LINK = { type: ['string', 'null'], format: 'uri' };
+/** Why the token's session ended (token families), or null while it lives or for a token without one. */
+const SESSION_END_REASON = { type: ['string', 'null'], enum: [...FAMILY_END_REASONS, null] };
 
 /** The staff API's objects, as the docs describe them. */
 export const STAFF_SCHEMAS = {
@@ -23,10 +26,11 @@ export const STAFF_SCHEMAS = {
   }),
   outstandingToken: objectSchema({
     id: INTEGER, jti: TEXT, user_id: nullable(INTEGER), username: nullable(TEXT), created_at: nullable(DATE_TIME),
-    expires_at: DATE_TIME, blacklisted_at: nullable(DATE_TIME),
+    expires_at: DATE_TIME, blacklisted_at: nullable(DATE_TIME), session_end_reason: SESSION_END_REASON,
   }),
   blacklistedToken: objectSchema({
     id: INTEGER, jti: TEXT, user_id: nullable(INTEGER), username: nullable(TEXT), blacklisted_at: DATE_TIME, expires_at: DATE_TIME,
+    session_end_reason: SESSION_END_REASON,
   }),
   auditEvent: objectSchema({
     id: INTEGER, event: TEXT, user_id: nullable(INTEGER), username: TEXT, ip: TEXT, user_agent: TEXT, created_at: DATE_TIME, detail: { type: 'object' },

@@ -1,25 +1,36 @@
 import { IsAuthenticated } from '../../auth/index.js';
 import type { Tessera } from '../../core/index.js';
 import { NotFound, ValidationError } from '../../errors.js';
-import type { TokenFamily } from '../../store/index.js';
-import { FAMILY_CLAIM } from '../../tokens/index.js';
+import { FAMILY_END_REASONS, type TokenFamily } from '../../store/index.js';
+import { FAMILY_CLAIM, overdueReason } from '../../tokens/index.js';
 import { addAuditDetail } from '../audit-notes.js';
 import { objectSchema, stringSchema, type RouteDocs } from '../route-docs.js';
 import type { View, ViewConfig, ViewRequest } from '../view.js';
+import { queryParam } from '../pagination.js';
 import { signedInUser } from './view-requests.js';
 
-const SESSION_SCHEMA = objectSchema({
+const SESSION_FIELDS = {
   id: { type: 'integer' },
   device_name: { type: ['string', 'null'] },
   ip: stringSchema(),
   created: { type: 'string', format: 'date-time' },
   last_used: { type: 'string', format: 'date-time' },
   current: { type: 'boolean', description: 'The session of the token this request was made with.' },
+};
+const SESSION_SCHEMA = objectSchema(SESSION_FIELDS);
+const ENDED_SESSION_SCHEMA = objectSchema({
+  ...SESSION_FIELDS,
+  ended: { type: 'string', format: 'date-time' },
+  end_reason: {
+    type: ['string', 'null'],
+    enum: [...FAMILY_END_REASONS, null],
+    description: 'Why it ended; null for a session ended before reasons were kept.',
+  },
 });
 
 /**
  * The signed-in user's sessions (refresh token families): `GET /api/sessions/` lists the live
- * ones, `DELETE /api/sessions/<id>/` ends one, `POST /api/sessions/logout-all/` ends all (or all
+ * ones (`?ended=true`: those that ended within the refresh token lifetime, each with why), `DELETE /api/sessions/<id>/` ends one, `POST /api/sessions/logout-all/` ends all (or all
  * but the current one with `{"keep_current": true}`). Ending a session refuses its refresh
  * tokens at once and its access tokens on the next request, and is audited as `sessions_revoked`.
  */
@@ -36,15 +47,31 @@ export function tokenSessionViews(tessera: Tessera): View[] {
     {
       method: 'GET',
       url: '/api/sessions/',
-      config: signedIn('Session List', 'The signed-in user\'s sessions, one per login.', {
-        responses: { 200: { description: 'The live sessions.', body: { type: 'array', items: SESSION_SCHEMA } } },
+      config: signedIn('Session List', 'The signed-in user\'s sessions, one per login; `?ended=true`: the ones that ended lately, and why.', {
+        query: {
+          ended: {
+            description: 'true: the sessions that ended within the refresh token lifetime instead, the latest first (at most 50), with `ended` and `end_reason`.',
+            schema: { type: 'boolean' },
+          },
+        },
+        responses: {
+          200: {
+            description: 'The live sessions (with `?ended=true`: the ended ones, with `ended` and `end_reason`).',
+            body: { type: 'array', items: { oneOf: [SESSION_SCHEMA, ENDED_SESSION_SCHEMA] } },
+          },
+        },
       }),
       handle: async (request) => {
         const user = signedInUser(request);
         const current = currentFamily(request);
         const since = new Date(tessera.clock() - tessera.settings.refreshTokenLifetime * 1000);
+        const ended = parseBoolean(queryParam(request, 'ended'));
+        if (ended === 'invalid') throw ValidationError.of('ended', 'Must be a valid boolean.');
+        if (ended) return (await families.listEnded(user.id, since)).map((family) => endedSessionBody(family, current));
         const live = await families.listLive(user.id, since);
-        return live.filter((family) => !tessera.revocation.isFamilyRevoked(family.family)).map((family) => sessionBody(family, current));
+        // A session past its lifetime or idle timeout is over even before a refresh marks it so.
+        const goesOn = (family: TokenFamily) => overdueReason(tessera.tokenContext, family, tessera.clock()) === null;
+        return live.filter((family) => !tessera.revocation.isFamilyRevoked(family.family) && goesOn(family)).map((family) => sessionBody(family, current));
       },
     },
     {
@@ -102,6 +129,10 @@ function sessionBody(family: TokenFamily, current: string | null) {
     last_used: family.lastUsedAt.toISOString(),
     current: family.family === current,
   };
+}
+
+function endedSessionBody(family: TokenFamily, current: string | null) {
+  return { ...sessionBody(family, current), ended: family.revokedAt!.toISOString(), end_reason: family.revokedReason };
 }
 
 /** DRF's `BooleanField` input values; absent is false. */

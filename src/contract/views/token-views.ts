@@ -39,6 +39,11 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
   // In cookie mode the refresh token travels in its cookie, not in the body.
   const inCookie = cookiesByDefault ? ' (in cookie mode it is in the `__Host-tessera-refresh` cookie instead)' : '';
   const tags = ['token'];
+  // A login past `sessionsPerUser` is refused (403) only with `sessionLimitPolicy: 'refuse'`.
+  const limitRefusal: Record<number, ResponseDoc> =
+    settings.tokenFamilies && settings.sessionsPerUser > 0 && settings.sessionLimitPolicy === 'refuse' ? { 403: SESSION_LIMIT } : {};
+  const sessionPolicyOn = settings.tokenFamilies
+    && (settings.sessionAbsoluteLifetime > 0 || settings.sessionIdleTimeout > 0 || settings.sessionsPerUser > 0);
 
   for (const url of at.obtain) {
     views.push({
@@ -59,6 +64,7 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
               body: objectSchema({ refresh: stringSchema(`The refresh token${inCookie}.`), access: stringSchema('The access token.') }, cookiesByDefault ? ['refresh'] : []),
             },
             401: INVALID_CREDENTIALS,
+            ...limitRefusal,
           },
         },
       },
@@ -89,7 +95,7 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
               description: 'A new access token, and a new refresh token when `rotateRefreshTokens` is on.',
               body: objectSchema({ access: stringSchema(), refresh: stringSchema(`With rotation: the successor${inCookie}.`) }, ['refresh']),
             },
-            401: TOKEN_REFUSED,
+            401: sessionPolicyOn ? REFRESH_REFUSED : TOKEN_REFUSED,
           },
         },
       },
@@ -180,6 +186,18 @@ export const INVALID_CREDENTIALS: ResponseDoc = {
 /** Simple JWT's answer to an invalid, expired or blacklisted token. */
 export const TOKEN_REFUSED: ResponseDoc = {
   description: 'The token is invalid, expired or blacklisted (`"code": "token_not_valid"`).',
+  body: objectSchema({ detail: stringSchema(), code: stringSchema() }),
+};
+
+/** A refused refresh under session policy: Simple JWT's answers, or a session that policy ended. */
+const REFRESH_REFUSED: ResponseDoc = {
+  description: 'The token is invalid, expired or blacklisted (`"code": "token_not_valid"`); a session that session policy ended answers `"detail": "Session has expired"` with `"reason"`: `expired`, `idle` or `evicted`.',
+  body: objectSchema({ detail: stringSchema(), code: stringSchema(), reason: { type: 'string', enum: ['expired', 'idle', 'evicted'] } }, ['reason']),
+};
+
+/** A login refused at `sessionsPerUser` with `sessionLimitPolicy: 'refuse'`. */
+const SESSION_LIMIT: ResponseDoc = {
+  description: 'The user holds `sessionsPerUser` live sessions already (`"code": "session_limit_reached"`).',
   body: objectSchema({ detail: stringSchema(), code: stringSchema() }),
 };
 
