@@ -12,6 +12,7 @@ import { consoleRoutes } from './console.js';
 import { healthRoutes } from './health.js';
 import { AccessLog } from './access-log.js';
 import { serializeRequest } from './log-redaction.js';
+import { lazyRequestLogger } from './request-logger.js';
 
 export interface ServerOptions {
   settings: Settings;
@@ -127,6 +128,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     return503OnClosing: true,
     schemaController: { compilersFactory: lazyCompilers() },
     logController: accessLog,
+    childLoggerFactory: lazyRequestLogger,
   });
   accessLog.writeTo(app.log);
   asDefaultCompilers(app);
