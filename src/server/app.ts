@@ -130,7 +130,12 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     logController: accessLog,
     childLoggerFactory: lazyRequestLogger,
   });
-  accessLog.writeTo(app.log);
+  // A stream given by the caller (tests) gets each line as it is written; stdout, a turn's at once.
+  accessLog.writeTo(app.log, { batched: !options.logStream });
+  app.addHook('onClose', (_instance, done) => {
+    accessLog.close();
+    done();
+  });
   asDefaultCompilers(app);
   app.addHook('onClose', async () => store.close());
   // First, so it sees every route registered after it.
