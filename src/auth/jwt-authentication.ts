@@ -9,6 +9,9 @@ import { enforceCsrf, type CsrfContext } from './csrf.js';
 /** The token classes `authTokenClasses` names (Simple JWT's `AUTH_TOKEN_CLASSES`). */
 const AUTH_TOKEN_CLASSES: Record<AuthTokenClassName, TokenClass<Token>> = { access: AccessToken, sliding: SlidingToken };
 
+/** Two words and one space between them: what `split()` would make two parts of, at once. */
+const SCHEME_AND_TOKEN = /^\S+ \S+$/;
+
 /**
  * Simple JWT's `JWTAuthentication`: `Authorization: Bearer <access token>`, verified without a
  * database round trip except to load the user.
@@ -88,6 +91,11 @@ export class JWTAuthentication implements Authenticator {
 
   /** The token after a known scheme, null when the header is for another scheme. */
   private rawToken(header: string): string | null {
+    // Almost every header is `Scheme token`: found without splitting (Python's `split()` below).
+    if (SCHEME_AND_TOKEN.test(header)) {
+      const space = header.indexOf(' ');
+      return this.settings.authHeaderTypes.includes(header.slice(0, space)) ? header.slice(space + 1) : null;
+    }
     const parts = header.split(/\s+/).filter(Boolean);
     if (parts.length === 0) return null;
     if (!this.settings.authHeaderTypes.includes(parts[0]!)) return null;
