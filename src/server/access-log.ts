@@ -44,6 +44,9 @@ export class AccessLog extends LogController {
   private batched = false;
   /** This turn's lines, when batched. */
   private pending: string[] = [];
+  /** The last `Host` seen and its field: clients send the same one request after request. */
+  private lastHost: string | undefined;
+  private lastHostField = '';
 
   /**
    * Writes the lines to `logger`'s destination from now on (when it can be found), one by one or,
@@ -104,14 +107,43 @@ export class AccessLog extends LogController {
 
   /** pino's line for `reply.log.info({ req, res, responseTime, userId }, 'request completed')`. */
   private line(request: FastifyRequest, reply: FastifyReply): string {
-    const socket = request.socket;
     // A field with no value is left out, as pino leaves out `undefined`.
-    return `{"level":30,"time":${Date.now()}${this.processFields},"reqId":${JSON.stringify(request.id)}`
-      + `,"req":{"method":${JSON.stringify(request.method)},"url":${JSON.stringify(loggedUrl(request.url))}`
-      + `${field('host', request.host)}${field('remoteAddress', socket?.remoteAddress)}${field('remotePort', socket?.remotePort)}}`
+    return `{"level":30,"time":${Date.now()}${this.processFields},"reqId":${jsonString(String(request.id))}`
+      + `,"req":{"method":${jsonString(request.method)},"url":${jsonString(loggedUrl(request.url))}`
+      + `${this.hostField(request.host)}${connectionFields(request.socket)}}`
       + `,"res":{"statusCode":${reply.statusCode}},"responseTime":${milliseconds(reply.elapsedTime)}`
       + `${field('userId', request.user?.id)},"msg":"request completed"}\n`;
   }
+
+  private hostField(host: string | undefined): string {
+    if (host !== this.lastHost) {
+      this.lastHost = host;
+      this.lastHostField = field('host', host);
+    }
+    return this.lastHostField;
+  }
+}
+
+/** Each connection's `remoteAddress` and `remotePort` fields, made once for all its requests. */
+const connectionFieldsOf = new WeakMap<object, string>();
+
+function connectionFields(socket: FastifyRequest['socket'] | undefined): string {
+  if (!socket) return '';
+  let fields = connectionFieldsOf.get(socket);
+  if (fields === undefined) {
+    fields = `${field('remoteAddress', socket.remoteAddress)}${field('remotePort', socket.remotePort)}`;
+    // A socket not connected yet (or any more) has no address: not remembered.
+    if (socket.remoteAddress !== undefined) connectionFieldsOf.set(socket, fields);
+  }
+  return fields;
+}
+
+/** What JSON.stringify escapes in a string (and what it might: past ASCII, it is left to it). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
+
+/** A string as JSON: most need no escaping, and are quoted without JSON.stringify's walk. */
+function jsonString(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 /**

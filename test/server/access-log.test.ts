@@ -50,3 +50,20 @@ test('not batched, each line is written as its request completes', async () => {
   assert.equal(writes.filter((text) => text.includes('request completed')).length, 1);
   await app.close();
 });
+
+test('a URL or Host with quotes, backslashes, control or non-ASCII characters still makes a JSON line', async () => {
+  const writes: string[] = [];
+  const { app } = appWithAccessLog(writes, false);
+  const odd = [
+    { url: '/a"b\\c/?q="x"', host: 'h"o\\st' },
+    { url: '/caf\u00e9/\u0001/', host: 'h\u00f6st:1' },
+    { url: '/a/', host: 'h"o\\st' },
+  ];
+  for (const { url, host } of odd) await app.inject({ method: 'GET', url, headers: { host } });
+  const lines = writes.filter((text) => text.includes('request completed')).map((text) => JSON.parse(text) as { req: { url: string; host: string } });
+  // inject percent-encodes the URL as a client would; the Host goes as it is.
+  assert.deepEqual(lines.map((l) => [l.req.url, l.req.host]), [
+    ['/a%22b/c/', 'h"o\\st'], ['/caf%C3%A9/%01/', 'h\u00f6st:1'], ['/a/', 'h"o\\st'],
+  ]);
+  await app.close();
+});
