@@ -10,6 +10,9 @@ import { enforceCsrf, type CsrfContext } from './csrf.js';
 /** The token classes `authTokenClasses` names (Simple JWT's `AUTH_TOKEN_CLASSES`). */
 const AUTH_TOKEN_CLASSES: Record<AuthTokenClassName, TokenClass<Token>> = { access: AccessToken, sliding: SlidingToken };
 
+/** Two parts and one space between, no ASCII whitespace in either: what headerParts would split in two, found at once. */
+const SCHEME_AND_TOKEN = /^[^ \t\n\r\v\f]+ [^ \t\n\r\v\f]+$/;
+
 /**
  * Simple JWT's `JWTAuthentication`: `Authorization: Bearer <access token>`, verified without a
  * database round trip except to load the user.
@@ -89,6 +92,11 @@ export class JWTAuthentication implements Authenticator {
 
   /** The token after a known scheme, null when the header is for another scheme. */
   private rawToken(header: string): string | null {
+    // Almost every header is `Scheme token`: found without splitting (Python's `split()` below).
+    if (SCHEME_AND_TOKEN.test(header)) {
+      const space = header.indexOf(' ');
+      return this.settings.authHeaderTypes.includes(header.slice(0, space)) ? header.slice(space + 1) : null;
+    }
     const parts = headerParts(header);
     if (parts.length === 0) return null;
     if (!this.settings.authHeaderTypes.includes(parts[0]!)) return null;

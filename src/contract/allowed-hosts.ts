@@ -27,12 +27,19 @@ export function domainOf(hostHeader: string): string {
   return domain.endsWith('.') ? domain.slice(0, -1) : domain;
 }
 
+const MAX_REMEMBERED_HOSTS = 64;
+
 /** `allowedHosts` compiled once: exact names, `.domain` patterns (the domain and its subdomains), `*`. */
 export class AllowedHosts {
   private readonly any: boolean;
   private readonly exact: Set<string>;
   /** Each `.example.com` pattern as written (its subdomains end with it) and as `example.com`. */
   private readonly domains: string[];
+  /**
+   * `Host` headers allowed before, as sent: clients send the same one on every request. Only
+   * allowed ones, and a few: a stranger's variants fill it once and are then checked every time.
+   */
+  private readonly allowedBefore = new Set<string>();
 
   constructor(patterns: readonly string[]) {
     const lower = patterns.map((pattern) => pattern.toLowerCase());
@@ -44,10 +51,12 @@ export class AllowedHosts {
 
   /** Django's `validate_host` on `split_domain_port`: a malformed header is refused even with `*`. */
   allows(hostHeader: string): boolean {
+    if (this.allowedBefore.has(hostHeader)) return true;
     const domain = domainOf(hostHeader);
     if (!domain) return false;
-    if (this.any || this.exact.has(domain)) return true;
-    return this.domains.some((pattern) => domain.endsWith(pattern));
+    const allowed = this.any || this.exact.has(domain) || this.domains.some((pattern) => domain.endsWith(pattern));
+    if (allowed && this.allowedBefore.size < MAX_REMEMBERED_HOSTS) this.allowedBefore.add(hostHeader);
+    return allowed;
   }
 }
 

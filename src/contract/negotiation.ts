@@ -15,13 +15,17 @@ export interface Rendering {
   indent: number | null;
 }
 
+/** Compact JSON, what almost every request gets: one frozen answer, not an object per request. */
+const COMPACT: Rendering = Object.freeze({ indent: null });
+
 /**
  * DRF's content negotiation with one renderer, JSON: any Accept range that covers
  * `application/json` (or text/html, which browsers send and DRF would answer with its HTML API)
  * is fine; otherwise 406. `indent=N` asks for pretty JSON, as DRF's JSONRenderer allows (0-8).
  */
 export function negotiate(accept: string | undefined): Rendering {
-  if (!accept || accept.trim() === '') return { indent: null };
+  // No header, or what curl, wrk and most clients send: nothing to parse.
+  if (!accept || accept === '*/*' || accept === 'application/json' || accept.trim() === '') return COMPACT;
   let acceptable = false;
   let indent: number | null = null;
   for (const range of accept.split(',')) {

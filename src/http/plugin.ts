@@ -93,34 +93,29 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
     route.preHandler = [...[route.preHandler ?? []].flat(), bodyCheck];
   });
 
-  // Django's ALLOWED_HOSTS, checked first on every request (404s and /health/ too), as Django's
-  // CommonMiddleware does: links are built from the Host header, which the client chooses.
+  // One hook for what DRF and Django check before any view, on every request (404s and /health/
+  // too): a callback, not an async function, and one, not three, since each hook costs a step of
+  // Fastify's runner. Only an indented rendering is remembered; compact JSON is the default.
   const allowedHosts = new AllowedHosts(settings.allowedHosts);
-  app.addHook('onRequest', (request, _reply, done) => {
+  // django-cors-headers (`corsAllowedOrigins`): with no origins listed nothing is added anywhere.
+  const cors = new CorsPolicy(settings.corsAllowedOrigins);
+  const renderings = new WeakMap<FastifyRequest, Rendering>();
+  app.addHook('onRequest', (request, reply, done) => {
+    // Django's ALLOWED_HOSTS first: links are built from the Host header, which the client chooses.
     // Only a request without any Host header (HTTP/1.0) falls back; an empty one is refused.
     const host = request.host || (request.headers.host === undefined ? hostOfAddress(request.socket?.localAddress) : '');
-    if (allowedHosts.allows(host)) return done();
-    const refused = new DisallowedHost(host);
-    // Django logs each one too (django.security.DisallowedHost): a missing allowedHosts entry shows here.
-    request.log.warn(refused.message);
-    done(refused);
-  });
-
-  // django-cors-headers (`corsAllowedOrigins`): a browser's preflight is answered here, before
-  // any route; with no origins listed nothing is added anywhere.
-  const cors = new CorsPolicy(settings.corsAllowedOrigins);
-  if (cors.enabled) {
-    app.addHook('onRequest', (request, reply, done) => {
-      if (!cors.isPreflight(request.method, request.headers)) return done();
+    if (!allowedHosts.allows(host)) {
+      const refused = new DisallowedHost(host);
+      // Django logs each one too (django.security.DisallowedHost): a missing allowedHosts entry shows here.
+      request.log.warn(refused.message);
+      return done(refused);
+    }
+    // A browser's CORS preflight is answered here, before any route.
+    if (cors.enabled && cors.isPreflight(request.method, request.headers)) {
       void reply.code(200).headers(cors.headersFor(request.headers, true)).send();
-    });
-  }
-
-  // DRF negotiates the renderer before authenticating, so a 406 comes before a 401.
-  // Callback hooks, not async ones: they run on every request and need no promise. Only an
-  // indented rendering is remembered; compact JSON is the default.
-  const renderings = new WeakMap<FastifyRequest, Rendering>();
-  app.addHook('onRequest', (request, _reply, done) => {
+      return;
+    }
+    // DRF negotiates the renderer before authenticating, so a 406 comes before a 401.
     if (request.is404) return done();
     let rendering: Rendering;
     try {

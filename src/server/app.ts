@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
   apiRootRoutes, registrationMigrations, registrationRoutes, seedViews, studentMigrations, studentRoutes, taskMigrations, taskRoutes,
 } from '../example/index.js';
@@ -10,7 +10,9 @@ import { databaseOptions, openStore, type MigrationSet, type Store } from '../st
 import { registerApiDocsGenerator, registerApiDocsRoutes } from './api-docs.js';
 import { consoleRoutes } from './console.js';
 import { healthRoutes } from './health.js';
+import { AccessLog } from './access-log.js';
 import { serializeRequest } from './log-redaction.js';
+import { lazyRequestLogger } from './request-logger.js';
 
 export interface ServerOptions {
   settings: Settings;
@@ -110,6 +112,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     await store.close();
     throw error;
   }
+  const accessLog = new AccessLog();
   const app = Fastify({
     // Activation links carry a token in the URL: the request log shows it redacted.
     logger: options.logger === false ? false : {
@@ -124,7 +127,14 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
     http: { maxHeaderSize: 128 * 1024 },
     return503OnClosing: true,
     schemaController: { compilersFactory: lazyCompilers() },
-    logController: new OneLinePerRequest(),
+    logController: accessLog,
+    childLoggerFactory: lazyRequestLogger,
+  });
+  // A stream given by the caller (tests) gets each line as it is written; stdout, a turn's at once.
+  accessLog.writeTo(app.log, { batched: !options.logStream });
+  app.addHook('onClose', (_instance, done) => {
+    accessLog.close();
+    done();
   });
   asDefaultCompilers(app);
   app.addHook('onClose', async () => store.close());
@@ -149,20 +159,4 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(healthRoutes);
   if (settings.apiDocs) await registerApiDocsRoutes(app);
   return { app, store };
-}
-
-/**
- * One `request completed` line per request at `info` (method, redacted URL, status, time), as
- * Django's runserver logs one; Fastify's own controller writes an `incoming request` line too,
- * which stays, at `debug`.
- */
-class OneLinePerRequest extends LogController {
-  override incomingRequest(request: FastifyRequest): void {
-    request.log.debug({ req: request }, 'incoming request');
-  }
-
-  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
-    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
-  }
 }

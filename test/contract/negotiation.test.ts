@@ -38,5 +38,7 @@ describe('content negotiation (DRF, one JSON renderer)', () => {
     assert.deepEqual(negotiate('application/json; indent=20'), { indent: 8 });
     assert.deepEqual(negotiate('application/json; indent=x'), { indent: null });
     assert.deepEqual(negotiate(undefined), { indent: null });
+    for (const accept of ['*/*', 'application/json', '', '  ']) assert.deepEqual(negotiate(accept), { indent: null }, accept);
+    assert.throws(() => (negotiate('*/*') as { indent: number | null }).indent = 4, TypeError, 'the shared compact answer cannot be changed by one caller');
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { AllowedHosts } from '../../src/contract/index.js';
 import { startServer, type TestServer } from '../support/server.js';
 
 const PASSWORD = 'tessera-pass-42';
@@ -160,5 +161,25 @@ describe('allowedHosts: a request for another host is 400 (Django ALLOWED_HOSTS)
       assertBadRequest(await send(server, '/health/', 'localhost:abc'), 'bad port');
       assertBadRequest(await send(server, '/health/', ''), 'empty');
     });
+  });
+});
+
+describe('AllowedHosts remembers the Host headers it allowed, and only those', () => {
+  test('a header allowed before is allowed again; a refused one stays refused however often it comes', () => {
+    const hosts = new AllowedHosts(['api.example.com', '.example.org']);
+    for (let round = 0; round < 3; round++) {
+      assert.equal(hosts.allows('api.example.com'), true);
+      assert.equal(hosts.allows('API.example.com:8000'), true);
+      assert.equal(hosts.allows('evil.example.net'), false);
+      assert.equal(hosts.allows('api.example.com.evil.net'), false);
+      assert.equal(hosts.allows('api.example.com/'), false, 'malformed');
+    }
+  });
+
+  test('past its bound it still answers each header by the rules', () => {
+    const hosts = new AllowedHosts(['.example.org']);
+    for (let port = 1; port <= 200; port++) assert.equal(hosts.allows(`a.example.org:${port}`), true);
+    for (let port = 1; port <= 200; port++) assert.equal(hosts.allows(`a.example.org:${port}`), true);
+    assert.equal(hosts.allows('example.org.evil.net:1'), false);
   });
 });
