@@ -116,6 +116,20 @@ try {
   const bundles = await buildServers(root, [...entries]);
   if (needFastifyCeiling) ceiling = await startCeiling('fastify', { bundles, root });
 
+  // tessera serve first: it migrates the ready server's tables, which the examples' own students
+  // table must not precede (tessera serve refuses to start on a database an example migrated).
+  const port = await freePort();
+  const coldStart = Date.now();
+  tessera = await startProcess(process.execPath, [cli, 'serve', ...(options.workers > 1 ? ['--workers', String(options.workers)] : [])], {
+    env: { ...tessEnv, TESSERA_PORT: String(port) }, cwd: dir, url: `http://127.0.0.1:${port}`, readyPath: '/health/',
+  });
+  const coldStartMs = Date.now() - coldStart;
+  const server = tessera;
+  const atFirstAnswer = server.memory();
+  // Idle means started and at rest: with --workers the first answer comes from one worker while
+  // the others may still be starting (their start-up garbage not yet collected).
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+  const idle = server.memory();
   // Each adapter against its own bare framework, at the default settings, one pair at a time.
   const frameworks: FrameworkResult[] = [];
   if (compare) {
@@ -130,18 +144,7 @@ try {
     }
   }
 
-  const port = await freePort();
-  const coldStart = Date.now();
-  tessera = await startProcess(process.execPath, [cli, 'serve', ...(options.workers > 1 ? ['--workers', String(options.workers)] : [])], {
-    env: { ...tessEnv, TESSERA_PORT: String(port) }, cwd: dir, url: `http://127.0.0.1:${port}`, readyPath: '/health/',
-  });
-  const coldStartMs = Date.now() - coldStart;
-  const server = tessera;
-  const atFirstAnswer = server.memory();
-  // Idle means started and at rest: with --workers the first answer comes from one worker while
-  // the others may still be starting (their start-up garbage not yet collected).
-  await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
-  const idle = server.memory();
+
   const { access, refresh } = await login(server.url, 'shoumitro', PASSWORD);
   const mint = refreshTokenMinter(refresh, SIGNING_KEY);
   const target = { ...load, url: server.url };

@@ -1,6 +1,51 @@
 /** A request's headers as the contract reads them: lower-case names, repeated values joined with `, `. */
 export type HeaderRecord = Record<string, string | undefined>;
 
+/** What one lazy record holds: the request's `Headers`, values assigned to the record, and the full copy once made. */
+class HeaderSource {
+  readonly assigned: HeaderRecord = Object.create(null) as HeaderRecord;
+  all: HeaderRecord | null = null;
+
+  constructor(readonly headers: Headers) {}
+
+  read(name: string): string | undefined {
+    if (name in this.assigned) return this.assigned[name];
+    if (this.all) return this.all[name];
+    // `Headers.get` throws on a name that is not a token; as a record, such a name is absent.
+    try {
+      return this.headers.get(name) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  every(): HeaderRecord {
+    if (this.all) return this.all;
+    const all = Object.create(null) as HeaderRecord;
+    this.headers.forEach((value, name) => { all[name] = value; });
+    this.all = all;
+    return all;
+  }
+}
+
+/** One handler for every record (a request allocates only its `HeaderSource` and the proxy). */
+const LAZY_RECORD: ProxyHandler<HeaderSource> = {
+  get: (source, name) => (typeof name === 'string' ? source.read(name) : undefined),
+  has: (source, name) => typeof name === 'string' && source.read(name) !== undefined,
+  set: (source, name, value) => {
+    if (typeof name !== 'string') return false;
+    source.assigned[name] = value as string | undefined;
+    return true;
+  },
+  deleteProperty: () => false,
+  ownKeys: (source) => [...new Set([...Object.keys(source.every()), ...Object.keys(source.assigned)])],
+  getOwnPropertyDescriptor: (source, name) => {
+    if (typeof name !== 'string') return undefined;
+    const value = source.read(name);
+    return value === undefined ? undefined : { value, writable: true, enumerable: true, configurable: true };
+  },
+};
+
 /**
  * `request.headers` as a record that reads each header when it is asked for (`Headers.get`),
  * rather than copying them all up front: a request for a view reads four or five of its headers,
@@ -10,38 +55,5 @@ export type HeaderRecord = Record<string, string | undefined>;
  * Values assigned to the record (a `Host` taken from the URL) are kept beside the request's.
  */
 export function lazyHeaders(headers: Headers): HeaderRecord {
-  const assigned: HeaderRecord = Object.create(null) as HeaderRecord;
-  let all: HeaderRecord | null = null;
-  const every = (): HeaderRecord => {
-    if (all) return all;
-    all = Object.create(null) as HeaderRecord;
-    headers.forEach((value, name) => { all![name] = value; });
-    return all;
-  };
-  const read = (name: string): string | undefined => {
-    if (name in assigned) return assigned[name];
-    if (all) return all[name];
-    // `Headers.get` throws on a name that is not a token; as a record, such a name is absent.
-    try {
-      return headers.get(name) ?? undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  return new Proxy(assigned, {
-    get: (_target, name) => (typeof name === 'string' ? read(name) : undefined),
-    has: (_target, name) => typeof name === 'string' && read(name) !== undefined,
-    set: (_target, name, value) => {
-      if (typeof name !== 'string') return false;
-      assigned[name] = value as string | undefined;
-      return true;
-    },
-    deleteProperty: () => false,
-    ownKeys: () => [...new Set([...Object.keys(every()), ...Object.keys(assigned)])],
-    getOwnPropertyDescriptor: (_target, name) => {
-      if (typeof name !== 'string') return undefined;
-      const value = read(name);
-      return value === undefined ? undefined : { value, writable: true, enumerable: true, configurable: true };
-    },
-  });
+  return new Proxy(new HeaderSource(headers), LAZY_RECORD) as unknown as HeaderRecord;
 }
