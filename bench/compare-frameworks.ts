@@ -1,4 +1,5 @@
 import { alternated } from './alternated.js';
+import { treeCpuSeconds } from './cpu.js';
 import { FRAMEWORK_TABLE, type FrameworkName } from './frameworks.js';
 import { freePort, startProcess, type ServerProcess } from './processes.js';
 import { authenticatedGet, type LoadOptions, type Result } from './scenarios.js';
@@ -11,6 +12,15 @@ export interface FrameworkResult {
   tessera: Result & { peakRssMb: number };
   /** tessera's requests/s over the ceiling's (goal: at least 0.75). */
   ratio: number;
+  /**
+   * The server's CPU time (user + system, all threads) per request, in microseconds, over the
+   * loaded slices: what each answer costs, which a neighbour on a shared machine moves much
+   * less than the rate (it takes turns, not work).
+   */
+  ceilingCpuUs: number;
+  tesseraCpuUs: number;
+  /** The ceiling's CPU per request over tessera's: the ratio the rate would have on a machine of its own. */
+  cpuRatio: number;
   /** tessera's server on this adapter, resident MB at rest 2 s after its first answer (goal: under 80 MB). */
   idleRssMb: number;
   /** The same for the bare framework, for scale. */
@@ -80,14 +90,35 @@ export async function compareFramework(name: FrameworkName, context: CompareCont
     const { access } = await context.login(tessera.url);
     await expectOk(bare.url, access, framework.ceilingLabel);
     await expectOk(tessera.url, access, framework.tesseraLabel);
+    const ceilingCpu = cpuMeter(bare.child.pid!);
+    const tesseraCpu = cpuMeter(tessera.child.pid!);
     const [ceilingRow, tesseraRow] = await alternated(context.load, [
-      { pid: bare.child.pid!, work: (slice) => authenticatedGet(framework.ceilingLabel, { ...slice, url: bare!.url }, '/api/user/', access) },
-      { pid: tessera.child.pid!, work: (slice) => authenticatedGet(framework.tesseraLabel, { ...slice, url: tessera!.url }, '/api/user/', access) },
+      { pid: bare.child.pid!, work: ceilingCpu.around((slice) => authenticatedGet(framework.ceilingLabel, { ...slice, url: bare!.url }, '/api/user/', access)) },
+      { pid: tessera.child.pid!, work: tesseraCpu.around((slice) => authenticatedGet(framework.tesseraLabel, { ...slice, url: tessera!.url }, '/api/user/', access)) },
     ]);
     const ratio = ceilingRow!.requestsPerSecond > 0 ? Number((tesseraRow!.requestsPerSecond / ceilingRow!.requestsPerSecond).toFixed(3)) : 0;
-    return { framework: name, ceiling: ceilingRow!, tessera: tesseraRow!, ratio, idleRssMb, ceilingIdleRssMb };
+    const ceilingCpuUs = ceilingCpu.perRequestUs();
+    const tesseraCpuUs = tesseraCpu.perRequestUs();
+    const cpuRatio = tesseraCpuUs > 0 ? Number((ceilingCpuUs / tesseraCpuUs).toFixed(3)) : 0;
+    return { framework: name, ceiling: ceilingRow!, tessera: tesseraRow!, ratio, ceilingCpuUs, tesseraCpuUs, cpuRatio, idleRssMb, ceilingIdleRssMb };
   } finally {
     await tessera?.stop();
     if (!ceiling) await bare?.stop();
   }
+}
+
+/** Adds up a server's CPU seconds and answered requests over the slices its `around` wraps. */
+function cpuMeter(pid: number) {
+  let seconds = 0;
+  let requests = 0;
+  return {
+    around: <Load extends { seconds: number }>(work: (slice: Load) => Promise<Result>) => async (slice: Load): Promise<Result> => {
+      const before = treeCpuSeconds(pid);
+      const result = await work(slice);
+      seconds += treeCpuSeconds(pid) - before;
+      requests += result.requestsPerSecond * slice.seconds;
+      return result;
+    },
+    perRequestUs: () => (requests > 0 ? Math.round((seconds / requests) * 1e6) : 0),
+  };
 }

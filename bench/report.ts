@@ -22,6 +22,10 @@ export interface FrameworkRow {
   ceilingRequestsPerSecond: number;
   /** Goal: at least 0.75. */
   ratio: number;
+  /** The server's CPU microseconds per request, tessera's and the ceiling's, and the ceiling's over tessera's. */
+  cpuUs: number;
+  ceilingCpuUs: number;
+  cpuRatio: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -71,7 +75,7 @@ export function printSummary(s: Summary): void {
   }
   for (const f of s.frameworks) {
     console.log(`${f.framework}: authenticated GET ${f.requestsPerSecond}/s, bare ${f.ceilingRequestsPerSecond}/s: ratio ${f.ratio} (goal >= 0.75); `
-      + `idle ${f.idleRssMb} MB (bare ${f.ceilingIdleRssMb} MB)${f.non2xx > 0 ? `; ${f.non2xx} non-2xx answers` : ''}`);
+      + `CPU ${f.cpuUs} us a request, bare ${f.ceilingCpuUs} us: ratio ${f.cpuRatio}; idle ${f.idleRssMb} MB (bare ${f.ceilingIdleRssMb} MB)${f.non2xx > 0 ? `; ${f.non2xx} non-2xx answers` : ''}`);
   }
   if (s.coldStartMs !== null) console.log(`cold start to first answer: ${s.coldStartMs} ms`);
   if (s.memory) console.log(`tessera serve (scenarios) resident memory: ${s.memory.atFirstAnswerRssMb} MB at the first answer, idle ${s.memory.idleRssMb} MB 2 s later, peak ${s.memory.peakRssMb} MB (largest of ${s.memory.processes} process(es))`);

@@ -139,7 +139,7 @@ try {
     };
     for (const name of options.frameworks) {
       const result = await compareFramework(name, context, name === 'fastify' ? ceiling : undefined);
-      process.stdout.write(`bench: ${name}: ${result.tessera.requestsPerSecond}/s against ${result.ceiling.requestsPerSecond}/s bare (ratio ${result.ratio}), idle ${result.idleRssMb} MB\n`);
+      process.stdout.write(`bench: ${name}: ${result.tessera.requestsPerSecond}/s against ${result.ceiling.requestsPerSecond}/s bare (ratio ${result.ratio}; CPU a request ${result.tesseraCpuUs} against ${result.ceilingCpuUs} us, ratio ${result.cpuRatio}), idle ${result.idleRssMb} MB\n`);
       frameworks.push(result);
     }
   }
@@ -154,7 +154,7 @@ try {
     options: { loader, duration: options.duration, connections: options.connections, workers: options.workers, database: database.engine, redis: redis !== null, tokens: options.tokens },
     frameworks: frameworks.map((f) => ({
       framework: f.framework, requestsPerSecond: f.tessera.requestsPerSecond, ceilingRequestsPerSecond: f.ceiling.requestsPerSecond,
-      ratio: f.ratio, p50: f.tessera.p50, p99: f.tessera.p99, non2xx: f.tessera.non2xx, idleRssMb: f.idleRssMb, ceilingIdleRssMb: f.ceilingIdleRssMb,
+      ratio: f.ratio, cpuUs: f.tesseraCpuUs, ceilingCpuUs: f.ceilingCpuUs, cpuRatio: f.cpuRatio, p50: f.tessera.p50, p99: f.tessera.p99, non2xx: f.tessera.non2xx, idleRssMb: f.idleRssMb, ceilingIdleRssMb: f.ceilingIdleRssMb,
     })),
     coldStartMs, memory: null, verification: null, remoteVerification: null, results: [], peer: { skipped: null, getRatio: null }, scale: [], flush: null, soak: null,
   };
