@@ -4,6 +4,8 @@ export type HeaderRecord = Record<string, string | undefined>;
 /** What one lazy record holds: the request's `Headers`, values assigned to the record, and the full copy once made. */
 class HeaderSource {
   readonly assigned: HeaderRecord = Object.create(null) as HeaderRecord;
+  /** Headers read once already (the pipeline reads `Host` three times a request). */
+  private readonly seen: HeaderRecord = Object.create(null) as HeaderRecord;
   all: HeaderRecord | null = null;
 
   constructor(readonly headers: Headers) {}
@@ -11,12 +13,16 @@ class HeaderSource {
   read(name: string): string | undefined {
     if (name in this.assigned) return this.assigned[name];
     if (this.all) return this.all[name];
+    if (name in this.seen) return this.seen[name];
+    let value: string | undefined;
     // `Headers.get` throws on a name that is not a token; as a record, such a name is absent.
     try {
-      return this.headers.get(name) ?? undefined;
+      value = this.headers.get(name) ?? undefined;
     } catch {
-      return undefined;
+      value = undefined;
     }
+    this.seen[name] = value;
+    return value;
   }
 
   every(): HeaderRecord {
