@@ -11,6 +11,7 @@ import type { AuthenticationClassName } from '../settings/index.js';
 import type { User } from '../store/index.js';
 import type { Token } from '../tokens/index.js';
 import { clientIpOf, type ClientIpOptions } from './client-ip.js';
+import { lazyHeaders, type HeaderRecord } from './request-headers.js';
 
 export interface TesseraWebOptions extends TesseraViewOptions, ClientIpOptions {
   /** Your own views (`defineView`), run through the same pipeline as tessera's. */
@@ -111,29 +112,34 @@ export function tesseraWeb(tessera: Tessera, options: TesseraWebOptions = {}): T
 function incomingCall(request: Request, ip: string): IncomingCall {
   // An application mistake, not the client's: say so in the log rather than as a locked stream.
   if (request.bodyUsed) throw new TypeError(`tessera/web: the body of ${request.method} ${request.url} was read before tessera's view could read it: call handle() before reading bodies`);
-  const url = new URL(request.url);
-  const headers = headersOf(request);
+  const { method, url } = request;
+  const headers = lazyHeaders(request.headers);
   // A runtime that builds the Request from the URL alone (a test, an edge platform) may leave out
   // `Host`: the URL's host is the one the client asked for.
-  headers.host ??= url.host;
+  if (headers.host === undefined) headers.host = new URL(url).host;
   return {
-    method: request.method,
-    url: url.pathname + url.search,
+    method,
+    // `Request.url` is already parsed and serialized by the runtime: its path needs no second parse.
+    url: pathAndQuery(url),
     headers,
     ip,
-    protocol: url.protocol.slice(0, -1),
-    body: request.body ? Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>) : null,
+    protocol: url.slice(0, url.indexOf(':')),
+    // A GET's body is never read (as Fastify's); asking a lightweight Request (@hono/node-server's)
+    // for its body would build the whole WHATWG Request.
+    body: method === 'GET' || method === 'HEAD' || !request.body ? null : Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>),
   };
 }
 
-/** The request's headers as the contract reads them: lower-case names, repeated values joined. */
-function headersOf(request: Request): Record<string, string> {
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => { headers[name] = value; });
-  return headers;
+/** The request's headers as the contract reads them (for `authenticate`, which reads a few). */
+function headersOf(request: Request): HeaderRecord {
+  return lazyHeaders(request.headers);
 }
 
 function responseOf(answer: OutgoingAnswer): Response {
+  // A plain record when no header repeats: runtimes copy it without building a `Headers`, and
+  // @hono/node-server writes it to Node as it is.
+  const repeats = Object.values(answer.headers).some(Array.isArray);
+  if (!repeats) return new Response(answer.body, { status: answer.status, headers: answer.headers as Record<string, string> });
   const headers = new Headers();
   for (const [name, value] of Object.entries(answer.headers)) {
     for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
@@ -141,8 +147,10 @@ function responseOf(answer: OutgoingAnswer): Response {
   return new Response(answer.body, { status: answer.status, headers });
 }
 
-/** The path and query of an absolute URL, without parsing it whole (`handle` runs on every request). */
+/** The path and query of an absolute URL (no fragment), without parsing it whole (`handle` runs on every request). */
 function pathAndQuery(url: string): string {
   const start = url.indexOf('/', url.indexOf('//') + 2);
-  return start < 0 ? '/' : url.slice(start);
+  if (start < 0) return '/';
+  const hash = url.indexOf('#', start);
+  return hash < 0 ? url.slice(start) : url.slice(start, hash);
 }
