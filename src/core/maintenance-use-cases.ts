@@ -44,12 +44,14 @@ export function maintenanceUseCases(deps: {
     const at = new Date(now);
     const rules = { expiredBefore: ago(now, settings.sessionAbsoluteLifetime), idleBefore: ago(now, settings.sessionIdleTimeout) };
     let ended = 0;
-    for (;;) {
-      const batch = await store.families.endTimedOut(rules, at, endBatchSize);
+    let afterId: number | null = 0;
+    while (afterId !== null) {
+      const batch = await store.families.endTimedOut(rules, at, endBatchSize, afterId);
       await revocation.announceEnded(batch.ended, at);
       ended += batch.ended.length;
-      if (!batch.more) return ended;
+      afterId = batch.nextAfterId;
     }
+    return ended;
   }
 
   return {

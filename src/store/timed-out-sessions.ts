@@ -11,27 +11,31 @@ export interface TimedOutRules {
   idleBefore: Date | null;
 }
 
-/** One batch of `endTimedOutBatch`: the sessions this call ended, and whether more may remain. */
+/** One batch of `endTimedOutBatch`: the sessions this call ended, and where the next batch starts (null: done). */
 export interface TimedOutBatch {
   ended: EndedFamily[];
-  more: boolean;
+  /** The last id this batch looked at: the next batch looks past it, never again at the live rows before. */
+  nextAfterId: number | null;
 }
 
 /**
- * Ends up to `batchSize` sessions that went past their absolute lifetime or idle timeout and were
+ * Ends up to `batchSize` sessions (of id above `afterId`, in id order) that went past their absolute lifetime or idle timeout and were
  * never refreshed again (a refresh or a login of the user would have ended them): marks each with
  * its reason and blacklists its outstanding tokens, in one short write transaction. `ended` holds
  * only the sessions THIS call marked: a parallel run that got there first (PostgreSQL re-checks
  * `revoked_at IS NULL` after waiting on the row; SQLite runs one writer at a time) leaves them out,
  * so each ending is announced and audited once.
  */
-export async function endTimedOutBatch(db: Kysely<CoreSchema>, rules: TimedOutRules, at: Date, batchSize: number): Promise<TimedOutBatch> {
+export async function endTimedOutBatch(
+  db: Kysely<CoreSchema>, rules: TimedOutRules, at: Date, batchSize: number, afterId = 0,
+): Promise<TimedOutBatch> {
   const { expiredBefore, idleBefore } = rules;
-  if (!expiredBefore && !idleBefore) return { ended: [], more: false };
+  if (!expiredBefore && !idleBefore) return { ended: [], nextAfterId: null };
   return writeTransaction(db, async (trx) => {
     const candidates = await trx
       .selectFrom('tessera_token_family')
       .select(['id', 'created_at'])
+      .where('id', '>', afterId)
       .where('revoked_at', 'is', null)
       .where((eb) => eb.or([
         ...(expiredBefore ? [eb('created_at', '<=', expiredBefore.toISOString())] : []),
@@ -56,6 +60,6 @@ export async function endTimedOutBatch(db: Kysely<CoreSchema>, rules: TimedOutRu
       for (const row of rows) ended.push({ id: Number(row.id), family: row.family, userId: Number(row.user_id), reason });
     }
     await blacklistFamilies(trx, ended.map((session) => session.family), at);
-    return { ended, more: candidates.length === batchSize };
+    return { ended, nextAfterId: candidates.length === batchSize ? Number(candidates.at(-1)!.id) : null };
   });
 }

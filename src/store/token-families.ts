@@ -43,8 +43,8 @@ export class TokenFamilyRepository {
   }
 
   /** Ends one batch of sessions run out by the clock: see `endTimedOutBatch` (./timed-out-sessions.ts). */
-  async endTimedOut(rules: TimedOutRules, at: Date, batchSize: number): Promise<TimedOutBatch> {
-    return endTimedOutBatch(this.db, rules, at, batchSize);
+  async endTimedOut(rules: TimedOutRules, at: Date, batchSize: number, afterId = 0): Promise<TimedOutBatch> {
+    return endTimedOutBatch(this.db, rules, at, batchSize, afterId);
   }
 
   /** Records a use of the family (a refresh); never moves `last_used_at` back. */
