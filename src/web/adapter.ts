@@ -4,7 +4,7 @@ import { IsAuthenticated, type Permission } from '../auth/index.js';
 import type { Tessera } from '../core/index.js';
 import { Throttled } from '../errors.js';
 import {
-  authorize, errorAnswer, SECURITY_HEADERS, SERVER_ERROR, tesseraViews, ViewPipeline,
+  authenticatorsTriedOn, authorize, challengeOf, errorAnswer, rememberAuthenticators, SECURITY_HEADERS, SERVER_ERROR, tesseraViews, ViewPipeline,
   type IncomingCall, type OutgoingAnswer, type TesseraViewOptions, type View,
 } from '../contract/index.js';
 import type { AuthenticationClassName } from '../settings/index.js';
@@ -57,7 +57,8 @@ export interface TesseraWeb {
    */
   authenticate(request: Request, permission?: Permission, options?: WebAuthenticateOptions): Promise<WebAuthentication>;
   /**
-   * DRF's answer for a tessera error (with `WWW-Authenticate` on a 401 and `Retry-After` on a 429);
+   * DRF's answer for a tessera error (with `WWW-Authenticate` on a 401, from the classes the
+   * `authenticate` that threw it tried, else the settings'; and `Retry-After` on a 429);
    * anything else is logged and answered 500 `{"detail":"A server error occurred."}`.
    */
   errorResponse(error: unknown): Response;
@@ -72,7 +73,6 @@ export interface TesseraWeb {
 export function tesseraWeb(tessera: Tessera, options: TesseraWebOptions = {}): TesseraWeb {
   const views = [...tesseraViews(tessera, options), ...(options.views ?? [])];
   const pipeline = new ViewPipeline(tessera, views, { bodyLimit: options.bodyLimit });
-  const jwtChallenge = `${tessera.settings.authHeaderTypes[0]} realm="api"`;
 
   const fetch = async (request: Request, client: ClientInfo = {}): Promise<Response> =>
     responseOf(await pipeline.answer(incomingCall(request, clientIpOf(request, client.ip, options))));
@@ -85,8 +85,14 @@ export function tesseraWeb(tessera: Tessera, options: TesseraWebOptions = {}): T
       const credentials = { method: request.method, headers: headersOf(request), ip: clientIpOf(request, ip, options) };
       const now = authenticators[0]?.authenticateNow?.(credentials);
       if (now && permission.hasPermission({ method: credentials.method, user: now.user })) return { user: now.user, auth: now.token };
-      const result = await authorize(tessera, credentials, permission, authenticators, new URL(request.url).pathname);
-      return { user: result?.user ?? null, auth: result?.token ?? null };
+      try {
+        const result = await authorize(tessera, credentials, permission, authenticators, new URL(request.url).pathname);
+        return { user: result?.user ?? null, auth: result?.token ?? null };
+      } catch (error) {
+        // `errorResponse` gets only the error: it carries the classes tried, for the route's challenge.
+        if (typeof error === 'object' && error !== null) rememberAuthenticators(error, authenticators);
+        throw error;
+      }
     },
     errorResponse: (error) => {
       const known = errorAnswer(error);
@@ -96,8 +102,7 @@ export function tesseraWeb(tessera: Tessera, options: TesseraWebOptions = {}): T
       let status = failed;
       if (error instanceof Throttled) headers['retry-after'] = String(error.wait);
       if (needsChallenge) {
-        const first = tessera.authenticatorsFor()[0];
-        const challenge = first ? first.authenticateHeader() : jwtChallenge;
+        const challenge = challengeOf(authenticatorsTriedOn(error as object) ?? tessera.authenticatorsFor(), tessera.settings);
         if (challenge) headers['www-authenticate'] = challenge;
         else status = 403;
       }
