@@ -35,6 +35,13 @@ export interface TokenContext {
 /** The claim naming a token's family. */
 export const FAMILY_CLAIM = 'fam';
 
+/**
+ * OpenID Connect's claim: seconds since the epoch of the login (password, or the last
+ * re-authentication) that began the token's session. Refresh, rotation and sliding keep it, as
+ * they keep every claim; `Fresh(seconds)` reads it.
+ */
+export const AUTH_TIME_CLAIM = 'auth_time';
+
 /** What tokens need of the session store; the plugin joins the repository and `Revocation`. */
 export interface TokenFamilies extends FamilyRevocations {
   /** Starts a session at a login; may end others (`sessionsPerUser`) or refuse the login (403). */
