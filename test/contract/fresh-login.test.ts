@@ -212,3 +212,33 @@ describe('re-authentication in cookie mode', () => {
     assert.ok(cookies.includes('csrftoken'), cookies.join(', '));
   });
 });
+
+describe('fresh login with sliding tokens', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await serverWith({ authTokenClasses: ['sliding'] }, 'ivy');
+  });
+  after(() => server.close());
+
+  test('a sliding refresh keeps auth_time; stale is 403; reauthenticate answers a new sliding token, fresh', async () => {
+    const obtained = await server.post('/api/token/sliding/', { username: 'ivy', password: PASSWORD });
+    assert.equal(obtained.status, 200, obtained.text);
+    const login = Math.floor(server.clock.now / 1000);
+    assert.equal(claimsOf(obtained.json.token).auth_time, login);
+    let token = obtained.json.token as string;
+    for (let i = 0; i < 3; i++) {
+      server.clock.advance(250);
+      const slid = await server.post('/api/token/sliding/refresh/', { token });
+      assert.equal(slid.status, 200, slid.text);
+      token = slid.json.token;
+    }
+    assert.equal(claimsOf(token).auth_time, login, 'three sliding refreshes later, still the login\'s time');
+    assertStale(await server.post('/auth/users/set_password/', { current_password: PASSWORD, new_password: 'Zx98765432' }, bearer(token)));
+    const fresh = await server.post('/api/token/reauthenticate/', { password: PASSWORD }, bearer(token));
+    assert.equal(fresh.status, 200, fresh.text);
+    assert.deepEqual(Object.keys(fresh.json), ['token']);
+    assert.equal(claimsOf(fresh.json.token).auth_time, login + 750);
+    const changed = await server.post('/auth/users/set_password/', { current_password: PASSWORD, new_password: 'Zx98765432' }, bearer(fresh.json.token));
+    assert.equal(changed.status, 204, changed.text);
+  });
+});
