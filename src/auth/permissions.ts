@@ -48,10 +48,11 @@ export const REAUTHENTICATION_MESSAGE = 'This action needs a recent login; re-au
  * A signed-in user whose login (the token's `auth_time`) is at most `seconds` old, by the token's
  * own clock (the injected one). A token without `auth_time` (issued before it existed, or another
  * scheme: sessions, knox) is not fresh. Fails with 403 `reauthentication_required`; anonymous
- * requests get 401 as with `IsAuthenticated`. `seconds` 0 or less: `IsAuthenticated`.
+ * requests get 401 as with `IsAuthenticated`.
  */
 export function Fresh(seconds: number): Permission {
-  if (!(seconds > 0)) return { ...IsAuthenticated, name: 'Fresh(off)' };
+  // A typo (NaN, a negative) must not quietly let every login through, nor refuse every one.
+  if (!(Number.isFinite(seconds) && seconds > 0)) throw new TypeError(`Fresh(seconds): seconds must be a positive number, got ${String(seconds)}`);
   return {
     name: `Fresh(${seconds})`,
     message: REAUTHENTICATION_MESSAGE,

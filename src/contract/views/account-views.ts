@@ -28,10 +28,10 @@ export function accountViews(tessera: Tessera, { prefix = '' }: AccountViewOptio
   const anyone = (name: string, extra: Extra = {}): ViewConfig => ({ permission: AllowAny, name, description: '', ...documented(extra) });
   const signedIn = (name: string, extra: Extra = {}): ViewConfig => ({ permission: IsAuthenticated, name, description: '', ...documented(extra) });
   // Sensitive changes need a recent login (`freshLoginMaxAge`): a stolen access token alone cannot make them.
-  const fresh = Fresh(settings.freshLoginMaxAge);
+  const fresh = settings.freshLoginMaxAge > 0 ? Fresh(settings.freshLoginMaxAge) : null;
   const recentlySignedIn = (name: string, extra: Extra = {}): ViewConfig => {
     const config = signedIn(name, extra);
-    if (settings.freshLoginMaxAge <= 0) return config;
+    if (!fresh) return config;
     return { ...config, permission: fresh, openapi: { ...config.openapi, responses: { ...config.openapi?.responses, 403: REAUTHENTICATION_REQUIRED_DOC } } };
   };
   const registerFields = {

@@ -41,10 +41,11 @@ export function tokenSessionViews(tessera: Tessera): View[] {
     ({ permission: IsAuthenticated, name, description, openapi: { tags: ['sessions'], ...openapi } });
   // Ending sessions needs a recent login (`freshLoginMaxAge`): a stolen access token cannot lock the owner out.
   const maxAge = tessera.settings.freshLoginMaxAge;
+  const fresh = maxAge > 0 ? Fresh(maxAge) : null;
   const ending = (name: string, description: string, openapi: RouteDocs = {}): ViewConfig => {
     const config: ViewConfig = { ...signedIn(name, description, openapi), audit: 'sessions_revoked' };
-    if (maxAge <= 0) return config;
-    return { ...config, permission: Fresh(maxAge), openapi: { ...config.openapi, responses: { ...config.openapi?.responses, 403: REAUTHENTICATION_REQUIRED_DOC } } };
+    if (!fresh) return config;
+    return { ...config, permission: fresh, openapi: { ...config.openapi, responses: { ...config.openapi?.responses, 403: REAUTHENTICATION_REQUIRED_DOC } } };
   };
   const now = () => new Date(tessera.clock());
   const end = (family: string) => tessera.revocation.revokeFamily(family, now());
