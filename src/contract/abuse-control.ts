@@ -43,7 +43,8 @@ export class AbuseControl {
   async reserve(call: GuardedCall): Promise<LoginReservation | null> {
     const scope = call.config?.throttle;
     if (!scope || !this.tessera.throttle.enabled) return null;
-    return this.tessera.throttle.check(scope, call.request.ip, accountOf(call.request));
+    const account = scope === 'login' ? accountOf(call.request) : accountNamedBy(call.request.data);
+    return this.tessera.throttle.check(scope, call.request.ip, account);
   }
 
   /** After the answer's status is known: the login's counts settled, its audit event written. */
@@ -53,6 +54,7 @@ export class AbuseControl {
     if (config?.audit === 'login' && status >= 200 && status < 300) loggedIn = await this.loggedIn(call);
     if (reservation) {
       // Malformed bodies (no username or password) are 400 too, but no guess: they do not count.
+      // Only a login's reservation holds failure counts: another scope's has nothing to give back.
       const failed = LOGIN_FAILURE_STATUSES.has(status) && namesCredentials(call.request.data, accountOf(call.request));
       if (!failed) await reservation.giveBack();
     }
