@@ -118,7 +118,8 @@ export interface Settings {
    * Seconds since the login (the access token's `auth_time`) within which password change, email
    * change, account deletion and ending sessions are allowed without re-authenticating
    * (`POST /api/token/reauthenticate/`); older answers 403 `reauthentication_required`.
-   * Default 600 (10 minutes); 0 (`off`) turns the check off on those routes.
+   * Default 600 (10 minutes). 0 (`off`) turns the check off, puts no `auth_time` in tokens (so
+   * they are exactly Simple JWT's, and `Fresh` refuses every token) and serves no reauthenticate view.
    */
   freshLoginMaxAge: number;
   updateLastLogin: boolean;

@@ -1,5 +1,5 @@
 import type { User } from '../store/index.js';
-import { AUTH_TIME_CLAIM, FAMILY_CLAIM, type TokenContext } from './context.js';
+import { AUTH_TIME_CLAIM, FAMILY_CLAIM, issuesAuthTime, type TokenContext } from './context.js';
 import { RefreshToken } from './kinds.js';
 import { issuePair, type TokenPair } from './operations.js';
 import { capExpiry, sessionEndOf } from './session-policy.js';
@@ -19,7 +19,7 @@ export async function reauthenticatedTokens(context: TokenContext, user: User, p
   if (!session || session.revokedAt || session.userId !== user.id) return issuePair(context, user);
   const refresh = new RefreshToken(context);
   refresh.set(context.settings.userIdClaim, presented!.get(context.settings.userIdClaim));
-  refresh.set(AUTH_TIME_CLAIM, refresh.currentTime);
+  if (issuesAuthTime(context)) refresh.set(AUTH_TIME_CLAIM, refresh.currentTime);
   Object.assign(refresh.payload, context.customClaims ? await context.customClaims(user) : {});
   refresh.set(FAMILY_CLAIM, session.family);
   const end = sessionEndOf(context, Math.floor(session.createdAt.getTime() / 1000));

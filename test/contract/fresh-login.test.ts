@@ -162,8 +162,11 @@ describe('fresh login without token families, and switched off', () => {
     assert.equal(changed.status, 204, changed.text);
   });
 
-  test('freshLoginMaxAge 0: a day-old login changes its password', async () => {
+  test('freshLoginMaxAge 0: tokens exactly Simple JWT\'s (no auth_time), no reauthenticate view, a day-old login changes its password', async () => {
     const pair = await off.login('frank', PASSWORD);
+    assert.deepEqual(Object.keys(claimsOf(pair.access)), ['token_type', 'exp', 'iat', 'jti', 'user_id']);
+    assert.deepEqual(Object.keys(claimsOf(pair.refresh)), ['token_type', 'exp', 'iat', 'jti', 'user_id']);
+    assert.equal((await off.post('/api/token/reauthenticate/', { password: PASSWORD }, pair.auth)).status, 404);
     off.clock.advance(86400 - 1);
     const rotated = await off.post('/api/token/refresh/', { refresh: pair.refresh });
     assert.equal(rotated.status, 200, rotated.text);

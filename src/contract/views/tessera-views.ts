@@ -29,7 +29,8 @@ export function tesseraViews(tessera: Tessera, options: TesseraViewOptions = {})
   const { settings } = tessera;
   return [
     ...tokenViews(tessera, options.tokenRoutes),
-    ...reauthenticateViews(tessera),
+    // Off, tokens carry no login time to renew.
+    ...(settings.freshLoginMaxAge > 0 ? reauthenticateViews(tessera) : []),
     ...(settings.authTokenClasses.includes('sliding') ? slidingViews(tessera, options.tokenRoutes) : []),
     ...keyViews(tessera),
     ...revocationFeedViews(tessera),
