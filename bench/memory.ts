@@ -11,7 +11,8 @@ export interface TreeMemory {
   processes: number;
 }
 
-function children(pid: number): number[] {
+/** The processes `pid` started (cluster or gunicorn workers). */
+export function children(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {

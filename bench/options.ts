@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { FRAMEWORKS, parseFrameworks, type FrameworkName } from './frameworks.js';
 import type { Loader } from './scenarios.js';
 
 /** Scenario names `--only` accepts, in the order a full run measures them. */
@@ -13,6 +14,8 @@ export interface BenchOptions {
   redis: boolean;
   peer: boolean;
   only: Set<ScenarioName>;
+  /** The adapters whose authenticated GET the `get` scenario compares with their bare framework. */
+  frameworks: FrameworkName[];
   /** Largest outstanding-token count for `scale` and `flush`. */
   tokens: number;
   /** Minutes of the soak run; null for the ordinary run. */
@@ -25,9 +28,11 @@ export interface BenchOptions {
 
 export const HELP = `npm run bench -- [options]
 
-Starts a bare Fastify ceiling and tessera (each its own process), loads them with wrk (or
-autocannon), and prints per scenario requests/s, p50/p99 latency and the ratio to the ceiling,
-plus memory.
+For each adapter (--framework), starts its bare framework (the ceiling) and tessera on it, each
+its own process from compiled JavaScript, and loads the same authenticated GET on both at
+tessera's default settings; then runs the other scenarios on tessera serve (Fastify) against the
+bare Fastify ceiling. Loads with wrk (or autocannon) and prints per scenario requests/s, p50/p99
+latency and the ratio to the ceiling, plus memory.
 
   --duration S        seconds per scenario (default 5; --seconds is the same)
   --connections N     concurrent connections (default 50)
@@ -39,6 +44,11 @@ plus memory.
   --peer              also the Django REST framework + Simple JWT peer (../shared/peer/) under
                       gunicorn, when Django is installed; skipped with a note otherwise
   --only a,b          only these scenarios: ${SCENARIOS.join(', ')}
+  --framework a,b     the adapters the get scenario compares, each with its own bare framework:
+                      ${FRAMEWORKS.join(', ')} or all (default all): fastify = tessera serve vs
+                      Fastify, express = examples/express vs Express 5, web = examples/hono
+                      (tessera/web) vs Hono on @hono/node-server, nest = examples/nest vs NestJS
+                      on its Express platform
   --tokens N          outstanding tokens for scale/flush (default 1000000)
   --soak MINUTES      instead of the scenarios: authenticated GETs and refreshes for MINUTES,
                       sampling resident memory, and report its growth
@@ -63,7 +73,7 @@ export function parseOptions(args: string[], defaultChart: string): BenchOptions
       duration: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string', default: '50' },
       workers: { type: 'string', default: '1' }, postgres: { type: 'boolean', default: false }, redis: { type: 'boolean', default: false },
       peer: { type: 'boolean', default: false }, only: { type: 'string' }, tokens: { type: 'string', default: '1000000' },
-      soak: { type: 'string' }, loader: { type: 'string' }, json: { type: 'string' }, chart: { type: 'string', default: defaultChart }, help: { type: 'boolean', default: false },
+      soak: { type: 'string' }, framework: { type: 'string', default: 'all' }, loader: { type: 'string' }, json: { type: 'string' }, chart: { type: 'string', default: defaultChart }, help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return 'help';
@@ -86,6 +96,7 @@ export function parseOptions(args: string[], defaultChart: string): BenchOptions
     redis: values.redis,
     peer,
     only: only.size > 0 ? only : all,
+    frameworks: parseFrameworks(values.framework),
     tokens: Math.round(positive('tokens', values.tokens)),
     soakMinutes: values.soak === undefined ? null : positive('soak', values.soak),
     json: values.json ?? null,

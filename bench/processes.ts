@@ -11,6 +11,9 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** Characters of a server's output kept for the message when it fails to start. */
+const OUTPUT_KEPT = 4096;
+
 /** True once `url` answers at all (any status); a plain node:http GET, cheap enough to poll often. */
 function answers(url: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -34,9 +37,14 @@ export async function startProcess(
   options: { env?: NodeJS.ProcessEnv; cwd?: string; url: string; readyPath: string },
 ): Promise<ServerProcess> {
   const child = spawn(command, args, { env: { ...process.env, ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The last few KB only, for the error below: at log level info a server writes a line per
+  // request, which the bench must read (a full pipe would stall the server) but need not keep.
   let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-OUTPUT_KEPT);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${command} exited: ${output}`);

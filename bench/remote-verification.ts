@@ -28,7 +28,7 @@ async function timed(work: () => unknown, ms: number): Promise<{ count: number; 
 }
 
 /** Ops per CPU second of `a` and `b`, in alternating slices after a warm-up (as bench/verification.ts). */
-async function opsPerSecond(a: () => unknown, b: () => unknown, rounds = 20, sliceMs = 100): Promise<[number, number]> {
+async function opsPerSecond(a: () => unknown, b: () => unknown, rounds = 40, sliceMs = 50): Promise<[number, number]> {
   await timed(a, 200);
   await timed(b, 200);
   const totals = [{ count: 0, elapsed: 0 }, { count: 0, elapsed: 0 }];

@@ -15,11 +15,32 @@ export interface Row extends Result {
   ceilingRequestsPerSecond?: number;
 }
 
+/** One adapter's line of the comparison, as `--json` writes it. */
+export interface FrameworkRow {
+  framework: string;
+  requestsPerSecond: number;
+  ceilingRequestsPerSecond: number;
+  /** Goal: at least 0.75. */
+  ratio: number;
+  /** The server's CPU microseconds per request, tessera's and the ceiling's, and the ceiling's over tessera's. */
+  cpuUs: number;
+  ceilingCpuUs: number;
+  cpuRatio: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  /** tessera's server on this adapter at rest (goal: under 80 MB), and the bare framework's. */
+  idleRssMb: number;
+  ceilingIdleRssMb: number;
+}
+
 /** Everything one run measured; `--json` writes exactly this. */
 export interface Summary {
   date: string;
   node: string;
   options: { loader: string; duration: number; connections: number; workers: number; database: string; redis: boolean; tokens: number };
+  /** Each adapter's authenticated GET against its own bare framework, at tessera's default settings. */
+  frameworks: FrameworkRow[];
   coldStartMs: number | null;
   memory: { atFirstAnswerRssMb: number; idleRssMb: number; peakRssMb: number; processes: number } | null;
   verification: Verification | null;
@@ -33,13 +54,14 @@ export interface Summary {
 }
 
 /**
- * Scenario results with their ratio to the first row (the ceiling), when one ran; a row measured
- * alternated with the ceiling carries that ceiling's rate and is taken against it instead.
+ * Scenario results with their ratio to a ceiling: a row measured alternated with its ceiling (each
+ * adapter's GET, refresh) carries that ceiling's rate and is taken against it; any other against
+ * `fallbackCeiling` (bare Fastify's GET), or none when that did not run.
  */
-export function withRatios(rows: (Result & { peakRssMb: number; ceilingRequestsPerSecond?: number })[], ceiling: Result | undefined): Row[] {
+export function withRatios(rows: (Result & { peakRssMb: number; ceilingRequestsPerSecond?: number })[], fallbackCeiling: number | undefined): Row[] {
   return rows.map((r) => {
-    const against = r.ceilingRequestsPerSecond ?? ceiling?.requestsPerSecond ?? 0;
-    return { ...r, ratio: ceiling && against > 0 ? Number((r.requestsPerSecond / against).toFixed(3)) : null };
+    const against = r.ceilingRequestsPerSecond ?? fallbackCeiling ?? 0;
+    return { ...r, ratio: against > 0 ? Number((r.requestsPerSecond / against).toFixed(3)) : null };
   });
 }
 
@@ -51,8 +73,12 @@ export function printSummary(s: Summary): void {
       scenario: r.scenario + (r.ceilingRequestsPerSecond ? ` [ceiling beside it ${r.ceilingRequestsPerSecond}/s]` : ''), 'req/s': r.requestsPerSecond, 'p50 ms': r.p50, 'p99 ms': r.p99, 'peak RSS MB': r.peakRssMb, ratio: r.ratio, 'non-2xx': r.non2xx, errors: r.errors,
     })));
   }
+  for (const f of s.frameworks) {
+    console.log(`${f.framework}: authenticated GET ${f.requestsPerSecond}/s, bare ${f.ceilingRequestsPerSecond}/s: ratio ${f.ratio} (goal >= 0.75); `
+      + `CPU ${f.cpuUs} us a request, bare ${f.ceilingCpuUs} us: ratio ${f.cpuRatio}; idle ${f.idleRssMb} MB (bare ${f.ceilingIdleRssMb} MB)${f.non2xx > 0 ? `; ${f.non2xx} non-2xx answers` : ''}`);
+  }
   if (s.coldStartMs !== null) console.log(`cold start to first answer: ${s.coldStartMs} ms`);
-  if (s.memory) console.log(`tessera resident memory: ${s.memory.atFirstAnswerRssMb} MB at the first answer, idle ${s.memory.idleRssMb} MB 2 s later, peak ${s.memory.peakRssMb} MB (largest of ${s.memory.processes} process(es))`);
+  if (s.memory) console.log(`tessera serve (scenarios) resident memory: ${s.memory.atFirstAnswerRssMb} MB at the first answer, idle ${s.memory.idleRssMb} MB 2 s later, peak ${s.memory.peakRssMb} MB (largest of ${s.memory.processes} process(es))`);
   if (s.verification) {
     const v = s.verification;
     console.log(`in-process verification: tessera ${v.tesseraPerSecond}/s vs fast-jwt ${v.fastJwtPerSecond}/s (ratio ${v.ratio}); `
@@ -94,6 +120,6 @@ export function writeOutputs(s: Summary, json: string | null, chart: string | nu
   if (chart && bars.length > 1) {
     const o = s.options;
     const subtitle = `${s.date.slice(0, 10)}, Node ${s.node}, ${o.database}${o.redis ? ' + Redis' : ''}, ${o.workers} worker(s), ${o.loader}, ${o.connections} connections, ${o.duration} s each`;
-    writeFileSync(chart, ratioChart('tessera: requests/s as a fraction of bare Fastify', subtitle, bars));
+    writeFileSync(chart, ratioChart('tessera: requests/s as a fraction of its bare framework (ceiling rows)', subtitle, bars));
   }
 }

@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: tessera against a bare Fastify ceiling, measured in the same run on the same
- * machine, so the ratios mean something on a shared, noisy host. `npm run bench -- --help` lists
- * the options (see bench/options.ts).
+ * `npm run bench`: tessera on each adapter against its own bare framework, then tessera serve's
+ * other scenarios against bare Fastify, each ceiling measured in the same run on the same machine,
+ * so the ratios mean something on a shared, noisy host. `npm run bench -- --help` lists the
+ * options (see bench/options.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,9 @@ import { join } from 'node:path';
 import { createVerifier } from 'fast-jwt';
 import { alternated } from './alternated.js';
 import { benchRedis, createBenchDatabase } from './backends.js';
+import { buildServers, type ServerEntry } from './build-servers.js';
+import { compareFramework, startCeiling, type FrameworkResult } from './compare-frameworks.js';
+import { FRAMEWORK_TABLE } from './frameworks.js';
 import { measureFlush } from './flush.js';
 import { sampledPeak } from './memory.js';
 import { refreshTokenMinter } from './minted-tokens.js';
@@ -47,10 +51,19 @@ const cli = join(root, 'dist/bin/tessera.js');
 const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
 const database = await createBenchDatabase(dir, options.postgres);
 const redis = options.redis ? benchRedis() : null;
-const tessEnv: Record<string, string> = {
+/** What every tessera server of the run shares; everything else is at its default (log level info, throttles on). */
+const defaultEnv: Record<string, string> = {
   TESSERA_DATABASE_URL: database.url,
   TESSERA_DATA_DIR: dir,
   TESSERA_SIGNING_KEY: SIGNING_KEY,
+  ...redis?.env,
+};
+/**
+ * tessera serve for the scenarios after the framework comparison, set as in earlier rounds so
+ * their numbers compare: the default throttles would answer most logins and refreshes 429.
+ */
+const tessEnv: Record<string, string> = {
+  ...defaultEnv,
   TESSERA_LOG_LEVEL: 'warn',
   TESSERA_ROTATE_REFRESH_TOKENS: 'true',
   TESSERA_BLACKLIST_AFTER_ROTATION: 'true',
@@ -58,7 +71,6 @@ const tessEnv: Record<string, string> = {
   TESSERA_SUPERUSER_PASSWORD: PASSWORD,
   // The soak's one access token must outlive the run, or its second half measures 401s.
   ...(options.soakMinutes !== null ? { TESSERA_ACCESS_TOKEN_LIFETIME: String(Math.ceil(options.soakMinutes * 60) + 600) } : {}),
-  ...redis?.env,
 };
 let loader: Loader;
 try {
@@ -89,13 +101,23 @@ try {
   execFileSync(process.execPath, [cli, 'createsuperuser', '--username', 'shoumitro', '--email', 's@example.com', '--no-input'], {
     env: { ...process.env, ...tessEnv }, cwd: dir, stdio: 'ignore',
   });
-  const throughput = (['get', 'verify', 'refresh', 'studentapi', 'login', 'mixed', 'peer'] as const).some(run);
-  if (throughput && options.soakMinutes === null) {
-    const port = await freePort();
-    ceiling = await startProcess(process.execPath, ['--import', 'tsx', join(root, 'bench/ceiling-server.ts'), String(port)], {
-      url: `http://127.0.0.1:${port}`, readyPath: '/api/user/', cwd: root,
-    });
+  const others = (['verify', 'refresh', 'studentapi', 'login', 'mixed', 'peer'] as const).some(run);
+  const compare = run('get') && options.soakMinutes === null;
+  const needFastifyCeiling = options.soakMinutes === null && (others || (compare && options.frameworks.includes('fastify')));
+  const entries = new Set<ServerEntry>();
+  if (needFastifyCeiling) entries.add('ceiling-fastify');
+  if (compare) {
+    for (const name of options.frameworks) {
+      const { ceiling: bare, tessera: served } = FRAMEWORK_TABLE[name];
+      entries.add(bare);
+      if (served) entries.add(served);
+    }
   }
+  const bundles = await buildServers(root, [...entries]);
+  if (needFastifyCeiling) ceiling = await startCeiling('fastify', { bundles, root });
+
+  // tessera serve first: it migrates the ready server's tables, which the examples' own students
+  // table must not precede (tessera serve refuses to start on a database an example migrated).
   const port = await freePort();
   const coldStart = Date.now();
   tessera = await startProcess(process.execPath, [cli, 'serve', ...(options.workers > 1 ? ['--workers', String(options.workers)] : [])], {
@@ -108,6 +130,21 @@ try {
   // the others may still be starting (their start-up garbage not yet collected).
   await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
   const idle = server.memory();
+  // Each adapter against its own bare framework, at the default settings, one pair at a time.
+  const frameworks: FrameworkResult[] = [];
+  if (compare) {
+    const context = {
+      bundles, cli, env: defaultEnv, dir, root, workers: options.workers, load, settleMs: IDLE_SETTLE_MS,
+      login: (url: string) => login(url, 'shoumitro', PASSWORD),
+    };
+    for (const name of options.frameworks) {
+      const result = await compareFramework(name, context, name === 'fastify' ? ceiling : undefined);
+      process.stdout.write(`bench: ${name}: ${result.tessera.requestsPerSecond}/s against ${result.ceiling.requestsPerSecond}/s bare (ratio ${result.ratio}; CPU a request ${result.tesseraCpuUs} against ${result.ceilingCpuUs} us, ratio ${result.cpuRatio}), idle ${result.idleRssMb} MB\n`);
+      frameworks.push(result);
+    }
+  }
+
+
   const { access, refresh } = await login(server.url, 'shoumitro', PASSWORD);
   const mint = refreshTokenMinter(refresh, SIGNING_KEY);
   const target = { ...load, url: server.url };
@@ -115,9 +152,16 @@ try {
   const summary: Summary = {
     date: new Date().toISOString(), node: process.version,
     options: { loader, duration: options.duration, connections: options.connections, workers: options.workers, database: database.engine, redis: redis !== null, tokens: options.tokens },
+    frameworks: frameworks.map((f) => ({
+      framework: f.framework, requestsPerSecond: f.tessera.requestsPerSecond, ceilingRequestsPerSecond: f.ceiling.requestsPerSecond,
+      ratio: f.ratio, cpuUs: f.tesseraCpuUs, ceilingCpuUs: f.ceilingCpuUs, cpuRatio: f.cpuRatio, p50: f.tessera.p50, p99: f.tessera.p99, non2xx: f.tessera.non2xx, idleRssMb: f.idleRssMb, ceilingIdleRssMb: f.ceilingIdleRssMb,
+    })),
     coldStartMs, memory: null, verification: null, remoteVerification: null, results: [], peer: { skipped: null, getRatio: null }, scale: [], flush: null, soak: null,
   };
   const rows: (Result & { peakRssMb: number; ceilingRequestsPerSecond?: number })[] = [];
+  for (const f of frameworks) {
+    rows.push({ ...f.ceiling, ceilingRequestsPerSecond: f.ceiling.requestsPerSecond }, { ...f.tessera, ceilingRequestsPerSecond: f.ceiling.requestsPerSecond });
+  }
   const measure = async (pid: number, work: () => Promise<Result>) => {
     const { result, peakRssMb } = await sampledPeak(pid, work);
     rows.push({ ...result, peakRssMb });
@@ -125,26 +169,21 @@ try {
   };
   const tess = (work: () => Promise<Result>) => measure(server.child.pid!, work);
 
+  let fastifyCeilingRate: number | undefined;
   if (options.soakMinutes !== null) {
     summary.soak = await soak(() => server.memory(), options.soakMinutes, target, access, mint);
   } else {
-    let tesseraGet: Result | undefined;
-    const get = (slice: typeof load) => authenticatedGet('GET /api/user/ (Bearer)', { ...slice, url: server.url }, '/api/user/', access);
+    // The peer is compared with tessera serve's GET (the Fastify adapter, at the default settings).
+    let tesseraGet: Result | undefined = frameworks.find((f) => f.framework === 'fastify')?.tessera;
     const bare = ceiling; // a const, for the closures below
-    const ceilingGet = (slice: typeof load) => authenticatedGet('ceiling: bare Fastify GET /api/user/', { ...slice, url: bare!.url }, '/api/user/', access);
-    if (bare) {
-      if (run('get')) {
-        // The goal's own ratio: the two alternate in slices, so a machine that drifts during the
-        // run weighs on both sides alike.
-        const [ceilingRow, getRow] = await alternated(load, [{ pid: bare.child.pid!, work: ceilingGet }, { pid: server.child.pid!, work: get }]);
-        rows.push(ceilingRow!, getRow!);
-        tesseraGet = getRow;
-      } else {
-        await measure(bare.child.pid!, () => ceilingGet(load));
-      }
-    } else if (run('get')) {
-      tesseraGet = await tess(() => get(load));
+    const ceilingGet = (slice: typeof load) => authenticatedGet(FRAMEWORK_TABLE.fastify.ceilingLabel, { ...slice, url: bare!.url }, '/api/user/', access);
+    // The scenarios below that are not alternated are taken against bare Fastify's GET: from the
+    // comparison when it ran, else measured now.
+    let fastifyCeiling: Result | undefined = frameworks.find((f) => f.framework === 'fastify')?.ceiling;
+    if (bare && !fastifyCeiling && (['verify', 'studentapi', 'login', 'mixed', 'peer'] as const).some(run)) {
+      fastifyCeiling = await measure(bare.child.pid!, () => ceilingGet(load));
     }
+    fastifyCeilingRate = fastifyCeiling?.requestsPerSecond;
     if (run('verify')) await tess(() => postJson('POST /api/token/verify/', target, '/api/token/verify/', { token: access }));
     if (run('refresh')) {
       // Fresh tokens for every slice: each slice is a new load whose pool starts full. Twice the
@@ -180,6 +219,7 @@ try {
         });
       }
       if (peer) {
+        tesseraGet ??= await tess(() => authenticatedGet('GET /api/user/ (Bearer; log level warn, throttles off)', target, '/api/user/', access));
         const peerTarget = { ...load, url: peer.url };
         const tokens = await login(peer.url, 'shoumitro', 'Ab12345678');
         const peerGet = await measure(peer.pid, () => authenticatedGet('peer (Simple JWT, gunicorn 2 workers): GET /api/user/', peerTarget, '/api/user/', tokens.access));
@@ -203,7 +243,7 @@ try {
   summary.memory = {
     atFirstAnswerRssMb: Math.round(atFirstAnswer.rssMb), idleRssMb: Math.round(idle.rssMb), peakRssMb: Math.round(end.peakMb), processes: end.processes,
   };
-  summary.results = withRatios(rows, ceiling ? rows[0] : undefined);
+  summary.results = withRatios(rows, fastifyCeilingRate);
   printSummary(summary);
   writeOutputs(summary, options.json, options.soakMinutes === null ? options.chart : null);
 } finally {

@@ -10,7 +10,7 @@ export { createTessera } from './core/index.js';
 export type {
   Tessera, TesseraOptions, TesseraLogger, TokenUseCases, UserUseCases, SessionUseCases,
   Credentials, RefreshedTokens, NewUserInput, EndSessionsOptions, DrfJwtUseCases, DrfJwtOverrides,
-  AuthTokenUseCases, KeyUseCases, KeyChangeSource, SigningKeyInfo, MaintenanceUseCases,
+  AuthTokenUseCases, KeyUseCases, KeyChangeSource, SigningKeyInfo, MaintenanceUseCases, FlushReport,
 } from './core/index.js';
 
 // Settings.

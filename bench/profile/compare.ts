@@ -102,7 +102,7 @@ if (values.loader !== undefined && values.loader !== 'wrk' && values.loader !== 
 const loader = chooseLoader(values.loader ?? null);
 const load: LoadOptions = { url: '', seconds: Number(values.seconds), connections: Number(values.connections), loader };
 const ceilingPort = await freePort();
-const ceiling = await startProcess(process.execPath, ['--import', 'tsx', join(root, 'bench/ceiling-server.ts'), String(ceilingPort)], {
+const ceiling = await startProcess(process.execPath, ['--import', 'tsx', join(root, 'bench/ceilings/fastify.ts'), String(ceilingPort)], {
   url: `http://127.0.0.1:${ceilingPort}`, readyPath: '/api/user/', cwd: root,
 });
 const started: { server: ServerProcess; dir: string }[] = [];

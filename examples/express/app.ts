@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import express, { type Express } from 'express';
 import type { Tessera } from '../../src/index.js';
 import { tesseraExpress, type TesseraExpress } from '../../src/express/index.js';
-import { seedApi } from '../seed-api/index.js';
+import { PROTECTED_AUTHENTICATION, seedApi } from '../seed-api/index.js';
 
 /**
  * The seeds' API (examples/seed-api/) on Express 5: the token views, `/api/user/` and
@@ -13,6 +13,10 @@ export function expressExample(tessera: Tessera): { app: Express; auth: TesseraE
   const auth = tesseraExpress(tessera, seedApi(tessera));
   const app = express();
   app.use(auth.router);
+  // A route of the application's own, with its own authentication classes (seed 001's).
+  app.get('/api/protected/', auth.authenticate(undefined, { authentication: PROTECTED_AUTHENTICATION }), (req, res) => {
+    res.json({ id: req.user!.id, username: req.user!.username });
+  });
   app.use(auth.notFound);
   app.use(auth.errors);
   return { app, auth };

@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
-import { ParseError, type Tessera } from '../../src/index.js';
+import { IsAuthenticated, ParseError, type Tessera } from '../../src/index.js';
 import { tesseraWeb, type TesseraWeb } from '../../src/web/index.js';
-import { seedApi } from '../seed-api/index.js';
+import { PROTECTED_AUTHENTICATION, seedApi } from '../seed-api/index.js';
 
 /**
  * The seeds' API (examples/seed-api/) on Hono: the token views, `/api/user/`, `/studentapi/` and
@@ -20,6 +20,11 @@ export function honoExample(tessera: Tessera): { app: Hono; web: TesseraWeb } {
     const answer = await web.handle(c.req.raw, client(c));
     if (answer) return answer;
     await next();
+  });
+  // A route of the application's own, with its own authentication classes (seed 001's).
+  app.get('/api/protected/', async (c) => {
+    const { user } = await web.authenticate(c.req.raw, IsAuthenticated, { authentication: PROTECTED_AUTHENTICATION, ...client(c) });
+    return c.json({ id: user!.id, username: user!.username });
   });
   app.notFound((c) => web.fetch(c.req.raw, client(c)));
   app.onError((error) => web.errorResponse(error));

@@ -4,8 +4,8 @@ import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { Tessera } from '../../src/index.js';
-import { TesseraAuthGuard, TesseraModule, TesseraNotFoundFilter, User } from '../../src/nest/index.js';
-import { seedApi } from '../seed-api/index.js';
+import { AuthenticationClasses, TesseraAuthGuard, TesseraModule, TesseraNotFoundFilter, User } from '../../src/nest/index.js';
+import { PROTECTED_AUTHENTICATION, seedApi } from '../seed-api/index.js';
 
 /** A Nest controller of your own behind the guard (`IsAuthenticated`): who the access token is for. */
 @Controller('api')
@@ -13,6 +13,14 @@ export class MeController {
   @Get('me/')
   @UseGuards(TesseraAuthGuard)
   me(@User() user: User): { id: number; username: string } {
+    return { id: user.id, username: user.username };
+  }
+
+  /** Seed 001's protected resource: its own authentication classes (drf-jwt first). */
+  @Get('protected/')
+  @AuthenticationClasses(...PROTECTED_AUTHENTICATION)
+  @UseGuards(TesseraAuthGuard)
+  protected(@User() user: User): { id: number; username: string } {
     return { id: user.id, username: user.username };
   }
 }

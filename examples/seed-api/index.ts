@@ -5,7 +5,7 @@
  * djoser's account views under `/auth`. The view kit comes from `tessera/web`; every adapter
  * exports the same one.
  */
-import { IsAuthenticated, type Tessera } from '../../src/index.js';
+import { IsAuthenticated, type AuthenticationClassName, type Tessera } from '../../src/index.js';
 import { defineView, type View } from '../../src/web/index.js';
 import { studentViews } from './students.js';
 
@@ -26,6 +26,13 @@ const userView = defineView({
   config: { permission: IsAuthenticated, name: 'User' },
   handle: (request) => ({ id: request.user!.id, username: request.user!.username }),
 });
+
+/**
+ * Seed 001's `/api/protected/` authenticates with drf-jwt first (`Authorization: JWT <token>`, and
+ * a 401 challenges `JWT realm="api"`); Simple JWT's tokens are taken too. Each example serves it
+ * as a route of its own framework, to show `authenticate` with a route's own classes.
+ */
+export const PROTECTED_AUTHENTICATION: AuthenticationClassName[] = ['drf-jwt', 'jwt'];
 
 /** The options an adapter (`tesseraExpress`, `tesseraWeb`) takes to serve the seeds' API. */
 export function seedApi(tessera: Tessera): { tokenRoutes: typeof SEED_TOKEN_ROUTES; accountsPrefix: string; views: View[] } {

@@ -12,17 +12,18 @@ export function challengeOf(authenticators: readonly Authenticator[], settings: 
 }
 
 /**
- * The classes an adapter's authentication step tried on a request, for an error handler that
- * answers the refusal later and must challenge with the route's classes, not the settings'.
+ * The classes an adapter's authentication step tried on a request (Express, Nest) or on the error
+ * it threw (tessera/web's `errorResponse` gets only the error), for an error handler that answers
+ * the refusal later and must challenge with the route's classes, not the settings'.
  */
 const triedOn = new WeakMap<object, readonly Authenticator[]>();
 
-/** Records the classes `request` was authenticated with (the route's own, or the settings'). */
+/** Records the classes `request` (or the refusal thrown for it) was authenticated with (the route's own, or the settings'). */
 export function rememberAuthenticators(request: object, authenticators: readonly Authenticator[]): void {
   triedOn.set(request, authenticators);
 }
 
-/** The classes recorded for `request`, if an authentication step ran on it. */
+/** The classes recorded for `request` (or the error), if an authentication step ran on it. */
 export function authenticatorsTriedOn(request: object): readonly Authenticator[] | undefined {
   return triedOn.get(request);
 }

@@ -8,6 +8,7 @@ import { AbuseControl, type GuardedCall } from './abuse-control.js';
 import { AllowedHosts, DisallowedHost, hostOfAddress } from './allowed-hosts.js';
 import { CorsPolicy } from './cors.js';
 import { authorize } from './authorize.js';
+import { challengeOf } from './challenge.js';
 import { readBody } from './read-body.js';
 import { errorAnswer, SERVER_ERROR } from './error-answers.js';
 import { SECURITY_HEADERS } from './headers.js';
@@ -62,7 +63,6 @@ export class ViewPipeline {
   readonly cors: CorsPolicy;
   private readonly abuse: AbuseControl;
   private readonly bodyLimit: number;
-  private readonly jwtChallenge: string;
   private lastOutageLog = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly tessera: Tessera, views: readonly View[], options: PipelineOptions = {}) {
@@ -72,9 +72,6 @@ export class ViewPipeline {
     this.cors = new CorsPolicy(settings.corsAllowedOrigins);
     this.abuse = new AbuseControl(tessera, (message, detail) => tessera.logger.error(message, detail));
     this.bodyLimit = options.bodyLimit ?? settings.bodyLimit;
-    // DRF challenges with the view's first authentication class; Simple JWT's token views, which
-    // have none, still challenge with the JWT scheme.
-    this.jwtChallenge = `${settings.authHeaderTypes[0]} realm="api"`;
   }
 
   /** Whether a path is one of the pipeline's views (an adapter hands other requests on). */
@@ -195,8 +192,7 @@ export class ViewPipeline {
     }
     if (error instanceof Throttled) headers['retry-after'] = String(error.wait);
     if (answer.challenge) {
-      const first = this.tessera.authenticatorsFor(config?.authentication)[0];
-      const challenge = first ? first.authenticateHeader() : this.jwtChallenge;
+      const challenge = challengeOf(this.tessera.authenticatorsFor(config?.authentication), this.tessera.settings);
       if (!challenge) return { status: 403, body: answer.body, headers };
       headers['www-authenticate'] = challenge;
     }

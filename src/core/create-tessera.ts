@@ -121,7 +121,7 @@ export function createTessera(options: TesseraOptions): Tessera {
     drfJwt: drfJwtUseCases({ settings, store, context: tokens, checkCredentials }),
     authTokens: authTokenUseCases({ store, clock }),
     keys: keyUseCases({ settings, rows: keyRows, keyring, audit, clock }),
-    maintenance: maintenanceUseCases({ store, audit, clock }),
+    maintenance: maintenanceUseCases({ settings, store, audit, revocation: shared.revocation, clock }),
     authenticatorsFor,
     logger,
     authenticate: (request, names) => authenticateRequest(authenticatorsFor(names), request),

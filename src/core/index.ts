@@ -6,4 +6,4 @@ export type { NewUserInput, UserUseCases } from './user-use-cases.js';
 export type { DrfJwtOverrides, DrfJwtUseCases } from './drf-jwt-use-cases.js';
 export type { AuthTokenUseCases } from './auth-token-use-cases.js';
 export type { KeyChangeSource, KeyUseCases, SigningKeyInfo } from './key-use-cases.js';
-export type { MaintenanceUseCases } from './maintenance-use-cases.js';
+export type { MaintenanceUseCases, FlushReport } from './maintenance-use-cases.js';

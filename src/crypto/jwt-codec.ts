@@ -1,8 +1,9 @@
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { createDecoder, createSigner, createVerifier } from 'fast-jwt';
-import { isHmacAlgorithm, type Algorithm, type Clock } from '../settings/index.js';
+import { isHmacAlgorithm, type Algorithm, type AsymmetricAlgorithm, type Clock } from '../settings/index.js';
 import { TokenBackendError } from './errors.js';
-import { checkCompactJws, knownHeader, type CompactJws } from './jws-structure.js';
+import { checkCompactJws, knownHeader } from './jws-structure.js';
+import { digestOf, hmacVerifier, publicKeyVerifier, type ParsedVerifier } from './parsed-verifiers.js';
 import { VerifiedTokens } from './verified-tokens.js';
 import type { PinnedKey } from './keys.js';
 
@@ -42,10 +43,10 @@ interface KeyCodec {
   signWithoutIat: ((payload: Claims) => string) | null;
   verify: (token: string) => Claims;
   /**
-   * The same check on the parts `checkCompactJws` already decoded, for an HMAC key when no `aud`
-   * or `iss` is required (all fast-jwt would still do is the `alg` and signature): null otherwise.
+   * The same check on the parts `checkCompactJws` already decoded, when no `aud` or `iss` is
+   * required (all fast-jwt would still do is the `alg` and signature): null otherwise.
    */
-  verifyParsed: ((jws: CompactJws) => Claims) | null;
+  verifyParsed: ParsedVerifier | null;
 }
 
 /**
@@ -93,7 +94,8 @@ export class JwtCodec {
         ...(options.issuer ? { allowedIss: options.issuer } : {}),
         requiredClaims: [options.audience && 'aud', options.issuer && 'iss'].filter((c): c is string => Boolean(c)),
       }),
-      verifyParsed: hmacKey && !options.audience && !options.issuer ? hmacVerifier(algorithm, hmacKey) : null,
+      verifyParsed: options.audience || options.issuer ? null
+        : hmacKey ? hmacVerifier(algorithm, hmacKey) : publicKeyVerifier(algorithm as AsymmetricAlgorithm, publicKey),
     };
   }
 
@@ -204,11 +206,6 @@ export class JwtCodec {
   }
 }
 
-/** The hash under an HS algorithm: HS256 -> sha256. */
-function hmacDigest(algorithm: Algorithm): string {
-  return `sha${algorithm.slice(2)}`;
-}
-
 /**
  * What fast-jwt's signer does for an HMAC key, on claims that are already complete (`iat` and
  * `exp` are whole seconds, or absent where a token has none): the same header (`alg`, `typ`,
@@ -217,26 +214,10 @@ function hmacDigest(algorithm: Algorithm): string {
  * a regular expression; that was about half of a refresh's signing time (two tokens a refresh).
  */
 function hmacSigner(algorithm: Algorithm, key: KeyObject, kid: string | undefined): (claims: Claims) => string {
-  const digest = hmacDigest(algorithm);
+  const digest = digestOf(algorithm);
   const header = Buffer.from(JSON.stringify({ alg: algorithm, typ: 'JWT', ...(kid ? { kid } : {}) })).toString('base64url');
   return (claims) => {
     const signingInput = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     return `${signingInput}.${createHmac(digest, key).update(signingInput).digest('base64url')}`;
-  };
-}
-
-/**
- * What fast-jwt's verifier does for an HMAC key with no claim rules, on parts already decoded:
- * the header's `alg` must be exactly the key's, and the signature must match in constant time
- * (`crit` was refused by the structure check). Any failure is a `TokenBackendError`.
- */
-function hmacVerifier(algorithm: Algorithm, key: KeyObject): (jws: CompactJws) => Claims {
-  const digest = hmacDigest(algorithm);
-  return ({ header, payload, signingInput, signature }) => {
-    if (header.alg !== algorithm) throw new TokenBackendError();
-    const expected = createHmac(digest, key).update(signingInput).digest();
-    const given = Buffer.from(signature, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(expected, given)) throw new TokenBackendError();
-    return payload;
   };
 }

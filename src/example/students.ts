@@ -21,6 +21,8 @@ export const studentMigrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('api_student')
+        // examples/seed-api makes the same table: the ready server then adopts it on a shared database.
+        .ifNotExists()
         .$call(addIdColumn(db))
         .addColumn('name', 'varchar(50)', (c) => c.notNull())
         // Django's IntegerField on SQLite holds 64 bits; PostgreSQL's integer only 32.

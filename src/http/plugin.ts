@@ -7,7 +7,7 @@ import type { Token } from '../tokens/index.js';
 import { NotFound, Throttled } from '../errors.js';
 import { registerAbuseHooks } from './abuse.js';
 import {
-  allowHeader, AllowedHosts, authorize, CorsPolicy, DisallowedHost, hostOfAddress, indentJson, METADATA_ACTION_METHODS, MethodNotAllowed,
+  allowHeader, AllowedHosts, authorize, challengeOf, CorsPolicy, DisallowedHost, hostOfAddress, indentJson, METADATA_ACTION_METHODS, MethodNotAllowed,
   negotiate, SECURITY_HEADERS, tesseraViews, viewMetadata, type Field, type Rendering,
 } from '../contract/index.js';
 import { registerBodyParsers, rejectMalformedBody } from './body.js';
@@ -27,14 +27,8 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
   await core.ready();
   const { settings } = core;
   const authenticatorsFor = (config: FastifyContextConfig | undefined) => core.authenticatorsFor(config?.authentication);
-  // DRF challenges with the route's first authentication class; Simple JWT's token views, which
-  // have none, still challenge with the JWT scheme. A class without a challenge (Session) makes
-  // authentication failures 403, as in DRF.
-  const jwtChallenge = `${settings.authHeaderTypes[0]} realm="api"`;
-  const challengeFor = (config: FastifyContextConfig | undefined): string | null => {
-    const first = authenticatorsFor(config)[0];
-    return first ? first.authenticateHeader() : jwtChallenge;
-  };
+  // The route's challenge (`challengeOf`); null (Session first) makes authentication failures 403, as in DRF.
+  const challengeFor = (config: FastifyContextConfig | undefined): string | null => challengeOf(authenticatorsFor(config), settings);
 
   const guard = (permission: Permission, config?: FastifyContextConfig) => async (request: FastifyRequest): Promise<void> => {
     const result = await authorize(core, request, permission, authenticatorsFor(config), request.routeOptions.url ?? request.url);

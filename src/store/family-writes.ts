@@ -50,14 +50,20 @@ export async function endFamilies(trx: Kysely<CoreSchema>, ending: { family: str
       .executeTakeFirst();
     marked += Number(updated.numUpdatedRows);
   }
+  await blacklistFamilies(trx, ending.map((e) => e.family), at);
+  return marked;
+}
+
+/** Inside a write transaction: blacklists every outstanding token of the sessions (once each). */
+export async function blacklistFamilies(trx: Kysely<CoreSchema>, families: string[], at: Date): Promise<void> {
+  if (families.length === 0) return;
   await trx
     .insertInto('token_blacklist_blacklistedtoken')
     .columns(['token_id', 'blacklisted_at'])
     .expression((eb) => eb
       .selectFrom('token_blacklist_outstandingtoken')
-      .select((s) => ['id', s.val(when).as('blacklisted_at')])
-      .where('family', 'in', ending.map((e) => e.family)))
+      .select((s) => ['id', s.val(at.toISOString()).as('blacklisted_at')])
+      .where('family', 'in', families))
     .onConflict((oc) => oc.column('token_id').doNothing())
     .execute();
-  return marked;
 }

@@ -19,6 +19,7 @@ export { SigningKeyRepository, type SigningKeyRow, type SigningKeySummary } from
 export { TokenFamilyRepository, type TokenFamily, type Rotation } from './token-families.js';
 export type { NewTokenFamily, EndedFamily } from './family-writes.js';
 export type { SessionLimit, LimitedStart } from './session-limit.js';
+export type { TimedOutRules, TimedOutBatch } from './timed-out-sessions.js';
 export {
   toEndReason, isPolicyEndReason, FAMILY_END_REASONS, type FamilyEndReason, type PolicyEndReason,
 } from './session-end-reasons.js';

@@ -3,6 +3,7 @@ import { endFamilies, insertFamily, type EndedFamily, type NewTokenFamily } from
 import type { CoreSchema } from './schema.js';
 import { toEndReason, type FamilyEndReason } from './session-end-reasons.js';
 import { startWithinLimit, type LimitedStart, type SessionLimit } from './session-limit.js';
+import { endTimedOutBatch, type TimedOutBatch, type TimedOutRules } from './timed-out-sessions.js';
 import { writeTransaction } from './write-transaction.js';
 
 /** A refresh token family: one login session, handed on by every rotation. */
@@ -39,6 +40,11 @@ export class TokenFamilyRepository {
   /** A login under `sessionsPerUser`: see `startWithinLimit` (./session-limit.ts). */
   async startWithinLimit(family: NewTokenFamily, rules: SessionLimit): Promise<LimitedStart> {
     return startWithinLimit(this.db, family, rules);
+  }
+
+  /** Ends one batch of sessions run out by the clock: see `endTimedOutBatch` (./timed-out-sessions.ts). */
+  async endTimedOut(rules: TimedOutRules, at: Date, batchSize: number, afterId = 0): Promise<TimedOutBatch> {
+    return endTimedOutBatch(this.db, rules, at, batchSize, afterId);
   }
 
   /** Records a use of the family (a refresh); never moves `last_used_at` back. */

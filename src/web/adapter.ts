@@ -4,13 +4,14 @@ import { IsAuthenticated, type Permission } from '../auth/index.js';
 import type { Tessera } from '../core/index.js';
 import { Throttled } from '../errors.js';
 import {
-  authorize, errorAnswer, SECURITY_HEADERS, SERVER_ERROR, tesseraViews, ViewPipeline,
+  authenticatorsTriedOn, authorize, challengeOf, errorAnswer, rememberAuthenticators, SECURITY_HEADERS, SERVER_ERROR, tesseraViews, ViewPipeline,
   type IncomingCall, type OutgoingAnswer, type TesseraViewOptions, type View,
 } from '../contract/index.js';
 import type { AuthenticationClassName } from '../settings/index.js';
 import type { User } from '../store/index.js';
 import type { Token } from '../tokens/index.js';
 import { clientIpOf, type ClientIpOptions } from './client-ip.js';
+import { lazyHeaders, type HeaderRecord } from './request-headers.js';
 
 export interface TesseraWebOptions extends TesseraViewOptions, ClientIpOptions {
   /** Your own views (`defineView`), run through the same pipeline as tessera's. */
@@ -56,7 +57,8 @@ export interface TesseraWeb {
    */
   authenticate(request: Request, permission?: Permission, options?: WebAuthenticateOptions): Promise<WebAuthentication>;
   /**
-   * DRF's answer for a tessera error (with `WWW-Authenticate` on a 401 and `Retry-After` on a 429);
+   * DRF's answer for a tessera error (with `WWW-Authenticate` on a 401, from the classes the
+   * `authenticate` that threw it tried, else the settings'; and `Retry-After` on a 429);
    * anything else is logged and answered 500 `{"detail":"A server error occurred."}`.
    */
   errorResponse(error: unknown): Response;
@@ -71,7 +73,6 @@ export interface TesseraWeb {
 export function tesseraWeb(tessera: Tessera, options: TesseraWebOptions = {}): TesseraWeb {
   const views = [...tesseraViews(tessera, options), ...(options.views ?? [])];
   const pipeline = new ViewPipeline(tessera, views, { bodyLimit: options.bodyLimit });
-  const jwtChallenge = `${tessera.settings.authHeaderTypes[0]} realm="api"`;
 
   const fetch = async (request: Request, client: ClientInfo = {}): Promise<Response> =>
     responseOf(await pipeline.answer(incomingCall(request, clientIpOf(request, client.ip, options))));
@@ -84,8 +85,14 @@ export function tesseraWeb(tessera: Tessera, options: TesseraWebOptions = {}): T
       const credentials = { method: request.method, headers: headersOf(request), ip: clientIpOf(request, ip, options) };
       const now = authenticators[0]?.authenticateNow?.(credentials);
       if (now && permission.hasPermission({ method: credentials.method, user: now.user, token: now.token })) return { user: now.user, auth: now.token };
-      const result = await authorize(tessera, credentials, permission, authenticators, new URL(request.url).pathname);
-      return { user: result?.user ?? null, auth: result?.token ?? null };
+      try {
+        const result = await authorize(tessera, credentials, permission, authenticators, new URL(request.url).pathname);
+        return { user: result?.user ?? null, auth: result?.token ?? null };
+      } catch (error) {
+        // `errorResponse` gets only the error: it carries the classes tried, for the route's challenge.
+        if (typeof error === 'object' && error !== null) rememberAuthenticators(error, authenticators);
+        throw error;
+      }
     },
     errorResponse: (error) => {
       const known = errorAnswer(error);
@@ -95,8 +102,7 @@ export function tesseraWeb(tessera: Tessera, options: TesseraWebOptions = {}): T
       let status = failed;
       if (error instanceof Throttled) headers['retry-after'] = String(error.wait);
       if (needsChallenge) {
-        const first = tessera.authenticatorsFor()[0];
-        const challenge = first ? first.authenticateHeader() : jwtChallenge;
+        const challenge = challengeOf(authenticatorsTriedOn(error as object) ?? tessera.authenticatorsFor(), tessera.settings);
         if (challenge) headers['www-authenticate'] = challenge;
         else status = 403;
       }
@@ -111,29 +117,34 @@ export function tesseraWeb(tessera: Tessera, options: TesseraWebOptions = {}): T
 function incomingCall(request: Request, ip: string): IncomingCall {
   // An application mistake, not the client's: say so in the log rather than as a locked stream.
   if (request.bodyUsed) throw new TypeError(`tessera/web: the body of ${request.method} ${request.url} was read before tessera's view could read it: call handle() before reading bodies`);
-  const url = new URL(request.url);
-  const headers = headersOf(request);
+  const { method, url } = request;
+  const headers = lazyHeaders(request.headers);
   // A runtime that builds the Request from the URL alone (a test, an edge platform) may leave out
   // `Host`: the URL's host is the one the client asked for.
-  headers.host ??= url.host;
+  if (headers.host === undefined) headers.host = new URL(url).host;
   return {
-    method: request.method,
-    url: url.pathname + url.search,
+    method,
+    // `Request.url` is already parsed and serialized by the runtime: its path needs no second parse.
+    url: pathAndQuery(url),
     headers,
     ip,
-    protocol: url.protocol.slice(0, -1),
-    body: request.body ? Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>) : null,
+    protocol: url.slice(0, url.indexOf(':')),
+    // A GET's body is never read (as Fastify's); asking a lightweight Request (@hono/node-server's)
+    // for its body would build the whole WHATWG Request.
+    body: method === 'GET' || method === 'HEAD' || !request.body ? null : Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>),
   };
 }
 
-/** The request's headers as the contract reads them: lower-case names, repeated values joined. */
-function headersOf(request: Request): Record<string, string> {
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => { headers[name] = value; });
-  return headers;
+/** The request's headers as the contract reads them (for `authenticate`, which reads a few). */
+function headersOf(request: Request): HeaderRecord {
+  return lazyHeaders(request.headers);
 }
 
 function responseOf(answer: OutgoingAnswer): Response {
+  // A plain record when no header repeats: runtimes copy it without building a `Headers`, and
+  // @hono/node-server writes it to Node as it is.
+  const repeats = Object.values(answer.headers).some(Array.isArray);
+  if (!repeats) return new Response(answer.body, { status: answer.status, headers: answer.headers as Record<string, string> });
   const headers = new Headers();
   for (const [name, value] of Object.entries(answer.headers)) {
     for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
@@ -141,8 +152,10 @@ function responseOf(answer: OutgoingAnswer): Response {
   return new Response(answer.body, { status: answer.status, headers });
 }
 
-/** The path and query of an absolute URL, without parsing it whole (`handle` runs on every request). */
+/** The path and query of an absolute URL (no fragment), without parsing it whole (`handle` runs on every request). */
 function pathAndQuery(url: string): string {
   const start = url.indexOf('/', url.indexOf('//') + 2);
-  return start < 0 ? '/' : url.slice(start);
+  if (start < 0) return '/';
+  const hash = url.indexOf('#', start);
+  return hash < 0 ? url.slice(start) : url.slice(start, hash);
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ratioChart } from '../../bench/chart.js';
-import { parseOptions, SCENARIOS } from '../../bench/options.js';
+import { FRAMEWORKS } from '../../bench/frameworks.js';
+import { HELP, parseOptions, SCENARIOS } from '../../bench/options.js';
 
 test('bench options: defaults run every scenario but the peer, and write the chart', () => {
   const options = parseOptions([], 'chart.svg');
@@ -13,6 +14,30 @@ test('bench options: defaults run every scenario but the peer, and write the cha
   assert.equal(options.chart, 'chart.svg');
   assert.equal(options.soakMinutes, null);
   assert.deepEqual([...options.only].sort(), SCENARIOS.filter((s) => s !== 'peer').sort());
+  assert.deepEqual(options.frameworks, ['fastify', 'express', 'web', 'nest']);
+});
+
+test('bench options: --framework takes one adapter, a comma list (measured in the run\'s order) or all', () => {
+  const pick = (value: string) => {
+    const options = parseOptions(['--framework', value], 'x');
+    return options === 'help' ? assert.fail('not help') : options.frameworks;
+  };
+  assert.deepEqual(pick('express'), ['express']);
+  assert.deepEqual(pick('nest, web,express'), ['express', 'web', 'nest']);
+  assert.deepEqual(pick('web,all'), [...FRAMEWORKS]);
+  assert.deepEqual(pick('all'), [...FRAMEWORKS]);
+  for (const name of FRAMEWORKS) assert.match(HELP, new RegExp(`\\b${name}\\b`));
+});
+
+test('bench options: a bad --framework is a one-line error naming the valid ones', () => {
+  for (const bad of ['hono', 'express,koa', '', ',']) {
+    assert.throws(() => parseOptions(['--framework', bad], 'x'), (error: Error) => {
+      assert.match(error.message, /^--framework: /);
+      assert.match(error.message, /fastify, express, web, nest or all/);
+      assert.ok(!error.message.includes('\n'), 'one line');
+      return true;
+    }, JSON.stringify(bad));
+  }
 });
 
 test('bench options: --peer, --only, --workers, --soak, --chart none and --seconds as --duration', () => {

@@ -399,7 +399,7 @@ describe('flushexpiredtokens', () => {
     }
     const run = await tessera(cwd, ['flushexpiredtokens']);
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stdout, 'Deleted 2 expired tokens.\n');
+    assert.equal(run.stdout, 'Deleted 2 expired tokens; ended 0 timed-out sessions.\n');
     const check = new Database(join(cwd, 'data', 'tessera.sqlite3'), { readonly: true });
     try {
       assert.deepEqual(check.prepare('SELECT jti FROM token_blacklist_outstandingtoken').all(), [{ jti: 'live-1' }]);
@@ -408,7 +408,35 @@ describe('flushexpiredtokens', () => {
       check.close();
     }
     const again = await tessera(cwd, ['flushexpiredtokens']);
-    assert.equal(again.stdout, 'Deleted 0 expired tokens.\n');
+    assert.equal(again.stdout, 'Deleted 0 expired tokens; ended 0 timed-out sessions.\n');
+  });
+  test('ends the sessions that went idle unnoticed, and says how many', async () => {
+    const cwd = freshFolder();
+    const env = { TESSERA_TOKEN_FAMILIES: 'true', TESSERA_SESSION_IDLE_TIMEOUT: '1h', TESSERA_SUPERUSER_PASSWORD: 'another-pass-2' };
+    assert.equal((await tessera(cwd, ['migrate'], { env })).code, 0);
+    assert.equal((await tessera(cwd, ['createuser', '--username', 'idler', '--no-input'], { env })).code, 0);
+    const db = new Database(join(cwd, 'data', 'tessera.sqlite3'));
+    try {
+      const userId = (db.prepare("SELECT id FROM auth_user WHERE username = 'idler'").get() as { id: number }).id;
+      const insert = db.prepare("INSERT INTO tessera_token_family (family, user_id, device_name, user_agent, ip, created_at, last_used_at) VALUES (?, ?, '', '', '', ?, ?)");
+      const longAgo = new Date(Date.now() - 2 * 3600_000).toISOString();
+      const now = new Date().toISOString();
+      insert.run('idle-1', userId, longAgo, longAgo);
+      insert.run('live-1', userId, longAgo, now);
+    } finally {
+      db.close();
+    }
+    const run = await tessera(cwd, ['flushexpiredtokens'], { env });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, 'Deleted 0 expired tokens; ended 1 timed-out session.\n');
+    const check = new Database(join(cwd, 'data', 'tessera.sqlite3'), { readonly: true });
+    try {
+      assert.deepEqual(check.prepare('SELECT family, revoked_reason FROM tessera_token_family ORDER BY family').all(),
+        [{ family: 'idle-1', revoked_reason: 'idle' }, { family: 'live-1', revoked_reason: null }]);
+    } finally {
+      check.close();
+    }
+    assert.equal((await tessera(cwd, ['flushexpiredtokens'], { env })).stdout, 'Deleted 0 expired tokens; ended 0 timed-out sessions.\n');
   });
 });
 

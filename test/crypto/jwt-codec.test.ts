@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync, sign as signRaw } from 'node:crypto';
 import { test } from 'node:test';
 import { createSigner, createVerifier } from 'fast-jwt';
 import { JwtCodec } from '../../src/crypto/index.js';
@@ -37,4 +38,34 @@ test('audience and issuer are added before signing, as fast-jwt would sign them'
   const codec = new JwtCodec({ algorithm: 'HS256', signingKey: TEST_SIGNING_KEY, audience: 'api', issuer: 'tessera', leeway: 0, clock: clock.read });
   const claims = { user_id: 1, exp: now + 60, iat: now };
   assert.equal(codec.encode(claims), createSigner({ key: TEST_SIGNING_KEY, algorithm: 'HS256' })({ ...claims, aud: 'api', iss: 'tessera' }));
+});
+
+test('JwtCodec: asymmetric keys verify on the decoded parts (one parse) with the checks fast-jwt made', () => {
+  for (const [alg, type, params] of [
+    ['ES256', 'ec', { namedCurve: 'prime256v1' }], ['ES384', 'ec', { namedCurve: 'secp384r1' }], ['ES512', 'ec', { namedCurve: 'secp521r1' }],
+    ['RS256', 'rsa', { modulusLength: 2048 }], ['PS256', 'rsa', { modulusLength: 2048 }], ['EdDSA', 'ed25519', {}],
+  ] as const) {
+    const { privateKey, publicKey } = generateKeyPairSync(type as 'ec', params as { namedCurve: string });
+    const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const pinned = { kid: 'k1', alg, privatePem: null, publicPem, jwk: {} as never };
+    const codec = new JwtCodec({
+      algorithm: alg, signingKey: '', audience: null, issuer: null, leeway: 0, clock: Date.now, verifiedTokenCache: 0,
+      keys: { signingKey: () => null, verifyingKey: (kid) => (kid === 'k1' ? pinned : undefined), refresh: async () => undefined },
+    });
+    const token = createSigner({ key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), algorithm: alg, kid: 'k1' })({ sub: '1' });
+    assert.equal(codec.decode(token).sub, '1', alg);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    // Another payload under the same signature, a flipped signature bit, a truncated signature.
+    const other = Buffer.from(JSON.stringify({ sub: '2', iat: 1 })).toString('base64url');
+    const flipped = Buffer.from(signature, 'base64url');
+    flipped[0]! ^= 1;
+    for (const forged of [`${header}.${other}.${signature}`, `${header}.${payload}.${flipped.toString('base64url')}`, `${header}.${payload}.${signature.slice(0, -4)}`]) {
+      assert.throws(() => codec.decode(forged), { name: 'TokenBackendError' }, alg);
+    }
+    // The header's alg must be the key's own, even when the signature is right for the bytes.
+    const wrongAlg = Buffer.from(JSON.stringify({ alg: alg === 'EdDSA' ? 'ES256' : 'EdDSA', typ: 'JWT', kid: 'k1' })).toString('base64url');
+    const input = `${wrongAlg}.${payload}`;
+    const resigned = signRaw(alg === 'EdDSA' ? null : `sha${alg.slice(2)}`, Buffer.from(input), privateKey).toString('base64url');
+    assert.throws(() => codec.decode(`${input}.${resigned}`), { name: 'TokenBackendError' }, alg);
+  }
 });

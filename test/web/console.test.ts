@@ -166,7 +166,7 @@ describe('the console in a real browser (Debian chromium)', { skip }, () => {
     await signIn(phone, 'alice');
     await alice.goto(`${server.url}/console/#/sessions`);
     await alice.reload();
-    const table = alice.getByRole('table');
+    const table = alice.getByRole('table', { name: 'Devices signed in to your account' });
     await table.getByRole('row').nth(2).waitFor();
     assert.equal(await table.getByRole('row').count(), 3, 'a header row and two sessions');
     await table.getByText('This device').waitFor();
@@ -174,7 +174,12 @@ describe('the console in a real browser (Debian chromium)', { skip }, () => {
     await status(alice).getByText(/^Signed out /).waitFor();
     // The page announces, then reloads the list: wait for the ended session's row to go.
     await table.getByRole('row').nth(2).waitFor({ state: 'detached' });
-    assert.equal(await alice.getByRole('table').getByRole('row').count(), 2, 'one session left');
+    assert.equal(await alice.getByRole('table', { name: 'Devices signed in to your account' }).getByRole('row').count(), 2, 'one session left');
+    // The session just ended is listed under "Recently ended", with why in words.
+    const endedRows = alice.getByTestId('ended-sessions').getByRole('row');
+    await endedRows.nth(1).waitFor();
+    assert.equal(await endedRows.count(), 2, 'a header row and the ended session');
+    assert.match(await endedRows.nth(1).textContent() ?? '', /Signed out$/);
 
     await phone.getByRole('link', { name: 'Students' }).click();
     await phone.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
@@ -392,6 +397,39 @@ describe('the console in a real browser (Debian chromium)', { skip }, () => {
     const chief = (await server.store.users.findByUsername('chief'))!;
     const chiefTokens = await server.store.database.db.selectFrom('token_blacklist_outstandingtoken').select('jti').where('user_id', '=', chief.id).execute();
     for (const { jti } of chiefTokens) assert.equal(await server.store.tokens.isBlacklisted(jti), false);
+  });
+
+  test('a session ended by the idle timeout (flushexpiredtokens): the sign-in page says why, and "Recently ended" says "Idle too long"', async () => {
+    const idle = await startServer({ tokenFamilies: true, rotateRefreshTokens: true, blacklistAfterRotation: true, sessionIdleTimeout: 600 });
+    try {
+      idle.clock.now = Date.now();
+      await idle.createUser('erin', PASSWORD);
+      const page = await open();
+      await page.goto(`${idle.url}/console/#/signin`);
+      await page.getByLabel('Username').fill('erin');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Your sessions' }).waitFor();
+      assert.equal(await page.getByTestId('ended-sessions').count(), 0, 'nothing ended yet');
+
+      idle.clock.advance(601);
+      assert.equal((await idle.tessera.maintenance.flushExpiredTokens()).endedSessions, 1);
+      // The next call is refused; the refresh answers "Session has expired" with reason idle.
+      await page.getByRole('link', { name: 'Students' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      await page.getByTestId('ended-why').getByText('You were signed out after a while without activity.').waitFor();
+
+      await page.getByLabel('Username').fill('erin');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Your sessions' }).waitFor();
+      const rows = page.getByTestId('ended-sessions').getByRole('row');
+      await rows.nth(1).waitFor();
+      assert.match(await rows.nth(1).textContent() ?? '', /Idle too long$/);
+      assert.equal(await page.getByTestId('ended-why').count(), 0, 'signed in again, the reason is gone');
+    } finally {
+      await idle.close();
+    }
   });
 
   test('with tokenFamilies off, "Your sessions" says so and names the setting', async () => {

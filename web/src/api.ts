@@ -1,6 +1,6 @@
 import { reactive } from 'vue';
 import { announce } from './status.ts';
-import { TesseraClient, TesseraHttpError, webStorage, type LogoutReason } from '../../src/client/index.ts';
+import { TesseraClient, TesseraHttpError, webStorage, type LogoutReason, type SessionEndReason } from '../../src/client/index.ts';
 
 /** Who is signed in, as the whole console sees it. */
 export const auth = reactive({
@@ -12,6 +12,8 @@ export const auth = reactive({
   isSuperuser: false,
   /** Why the last session ended when the console did not ask (shown on the sign-in page). */
   endedReason: '' as '' | LogoutReason,
+  /** Which session policy ended it, when the server said (refresh's `reason`): more precise than `endedReason`. */
+  endedBy: '' as '' | SessionEndReason,
 });
 
 const ENDED: Record<LogoutReason, string> = {
@@ -21,28 +23,37 @@ const ENDED: Record<LogoutReason, string> = {
   revoked: 'Your session was ended. Sign in again.',
 };
 
-/** The sentence for why a session ended. */
-export function endedMessage(reason: LogoutReason | ''): string {
+/** What the server said ended the session, when it said (tessera/client's `SessionEndReason`). */
+const ENDED_BY: Record<SessionEndReason, string> = {
+  expired: 'Your session reached its time limit. Sign in again.',
+  idle: 'You were signed out after a while without activity. Sign in again.',
+  evicted: 'You were signed out because you signed in on more devices than your account allows. Sign in again.',
+};
+
+/** The sentence for why a session ended: the server's reason when it gave one, else the client's. */
+export function endedMessage(reason: LogoutReason | '', endedBy: SessionEndReason | '' = ''): string {
+  if (endedBy && Object.hasOwn(ENDED_BY, endedBy)) return ENDED_BY[endedBy];
   return reason ? ENDED[reason] : '';
 }
 
-let onSignedOut: (reason: LogoutReason) => void = () => {};
+let onSignedOut: (reason: LogoutReason, endedBy: SessionEndReason | '') => void = () => {};
 
 /** Called (by the app shell) whenever the client signs out, asked to or not. */
-export function whenSignedOut(handler: (reason: LogoutReason) => void): void {
+export function whenSignedOut(handler: (reason: LogoutReason, endedBy: SessionEndReason | '') => void): void {
   onSignedOut = handler;
 }
 
 // sessionStorage: a tab keeps its sign-in across reloads; closing it forgets the tokens.
 export const client = new TesseraClient({
   storage: webStorage(sessionStorage),
-  onLogout: (reason) => {
+  onLogout: (reason, ended) => {
     auth.signedIn = false;
     auth.username = '';
     auth.isStaff = false;
     auth.isSuperuser = false;
     auth.endedReason = reason;
-    onSignedOut(reason);
+    auth.endedBy = ended ?? '';
+    onSignedOut(reason, ended ?? '');
   },
 });
 
@@ -60,6 +71,7 @@ export async function loadIdentity(): Promise<void> {
     auth.username = me.username;
     auth.signedIn = true;
     auth.endedReason = '';
+    auth.endedBy = '';
     // Both are learned before either is shown, so a superuser never sees the staff pages offer less for a moment.
     let isStaff = false;
     let isSuperuser = false;

@@ -1,7 +1,11 @@
 import { cliSettings, withTessera } from '../context.js';
 
-/** `tessera flushexpiredtokens`: deletes outstanding (and blacklisted) tokens past their expiry. */
+/**
+ * `tessera flushexpiredtokens`: ends the sessions that went idle or past their absolute lifetime
+ * unnoticed, and deletes outstanding (and blacklisted) tokens past their expiry.
+ */
 export async function flushExpiredTokens(): Promise<void> {
-  const deleted = await withTessera(cliSettings(), (tessera) => tessera.maintenance.flushExpiredTokens());
-  process.stdout.write(`Deleted ${deleted} expired token${deleted === 1 ? '' : 's'}.\n`);
+  const { deletedTokens, endedSessions } = await withTessera(cliSettings(), (tessera) => tessera.maintenance.flushExpiredTokens());
+  const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+  process.stdout.write(`Deleted ${plural(deletedTokens, 'expired token')}; ended ${plural(endedSessions, 'timed-out session')}.\n`);
 }
