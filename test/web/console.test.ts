@@ -451,6 +451,12 @@ describe('the console in a real browser (Debian chromium)', { skip }, () => {
       await endOther.click();
       const dialog = page.getByRole('dialog', { name: 'Confirm it\'s you' });
       await dialog.waitFor();
+      // Cancel: nothing is ended, and the status line gives the server's reason.
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await status(page).getByText('This action needs a recent login; re-authenticate with your password.').waitFor();
+      await endOther.click();
+      await dialog.waitFor();
       const field = dialog.getByLabel('Your password');
       assert.equal(await field.evaluate((input) => input === input.ownerDocument.activeElement), true, 'focus is in the dialog');
       // A wrong password: the server's message next to the field, the dialog stays.
