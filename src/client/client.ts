@@ -108,7 +108,6 @@ export class TesseraClient {
     // A refresh in flight would otherwise store its older tokens over the fresh ones.
     await this.#refreshing?.catch(() => false);
     const generation = this.#generation;
-    const previous = await this.#storage.get(REFRESH_KEY);
     const response = await this.fetch(this.#urls.reauthenticate, {
       method: 'POST',
       headers: this.#tokenHeaders,
@@ -119,6 +118,9 @@ export class TesseraClient {
     const pair = tokensIn(body);
     if (!response.ok || !pair) throw new TesseraHttpError(response.status, body);
     if (generation !== this.#generation) return; // Signed out meanwhile: the answer must not sign back in.
+    // Read now, not before the call: a tab may have rotated the session meanwhile, and the others hold its token.
+    await this.#hearing;
+    const previous = await this.#storage.get(REFRESH_KEY);
     const refresh = pair.refresh ?? (this.#cookies ? IN_COOKIE : previous);
     await this.#store({ access: pair.access, refresh });
     if (previous) this.#tabs.tell({ type: 'tokens', previous, access: pair.access, refresh: pair.refresh });
