@@ -19,11 +19,17 @@ export class TesseraHttpError extends Error {
 }
 
 /**
- * Whether a failed request needs a recent login: a 403 whose code is `reauthentication_required`.
+ * Whether a failed request needs a recent login: a 403 whose code is `reauthentication_required`,
+ * thrown by `client.request` (TesseraHttpError) or by axios through `attachTessera` (AxiosError).
  * Ask for the password, call `client.reauthenticate(password)`, and retry the request once.
  */
-export function isReauthenticationRequired(error: unknown): error is TesseraHttpError {
-  return error instanceof TesseraHttpError && error.status === 403 && error.code === REAUTHENTICATION_REQUIRED;
+export function isReauthenticationRequired(error: unknown): boolean {
+  if (error instanceof TesseraHttpError) return error.status === 403 && error.code === REAUTHENTICATION_REQUIRED;
+  // An AxiosError, read by shape: tessera/client does not depend on axios.
+  const response = (error as { isAxiosError?: unknown; response?: { status?: unknown; data?: unknown } } | null)?.response;
+  if (!(error as { isAxiosError?: unknown }).isAxiosError || !response || response.status !== 403) return false;
+  const data = response.data as { code?: unknown } | null | undefined;
+  return typeof data === 'object' && data !== null && data.code === REAUTHENTICATION_REQUIRED;
 }
 
 function describe(body: unknown): string {
