@@ -473,7 +473,20 @@ describe('the console in a real browser (Debian chromium)', { skip }, () => {
       const refused = await fresh.post('/api/token/refresh/', { refresh: elsewhere.refresh });
       assert.equal(refused.status, 401, 'the other session is over');
 
-      // Stale again: the password change uses the form's current password; a wrong one shows there.
+      // Stale again, "Sign out everywhere else": the same dialog, then both other sessions end.
+      const others = [await fresh.login('frank', PASSWORD), await fresh.login('frank', PASSWORD)];
+      await page.reload();
+      const everywhere = page.getByRole('button', { name: 'Sign out everywhere else' });
+      await everywhere.waitFor();
+      fresh.clock.advance(601);
+      await everywhere.click();
+      await dialog.waitFor();
+      await dialog.getByLabel('Your password').fill(PASSWORD);
+      await dialog.getByRole('button', { name: 'Continue' }).click();
+      await status(page).getByText('Signed out 2 other sessions.').waitFor();
+      for (const { refresh } of others) assert.equal((await fresh.post('/api/token/refresh/', { refresh })).status, 401);
+
+      // Stale once more: the password change uses the form's current password; a wrong one shows there.
       fresh.clock.advance(601);
       await page.getByRole('link', { name: 'Account' }).click();
       await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
