@@ -42,7 +42,7 @@ export { validatePassword, DEFAULT_PASSWORD_VALIDATORS } from './accounts/index.
 export type { PasswordValidator, PasswordUser } from './accounts/index.js';
 
 // Authentication and permissions: DRF's classes, for adapters and routes.
-export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser } from './auth/index.js';
+export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, Fresh, REAUTHENTICATION_REQUIRED } from './auth/index.js';
 export type { Permission, PermissionRequest, Authenticator, Authenticated, RequestCredentials } from './auth/index.js';
 
 // Email: what `TesseraOptions.mailer` takes.

@@ -12,7 +12,10 @@ export {
 export { parseCookies, serializeCookie, type CookieOptions } from './cookies.js';
 export { authorizationParts, usesScheme } from './authorization-header.js';
 export { authenticateRequest, type Authenticator, type Authenticated, type RequestCredentials } from './authenticator.js';
-export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, type Permission, type PermissionRequest } from './permissions.js';
+export {
+  AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, Fresh, allOf, REAUTHENTICATION_REQUIRED, REAUTHENTICATION_MESSAGE,
+  type Permission, type PermissionRequest,
+} from './permissions.js';
 export { assertMayChangeAccount, assertMayChangeStaffStatus, assertMayEndSessionsOf } from './staff-rules.js';
 export { ACCESS_COOKIE_NAME, REFRESH_COOKIE_NAME, tokenCookie, tokenFromCookie } from './auth-cookies.js';
 export { Throttle, LoginReservation, type ThrottleScope } from './throttle.js';

@@ -29,7 +29,7 @@ export class TesseraClient {
   readonly #storage: TokenStorage;
   readonly #fetch: typeof fetch;
   readonly #leewayMs: number;
-  readonly #urls: { obtain: string; refresh: string; blacklist: string };
+  readonly #urls: { obtain: string; refresh: string; blacklist: string; reauthenticate: string };
   readonly #onLogout: ((reason: LogoutReason, ended?: SessionEndReason) => void) | undefined;
   readonly #onTokens: TesseraClientOptions['onTokens'];
   readonly #now: () => number;
@@ -61,6 +61,7 @@ export class TesseraClient {
       obtain: options.urls?.obtain ?? '/api/token/',
       refresh: options.urls?.refresh ?? '/api/token/refresh/',
       blacklist: options.urls?.blacklist ?? '/api/token/blacklist/',
+      reauthenticate: options.urls?.reauthenticate ?? '/api/token/reauthenticate/',
     };
     this.#onLogout = options.onLogout;
     this.#onTokens = options.onTokens;
@@ -94,6 +95,35 @@ export class TesseraClient {
     // No refresh token in the body: cookie mode keeps it in an HttpOnly cookie; none of an earlier session may linger.
     if (!pair.refresh) await this.#storage.remove(REFRESH_KEY);
     await this.#store({ access: pair.access, refresh: pair.refresh ?? (this.#cookies ? IN_COOKIE : null) });
+  }
+
+  /**
+   * Proves the password again for a route that answered 403 `reauthentication_required`: the
+   * server answers tokens whose login time (`auth_time`) is now, in the same session, and they are
+   * stored as at login (cookie mode: the refresh token in its cookie) and handed to the other tabs
+   * of the session. Throws TesseraHttpError when refused: 400 `{"password": ["Invalid password."]}`
+   * for a wrong password, 401 when signed out.
+   */
+  async reauthenticate(password: string): Promise<void> {
+    // A refresh in flight would otherwise store its older tokens over the fresh ones.
+    await this.#refreshing?.catch(() => false);
+    const generation = this.#generation;
+    const response = await this.fetch(this.#urls.reauthenticate, {
+      method: 'POST',
+      headers: this.#tokenHeaders,
+      body: JSON.stringify({ password }),
+      ...(this.#cookies ? { credentials: 'include' as const } : {}),
+    });
+    const body = await readBody(response);
+    const pair = tokensIn(body);
+    if (!response.ok || !pair) throw new TesseraHttpError(response.status, body);
+    if (generation !== this.#generation) return; // Signed out meanwhile: the answer must not sign back in.
+    // Read now, not before the call: a tab may have rotated the session meanwhile, and the others hold its token.
+    await this.#hearing;
+    const previous = await this.#storage.get(REFRESH_KEY);
+    const refresh = pair.refresh ?? (this.#cookies ? IN_COOKIE : previous);
+    await this.#store({ access: pair.access, refresh });
+    if (previous) this.#tabs.tell({ type: 'tokens', previous, access: pair.access, refresh: pair.refresh });
   }
 
   /** Signs out (every tab of this session too): forgets the tokens, blacklists the refresh token (best effort), calls onLogout('logout'). */

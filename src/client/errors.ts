@@ -1,14 +1,35 @@
-/** A non-2xx answer: `status` and the parsed JSON body (or text, or null). */
+/** The `code` of a 403 from a route that needs a recent login (`Fresh`, `freshLoginMaxAge`). */
+export const REAUTHENTICATION_REQUIRED = 'reauthentication_required';
+
+/** A non-2xx answer: `status`, the parsed JSON body (or text, or null), and the body's DRF `code` if it has one. */
 export class TesseraHttpError extends Error {
   status: number;
   body: unknown;
+  /** DRF's error `code` beside `detail` (e.g. `reauthentication_required`, `token_not_valid`); undefined when the body has none. */
+  code: string | undefined;
 
   constructor(status: number, body: unknown) {
     super(`HTTP ${status}${describe(body)}`);
     this.name = 'TesseraHttpError';
     this.status = status;
     this.body = body;
+    const code = body && typeof body === 'object' ? (body as { code?: unknown }).code : undefined;
+    this.code = typeof code === 'string' ? code : undefined;
   }
+}
+
+/**
+ * Whether a failed request needs a recent login: a 403 whose code is `reauthentication_required`,
+ * thrown by `client.request` (TesseraHttpError) or by axios through `attachTessera` (AxiosError).
+ * Ask for the password, call `client.reauthenticate(password)`, and retry the request once.
+ */
+export function isReauthenticationRequired(error: unknown): boolean {
+  if (error instanceof TesseraHttpError) return error.status === 403 && error.code === REAUTHENTICATION_REQUIRED;
+  // An AxiosError, read by shape: tessera/client does not depend on axios.
+  const response = (error as { isAxiosError?: unknown; response?: { status?: unknown; data?: unknown } } | null)?.response;
+  if (!(error as { isAxiosError?: unknown }).isAxiosError || !response || response.status !== 403) return false;
+  const data = response.data as { code?: unknown } | null | undefined;
+  return typeof data === 'object' && data !== null && data.code === REAUTHENTICATION_REQUIRED;
 }
 
 function describe(body: unknown): string {

@@ -1,10 +1,18 @@
 import { decodeUid } from '../accounts/index.js';
 import { REFRESH_COOKIE_NAME, tokenFromCookie, type LoginReservation } from '../auth/index.js';
 import type { Tessera } from '../core/index.js';
-import type { User } from '../store/index.js';
+import { normalizeUsername, type User } from '../store/index.js';
 import { auditDetailOf, auditSubjectOf } from './audit-notes.js';
 import { accountNamedBy, LOGIN_FAILURE_STATUSES, namesCredentials } from './login-account.js';
 import type { ViewConfig, ViewRequest } from './view.js';
+
+/**
+ * The account a login-like request is for: the one its body names, else the signed-in user's
+ * (re-authentication sends only a password, and shares the user's login throttle).
+ */
+function accountOf(request: ViewRequest): string | null {
+  return accountNamedBy(request.data) ?? (request.user ? normalizeUsername(request.user.username) : null);
+}
 
 /** One request as throttling and the audit log see it. */
 export interface GuardedCall {
@@ -35,7 +43,8 @@ export class AbuseControl {
   async reserve(call: GuardedCall): Promise<LoginReservation | null> {
     const scope = call.config?.throttle;
     if (!scope || !this.tessera.throttle.enabled) return null;
-    return this.tessera.throttle.check(scope, call.request.ip, accountNamedBy(call.request.data));
+    const account = scope === 'login' ? accountOf(call.request) : accountNamedBy(call.request.data);
+    return this.tessera.throttle.check(scope, call.request.ip, account);
   }
 
   /** After the answer's status is known: the login's counts settled, its audit event written. */
@@ -45,7 +54,8 @@ export class AbuseControl {
     if (config?.audit === 'login' && status >= 200 && status < 300) loggedIn = await this.loggedIn(call);
     if (reservation) {
       // Malformed bodies (no username or password) are 400 too, but no guess: they do not count.
-      const failed = LOGIN_FAILURE_STATUSES.has(status) && namesCredentials(call.request.data, accountNamedBy(call.request.data));
+      // Only a login's reservation holds failure counts: another scope's has nothing to give back.
+      const failed = LOGIN_FAILURE_STATUSES.has(status) && namesCredentials(call.request.data, accountOf(call.request));
       if (!failed) await reservation.giveBack();
     }
     if (!config?.audit) return;
@@ -76,7 +86,7 @@ export class AbuseControl {
     const base = { ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''), detail };
     const { audit } = this.tessera;
     if (action === 'login') {
-      const account = accountNamedBy(request.data);
+      const account = accountOf(request);
       if (status >= 200 && status < 300) {
         await audit.record({ type: 'login_succeeded', userId: loggedIn?.id ?? null, username: loggedIn?.username ?? account, ...base });
       } else if (LOGIN_FAILURE_STATUSES.has(status) && namesCredentials(request.data, account)) {

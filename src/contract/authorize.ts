@@ -1,4 +1,4 @@
-import { authenticateRequest, BasicAuthentication, type Authenticated, type Authenticator, type Permission } from '../auth/index.js';
+import { authenticateRequest, BasicAuthentication, type Authenticated, type Authenticator, type Permission, type PermissionRequest } from '../auth/index.js';
 import type { Tessera } from '../core/index.js';
 import { AuthenticationFailed, NotAuthenticated, PermissionDenied } from '../errors.js';
 import { basicAccount } from './login-account.js';
@@ -39,7 +39,14 @@ export async function authorize(
   }
   await reservation?.giveBack();
   const user = result?.user ?? null;
-  if (permission.hasPermission({ method: request.method, user })) return result;
+  const asked = { method: request.method, user, token: result?.token ?? null };
+  if (permission.hasPermission(asked)) return result;
   if (!user && authenticators.length > 0) throw new NotAuthenticated();
-  throw new PermissionDenied();
+  throw permissionDenied(permission, asked);
+}
+
+/** DRF's `permission_denied`: the failing permission's `message`, and its `code` in the body when it has one. */
+export function permissionDenied(permission: Permission, request: PermissionRequest): PermissionDenied {
+  const failed = permission.failing?.(request) ?? permission;
+  return failed.code === undefined ? new PermissionDenied(failed.message) : new PermissionDenied(failed.message, failed.code, true);
 }

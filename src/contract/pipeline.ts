@@ -151,14 +151,14 @@ export class ViewPipeline {
     const first = entry.byMethod.values().next().value!.config;
     if (first.permission) await this.authorize(first.permission, first, request, entry.pattern);
     if (request.method !== 'OPTIONS') throw new MethodNotAllowed(request.method);
-    return viewMetadata(first, writableFields(entry, request.user));
+    return viewMetadata(first, writableFields(entry, request.user, request.auth));
   }
 
   private async authorize(permission: NonNullable<ViewConfig['permission']>, config: ViewConfig, request: PipelineRequest, route: string): Promise<void> {
     const authenticators = this.tessera.authenticatorsFor(config.authentication);
     // A token seen before, its user read a moment ago: no promise (`Authenticator.authenticateNow`).
     const now = authenticators[0]?.authenticateNow?.(request);
-    if (now && permission.hasPermission({ method: request.method, user: now.user })) {
+    if (now && permission.hasPermission({ method: request.method, user: now.user, token: now.token })) {
       request.authenticated(now.user, now.token);
       return;
     }
@@ -243,13 +243,13 @@ class PipelineRequest implements ViewRequest {
 }
 
 /** DRF's `determine_actions`: for PUT and POST, the fields of the views that take them, where the permission lets this user send them. */
-function writableFields(entry: ViewEntry, user: User | null): Record<string, Readonly<Record<string, Field<unknown>>>> {
+function writableFields(entry: ViewEntry, user: User | null, token: Token | null): Record<string, Readonly<Record<string, Field<unknown>>>> {
   const actions: Record<string, Readonly<Record<string, Field<unknown>>>> = {};
   for (const method of METADATA_ACTION_METHODS) {
     const config = entry.byMethod.get(method)?.config;
     const fields = config?.openapi?.body;
     if (!config || !fields) continue;
-    if (config.permission && !config.permission.hasPermission({ method, user })) continue;
+    if (config.permission && !config.permission.hasPermission({ method, user, token })) continue;
     actions[method] = fields;
   }
   return actions;

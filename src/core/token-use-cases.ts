@@ -1,10 +1,11 @@
 import { authenticateCredentials } from '../auth/index.js';
 import type { PasswordHashers } from '../crypto/index.js';
-import { AuthenticationFailed } from '../errors.js';
+import { AuthenticationFailed, ValidationError } from '../errors.js';
 import type { Settings } from '../settings/index.js';
 import type { Store, User } from '../store/index.js';
 import {
-  blacklistToken, issuePair, issueSliding, refreshPair, refreshSliding, verifyToken, type SessionInfo, type TokenContext, type TokenPair,
+  blacklistToken, issuePair, issueSliding, reauthenticatedTokens, refreshPair, refreshSliding, verifyToken,
+  type SessionInfo, type Token, type TokenContext, type TokenPair,
 } from '../tokens/index.js';
 
 /** A username and password, as a login form or body gives them. */
@@ -39,7 +40,16 @@ export interface TokenUseCases {
   obtainSliding(credentials: Credentials): Promise<{ token: string }>;
   /** `TokenRefreshSlidingView`: the sliding token renewed while its refresh period lasts. */
   refreshSliding(token: string): Promise<{ token: string }>;
+  /**
+   * `POST /api/token/reauthenticate/`: the signed-in user's password checked again (400
+   * `{"password": ["Invalid password."]}` when wrong), then tokens whose `auth_time` is now, in the
+   * session of `presented` (the token the request came with): a pair, or a sliding token for one.
+   */
+  reauthenticate(user: User, password: string, presented: Token | null): Promise<TokenPair | { token: string }>;
 }
+
+/** The refusal of a wrong password at re-authentication (djoser's message for a wrong current password). */
+export const INVALID_PASSWORD = 'Invalid password.';
 
 /** The user whose credentials these are, or null (Django's `authenticate`). */
 export type CheckCredentials = (credentials: Credentials) => Promise<User | null>;
@@ -79,5 +89,13 @@ export function tokenUseCases(deps: {
     refresh: (refresh, client = {}, onUser) => refreshPair(context, store.users, refresh, client, onUser),
     verify: (token) => verifyToken(context, token),
     blacklist: (refresh) => blacklistToken(context, refresh),
+    reauthenticate: async (user, password, presented) => {
+      // Django's `authenticate` again: same hashers, same time for a wrong password as at login.
+      const checked = await checkCredentials({ username: user.username, password });
+      if (!checked || checked.id !== user.id) throw ValidationError.of('password', INVALID_PASSWORD);
+      const answer = await reauthenticatedTokens(context, checked, presented);
+      await recordLogin(checked);
+      return answer;
+    },
   };
 }

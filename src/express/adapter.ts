@@ -86,7 +86,7 @@ export function tesseraExpress(tessera: Tessera, options: TesseraExpressOptions 
       return (request, _response, next) => {
         const credentials = { method: request.method ?? 'GET', headers: request.headers, ip: clientIp(request), body: request.body };
         const now = authenticators[0]?.authenticateNow?.(credentials);
-        if (now && permission.hasPermission({ method: credentials.method, user: now.user })) {
+        if (now && permission.hasPermission({ method: credentials.method, user: now.user, token: now.token })) {
           request.user = now.user;
           request.auth = now.token ?? undefined;
           return next();

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { IsAuthenticated, type Permission } from '../auth/index.js';
 import { createTessera, type TesseraLogger } from '../core/index.js';
 import type { User } from '../store/index.js';
+import type { Token } from '../tokens/index.js';
 import { NotFound, Throttled } from '../errors.js';
 import { registerAbuseHooks } from './abuse.js';
 import {
@@ -46,7 +47,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
     const first = authenticatorsFor(config)[0];
     return (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
       const result = first?.authenticateNow?.(request);
-      if (result && permission.hasPermission({ method: request.method, user: result.user })) {
+      if (result && permission.hasPermission({ method: request.method, user: result.user, token: result.token })) {
         request.user = result.user;
         request.auth = result.token;
         done();
@@ -166,7 +167,7 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
     reply.header('allow', allowHeader(entry.methods));
     if (entry.config?.permission) await guard(entry.config.permission, entry.config)(request);
     if (request.method !== 'OPTIONS') throw new MethodNotAllowed(request.method);
-    return reply.send(viewMetadata(entry.config ?? {}, writableFields(entry, request.user)));
+    return reply.send(viewMetadata(entry.config ?? {}, writableFields(entry, request.user, request.auth)));
   });
 
   // djoser's account views are a plugin of their own (`accountRoutes`), registered under a prefix.
@@ -180,13 +181,13 @@ export const tessera = fp(tesseraPlugin, { fastify: '5.x', name: 'tessera' });
  * route's permission lets this user send them. Unlike DRF, PUT on a detail URL is described
  * without looking the object up.
  */
-function writableFields(entry: RouteEntry, user: User | null): Record<string, Readonly<Record<string, Field<unknown>>>> {
+function writableFields(entry: RouteEntry, user: User | null, token: Token | null): Record<string, Readonly<Record<string, Field<unknown>>>> {
   const actions: Record<string, Readonly<Record<string, Field<unknown>>>> = {};
   for (const method of METADATA_ACTION_METHODS) {
     const config = entry.configs.get(method);
     const fields = config?.openapi?.body;
     if (!fields) continue;
-    if (config.permission && !config.permission.hasPermission({ method, user })) continue;
+    if (config.permission && !config.permission.hasPermission({ method, user, token })) continue;
     actions[method] = fields;
   }
   return actions;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AllowAny, IsAuthenticated, type Permission } from '../auth/index.js';
+import { allOf, AllowAny, IsAuthenticated, type Permission } from '../auth/index.js';
 import { authorize, rememberAuthenticators } from '../contract/index.js';
 import type { Tessera } from '../core/index.js';
 import type { AuthenticationClassName } from '../settings/index.js';
@@ -32,7 +32,7 @@ export class TesseraAuthGuard implements CanActivate {
     const credentials = { method: request.method, headers: request.headers, ip: request.ip ?? '', body: request.body };
     // A token seen before, its user read a moment ago: no promise (`Authenticator.authenticateNow`).
     const now = authenticators[0]?.authenticateNow?.(credentials);
-    if (now && permission.hasPermission({ method: request.method, user: now.user })) {
+    if (now && permission.hasPermission({ method: request.method, user: now.user, token: now.token })) {
       request.user = now.user;
       request.auth = now.token ?? undefined;
       return true;
@@ -51,7 +51,7 @@ export class TesseraAuthGuard implements CanActivate {
     if (permissions.length === 1) return permissions[0]!;
     let all = this.combined.get(permissions);
     if (!all) {
-      all = { name: permissions.map((p) => p.name).join(' & '), hasPermission: (request) => permissions.every((p) => p.hasPermission(request)) };
+      all = allOf(...permissions);
       this.combined.set(permissions, all);
     }
     return all;

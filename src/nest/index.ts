@@ -12,7 +12,7 @@ export { TesseraNotFoundFilter } from './not-found-filter.js';
 export { AuthenticationClasses, AUTHENTICATION_CLASSES, PermissionClasses, PERMISSION_CLASSES, User } from './decorators.js';
 export { TESSERA } from './tokens.js';
 export type { NestHttpRequest } from './request.js';
-export { AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, type Permission } from '../auth/index.js';
+export { AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, Fresh, REAUTHENTICATION_REQUIRED, type Permission } from '../auth/index.js';
 export {
   charField, defineView, emailField, integerField, readOnlyField, validate,
   type Field, type View, type ViewConfig, type ViewReply, type ViewRequest,

@@ -25,6 +25,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   tokenFamilies: false,
   sessionAbsoluteLifetime: 0,
   sessionIdleTimeout: 0,
+  freshLoginMaxAge: 600,
   sessionsPerUser: 0,
   sessionLimitPolicy: 'evict',
   updateLastLogin: false,

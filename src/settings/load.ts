@@ -9,7 +9,7 @@ import {
   type AsymmetricAlgorithm, type Settings,
 } from './types.js';
 import {
-  parseBoolean, parseCount, parseDatabaseUrl, parseDuration, parseEmailUrl, parseHeaderName, parseListOf, parseNonEmptyString,
+  parseBoolean, parseCount, parseDurationOrOff, parseDatabaseUrl, parseDuration, parseEmailUrl, parseHeaderName, parseListOf, parseNonEmptyString,
   parseBearerSecret, parseJwkUrl, parseOneOf, parseOptionalString, parsePort, parsePositiveDuration, parsePositiveInteger, parsePublicUrl, parseRedisUrl, parseString, parseStringList,
 } from './values.js';
 import { parseThrottleRates } from './throttle-rates.js';
@@ -44,6 +44,7 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   sessionIdleTimeout: parseDuration,
   sessionsPerUser: parseCount,
   sessionLimitPolicy: parseOneOf(SESSION_LIMIT_POLICIES),
+  freshLoginMaxAge: parseDurationOrOff,
   updateLastLogin: parseBoolean,
   algorithm: parseOneOf(ALGORITHMS),
   signingKey: parseString,

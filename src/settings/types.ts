@@ -114,6 +114,14 @@ export interface Settings {
   sessionsPerUser: number;
   /** At `sessionsPerUser`: a login ends the user's oldest session (`evict`, the default) or is refused with 403 (`refuse`). */
   sessionLimitPolicy: SessionLimitPolicy;
+  /**
+   * Seconds since the login (the access token's `auth_time`) within which password change, email
+   * change, account deletion and ending sessions are allowed without re-authenticating
+   * (`POST /api/token/reauthenticate/`); older answers 403 `reauthentication_required`.
+   * Default 600 (10 minutes). 0 (`off`) turns the check off, puts no `auth_time` in tokens (so
+   * they are exactly Simple JWT's, and `Fresh` refuses every token) and serves no reauthenticate view.
+   */
+  freshLoginMaxAge: number;
   updateLastLogin: boolean;
   algorithm: Algorithm;
   /**

@@ -21,6 +21,16 @@ export function parseDuration(value: unknown): number {
   throw new Error(`${show(value)} is not a duration; use whole seconds (300) or a number with s, m, h or d (5m, 1d), at most 100 years`);
 }
 
+/** A duration, or `off` / `false` / `0` for none (0). */
+export function parseDurationOrOff(value: unknown): number {
+  if (value === false || (typeof value === 'string' && ['off', 'false', 'no', 'none'].includes(value.trim().toLowerCase()))) return 0;
+  try {
+    return parseDuration(value);
+  } catch {
+    throw new Error(`${show(value)} is not a duration; use whole seconds (300) or a number with s, m, h or d (5m, 10m), or off`);
+  }
+}
+
 export function parseBoolean(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'string') {

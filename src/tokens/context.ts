@@ -12,7 +12,7 @@ export interface TokenContext {
     Settings,
     'accessTokenLifetime' | 'refreshTokenLifetime' | 'userIdField' | 'userIdClaim' | 'tokenTypeClaim' | 'jtiClaim'
     | 'rotateRefreshTokens' | 'blacklistAfterRotation' | 'leeway'
-  > & Partial<Pick<Settings, 'refreshGraceWindow' | 'userCacheTtl' | 'sessionAbsoluteLifetime' | 'sessionIdleTimeout'>>;
+  > & Partial<Pick<Settings, 'refreshGraceWindow' | 'userCacheTtl' | 'sessionAbsoluteLifetime' | 'sessionIdleTimeout' | 'freshLoginMaxAge'>>;
   codec: JwtCodec;
   clock: Clock;
   /** Simple JWT's `token_blacklist` app; null turns outstanding/blacklist tracking off. */
@@ -34,6 +34,21 @@ export interface TokenContext {
 
 /** The claim naming a token's family. */
 export const FAMILY_CLAIM = 'fam';
+
+/**
+ * OpenID Connect's claim: seconds since the epoch of the login (password, or the last
+ * re-authentication) that began the token's session. Refresh, rotation and sliding keep it, as
+ * they keep every claim; `Fresh(seconds)` reads it.
+ */
+export const AUTH_TIME_CLAIM = 'auth_time';
+
+/**
+ * Whether logins put `auth_time` in their tokens: while `freshLoginMaxAge` is on (the default).
+ * Off, tokens are exactly Simple JWT's, and `Fresh` finds no login time in them.
+ */
+export function issuesAuthTime(context: TokenContext): boolean {
+  return (context.settings.freshLoginMaxAge ?? 0) > 0;
+}
 
 /** What tokens need of the session store; the plugin joins the repository and `Revocation`. */
 export interface TokenFamilies extends FamilyRevocations {

@@ -1,6 +1,6 @@
 import { TokenBackendError, type Claims } from '../crypto/index.js';
 import type { User } from '../store/index.js';
-import type { SessionInfo, TokenContext } from './context.js';
+import { AUTH_TIME_CLAIM, issuesAuthTime, type SessionInfo, type TokenContext } from './context.js';
 import { TOKEN_MESSAGES, TokenError } from './errors.js';
 import { newJti } from './jti.js';
 
@@ -80,10 +80,14 @@ export abstract class Token {
     return new this(context, { token, payload });
   }
 
-  /** A new token for `user`: the user id claim plus the context's custom claims. */
+  /**
+   * A new token for `user` at a login: the user id claim, the login's time (`auth_time`, while
+   * `freshLoginMaxAge` is on), then the context's custom claims.
+   */
   static async forUser<T extends Token>(this: TokenClass<T>, context: TokenContext, user: User, session?: SessionInfo): Promise<T> {
     const instance = new this(context);
     instance.set(context.settings.userIdClaim, userIdOf(context, user));
+    if (issuesAuthTime(context)) instance.set(AUTH_TIME_CLAIM, instance.currentTime);
     Object.assign(instance.payload, context.customClaims ? await context.customClaims(user) : {});
     await instance.issued(user, session);
     return instance;

@@ -84,7 +84,7 @@ export function tesseraWeb(tessera: Tessera, options: TesseraWebOptions = {}): T
       const authenticators = tessera.authenticatorsFor(authentication);
       const credentials = { method: request.method, headers: headersOf(request), ip: clientIpOf(request, ip, options) };
       const now = authenticators[0]?.authenticateNow?.(credentials);
-      if (now && permission.hasPermission({ method: credentials.method, user: now.user })) return { user: now.user, auth: now.token };
+      if (now && permission.hasPermission({ method: credentials.method, user: now.user, token: now.token })) return { user: now.user, auth: now.token };
       try {
         const result = await authorize(tessera, credentials, permission, authenticators, new URL(request.url).pathname);
         return { user: result?.user ?? null, auth: result?.token ?? null };

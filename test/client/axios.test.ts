@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import axios, { AxiosError } from 'axios';
-import { TesseraClient, type LogoutReason } from '../../src/client/index.js';
+import { isReauthenticationRequired, TesseraClient, type LogoutReason } from '../../src/client/index.js';
 import { attachTessera } from '../../src/client/axios.js';
 import { countingFetch, inspectableStorage, REFRESH_CALL } from '../support/client-fixtures.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { decodeJwt, startServer, type TestServer } from '../support/server.js';
 
 const PASSWORD = 'Ab12345678';
 const ACCESS_LIFETIME = 5 * 60;
@@ -75,6 +75,22 @@ describe('attachTessera: a real axios instance against a real server', () => {
     server.clock.advance(24 * 60 * 60 + 1);
     await assert.rejects(api.get('/api/user/'), (error: unknown) => error instanceof AxiosError && error.response?.status === 401);
     assert.deepEqual(logouts, ['expired']);
+  });
+
+  test('a stale login: the 403 AxiosError is recognised by isReauthenticationRequired; after reauthenticate the retry carries the fresh token', async () => {
+    await server.createUser('bob', PASSWORD);
+    const { client, api, storage } = setUp();
+    await client.login('bob', PASSWORD);
+    server.clock.advance(601); // Past freshLoginMaxAge (600 s by default).
+    const change = () => api.post('/auth/users/set_password/', { current_password: PASSWORD, new_password: 'Zx98765432' });
+    const refused = await change().then(() => null, (error: unknown) => error);
+    assert.ok(refused instanceof AxiosError);
+    assert.equal(refused.response?.status, 403);
+    assert.equal(isReauthenticationRequired(refused), true);
+    assert.equal(isReauthenticationRequired(new AxiosError('no answer')), false);
+    await client.reauthenticate(PASSWORD);
+    assert.equal(decodeJwt(storage.values().access!).claims.auth_time, Math.floor(server.clock.now / 1000));
+    assert.equal((await change()).status, 204);
   });
 
   test('the detach function removes both interceptors', async () => {

@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { LogoutReason, TesseraClient } from '../../src/client/index.js';
 import type { Settings } from '../../src/settings/index.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { decodeJwt, startServer, type TestServer } from '../support/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'Ab12345678';
@@ -226,6 +226,23 @@ describe('tessera/client in several tabs of one browser (Debian chromium)', { sk
       assert.equal(await pages[TABS - 1]!.evaluate(() => (globalThis as unknown as TabGlobals).tab.client.refresh()), true);
       const latest = (await accessTokens(pages.slice(-1)))[0]!;
       for (const page of pages) await heard(page, latest);
+      assert.deepEqual(pageErrors, []);
+    });
+
+    test('one tab re-authenticates after the login went stale: every tab takes the fresh access token (auth_time now), and the new cookie', async () => {
+      const { server, pages } = cookies;
+      const cookie = await refreshCookie();
+      await advance(server, pages, 601); // Past freshLoginMaxAge (600 s by default).
+      const stale = (await accessTokens(pages.slice(0, 1)))[0]!;
+      assert.ok(Math.floor(server.clock.now / 1000) - Number(decodeJwt(stale).claims.auth_time) > 600, 'the refreshed token keeps the old login time');
+      await pages[0]!.evaluate((password) => (globalThis as unknown as TabGlobals).tab.client.reauthenticate(password), PASSWORD);
+      const fresh = (await accessTokens(pages.slice(0, 1)))[0]!;
+      assert.equal(decodeJwt(fresh).claims.auth_time, Math.floor(server.clock.now / 1000));
+      for (const page of pages) await heard(page, fresh);
+      assert.deepEqual(await accessTokens(pages), Array(TABS).fill(fresh));
+      const renewed = await refreshCookie();
+      assert.ok(renewed && renewed !== cookie, 'the re-authentication\'s refresh token is in the cookie');
+      assert.deepEqual(await logoutsOf(pages), Array(TABS).fill([]));
       assert.deepEqual(pageErrors, []);
     });
 

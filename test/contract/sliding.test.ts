@@ -60,8 +60,9 @@ describe('sliding tokens on', () => {
   test('POST /api/token/sliding/ answers {"token"} with Simple JWT\'s claims', async () => {
     const token = await obtain();
     const { claims } = decodeJwt(token);
-    assert.deepEqual(Object.keys(claims), ['token_type', 'exp', 'iat', 'jti', 'refresh_exp', 'user_id']);
+    assert.deepEqual(Object.keys(claims), ['token_type', 'exp', 'iat', 'jti', 'refresh_exp', 'user_id', 'auth_time']);
     assert.equal(claims.token_type, 'sliding');
+    assert.equal(claims.auth_time, now());
     assert.equal(claims.exp, now() + 300);
     assert.equal(claims.refresh_exp, now() + 600);
     assert.equal(claims.iat, now());

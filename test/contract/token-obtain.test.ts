@@ -24,9 +24,12 @@ describe('POST /api/token/ (seed 000)', () => {
     const refresh = decodeJwt(answer.json.refresh);
     const access = decodeJwt(answer.json.access);
     assert.deepEqual(refresh.header, { alg: 'HS256', typ: 'JWT' });
-    assert.deepEqual(Object.keys(refresh.claims), ['token_type', 'exp', 'iat', 'jti', 'user_id']);
-    assert.deepEqual(Object.keys(access.claims), ['token_type', 'exp', 'iat', 'jti', 'user_id']);
+    // Simple JWT's claims, then OpenID Connect's `auth_time` (the login), which `Fresh` reads.
+    assert.deepEqual(Object.keys(refresh.claims), ['token_type', 'exp', 'iat', 'jti', 'user_id', 'auth_time']);
+    assert.deepEqual(Object.keys(access.claims), ['token_type', 'exp', 'iat', 'jti', 'user_id', 'auth_time']);
     const now = Math.floor(server.clock.now / 1000);
+    assert.equal(access.claims.auth_time, now);
+    assert.equal(refresh.claims.auth_time, now);
     assert.equal(access.claims.token_type, 'access');
     assert.equal(access.claims.exp, now + 300);
     assert.equal(refresh.claims.exp, now + 86400);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
 import { createPasswordHashers, createTessera, loadSettings, type Tessera } from '../../src/index.js';
-import { IsAdminUser, IsAuthenticated, tesseraExpress, type TesseraExpress } from '../../src/express/index.js';
+import { Fresh, IsAdminUser, IsAuthenticated, tesseraExpress, type TesseraExpress } from '../../src/express/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { readAnswer, TEST_SIGNING_KEY } from '../support/server.js';
 
@@ -45,6 +45,7 @@ describe('tessera/express on an application\'s own routes', () => {
       response.json({ hello: request.user!.username, token: request.auth!.payload.token_type });
     });
     app.get('/api/staff/', auth.authenticate(IsAdminUser), (_request, response) => { response.json({ ok: true }); });
+    app.get('/api/recent/', auth.authenticate(Fresh(3600)), (_request, response) => { response.json({ ok: true }); });
     // Routes naming their own classes: a refusal challenges with theirs, not the settings' (jwt).
     app.get('/api/basic-only/', auth.authenticate(IsAuthenticated, { authentication: ['basic'] }), (_request, response) => { response.json({ ok: true }); });
     app.get('/api/session-only/', auth.authenticate(IsAuthenticated, { authentication: ['session'] }), (_request, response) => { response.json({ ok: true }); });
@@ -101,6 +102,16 @@ describe('tessera/express on an application\'s own routes', () => {
     const staff = await get('/api/staff/', { authorization: `Bearer ${access}` });
     assert.equal(staff.status, 403);
     assert.deepEqual(staff.json, { detail: 'You do not have permission to perform this action.' });
+  });
+
+  test('authenticate(Fresh(3600)): a login this hour passes; a two-hour-old one is 403 reauthentication_required', async () => {
+    assert.deepEqual((await get('/api/recent/', { authorization: `Bearer ${access}` })).json, { ok: true });
+    const { codec, settings } = tessera.tokenContext;
+    const claims = codec.decode(access);
+    const stale = codec.encode({ ...claims, [settings.jtiClaim]: 'b'.repeat(32), auth_time: Number(claims.auth_time) - 7200 });
+    const refused = await get('/api/recent/', { authorization: `Bearer ${stale}` });
+    assert.equal(refused.status, 403);
+    assert.deepEqual(refused.json, { detail: 'This action needs a recent login; re-authenticate with your password.', code: 'reauthentication_required' });
   });
 
   test('an error of the application is a 500 with a fixed message, no stack and no detail', async () => {

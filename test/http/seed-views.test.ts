@@ -73,7 +73,7 @@ describe('seed 002: LoginView and RestrictedView', () => {
     assert.deepEqual(Object.keys(answer.json).sort(), ['access', 'refresh']);
     const { header, claims } = decodeJwt(answer.json.access);
     assert.deepEqual(header, { alg: 'HS256', typ: 'JWT' });
-    assert.deepEqual(Object.keys(claims), ['token_type', 'exp', 'iat', 'jti', 'user_id']);
+    assert.deepEqual(Object.keys(claims), ['token_type', 'exp', 'iat', 'jti', 'user_id', 'auth_time']);
     assert.equal(claims.token_type, 'access');
     assert.equal(Number(claims.exp) - Number(claims.iat), 300);
     assert.equal(claims.user_id, 1);

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { Controller, Get, NotFoundException, UseGuards, type INestApplication } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { loadSettings, type Tessera } from '../../src/index.js';
-import { AllowAny, IsAdminUser, PermissionClasses, TESSERA, TesseraAuthGuard, TesseraModule, TesseraNotFoundFilter, User } from '../../src/nest/index.js';
+import { AllowAny, Fresh, IsAdminUser, IsAuthenticated, PermissionClasses, TESSERA, TesseraAuthGuard, TesseraModule, TesseraNotFoundFilter, User } from '../../src/nest/index.js';
 import { createNestApp, MeController, type NestPlatform } from '../../examples/nest/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { readAnswer, TEST_SIGNING_KEY, TEST_USER, type Answer } from '../support/server.js';
@@ -25,6 +25,12 @@ class StaffController {
   @PermissionClasses(AllowAny)
   cats(): never {
     throw new NotFoundException('No such cat');
+  }
+
+  @Get('recent/')
+  @PermissionClasses(IsAuthenticated, Fresh(60))
+  recent(): { fresh: boolean } {
+    return { fresh: true };
   }
 
   @Get('anyone/')
@@ -120,6 +126,21 @@ for (const platform of ['express', 'fastify'] satisfies NestPlatform[]) {
       assert.deepEqual((await request('GET', '/api/anyone/')).json, { username: null });
       assert.deepEqual((await request('GET', '/api/anyone/', bearer(access))).json, { username: TEST_USER.username });
       assert.equal((await request('GET', '/api/anyone/', bearer('not.a.token'))).status, 401);
+    });
+
+    test('@PermissionClasses(IsAuthenticated, Fresh(60)): a login just now passes; an hour-old one, or none recorded, is 403 reauthentication_required', async () => {
+      const access = await login();
+      assert.deepEqual((await request('GET', '/api/recent/', bearer(access))).json, { fresh: true });
+      const { codec, settings } = tessera.tokenContext;
+      const user = await tessera.store.users.findByUsername(TEST_USER.username);
+      const now = Math.floor(Date.now() / 1000);
+      const claims = { [settings.tokenTypeClaim]: 'access', exp: now + 300, iat: now, [settings.jtiClaim]: 'a'.repeat(32), [settings.userIdClaim]: user!.id };
+      for (const token of [codec.encode({ ...claims, auth_time: now - 3600 }), codec.encode(claims)]) {
+        const stale = await request('GET', '/api/recent/', bearer(token));
+        assert.equal(stale.status, 403, stale.text);
+        assert.equal(stale.text, '{"detail":"This action needs a recent login; re-authenticate with your password.","code":"reauthentication_required"}');
+      }
+      assert.equal((await request('GET', '/api/recent/')).status, 401, 'anonymous: IsAuthenticated\'s 401 first');
     });
 
     test('a token view answers as the contract: 405 with Allow, and its own parse error ahead of Nest\'s body parser', async () => {

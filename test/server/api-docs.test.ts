@@ -91,6 +91,24 @@ describe('API docs: /openapi.json and /docs/', () => {
     assert.equal(obtain.responses['429']?.$ref, '#/components/responses/Throttled');
   });
 
+  test('fresh login: the re-authentication view, and the 403 reauthentication_required on every route freshLoginMaxAge covers', () => {
+    const reauth = document.paths['/api/token/reauthenticate/']?.post;
+    assert.ok(reauth);
+    assert.deepEqual(Object.keys(reauth.requestBody?.content['application/json']?.schema.properties ?? {}), ['password']);
+    assert.match(reauth.responses['400']?.description ?? '', /Invalid password/);
+    assert.equal(reauth.responses['429']?.$ref, '#/components/responses/Throttled');
+    const covered = [
+      ['/auth/users/set_password/', 'post'], ['/auth/users/me/', 'put'], ['/auth/users/me/', 'patch'], ['/auth/users/me/', 'delete'],
+      ['/api/sessions/{id}/', 'delete'], ['/api/sessions/logout-all/', 'post'],
+    ] as const;
+    for (const [path, method] of covered) {
+      assert.match(document.paths[path]?.[method]?.responses['403']?.description ?? '', /reauthentication_required/, `${method} ${path}`);
+    }
+    const listing = document.paths['/api/sessions/']?.get;
+    assert.ok(listing);
+    assert.equal(listing.responses['403']?.$ref, '#/components/responses/Forbidden', 'listing is not covered');
+  });
+
   test('security and the shared errors follow each route\'s authentication classes and permission', () => {
     const user = document.paths['/api/user/']?.get;
     assert.deepEqual(user?.security, [{ bearerAuth: [] }, { cookieAuth: [] }, { tokenAuth: [] }]);

@@ -349,3 +349,22 @@ describe('session policy settings (sessionAbsoluteLifetime, sessionIdleTimeout, 
       /^tessera\.config\.json: sessionsPerUser: "many" is not a whole number/);
   });
 });
+
+describe('freshLoginMaxAge (TESSERA_FRESH_LOGIN_MAX_AGE)', () => {
+  test('10 minutes by default; a duration, or 0 / off / false for none', () => {
+    assert.equal(loadSettings({ cwd: folder(), env: {} }).freshLoginMaxAge, 600);
+    const cases: [string, number][] = [['5m', 300], ['90', 90], ['0', 0], ['off', 0], [' OFF ', 0], ['false', 0], ['1h', 3600]];
+    for (const [value, seconds] of cases) {
+      assert.equal(loadSettings({ cwd: folder(), env: { TESSERA_FRESH_LOGIN_MAX_AGE: value } }).freshLoginMaxAge, seconds, value);
+    }
+    assert.equal(loadSettings({ cwd: folder(JSON.stringify({ freshLoginMaxAge: false })), env: {} }).freshLoginMaxAge, 0);
+  });
+
+  for (const value of ['soon', '-5', '5 minutes', '']) {
+    test(`${JSON.stringify(value)} is refused with a one-line error naming the setting and "off"`, () => {
+      const { message } = settingsError({ cwd: folder(), env: { TESSERA_FRESH_LOGIN_MAX_AGE: value } });
+      assert.match(message, /^TESSERA_FRESH_LOGIN_MAX_AGE: ".*" is not a duration; use whole seconds \(300\) or a number with s, m, h or d \(5m, 10m\), or off$/);
+      assert.doesNotMatch(message, /\n/);
+    });
+  }
+});

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createPasswordHashers, createTessera, loadSettings, NotAuthenticated, Throttled, type Tessera } from '../../src/index.js';
-import { AllowAny, IsAdminUser, tesseraWeb, type TesseraWeb } from '../../src/web/index.js';
+import { AllowAny, Fresh, IsAdminUser, tesseraWeb, type TesseraWeb } from '../../src/web/index.js';
 import { clientIpOf } from '../../src/web/client-ip.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { readAnswer, TEST_SIGNING_KEY } from '../support/server.js';
@@ -75,6 +75,17 @@ describe('tessera/web without a server', () => {
     assert.deepEqual(staff.json, { detail: 'You do not have permission to perform this action.' });
     assert.equal(staff.headers.get('www-authenticate'), null);
     assert.deepEqual(await web.authenticate(new Request(`${origin}/api/public/`), AllowAny), { user: null, auth: null });
+  });
+
+  test('authenticate(request, Fresh(3600)): a login this hour passes; a two-hour-old one is 403 reauthentication_required', async () => {
+    const { user } = await web.authenticate(new Request(`${origin}/api/recent/`, { headers: bearer(access) }), Fresh(3600));
+    assert.equal(user?.username, 'shoumitro');
+    const { codec, settings } = tessera.tokenContext;
+    const claims = codec.decode(access);
+    const stale = codec.encode({ ...claims, [settings.jtiClaim]: 'c'.repeat(32), auth_time: Number(claims.auth_time) - 7200 });
+    const refused = await refusal(new Request(`${origin}/api/recent/`, { headers: bearer(stale) }), Fresh(3600));
+    assert.equal(refused.status, 403);
+    assert.deepEqual(refused.json, { detail: 'This action needs a recent login; re-authenticate with your password.', code: 'reauthentication_required' });
   });
 
   test('errorResponse: DRF\'s answers for coded errors, a fixed 500 (logged, never sent) for the rest', async () => {

@@ -432,6 +432,79 @@ describe('the console in a real browser (Debian chromium)', { skip }, () => {
     }
   });
 
+  test('a stale login (past freshLoginMaxAge): ending another session asks for the password in a dialog, then ends it; the password change re-authenticates with the current password', async () => {
+    const fresh = await startServer({ tokenFamilies: true, rotateRefreshTokens: true, blacklistAfterRotation: true, throttleEnabled: false });
+    try {
+      fresh.clock.now = Date.now();
+      await fresh.createUser('frank', PASSWORD);
+      const elsewhere = await fresh.login('frank', PASSWORD);
+      const page = await open();
+      await page.goto(`${fresh.url}/console/#/signin`);
+      await page.getByLabel('Username').fill('frank');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Your sessions' }).waitFor();
+      const endOther = page.getByRole('button', { name: /^Sign out .*, signed in / });
+      await endOther.waitFor();
+
+      fresh.clock.advance(601);
+      await endOther.click();
+      const dialog = page.getByRole('dialog', { name: 'Confirm it\'s you' });
+      await dialog.waitFor();
+      // Cancel: nothing is ended, and the status line gives the server's reason.
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await status(page).getByText('This action needs a recent login; re-authenticate with your password.').waitFor();
+      await endOther.click();
+      await dialog.waitFor();
+      const field = dialog.getByLabel('Your password');
+      assert.equal(await field.evaluate((input) => input === input.ownerDocument.activeElement), true, 'focus is in the dialog');
+      // A wrong password: the server's message next to the field, the dialog stays.
+      await field.fill('not-the-password');
+      await dialog.getByRole('button', { name: 'Continue' }).click();
+      await dialog.getByText('Invalid password.').waitFor();
+      assert.equal(await field.getAttribute('aria-invalid'), 'true');
+      assert.equal((await fresh.post('/api/token/refresh/', { refresh: elsewhere.refresh })).status, 200, 'nothing ended yet');
+      await field.fill(PASSWORD);
+      await dialog.getByRole('button', { name: 'Continue' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await status(page).getByText(/^Signed out /).waitFor();
+      await endOther.waitFor({ state: 'detached' });
+      const refused = await fresh.post('/api/token/refresh/', { refresh: elsewhere.refresh });
+      assert.equal(refused.status, 401, 'the other session is over');
+
+      // Stale again, "Sign out everywhere else": the same dialog, then both other sessions end.
+      const others = [await fresh.login('frank', PASSWORD), await fresh.login('frank', PASSWORD)];
+      await page.reload();
+      const everywhere = page.getByRole('button', { name: 'Sign out everywhere else' });
+      await everywhere.waitFor();
+      fresh.clock.advance(601);
+      await everywhere.click();
+      await dialog.waitFor();
+      await dialog.getByLabel('Your password').fill(PASSWORD);
+      await dialog.getByRole('button', { name: 'Continue' }).click();
+      await status(page).getByText('Signed out 2 other sessions.').waitFor();
+      for (const { refresh } of others) assert.equal((await fresh.post('/api/token/refresh/', { refresh })).status, 401);
+
+      // Stale once more: the password change uses the form's current password; a wrong one shows there.
+      fresh.clock.advance(601);
+      await page.getByRole('link', { name: 'Account' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+      await page.getByLabel('Current password').fill('not-the-password');
+      await page.getByLabel('New password').fill('new-console-pass-7313');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.getByText('Invalid password.').waitFor();
+      assert.equal(await page.getByLabel('Current password').getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.getByRole('dialog').count(), 0, 'no dialog: the form has the password');
+      await page.getByLabel('Current password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await status(page).getByText('Password changed.').waitFor();
+      assert.equal((await fresh.post('/api/token/', { username: 'frank', password: 'new-console-pass-7313' })).status, 200, 'the new password signs in');
+    } finally {
+      await fresh.close();
+    }
+  });
+
   test('with tokenFamilies off, "Your sessions" says so and names the setting', async () => {
     const plain = await startServer({});
     try {

@@ -1,9 +1,10 @@
 import { ACCOUNT_MESSAGES } from '../../accounts/index.js';
-import { AllowAny, IsAuthenticated } from '../../auth/index.js';
+import { AllowAny, Fresh, IsAuthenticated } from '../../auth/index.js';
 import type { Tessera } from '../../core/index.js';
 import { normalizeUsername, USERNAME_PATTERN, type User } from '../../store/index.js';
 import { charField, emailField, validate, type Field } from '../fields.js';
 import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
+import { REAUTHENTICATION_REQUIRED_DOC } from './reauthenticate-views.js';
 import type { View, ViewConfig, ViewReply } from '../view.js';
 import { tokenViews } from './token-views.js';
 import { signedInUser } from './view-requests.js';
@@ -26,6 +27,13 @@ export function accountViews(tessera: Tessera, { prefix = '' }: AccountViewOptio
   const documented = (extra: Extra): Extra => ({ ...extra, openapi: { tags: ['accounts'], ...extra.openapi } });
   const anyone = (name: string, extra: Extra = {}): ViewConfig => ({ permission: AllowAny, name, description: '', ...documented(extra) });
   const signedIn = (name: string, extra: Extra = {}): ViewConfig => ({ permission: IsAuthenticated, name, description: '', ...documented(extra) });
+  // Sensitive changes need a recent login (`freshLoginMaxAge`): a stolen access token alone cannot make them.
+  const fresh = settings.freshLoginMaxAge > 0 ? Fresh(settings.freshLoginMaxAge) : null;
+  const recentlySignedIn = (name: string, extra: Extra = {}): ViewConfig => {
+    const config = signedIn(name, extra);
+    if (!fresh) return config;
+    return { ...config, permission: fresh, openapi: { ...config.openapi, responses: { ...config.openapi?.responses, 403: REAUTHENTICATION_REQUIRED_DOC } } };
+  };
   const registerFields = {
     email: settings.sendActivationEmail ? emailField() : emailField({ required: false, allowBlank: true }),
     username: usernameField(),
@@ -79,7 +87,7 @@ export function accountViews(tessera: Tessera, { prefix = '' }: AccountViewOptio
     ...(['PUT', 'PATCH'] as const).map((method): View => ({
       method,
       url: '/users/me/',
-      config: signedIn('Me', { openapi: { body: meFields, responses: { 200: ME } } }),
+      config: recentlySignedIn('Me', { openapi: { body: meFields, responses: { 200: ME } } }),
       handle: async (request) => {
         const input = validate(request.data, meFields);
         const me = signedInUser(request);
@@ -89,7 +97,7 @@ export function accountViews(tessera: Tessera, { prefix = '' }: AccountViewOptio
     {
       method: 'DELETE',
       url: '/users/me/',
-      config: signedIn('Me', { openapi: { body: deleteFields, responses: { 204: DONE } } }),
+      config: recentlySignedIn('Me', { openapi: { body: deleteFields, responses: { 204: DONE } } }),
       handle: async (request, reply) => {
         const input = validate(request.data, deleteFields);
         await accounts.deleteUser(signedInUser(request), input.current_password);
@@ -130,7 +138,7 @@ export function accountViews(tessera: Tessera, { prefix = '' }: AccountViewOptio
     {
       method: 'POST',
       url: '/users/set_password/',
-      config: signedIn('Set password', { audit: 'password_changed', openapi: { body: setPasswordFields, responses: { 204: DONE } } }),
+      config: recentlySignedIn('Set password', { audit: 'password_changed', openapi: { body: setPasswordFields, responses: { 204: DONE } } }),
       handle: async (request, reply) => {
         const input = validate(request.data, setPasswordFields);
         await accounts.setPassword(signedInUser(request), input.current_password, input.new_password);

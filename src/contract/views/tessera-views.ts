@@ -4,6 +4,7 @@ import { accountViews } from './account-views.js';
 import { adminViews } from './admin-views.js';
 import { authTokenViews } from './authtoken-views.js';
 import { keyViews } from './key-views.js';
+import { reauthenticateViews } from './reauthenticate-views.js';
 import { revocationFeedViews } from './revocation-feed-views.js';
 import { sessionViews } from './session-views.js';
 import { slidingViews } from './sliding-views.js';
@@ -28,6 +29,8 @@ export function tesseraViews(tessera: Tessera, options: TesseraViewOptions = {})
   const { settings } = tessera;
   return [
     ...tokenViews(tessera, options.tokenRoutes),
+    // Off, tokens carry no login time to renew.
+    ...(settings.freshLoginMaxAge > 0 ? reauthenticateViews(tessera) : []),
     ...(settings.authTokenClasses.includes('sliding') ? slidingViews(tessera, options.tokenRoutes) : []),
     ...keyViews(tessera),
     ...revocationFeedViews(tessera),

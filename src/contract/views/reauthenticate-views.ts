@@ -1,0 +1,61 @@
+import { IsAuthenticated } from '../../auth/index.js';
+import type { Tessera } from '../../core/index.js';
+import { CookieMode } from '../cookie-mode.js';
+import { charField, validate } from '../fields.js';
+import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
+import { transportOf } from '../transport.js';
+import type { View } from '../view.js';
+import { signedInUser } from './view-requests.js';
+
+/** The 403 of a route that needs a recent login (`Fresh`, `freshLoginMaxAge`). */
+export const REAUTHENTICATION_REQUIRED_DOC: ResponseDoc = {
+  description: `The login (the token's \`auth_time\`) is older than the route allows, or the token has none (\`"code": "reauthentication_required"\`): re-authenticate at \`POST ${'/api/token/reauthenticate/'}\` and retry.`,
+  body: objectSchema({ detail: stringSchema(), code: stringSchema() }),
+};
+
+/** Where a client re-authenticates when a route answers 403 `reauthentication_required`. */
+export const REAUTHENTICATE_URL = '/api/token/reauthenticate/';
+
+/**
+ * `POST /api/token/reauthenticate/` (signed in; body `password`): the password checked again,
+ * throttled and audited as a login (`login_succeeded` / `login_failed` with this path), and tokens
+ * whose `auth_time` is now: a pair in the same session (cookie mode as at login), or a sliding
+ * token when the request came with one. A wrong password is 400 `{"password": ["Invalid password."]}`.
+ */
+export function reauthenticateViews(tessera: Tessera): View[] {
+  const { settings } = tessera;
+  const cookiesByDefault = settings.authCookies !== 'off';
+  const cookieMode = CookieMode.from(cookiesByDefault ? settings : { ...settings, authCookies: 'refresh' }, tessera.clock)!;
+  const fields = { password: charField() };
+  const inCookie = cookiesByDefault ? ' (in cookie mode it is in the `__Host-tessera-refresh` cookie instead)' : '';
+  return [{
+    method: 'POST',
+    url: REAUTHENTICATE_URL,
+    config: {
+      permission: IsAuthenticated,
+      throttle: 'login',
+      audit: 'login',
+      name: 'Token Reauthenticate',
+      description: 'Takes the signed-in user\'s password and returns tokens whose login time (`auth_time`) is now,\nin the same session, for routes that need a recent login.',
+      openapi: {
+        tags: ['token'],
+        body: fields,
+        responses: {
+          200: {
+            description: 'A token pair in the same session (a `token` for a sliding token), with a fresh `auth_time`.',
+            body: objectSchema({
+              refresh: stringSchema(`The refresh token${inCookie}.`), access: stringSchema('The access token.'), token: stringSchema('A sliding token.'),
+            }, ['refresh', 'access', 'token']),
+          },
+          400: { description: 'Wrong password: `{"password": ["Invalid password."]}`.', body: objectSchema({ password: { type: 'array', items: stringSchema() } }) },
+        },
+      },
+    },
+    handle: async (request, reply) => {
+      const cookies = transportOf(request.headers, cookiesByDefault) === 'cookie' ? cookieMode : null;
+      const { password } = validate(request.data, fields);
+      const answer = await tessera.tokens.reauthenticate(signedInUser(request), password, request.auth);
+      return cookies && 'refresh' in answer ? cookies.loginAnswer(reply, answer) : answer;
+    },
+  }];
+}
