@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { createTessera, loadSettings, SessionEnded, type Settings, type Tessera } from '../../src/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { TEST_SIGNING_KEY, TestClock } from '../support/server.js';
+import { SessionEnded, type Settings, type Tessera } from '../../src/index.js';
+import { openTestCore, type TestCore } from '../support/core.js';
 
 const PASSWORD = 'Ab12345678';
 const famOf = (token: string) => String(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).fam);
@@ -15,37 +11,17 @@ const famOf = (token: string) => String(JSON.parse(Buffer.from(token.split('.')[
  * later login of the user came), on the engine of the run, with the injected clock.
  */
 describe('flushExpiredTokens ends sessions that went idle or past their absolute lifetime', () => {
-  const opened: { tessera: Tessera; database: TestDatabase | null; dir: string | null }[] = [];
+  const opened: TestCore[] = [];
   after(async () => {
-    for (const { tessera, database, dir } of opened) {
-      await tessera.close();
-      await database?.drop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    }
+    for (const core of opened) await core.close();
   });
 
+  /** A core with sessions rotating and blacklisting, and the user ann. */
   async function core(overrides: Partial<Settings>) {
-    const dir = mkdtempSync(join(tmpdir(), 'tessera-flush-sessions-'));
-    const database = await createTestDatabase(dir);
-    const clock = new TestClock();
-    const settings = loadSettings({
-      cwd: dir,
-      overrides: {
-        databaseUrl: database.url, dataDir: dir, signingKey: TEST_SIGNING_KEY,
-        tokenFamilies: true, rotateRefreshTokens: true, blacklistAfterRotation: true, ...overrides,
-      },
-    });
-    const tessera = createTessera({ settings, clock: clock.read });
-    opened.push({ tessera, database, dir });
-    await tessera.migrate();
-    const user = await tessera.users.create({ username: 'ann', email: 'ann@example.com', password: PASSWORD });
-    /** A second process on the same database (its own memory, same clock). */
-    const another = () => {
-      const twin = createTessera({ settings, clock: clock.read });
-      opened.push({ tessera: twin, database: null, dir: null });
-      return twin;
-    };
-    return { tessera, clock, user, another };
+    const opening = await openTestCore({ tokenFamilies: true, rotateRefreshTokens: true, blacklistAfterRotation: true, ...overrides }, 'flush-sessions');
+    opened.push(opening);
+    const user = await opening.tessera.users.create({ username: 'ann', email: 'ann@example.com', password: PASSWORD });
+    return { tessera: opening.tessera, clock: opening.clock, user, another: opening.another };
   }
 
   const endings = async (tessera: Tessera) => {

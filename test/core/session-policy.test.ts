@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { createTessera, loadSettings, PermissionDenied, SessionEnded, TokenError, type Settings, type Tessera } from '../../src/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { TEST_SIGNING_KEY, TestClock } from '../support/server.js';
+import { PermissionDenied, SessionEnded, TokenError, type Settings, type Tessera } from '../../src/index.js';
+import { openTestCore, type TestCore } from '../support/core.js';
 
 const PASSWORD = 'Ab12345678';
 const credentials = (username: string) => ({ username, password: PASSWORD });
@@ -13,29 +9,16 @@ const famOf = (token: string) => String(JSON.parse(Buffer.from(token.split('.')[
 
 /** The session use cases as plain functions, on the engine of the run, with the injected clock. */
 describe('session policy in the core: obtainPair, refresh, sessions.start and endAll', () => {
-  const opened: { tessera: Tessera; database: TestDatabase; dir: string }[] = [];
+  const opened: TestCore[] = [];
   after(async () => {
-    for (const { tessera, database, dir } of opened) {
-      await tessera.close();
-      await database.drop();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    for (const core of opened) await core.close();
   });
 
+  /** A core with sessions rotating and blacklisting, and `users` (password PASSWORD). */
   async function core(overrides: Partial<Settings>, ...users: string[]) {
-    const dir = mkdtempSync(join(tmpdir(), 'tessera-session-policy-'));
-    const database = await createTestDatabase(dir);
-    const clock = new TestClock();
-    const settings = loadSettings({
-      cwd: dir,
-      overrides: {
-        databaseUrl: database.url, dataDir: dir, signingKey: TEST_SIGNING_KEY,
-        tokenFamilies: true, rotateRefreshTokens: true, blacklistAfterRotation: true, ...overrides,
-      },
-    });
-    const tessera = createTessera({ settings, clock: clock.read });
-    opened.push({ tessera, database, dir });
-    await tessera.migrate();
+    const opening = await openTestCore({ tokenFamilies: true, rotateRefreshTokens: true, blacklistAfterRotation: true, ...overrides }, 'session-policy');
+    opened.push(opening);
+    const { tessera, clock } = opening;
     for (const username of users) await tessera.users.create({ username, email: `${username}@example.com`, password: PASSWORD });
     return { tessera, clock };
   }
