@@ -121,8 +121,10 @@ describe('the bundled tessera command', () => {
     const mail = join(cwd, 'mail');
     // Generous: beside the browser suites the machine can be slow to load nodemailer the first time.
     const deadline = Date.now() + 30_000;
-    while (!(existsSync(mail) && readdirSync(mail).length > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const files = existsSync(mail) ? readdirSync(mail) : [];
+    // Only whole messages: the mailer writes `.NAME.partial` first, then renames it to NAME.eml.
+    const messages = () => (existsSync(mail) ? readdirSync(mail).filter((file) => file.endsWith('.eml')) : []);
+    while (messages().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const files = messages();
     assert.equal(files.length, 1, 'one activation email');
     assert.match(readFileSync(join(mail, files[0]!), 'utf8'), /\/#\/activate\/[A-Za-z0-9_-]+\/[A-Za-z0-9-]+/);
   });
