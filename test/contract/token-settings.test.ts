@@ -31,7 +31,8 @@ describe('token settings change what is issued and accepted', () => {
     await withServer({ userIdClaim: 'sub_id', tokenTypeClaim: 'typ_claim', jtiClaim: 'token_id' }, async (server) => {
       const pair = await server.login();
       const { claims } = decodeJwt(pair.access);
-      assert.deepEqual(Object.keys(claims), ['typ_claim', 'exp', 'iat', 'token_id', 'sub_id']);
+      // auth_time: fresh login (freshLoginMaxAge), on by default.
+      assert.deepEqual(Object.keys(claims), ['typ_claim', 'exp', 'iat', 'token_id', 'sub_id', 'auth_time']);
       assert.equal(claims.typ_claim, 'access');
       const me = await server.get('/api/user/', pair.auth);
       assert.deepEqual(me.json, { id: 1, username: 'shoumitro' });
