@@ -76,9 +76,15 @@ const ENGINE_FREE = ['crypto', 'settings', 'docs', 'errors', 'bench'].map((folde
 const ENGINE_FREE_FILES = [
   join('test', 'core', 'published-types.test.ts'), join('test', 'core', 'contract-framework-free.test.ts'), join('test', 'verify', 'no-framework.test.ts'),
 ];
-const engineFree = (file) => ENGINE_FREE.some((folder) => file.startsWith(folder)) || ENGINE_FREE_FILES.includes(file);
+// The Chromium suites test what the browser does (the console, the client's tabs, the SPAs); what
+// they ask the server is covered on both engines by the HTTP suites, so they too run on SQLite only.
+const BROWSER_FILES = [
+  join('test', 'web', 'console.test.ts'), join('test', 'web', 'example-spa.test.ts'),
+  join('test', 'client', 'tabs.test.ts'), join('test', 'client', 'transport-browser.test.ts'),
+];
+const engineFree = (file) => ENGINE_FREE.some((folder) => file.startsWith(folder)) || ENGINE_FREE_FILES.includes(file) || BROWSER_FILES.includes(file);
 const suites = engine === 'postgres' ? all.filter((file) => !engineFree(file)) : all;
-if (engine === 'postgres') console.log(`test:postgres: ${all.length - suites.length} engine-free suites ran on SQLite only (${[...ENGINE_FREE, ...ENGINE_FREE_FILES].join(', ')})`);
+if (engine === 'postgres') console.log(`test:postgres: ${all.length - suites.length} engine-free and browser suites ran on SQLite only (${[...ENGINE_FREE, ...ENGINE_FREE_FILES, ...BROWSER_FILES].join(', ')})`);
 // The Web-standard adapter (examples/hono) and NestJS (examples/nest, on Nest's Express platform)
 // take the contract on the SQLite pass only, to keep `npm test` within its time budget: they share
 // the pipeline, and so the engine paths, with Express.
