@@ -58,11 +58,12 @@ export interface MigrationReport {
  * How many times a migration on SQLite is tried again when another process migrated the same file
  * at the same moment: Kysely's migration lock is a no-op on SQLite (one connection per process),
  * so two `tessera serve` processes starting together on one file can both see a migration as
- * pending; the second then finds its table made ("already exists") or the file locked. Tried
- * again, it finds the migration applied.
+ * pending; the second then finds its table made ("already exists"), the file locked, or (when the
+ * migration itself is idempotent, `ifNotExists`) the migration's row recorded by the first (a UNIQUE
+ * failure on the tracking table; its transaction rolled back). Tried again, it finds the migration applied.
  */
 const SQLITE_MIGRATION_ATTEMPTS = 20;
-const RACED = /already exists|database is locked|SQLITE_BUSY/i;
+const RACED = /already exists|database is locked|SQLITE_BUSY|UNIQUE constraint failed: tessera_migrations/i;
 
 /** Applies tessera's migrations, then each set's; safe to run at every start, from several processes at once. */
 export async function migrate(db: Kysely<unknown>, ...sets: MigrationSet[]): Promise<MigrationReport> {
