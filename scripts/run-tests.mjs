@@ -1,14 +1,21 @@
-// Runs the test suite on one engine: `node scripts/run-tests.mjs sqlite|postgres [files...]`.
-// Sets TESSERA_TEST_DATABASE portably. The PostgreSQL run is skipped, saying why, when the server
+// Runs the test suite: `node scripts/run-tests.mjs all|sqlite|postgres [files...]`.
+// `all` (what `npm test` runs) is the type check and both engines' runs, in two lanes at once (see
+// LANES below); `sqlite` or `postgres` is one engine's runs, one after another, output as it comes.
+// Sets TESSERA_TEST_DATABASE portably. The PostgreSQL runs are skipped, saying why, when the server
 // cannot be reached, unless TESSERA_REQUIRE_SERVICES=1 (CI), which turns that into a failure.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 
-const engine = process.argv[2];
-if (engine !== 'sqlite' && engine !== 'postgres') {
-  console.error('usage: node scripts/run-tests.mjs sqlite|postgres [test files...]');
+const mode = process.argv[2];
+if (mode !== 'all' && mode !== 'sqlite' && mode !== 'postgres') {
+  console.error('usage: node scripts/run-tests.mjs all|sqlite|postgres [test files...]');
+  process.exit(2);
+}
+const explicitFiles = process.argv.slice(3);
+if (mode === 'all' && explicitFiles.length > 0) {
+  console.error('run-tests: name an engine (sqlite or postgres) to run given files');
   process.exit(2);
 }
 
@@ -23,21 +30,22 @@ function testFiles() {
   return files;
 }
 
-if (engine === 'postgres') {
+/** Null when PostgreSQL answers; otherwise why not (and the process exits when CI requires it). */
+async function postgresUnreachable() {
   const adminUrl = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const shown = adminUrl.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
     await client.query('SELECT 1');
+    return null;
   } catch (error) {
     const why = error instanceof Error ? (error.code ? `${error.code}: ${error.message}` : error.message) : String(error);
     if (process.env.TESSERA_REQUIRE_SERVICES === '1') {
       console.error(`test:postgres: PostgreSQL at ${shown} is required (TESSERA_REQUIRE_SERVICES=1) but cannot be reached (${why})`);
       process.exit(1);
     }
-    console.log(`test:postgres: skipped the PostgreSQL run: cannot reach ${shown} (${why}); set TESSERA_TEST_POSTGRES_URL or start PostgreSQL`);
-    process.exit(0);
+    return `test:postgres: skipped the PostgreSQL run: cannot reach ${shown} (${why}); set TESSERA_TEST_POSTGRES_URL or start PostgreSQL`;
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -53,20 +61,72 @@ for (const script of ['scripts/copy-assets.mjs', 'scripts/bundle-cli.mjs']) {
   }
 }
 
-/** Runs `files` under node:test with this engine (and adapter, for the contract suites); the exit status. */
-function run(files, adapter, concurrency = 2) {
+/** A command to run: its title, argv and environment. */
+function testRun(engine, files, adapter, concurrency) {
   const label = engine === 'postgres' ? 'PostgreSQL' : 'SQLite';
-  console.log(`==> tests on ${label}${adapter ? `, ${adapter} adapter` : ''}`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], {
-    stdio: 'inherit',
-    env: { ...process.env, TESSERA_TEST_DATABASE: engine, ...(adapter ? { TESSERA_TEST_ADAPTER: adapter } : {}) },
-  });
-  return result.status ?? 1;
+  return {
+    title: `tests on ${label}${adapter ? `, ${adapter} adapter` : ''}`,
+    argv: [process.execPath, '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
+    env: { TESSERA_TEST_DATABASE: engine, ...(adapter ? { TESSERA_TEST_ADAPTER: adapter } : {}) },
+  };
 }
 
-if (process.argv.length > 3) process.exit(run(process.argv.slice(3), process.env.TESSERA_TEST_ADAPTER));
-// Every suite on the ready (Fastify) server, then the shared HTTP contract (test/contract/) on
-// each other adapter, so every adapter answers the same requests the same way.
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const TYPECHECK = { title: 'type check (npm run typecheck)', argv: [NPM, 'run', '--silent', 'typecheck'], env: {} };
+
+/**
+ * Runs one command; resolves to its exit status. `buffered` collects its output and prints it,
+ * whole, when it ends (two lanes at once would interleave line by line otherwise).
+ */
+function execute({ title, argv, env }, buffered) {
+  const started = Date.now();
+  if (!buffered) console.log(`==> ${title}`);
+  return new Promise((resolve) => {
+    const child = spawn(argv[0], argv.slice(1), {
+      stdio: buffered ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      env: { ...process.env, ...env },
+    });
+    const output = [];
+    if (buffered) {
+      child.stdout.on('data', (chunk) => output.push(chunk));
+      child.stderr.on('data', (chunk) => output.push(chunk));
+    }
+    child.on('error', (error) => output.push(Buffer.from(`run-tests: ${argv[0]}: ${error.message}\n`)));
+    child.on('close', (code, signal) => {
+      const seconds = Math.round((Date.now() - started) / 1000);
+      const status = code ?? 1;
+      if (buffered) {
+        process.stdout.write(`==> ${title}\n`);
+        for (const chunk of output) process.stdout.write(chunk);
+      }
+      console.log(`==> ${title}: ${status === 0 ? 'passed' : `FAILED (exit ${code ?? signal})`} in ${seconds} s`);
+      resolve(status);
+    });
+  });
+}
+
+/** Runs each lane's commands in order, the lanes at once; resolves to true when every command passed. */
+async function runLanes(lanes) {
+  const buffered = lanes.length > 1;
+  const statuses = await Promise.all(lanes.map(async (lane) => {
+    const laneStatuses = [];
+    for (const command of lane) laneStatuses.push(await execute(command, buffered));
+    return laneStatuses;
+  }));
+  return statuses.flat().every((status) => status === 0);
+}
+
+if (explicitFiles.length > 0) {
+  if (mode === 'postgres') {
+    const skipped = await postgresUnreachable();
+    if (skipped) {
+      console.log(skipped);
+      process.exit(0);
+    }
+  }
+  process.exit((await runLanes([[testRun(mode, explicitFiles, process.env.TESSERA_TEST_ADAPTER, 2)]])) ? 0 : 1);
+}
+
 const all = testFiles();
 const contract = all.filter((file) => file.startsWith(join('test', 'contract')));
 // Suites that open no database (crypto, settings, docs, error codes, the bench's options, the
@@ -83,12 +143,41 @@ const BROWSER_FILES = [
   join('test', 'client', 'tabs.test.ts'), join('test', 'client', 'transport-browser.test.ts'),
 ];
 const engineFree = (file) => ENGINE_FREE.some((folder) => file.startsWith(folder)) || ENGINE_FREE_FILES.includes(file) || BROWSER_FILES.includes(file);
-const suites = engine === 'postgres' ? all.filter((file) => !engineFree(file)) : all;
-if (engine === 'postgres') console.log(`test:postgres: ${all.length - suites.length} engine-free and browser suites ran on SQLite only (${[...ENGINE_FREE, ...ENGINE_FREE_FILES, ...BROWSER_FILES].join(', ')})`);
-// The Web-standard adapter (examples/hono) and NestJS (examples/nest, on Nest's Express platform)
-// take the contract on the SQLite pass only, to keep `npm test` within its time budget: they share
-// the pipeline, and so the engine paths, with Express.
-// The contract suites only talk HTTP to servers of their own: four files at once keep two cores busy.
-const sqliteOnly = engine === 'sqlite' ? [run(contract, 'web', 4), run(contract, 'nest', 4)] : [];
-const statuses = [run(suites), run(contract, 'express', 4), ...sqliteOnly];
-process.exit(statuses.every((status) => status === 0) ? 0 : 1);
+
+/** Every suite on the ready (Fastify) server: all of them on SQLite, the engine-dependent ones on PostgreSQL. */
+function mainRun(engine) {
+  const suites = engine === 'postgres' ? all.filter((file) => !engineFree(file)) : all;
+  return testRun(engine, suites, undefined, 2);
+}
+
+// The shared HTTP contract (test/contract/) on each other adapter, so every adapter answers the same
+// requests the same way: Express on both engines; the Web-standard adapter (examples/hono) and
+// NestJS (examples/nest, on Nest's Express platform) on SQLite only, to keep `npm test` within its
+// time budget: they share the pipeline, and so the engine paths, with Express. The contract suites
+// only talk HTTP to servers of their own, so several files run at once.
+function contractRuns(engine, concurrency) {
+  const adapters = engine === 'sqlite' ? ['express', 'web', 'nest'] : ['express'];
+  return adapters.map((adapter) => testRun(engine, contract, adapter, concurrency));
+}
+
+const postgresSkipped = mode === 'sqlite' ? null : await postgresUnreachable();
+if (postgresSkipped) console.log(postgresSkipped);
+else if (mode !== 'sqlite') console.log(`test:postgres: ${all.length - all.filter((file) => !engineFree(file)).length} engine-free and browser suites run on SQLite only (${[...ENGINE_FREE, ...ENGINE_FREE_FILES, ...BROWSER_FILES].join(', ')})`);
+
+let lanes;
+if (mode === 'all') {
+  // Two lanes at once: the two main runs in one, the type check and the contract passes in the
+  // other. A run alone leaves part of the two cores idle (children starting, servers answering,
+  // Chromium); side by side they fill it: about a third off `npm test`'s time here. Nothing is
+  // shared between the lanes but the machine: each test makes its own database, files and key prefix,
+  // and the Next.js example's build (main runs only) is never built by both lanes.
+  lanes = [
+    [mainRun('sqlite'), ...(postgresSkipped ? [] : [mainRun('postgres')])],
+    [TYPECHECK, ...contractRuns('sqlite', 2), ...(postgresSkipped ? [] : contractRuns('postgres', 2))],
+  ];
+} else if (mode === 'postgres' && postgresSkipped) {
+  process.exit(0);
+} else {
+  lanes = [[mainRun(mode), ...contractRuns(mode, 4)]];
+}
+process.exit((await runLanes(lanes)) ? 0 : 1);

@@ -3,9 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createTessera, type Settings, type Tessera } from '../../src/index.js';
 import type { ServerOptions } from '../../src/server/index.js';
-import { exampleServer as expressServer, expressExample } from '../../examples/express/app.js';
-import { exampleServer as honoServer, honoExample } from '../../examples/hono/app.js';
-import { createNestApp, ExampleModule, listen as listenNest, type NestPlatform } from '../../examples/nest/app.js';
+import type { NestPlatform } from '../../examples/nest/app.js';
 import { STUDENT_MIGRATIONS } from '../../examples/seed-api/index.js';
 
 /** An example listening on an ephemeral port, and what to close after its server. */
@@ -21,15 +19,21 @@ async function listening(server: Server): Promise<Server> {
   return server;
 }
 
-/** Each adapter's example, listening. */
+/**
+ * Each adapter's example, listening. Each is imported when first started, not with this module:
+ * every suite imports test/support/server.ts, and loading all four frameworks (NestJS most) cost
+ * each test process about a second of CPU on the shared two cores.
+ */
 const EXAMPLES = {
   express: async (tessera: Tessera): Promise<Listening> => {
+    const { exampleServer, expressExample } = await import('../../examples/express/app.js');
     const { app, auth } = expressExample(tessera);
-    return { server: await listening(expressServer(app)), adapter: auth };
+    return { server: await listening(exampleServer(app)), adapter: auth };
   },
   web: async (tessera: Tessera): Promise<Listening> => {
+    const { exampleServer, honoExample } = await import('../../examples/hono/app.js');
     const { app, web } = honoExample(tessera);
-    return { server: await listening(honoServer(app, web, '127.0.0.1')), adapter: web };
+    return { server: await listening(exampleServer(app, web, '127.0.0.1')), adapter: web };
   },
   // examples/nest on Nest's Express platform; closing the application waits for the views' audit writes.
   nest: (tessera: Tessera) => nestExample(tessera, 'express'),
@@ -38,6 +42,7 @@ const EXAMPLES = {
 };
 
 async function nestExample(tessera: Tessera, platform: NestPlatform): Promise<Listening> {
+  const { createNestApp, ExampleModule, listen: listenNest } = await import('../../examples/nest/app.js');
   const app = await createNestApp(ExampleModule.forRoot(tessera), platform, { logger: false });
   return { server: await listenNest(app, platform, 0, '127.0.0.1'), adapter: app };
 }
