@@ -11,7 +11,9 @@ export type {
   Tessera, TesseraOptions, TesseraLogger, TokenUseCases, UserUseCases, SessionUseCases,
   Credentials, RefreshedTokens, NewUserInput, EndSessionsOptions, DrfJwtUseCases, DrfJwtOverrides,
   AuthTokenUseCases, KeyUseCases, KeyChangeSource, SigningKeyInfo, MaintenanceUseCases, FlushReport,
+  TwoFactorUseCases, TwoFactorStatus, SecondFactorAnswer, LoginChallenge, LoginIntent, CompletedLogin, ReauthenticationProof,
 } from './core/index.js';
+export { SecondFactorRequired, TWO_FACTOR_REQUIRED } from './core/index.js';
 
 // Settings.
 export { loadSettings, DEFAULT_SETTINGS, DEFAULT_THROTTLE_RATES, systemClock } from './settings/index.js';

@@ -12,7 +12,11 @@ const BASE64_ALPHABET = /^[A-Za-z0-9+/]$/;
 export class BasicAuthentication implements Authenticator {
   readonly wwwAuthenticateRealm = 'api';
 
-  constructor(private readonly backend: CredentialsBackend) {}
+  /**
+   * `hasSecondFactor`: a user with a second factor is refused, since a password alone on every
+   * request would pass over it (`two_factor_required`: sign in for a token instead).
+   */
+  constructor(private readonly backend: CredentialsBackend, private readonly hasSecondFactor: (userId: number) => Promise<boolean> = async () => false) {}
 
   async authenticate(request: RequestCredentials): Promise<Authenticated | null> {
     const parts = authorizationParts(request);
@@ -26,6 +30,9 @@ export class BasicAuthentication implements Authenticator {
     // second check keeps DRF's message should the credentials function ever let one through.
     if (!user) throw new AuthenticationFailed('Invalid username/password.');
     if (!user.isActive) throw new AuthenticationFailed('User inactive or deleted.');
+    if (await this.hasSecondFactor(user.id)) {
+      throw new AuthenticationFailed('Two-factor authentication is on for this account: Basic authentication cannot carry the second factor; sign in at /api/token/.', 'two_factor_required', true);
+    }
     return { user, token: null };
   }
 

@@ -1,5 +1,5 @@
 import { crossTab, type CrossTab, type TabMessage } from './cross-tab.js';
-import { TesseraHttpError } from './errors.js';
+import { SecondFactorRequiredError, TesseraHttpError } from './errors.js';
 import { discard, documentCsrfToken, isRecord, readBody, tokensIn, withBearer } from './http.js';
 import { numericClaim } from './jwt-payload.js';
 import { memoryStorage } from './storage.js';
@@ -29,7 +29,7 @@ export class TesseraClient {
   readonly #storage: TokenStorage;
   readonly #fetch: typeof fetch;
   readonly #leewayMs: number;
-  readonly #urls: { obtain: string; refresh: string; blacklist: string; reauthenticate: string };
+  readonly #urls: { obtain: string; refresh: string; blacklist: string; reauthenticate: string; secondFactor: string };
   readonly #onLogout: ((reason: LogoutReason, ended?: SessionEndReason) => void) | undefined;
   readonly #onTokens: TesseraClientOptions['onTokens'];
   readonly #now: () => number;
@@ -50,6 +50,8 @@ export class TesseraClient {
    * tabs, the one that signed out has already emptied it, and this says the news is about our session.
    */
   #lastRefresh: string | null = null;
+  /** The challenge of a login waiting for its second factor (`completeLogin`, `loginWithRecoveryCode`). */
+  #challenge: string | null = null;
 
   constructor(options: TesseraClientOptions = {}) {
     this.#baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
@@ -62,6 +64,7 @@ export class TesseraClient {
       refresh: options.urls?.refresh ?? '/api/token/refresh/',
       blacklist: options.urls?.blacklist ?? '/api/token/blacklist/',
       reauthenticate: options.urls?.reauthenticate ?? '/api/token/reauthenticate/',
+      secondFactor: options.urls?.secondFactor ?? '/api/token/2fa/',
     };
     this.#onLogout = options.onLogout;
     this.#onTokens = options.onTokens;
@@ -78,19 +81,67 @@ export class TesseraClient {
     });
   }
 
-  /** Obtains a token pair with a username and password; throws TesseraHttpError when refused. */
+  /**
+   * Obtains a token pair with a username and password; throws TesseraHttpError when refused. For a
+   * user with a second factor the server answers a challenge instead: this throws
+   * {@link SecondFactorRequiredError} and keeps the challenge, and `completeLogin(code)` or
+   * `loginWithRecoveryCode(code)` finishes the login.
+   */
   async login(username: string, password: string, extra: { deviceName?: string } = {}): Promise<void> {
     const credentials: Record<string, string> = { username, password };
     if (extra.deviceName) credentials.device_name = extra.deviceName;
-    const response = await this.#fetch(this.#url(this.#urls.obtain), {
+    this.#challenge = null;
+    await this.#signIn(this.#urls.obtain, credentials);
+  }
+
+  /**
+   * Finishes a login that threw {@link SecondFactorRequiredError} with a code from the user's
+   * authenticator app. Throws TesseraHttpError when refused: 400 `{"code": ["Invalid code."]}` (try
+   * again with the next code), 401 `challenge_not_valid` (the challenge expired or was used: call
+   * `login` again), 429 when throttled.
+   */
+  async completeLogin(code: string): Promise<void> {
+    await this.#answerChallenge({ code });
+  }
+
+  /** Finishes a login that threw {@link SecondFactorRequiredError} with one of the user's recovery codes (each works once). */
+  async loginWithRecoveryCode(recoveryCode: string): Promise<void> {
+    await this.#answerChallenge({ recovery_code: recoveryCode });
+  }
+
+  /** Whether a login is waiting for its second factor. */
+  get awaitingSecondFactor(): boolean {
+    return this.#challenge !== null;
+  }
+
+  async #answerChallenge(answer: Record<string, string>): Promise<void> {
+    const challenge = this.#challenge;
+    if (challenge === null) throw new Error('No login is waiting for a second factor: call login() first.');
+    try {
+      await this.#signIn(this.#urls.secondFactor, { challenge, ...answer });
+    } catch (error) {
+      // A wrong code may be tried again; a challenge the server no longer takes may not.
+      if (error instanceof TesseraHttpError && error.status === 401) this.#challenge = null;
+      throw error;
+    }
+  }
+
+  /** A call that answers a pair (login, its second step): stored as a new session; a challenge is kept and thrown. */
+  async #signIn(path: string, fields: Record<string, string>): Promise<void> {
+    const response = await this.#fetch(this.#url(path), {
       method: 'POST',
       headers: this.#tokenHeaders,
-      body: JSON.stringify(credentials),
+      body: JSON.stringify(fields),
       ...(this.#cookies ? { credentials: 'include' as const } : {}),
     });
     const body = await readBody(response);
+    if (response.ok && isRecord(body) && typeof body.challenge === 'string') {
+      this.#challenge = body.challenge;
+      throw new SecondFactorRequiredError(body);
+    }
     const pair = tokensIn(body);
     if (!response.ok || !pair) throw new TesseraHttpError(response.status, body);
+    this.#challenge = null;
     this.#generation++;
     // No refresh token in the body: cookie mode keeps it in an HttpOnly cookie; none of an earlier session may linger.
     if (!pair.refresh) await this.#storage.remove(REFRESH_KEY);
@@ -105,13 +156,25 @@ export class TesseraClient {
    * for a wrong password, 401 when signed out.
    */
   async reauthenticate(password: string): Promise<void> {
+    await this.#reauthenticate({ password });
+  }
+
+  /**
+   * {@link reauthenticate} with a code from the user's authenticator app instead of the password
+   * (a user with a second factor); 400 `{"code": ["Invalid code."]}` when wrong or used already.
+   */
+  async reauthenticateWithCode(code: string): Promise<void> {
+    await this.#reauthenticate({ code });
+  }
+
+  async #reauthenticate(proof: { password: string } | { code: string }): Promise<void> {
     // A refresh in flight would otherwise store its older tokens over the fresh ones.
     await this.#refreshing?.catch(() => false);
     const generation = this.#generation;
     const response = await this.fetch(this.#urls.reauthenticate, {
       method: 'POST',
       headers: this.#tokenHeaders,
-      body: JSON.stringify({ password }),
+      body: JSON.stringify(proof),
       ...(this.#cookies ? { credentials: 'include' as const } : {}),
     });
     const body = await readBody(response);

@@ -38,3 +38,30 @@ function describe(body: unknown): string {
   }
   return '';
 }
+
+/** The methods a second-factor challenge may be answered with. */
+export type SecondFactorMethod = 'totp' | 'recovery_code';
+
+/**
+ * Thrown by `client.login` when the user has a second factor: the password was right, and the
+ * login waits for `client.completeLogin(code)` (a TOTP code) or `client.loginWithRecoveryCode(code)`
+ * within `expiresIn` seconds. Nothing is stored until then.
+ */
+export class SecondFactorRequiredError extends Error {
+  /** What the server accepts: `totp`, `recovery_code`. */
+  methods: SecondFactorMethod[];
+  /** Seconds the challenge may be answered in (300). */
+  expiresIn: number;
+
+  constructor(body: Record<string, unknown>) {
+    super('A second factor is required to finish this login.');
+    this.name = 'SecondFactorRequiredError';
+    this.methods = Array.isArray(body.methods) ? body.methods.filter((m): m is SecondFactorMethod => m === 'totp' || m === 'recovery_code') : [];
+    this.expiresIn = typeof body.expires_in === 'number' ? body.expires_in : 0;
+  }
+}
+
+/** Whether `client.login` threw because the user's second factor is needed (`client.completeLogin(code)` next). */
+export function isSecondFactorRequired(error: unknown): error is SecondFactorRequiredError {
+  return error instanceof SecondFactorRequiredError;
+}

@@ -2,16 +2,24 @@ import { decodeUid } from '../accounts/index.js';
 import { REFRESH_COOKIE_NAME, tokenFromCookie, type LoginReservation } from '../auth/index.js';
 import type { Tessera } from '../core/index.js';
 import { normalizeUsername, type User } from '../store/index.js';
-import { auditDetailOf, auditSubjectOf } from './audit-notes.js';
+import { challengeAccount } from '../core/index.js';
+import { auditDetailOf, auditEventOf, auditSubjectOf } from './audit-notes.js';
 import { accountNamedBy, LOGIN_FAILURE_STATUSES, namesCredentials } from './login-account.js';
 import type { ViewConfig, ViewRequest } from './view.js';
 
 /**
- * The account a login-like request is for: the one its body names, else the signed-in user's
+ * The account a login-like request is for: the one its body names, else the one its login
+ * challenge names (the second step shares the password's throttle), else the signed-in user's
  * (re-authentication sends only a password, and shares the user's login throttle).
  */
 function accountOf(request: ViewRequest): string | null {
-  return accountNamedBy(request.data) ?? (request.user ? normalizeUsername(request.user.username) : null);
+  return accountNamedBy(request.data) ?? challengeAccountOf(request.data) ?? (request.user ? normalizeUsername(request.user.username) : null);
+}
+
+function challengeAccountOf(data: unknown): string | null {
+  const challenge = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).challenge : undefined;
+  const account = challengeAccount(challenge);
+  return account === null ? null : normalizeUsername(account).slice(0, 256);
 }
 
 /** One request as throttling and the audit log see it. */
@@ -50,7 +58,7 @@ export class AbuseControl {
   /** After the answer's status is known: the login's counts settled, its audit event written. */
   async settle(call: GuardedCall, status: number, reservation: LoginReservation | null): Promise<void> {
     const { config } = call;
-    let loggedIn: User | null = null;
+    let loggedIn: Pick<User, 'id' | 'username'> | null = null;
     if (config?.audit === 'login' && status >= 200 && status < 300) loggedIn = await this.loggedIn(call);
     if (reservation) {
       // Malformed bodies (no username or password) are 400 too, but no guess: they do not count.
@@ -73,15 +81,17 @@ export class AbuseControl {
   }
 
   /** Who logged in: the authenticated user, else the account the body named, looked up while the request is in flight. */
-  private async loggedIn(call: GuardedCall): Promise<User | null> {
+  private async loggedIn(call: GuardedCall): Promise<Pick<User, 'id' | 'username'> | null> {
+    const subject = auditSubjectOf(call.request);
+    if (subject) return subject;
     if (call.request.user) return call.request.user;
     const account = accountNamedBy(call.request.data);
     return account === null ? null : this.tessera.store.users.findByUsername(account).catch(() => null);
   }
 
-  private async record(call: GuardedCall, status: number, loggedIn: User | null): Promise<void> {
+  private async record(call: GuardedCall, status: number, loggedIn: Pick<User, 'id' | 'username'> | null): Promise<void> {
     const { request, config } = call;
-    const action = config!.audit!;
+    const action = auditEventOf(request) ?? config!.audit!;
     const detail = { path: call.route, status, ...auditDetailOf(request) };
     const base = { ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''), detail };
     const { audit } = this.tessera;

@@ -2,6 +2,7 @@ import {
   AuthenticationFailed, InvalidToken, NotAuthenticated, NotFound, ParseError, PermissionDenied, ServiceUnavailable, Throttled, ValidationError,
 } from '../errors.js';
 import { SessionEnded, TokenError } from '../tokens/index.js';
+import { SecondFactorRequired } from '../core/index.js';
 import { DisallowedHost } from './allowed-hosts.js';
 import { BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType } from './http-errors.js';
 import { NotAcceptable } from './negotiation.js';
@@ -20,6 +21,9 @@ export interface ErrorAnswer {
  * its framework's own 4xx) and logs the details, never sending them to the client.
  */
 export function errorAnswer(error: unknown): ErrorAnswer | null {
+  // A password login for a user with a second factor, from a view of the application's own:
+  // its challenge, never its tokens (tessera's views answer it themselves, audited as such).
+  if (error instanceof SecondFactorRequired) return answer(200, { ...error.challenge });
   if (error instanceof ValidationError) return answer(400, error.fields);
   if (error instanceof ParseError || error instanceof BadRequest) return answer(400, { detail: error.message });
   if (error instanceof TokenError) return answer(401, { detail: error.message, code: 'token_not_valid' }, true);

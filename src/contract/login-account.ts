@@ -16,10 +16,14 @@ export function accountNamedBy(data: unknown): string | null {
   return null;
 }
 
-/** Whether the body named an account and a password: a real credentials check, whose failure counts. */
+/**
+ * Whether the body named an account and a password (or a second factor's code): a real
+ * credentials check, whose failure counts.
+ */
 export function namesCredentials(data: unknown, account: string | null): boolean {
-  const password = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).password : undefined;
-  return account !== null && typeof password === 'string' && password !== '';
+  if (account === null || data === null || typeof data !== 'object') return false;
+  const body = data as Record<string, unknown>;
+  return [body.password, body.code, body.recovery_code].some((value) => typeof value === 'string' && value !== '');
 }
 
 /** A Basic login attempt's account, when the header is one. */

@@ -15,6 +15,8 @@ import { userUseCases } from './user-use-cases.js';
 import { authTokenUseCases } from './auth-token-use-cases.js';
 import { keyUseCases } from './key-use-cases.js';
 import { maintenanceUseCases } from './maintenance-use-cases.js';
+import { twoFactorUseCases } from './two-factor-use-cases.js';
+import { loginCompletion } from './login-completion.js';
 
 const SILENT: TesseraLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -102,6 +104,11 @@ export function createTessera(options: TesseraOptions): Tessera {
     endSessions: async (userId, reason) => void (await sessions.endAll(userId, { reason })),
   });
 
+  const secondFactor = twoFactorUseCases({ settings, store, audit, clock, secret: resolveSigningKey(settings) });
+  const tokenCases = tokenUseCases({ settings, store, context: tokens, checkCredentials, secondFactor });
+  const drfJwt = drfJwtUseCases({ settings, store, context: tokens, checkCredentials, secondFactor });
+  const authTokens = authTokenUseCases({ store, clock });
+
   let started: Promise<void> | null = null;
   const start = async () => {
     await keyring.start();
@@ -114,12 +121,13 @@ export function createTessera(options: TesseraOptions): Tessera {
 
   return {
     settings, store, tokenContext: tokens, clock, hashers, sessionLogins, keyring, audit, mailer, authenticationClasses,
-    tokens: tokenUseCases({ settings, store, context: tokens, checkCredentials }),
+    tokens: tokenCases,
     users: userUseCases({ store, hashers, sessions, checkCredentials }),
     sessions,
     accounts,
-    drfJwt: drfJwtUseCases({ settings, store, context: tokens, checkCredentials }),
-    authTokens: authTokenUseCases({ store, clock }),
+    drfJwt,
+    authTokens,
+    twoFactor: { ...secondFactor, completeLogin: loginCompletion({ twoFactor: secondFactor, tokens: tokenCases, drfJwt, authTokens }) },
     keys: keyUseCases({ settings, rows: keyRows, keyring, audit, clock }),
     maintenance: maintenanceUseCases({ settings, store, audit, revocation: shared.revocation, clock }),
     authenticatorsFor,

@@ -7,3 +7,8 @@ export type { DrfJwtOverrides, DrfJwtUseCases } from './drf-jwt-use-cases.js';
 export type { AuthTokenUseCases } from './auth-token-use-cases.js';
 export type { KeyChangeSource, KeyUseCases, SigningKeyInfo } from './key-use-cases.js';
 export type { MaintenanceUseCases, FlushReport } from './maintenance-use-cases.js';
+export type { TwoFactorUseCases, TwoFactorStatus, SecondFactorAnswer } from './two-factor-use-cases.js';
+export { TWO_FACTOR_REQUIRED } from './two-factor-use-cases.js';
+export { SecondFactorRequired, CHALLENGE_LIFETIME, challengeAccount, challengeLoginKind, type LoginChallenge, type LoginIntent } from './login-challenge.js';
+export type { CompletedLogin } from './login-completion.js';
+export type { ReauthenticationProof } from './token-use-cases.js';

@@ -11,6 +11,7 @@ import type { MaintenanceUseCases } from './maintenance-use-cases.js';
 import type { SessionUseCases } from './session-use-cases.js';
 import type { TokenUseCases } from './token-use-cases.js';
 import type { UserUseCases } from './user-use-cases.js';
+import type { TwoFactorUseCases } from './two-factor-use-cases.js';
 
 /** Where tessera says what happened that no request answer carries (Redis gone, a failed audit write). */
 export interface TesseraLogger {
@@ -89,6 +90,12 @@ export interface Tessera {
   drfJwt: DrfJwtUseCases;
   /** DRF's authtoken keys: `obtain(userId)`, `regenerate(userId)`. */
   authTokens: AuthTokenUseCases;
+  /**
+   * The second factor (TOTP and recovery codes): enrollment (`beginTotp`, `confirmTotp`,
+   * `disableTotp`, `regenerateRecoveryCodes`, `status`), the login challenge every password login
+   * raises for its users (`SecondFactorRequired`) and `completeLogin`, and `assertStaffMayAct`.
+   */
+  twoFactor: TwoFactorUseCases;
   /** The database keyring: `generate`, `rotate`, `list` (audited; this process reloads at once). */
   keys: KeyUseCases;
   /** Cron work: `flushExpiredTokens()`, `flushAuditLog(cutoff)`. */

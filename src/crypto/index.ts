@@ -12,3 +12,4 @@ export {
   type KeyState, type KeyringOptions, type SigningKeyRows, type StoredSigningKey,
 } from './keyring.js';
 export { RemoteJwks, type RemoteJwksOptions } from './remote-jwks.js';
+export { deriveKey, SecretBox, SignedPayloads } from './derived-keys.js';

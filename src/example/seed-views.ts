@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AuthenticationFailed, IsAuthenticated, RefreshToken, type AuthenticationClassName } from '../index.js';
-import { charField, objectSchema, requestData, validate } from '../http/index.js';
+import { charField, objectSchema, orSecondFactorChallenge, requestData, validate } from '../http/index.js';
 
 const tags = ['seed views'];
 
@@ -53,8 +53,12 @@ export async function seedViews(app: FastifyInstance): Promise<void> {
     const { username, password } = validate(requestData(request), credentialFields);
     const user = await tessera.users.checkCredentials({ username, password });
     if (!user) throw new AuthenticationFailed('No active account found with the given credentials', 'no_active_account');
-    const refresh = await RefreshToken.forUser(tessera.tokenContext, user);
-    return { refresh: refresh.toString(), access: refresh.accessToken.toString() };
+    // A user with a second factor gets the challenge; its answer at /api/token/2fa/ gives the pair.
+    return orSecondFactorChallenge(request, async () => {
+      await tessera.twoFactor.requireSecondFactor(user, { kind: 'pair' });
+      const refresh = await RefreshToken.forUser(tessera.tokenContext, user);
+      return { refresh: refresh.toString(), access: refresh.accessToken.toString() };
+    });
   });
 
   app.get('/api/restricted', {

@@ -5,6 +5,7 @@ export { accountRoutes } from './account-routes.js';
 export type { FastifyTessera, TesseraPluginOptions } from './types.js';
 export { charField, emailField, integerField, readOnlyField, validate, fieldsSchema, type Field, type FieldSchema } from '../contract/index.js';
 export { objectSchema, stringSchema, DETAIL_SCHEMA, type RouteDocs, type ResponseDoc } from '../contract/index.js';
+export { orSecondFactorChallenge } from '../contract/index.js';
 export { requestData } from './body.js';
 export { toErrorAnswer } from './errors.js';
 export { MethodNotAllowed } from '../contract/index.js';

@@ -83,13 +83,21 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   logLevel: parseOneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   throttleEnabled: parseBoolean,
   throttleRates: parseThrottleRates,
+  twoFactorIssuer: parseNonEmptyString,
+  twoFactorRequiredForStaff: parseBoolean,
+};
+
+/** Environment names that are not derived from the key (the issue's shorter spelling). */
+const ENV_NAMES: Partial<Record<keyof Settings, string>> = {
+  twoFactorIssuer: 'TESSERA_2FA_ISSUER',
+  twoFactorRequiredForStaff: 'TESSERA_2FA_REQUIRED_FOR_STAFF',
 };
 
 export const SETTING_NAMES = Object.keys(PARSERS) as (keyof Settings)[];
 
 /** `accessTokenLifetime` -> `TESSERA_ACCESS_TOKEN_LIFETIME`. */
 export function envName(key: keyof Settings): string {
-  return `TESSERA_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+  return ENV_NAMES[key] ??  `TESSERA_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 }
 
 export interface LoadOptions {

@@ -217,4 +217,12 @@ export interface Settings {
    * account; null turns one off. A partial object changes only the names it gives.
    */
   throttleRates: ThrottleRates;
+  /** The issuer an authenticator app shows for a TOTP device (the `otpauth://` URI's); default `tessera`. */
+  twoFactorIssuer: string;
+  /**
+   * Staff must have a second factor: a staff user without a confirmed TOTP device may sign in and
+   * enroll, but the staff API answers 403 `two_factor_required` until they do. Off by default
+   * (env `TESSERA_2FA_REQUIRED_FOR_STAFF`).
+   */
+  twoFactorRequiredForStaff: boolean;
 }

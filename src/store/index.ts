@@ -30,3 +30,4 @@ export { MemoryCounters, RedisCounters, SharedCounters, type Counters, type Coun
 export {
   AuditLog, AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventInput, type AuditEventType, type AuditFilters, type AuditLogOptions,
 } from './audit-log.js';
+export { TwoFactorRepository, type StoredTotpDevice } from './two-factor.js';

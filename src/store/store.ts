@@ -5,6 +5,7 @@ import type { CoreSchema } from './schema.js';
 import { SessionRepository } from './sessions.js';
 import { TokenBlacklistRepository } from './token-blacklist.js';
 import { TokenFamilyRepository } from './token-families.js';
+import { TwoFactorRepository } from './two-factor.js';
 import { UserRepository } from './users.js';
 
 /** The database and the repositories over it: what the layers above are handed. */
@@ -18,6 +19,8 @@ export interface Store {
   authTokens: AuthTokenRepository;
   /** Django's `django_session` rows. */
   sessions: SessionRepository;
+  /** The second factor: TOTP devices, recovery codes, answered login challenges. */
+  twoFactor: TwoFactorRepository;
   /** Applies tessera's migrations, then each set's (each tracked under its owner); answers the names applied. */
   migrate(...sets: MigrationSet[]): Promise<string[]>;
   close(): Promise<void>;
@@ -36,6 +39,7 @@ export function openStore(url: string, options: DatabaseOptions = {}): Store {
     families: new TokenFamilyRepository(database.db),
     authTokens: new AuthTokenRepository(database.db),
     sessions: new SessionRepository(database.db),
+    twoFactor: new TwoFactorRepository(database.db),
     migrate: async (...sets) => (await migrate(database.db as never, ...sets)).applied,
     close: () => database.close(),
   };

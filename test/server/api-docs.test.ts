@@ -82,8 +82,10 @@ describe('API docs: /openapi.json and /docs/', () => {
     assert.deepEqual(json?.required, ['username', 'password']);
     assert.deepEqual(json?.properties.device_name, { type: 'string', minLength: 1, maxLength: 200 });
     assert.ok(obtain.requestBody?.content['application/x-www-form-urlencoded'], 'forms are documented too');
-    const ok = obtain.responses['200']?.content?.['application/json']?.schema as { properties: object; required: string[] };
-    assert.deepEqual(Object.keys(ok.properties), ['refresh', 'access']);
+    // The pair, or for a user with a second factor the challenge to answer at /api/token/2fa/.
+    const [ok, challenge] = (obtain.responses['200']?.content?.['application/json']?.schema as { oneOf: { properties: object }[] }).oneOf;
+    assert.deepEqual(Object.keys(ok!.properties), ['refresh', 'access']);
+    assert.deepEqual(Object.keys(challenge!.properties), ['challenge', 'methods', 'expires_in']);
     assert.equal(obtain.responses['400']?.$ref, '#/components/responses/ValidationError');
     assert.match(obtain.responses['401']?.description ?? '', /no_active_account/);
     assert.ok(obtain.responses['401']?.headers?.['WWW-Authenticate'], 'a 401 carries the challenge');
@@ -94,8 +96,10 @@ describe('API docs: /openapi.json and /docs/', () => {
   test('fresh login: the re-authentication view, and the 403 reauthentication_required on every route freshLoginMaxAge covers', () => {
     const reauth = document.paths['/api/token/reauthenticate/']?.post;
     assert.ok(reauth);
-    assert.deepEqual(Object.keys(reauth.requestBody?.content['application/json']?.schema.properties ?? {}), ['password']);
+    // The password, or a TOTP code for a user with a second factor.
+    assert.deepEqual(Object.keys(reauth.requestBody?.content['application/json']?.schema.properties ?? {}), ['password', 'code']);
     assert.match(reauth.responses['400']?.description ?? '', /Invalid password/);
+    assert.match(reauth.responses['400']?.description ?? '', /Invalid code/);
     assert.equal(reauth.responses['429']?.$ref, '#/components/responses/Throttled');
     const covered = [
       ['/auth/users/set_password/', 'post'], ['/auth/users/me/', 'put'], ['/auth/users/me/', 'patch'], ['/auth/users/me/', 'delete'],

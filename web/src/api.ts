@@ -14,6 +14,8 @@ export const auth = reactive({
   endedReason: '' as '' | LogoutReason,
   /** Which session policy ended it, when the server said (refresh's `reason`): more precise than `endedReason`. */
   endedBy: '' as '' | SessionEndReason,
+  /** Staff whom the staff API refuses until they turn on a second factor (`twoFactorRequiredForStaff`). */
+  twoFactorRequired: false,
 });
 
 const ENDED: Record<LogoutReason, string> = {
@@ -51,6 +53,7 @@ export const client = new TesseraClient({
     auth.username = '';
     auth.isStaff = false;
     auth.isSuperuser = false;
+    auth.twoFactorRequired = false;
     auth.endedReason = reason;
     auth.endedBy = ended ?? '';
     onSignedOut(reason, ended ?? '');
@@ -75,14 +78,18 @@ export async function loadIdentity(): Promise<void> {
     // Both are learned before either is shown, so a superuser never sees the staff pages offer less for a moment.
     let isStaff = false;
     let isSuperuser = false;
+    let twoFactorRequired = false;
     try {
       await client.request('GET', '/api/admin/');
       isStaff = true;
       // Unknown counts as not a superuser: the console then offers less, never more, than the server allows.
       isSuperuser = (await client.request<{ is_superuser: boolean }>('GET', `/api/admin/users/${me.id}/`)).is_superuser;
-    } catch {
-      // Not staff (the Staff API refused), or staff whose own row could not be read.
+    } catch (error) {
+      // Not staff (the Staff API refused), or staff whose own row could not be read, or staff
+      // without the second factor the server requires of them (the app shell says so).
+      twoFactorRequired = error instanceof TesseraHttpError && error.status === 403 && error.code === 'two_factor_required';
     }
+    auth.twoFactorRequired = twoFactorRequired;
     auth.isStaff = isStaff;
     auth.isSuperuser = isSuperuser;
   } catch {

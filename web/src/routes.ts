@@ -12,6 +12,7 @@ import StaffUsers from './pages/StaffUsers.vue';
 import StaffTokens from './pages/StaffTokens.vue';
 import StaffAudit from './pages/StaffAudit.vue';
 import StaffKeys from './pages/StaffKeys.vue';
+import TwoFactor from './pages/TwoFactor.vue';
 import type { RouteDef } from './router.ts';
 
 /** Every page; the hash paths the emails link to are `/activate/...` and `/password/reset/confirm/...`. */
@@ -24,6 +25,7 @@ export const ROUTES: RouteDef[] = [
   { path: '/inspector', title: 'Token inspector', access: 'public', component: Inspector },
   { path: '/sessions', title: 'Your sessions', access: 'user', component: Sessions },
   { path: '/account', title: 'Your account', access: 'user', component: Account },
+  { path: '/two-factor', title: 'Two-factor authentication', access: 'user', component: TwoFactor },
   { path: '/api/students', title: 'Students', access: 'user', component: Students },
   { path: '/api/tasks', title: 'Tasks', access: 'user', component: Tasks },
   { path: '/staff/users', title: 'Users', access: 'staff', component: StaffUsers },

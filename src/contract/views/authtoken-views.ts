@@ -4,6 +4,7 @@ import { ValidationError } from '../../errors.js';
 import { charField, validate } from '../fields.js';
 import { objectSchema, stringSchema } from '../route-docs.js';
 import type { View } from '../view.js';
+import { orChallengeDoc, orSecondFactorChallenge } from '../second-factor.js';
 
 /** DRF's `obtain_auth_token` URL in its documentation, and in seed 001's settings. */
 export const AUTHTOKEN_URL = '/api-token-auth/';
@@ -18,7 +19,7 @@ export function authTokenViews(tessera: Tessera, { url = AUTHTOKEN_URL }: { url?
   const openapi = {
     tags: ['authtoken'],
     body: fields,
-    responses: { 200: { description: 'The user\'s token, sent as `Token <key>`.', body: objectSchema({ token: stringSchema() }) } },
+    responses: { 200: orChallengeDoc({ description: 'The user\'s token, sent as `Token <key>`.', body: objectSchema({ token: stringSchema() }) }) },
   };
   return [{
     method: 'POST',
@@ -30,7 +31,10 @@ export function authTokenViews(tessera: Tessera, { url = AUTHTOKEN_URL }: { url?
       // authenticate() answers null for inactive users too, so they get the same message.
       const user = await tessera.users.checkCredentials({ username, password });
       if (!user) throw ValidationError.of('non_field_errors', 'Unable to log in with provided credentials.');
-      return { token: await tessera.authTokens.obtain(user.id) };
+      return orSecondFactorChallenge(request, async () => {
+        await tessera.twoFactor.requireSecondFactor(user, { kind: 'authtoken' });
+        return { token: await tessera.authTokens.obtain(user.id) };
+      });
     },
   }];
 }

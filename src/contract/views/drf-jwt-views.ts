@@ -2,6 +2,7 @@ import type { DrfJwtOverrides, Tessera } from '../../core/index.js';
 import { charField, validate } from '../fields.js';
 import { objectSchema, stringSchema, type RouteDocs } from '../route-docs.js';
 import type { View, ViewConfig } from '../view.js';
+import { orChallengeDoc, orSecondFactorChallenge } from '../second-factor.js';
 
 /** Where djangorestframework-jwt's three views are served; each may have several spellings. */
 export interface DrfJwtViewOptions {
@@ -45,11 +46,14 @@ export function drfJwtViews(tessera: Tessera, options: DrfJwtViewOptions): View[
         audit: 'login',
         name: 'Obtain Json Web Token',
         description: 'API View that receives a POST with a user\'s username and password.\n\nReturns a JSON Web Token that can be used for authenticated requests.',
-        openapi: docs(credentialFields, 'A token for these credentials.'),
+        openapi: (() => {
+          const obtainDocs = docs(credentialFields, 'A token for these credentials.');
+          return { ...obtainDocs, responses: { ...obtainDocs.responses, 200: orChallengeDoc(obtainDocs.responses![200]!) } };
+        })(),
       },
       handle: async (request) => {
         const { username, password } = validate(request.data, credentialFields);
-        return tessera.drfJwt.obtain({ username, password }, overrides);
+        return orSecondFactorChallenge(request, () => tessera.drfJwt.obtain({ username, password }, overrides));
       },
     });
   }

@@ -27,6 +27,9 @@ export function reauthenticateViews(tessera: Tessera): View[] {
   const cookiesByDefault = settings.authCookies !== 'off';
   const cookieMode = CookieMode.from(cookiesByDefault ? settings : { ...settings, authCookies: 'refresh' }, tessera.clock)!;
   const fields = { password: charField() };
+  // A user with a second factor may prove it with a TOTP code instead of the password.
+  const codeFields = { code: charField({ maxLength: 32 }) };
+  const documented = { password: charField({ required: false }), code: charField({ required: false, maxLength: 32 }) };
   const inCookie = cookiesByDefault ? ' (in cookie mode it is in the `__Host-tessera-refresh` cookie instead)' : '';
   return [{
     method: 'POST',
@@ -36,10 +39,10 @@ export function reauthenticateViews(tessera: Tessera): View[] {
       throttle: 'login',
       audit: 'login',
       name: 'Token Reauthenticate',
-      description: 'Takes the signed-in user\'s password and returns tokens whose login time (`auth_time`) is now,\nin the same session, for routes that need a recent login.',
+      description: 'Takes the signed-in user\'s password (or a TOTP code, for a user with a second factor) and returns\ntokens whose login time (`auth_time`) is now, in the same session, for routes that need a recent login.',
       openapi: {
         tags: ['token'],
-        body: fields,
+        body: documented,
         responses: {
           200: {
             description: 'A token pair in the same session (a `token` for a sliding token), with a fresh `auth_time`.',
@@ -47,14 +50,19 @@ export function reauthenticateViews(tessera: Tessera): View[] {
               refresh: stringSchema(`The refresh token${inCookie}.`), access: stringSchema('The access token.'), token: stringSchema('A sliding token.'),
             }, ['refresh', 'access', 'token']),
           },
-          400: { description: 'Wrong password: `{"password": ["Invalid password."]}`.', body: objectSchema({ password: { type: 'array', items: stringSchema() } }) },
+          400: {
+            description: 'Wrong password: `{"password": ["Invalid password."]}`; a wrong or used code: `{"code": ["Invalid code."]}`.',
+            body: objectSchema({ password: { type: 'array', items: stringSchema() }, code: { type: 'array', items: stringSchema() } }, ['password', 'code']),
+          },
         },
       },
     },
     handle: async (request, reply) => {
       const cookies = transportOf(request.headers, cookiesByDefault) === 'cookie' ? cookieMode : null;
-      const { password } = validate(request.data, fields);
-      const answer = await tessera.tokens.reauthenticate(signedInUser(request), password, request.auth);
+      const data = request.data as Record<string, unknown> | null;
+      const byCode = data !== null && typeof data === 'object' && data.code !== undefined && data.password === undefined;
+      const proof = byCode ? { code: validate(data, codeFields).code } : { password: validate(data, fields).password };
+      const answer = await tessera.tokens.reauthenticate(signedInUser(request), proof, request.auth);
       return cookies && 'refresh' in answer ? cookies.loginAnswer(reply, answer) : answer;
     },
   }];

@@ -7,6 +7,9 @@ import { charField, validate } from '../fields.js';
 import { DETAIL_SCHEMA, objectSchema, stringSchema } from '../route-docs.js';
 import type { View } from '../view.js';
 import { csrfCredentials } from './view-requests.js';
+import { orChallengeDoc, orSecondFactorChallenge } from '../second-factor.js';
+import type { User } from '../../store/index.js';
+import type { ViewReply, ViewRequest } from '../view.js';
 
 /**
  * Session login and logout at DRF's browsable-API URLs (`rest_framework.urls`, under `prefix`),
@@ -46,7 +49,7 @@ export function sessionViews(tessera: Tessera, { prefix = '/api-auth/' }: { pref
           tags,
           body: loginFields,
           responses: {
-            200: { description: 'Logged in.', body: DETAIL_SCHEMA, headers: setsCookies },
+            200: orChallengeDoc({ description: 'Logged in.', body: DETAIL_SCHEMA, headers: setsCookies }),
             403: { description: 'CSRF check failed: send the `csrftoken` cookie and `X-CSRFToken`.', body: DETAIL_SCHEMA },
           },
         },
@@ -56,13 +59,10 @@ export function sessionViews(tessera: Tessera, { prefix = '/api-auth/' }: { pref
         const { username, password } = validate(request.data, loginFields);
         const user = await tessera.users.checkCredentials({ username, password });
         if (!user) throw ValidationError.of('non_field_errors', 'Unable to log in with provided credentials.');
-        const { key, maxAge } = await tessera.sessionLogins.login(user, parseCookies(request).get(SESSION_COOKIE_NAME));
-        // Django's user_logged_in signal updates last_login on every login.
-        await tessera.store.users.setLastLogin(user.id, new Date(clock()));
-        // Django rotates the CSRF secret at login, so a token planted before it is useless after.
-        reply.header('set-cookie', serializeCookie(SESSION_COOKIE_NAME, key, { maxAge, httpOnly: true, secure }, clock()));
-        reply.header('set-cookie', csrfCookie(newCsrfToken()));
-        return { detail: 'Logged in.' };
+        return orSecondFactorChallenge(request, async () => {
+          await tessera.twoFactor.requireSecondFactor(user, { kind: 'session' });
+          return startSession(tessera, request, reply, user);
+        });
       },
     },
     {
@@ -87,4 +87,20 @@ export function sessionViews(tessera: Tessera, { prefix = '/api-auth/' }: { pref
       },
     },
   ];
+}
+
+/**
+ * Django's `login()`: a session for `user`, its `sessionid` cookie, `last_login`, and a new CSRF
+ * token (Django rotates it at login, so a token planted before it is useless after). The session
+ * login view and the answer to its second-factor challenge both end here.
+ */
+export async function startSession(tessera: Tessera, request: ViewRequest, reply: ViewReply, user: User): Promise<{ detail: string }> {
+  const { settings, clock } = tessera;
+  const secure = new URL(settings.publicUrl).protocol === 'https:';
+  const { key, maxAge } = await tessera.sessionLogins.login(user, parseCookies(request).get(SESSION_COOKIE_NAME));
+  // Django's user_logged_in signal updates last_login on every login.
+  await tessera.store.users.setLastLogin(user.id, new Date(clock()));
+  reply.header('set-cookie', serializeCookie(SESSION_COOKIE_NAME, key, { maxAge, httpOnly: true, secure }, clock()));
+  reply.header('set-cookie', serializeCookie(CSRF_COOKIE_NAME, newCsrfToken(), { maxAge: CSRF_COOKIE_AGE, httpOnly: false, secure }, clock()));
+  return { detail: 'Logged in.' };
 }

@@ -2,6 +2,7 @@ import type { Tessera } from '../../core/index.js';
 import { charField, validate } from '../fields.js';
 import { objectSchema, stringSchema } from '../route-docs.js';
 import type { View } from '../view.js';
+import { orChallengeDoc, orSecondFactorChallenge } from '../second-factor.js';
 import { INVALID_CREDENTIALS, TOKEN_REFUSED, type TokenViewUrls } from './token-views.js';
 
 const DEFAULT_URLS = {
@@ -31,11 +32,11 @@ export function slidingViews(tessera: Tessera, urls: TokenViewUrls = {}): View[]
         audit: 'login',
         name: 'Token Obtain Sliding',
         description: 'Takes a set of user credentials and returns a sliding JSON web token to prove the\nauthentication of those credentials.',
-        openapi: { tags: ['token'], body: credentialFields, responses: { 200: slidingAnswer, 401: INVALID_CREDENTIALS } },
+        openapi: { tags: ['token'], body: credentialFields, responses: { 200: orChallengeDoc(slidingAnswer), 401: INVALID_CREDENTIALS } },
       },
       handle: async (request) => {
         const { username, password } = validate(request.data, credentialFields);
-        return tessera.tokens.obtainSliding({ username, password });
+        return orSecondFactorChallenge(request, () => tessera.tokens.obtainSliding({ username, password }));
       },
     });
   }

@@ -10,6 +10,9 @@ import { sessionViews } from './session-views.js';
 import { slidingViews } from './sliding-views.js';
 import { tokenSessionViews } from './token-session-views.js';
 import { tokenViews, type TokenViewUrls } from './token-views.js';
+import { loginChallengeViews } from './login-challenge-views.js';
+import { twoFactorViews } from './two-factor-views.js';
+import { staffNeedSecondFactor } from './staff-two-factor.js';
 
 /** Which of tessera's views an adapter serves, and at which URLs. */
 export interface TesseraViewOptions {
@@ -35,9 +38,11 @@ export function tesseraViews(tessera: Tessera, options: TesseraViewOptions = {})
     ...keyViews(tessera),
     ...revocationFeedViews(tessera),
     ...tokenSessionViews(tessera),
-    ...adminViews(tessera),
+    ...staffNeedSecondFactor(tessera, adminViews(tessera)),
     ...(settings.authenticationClasses.includes('token') ? authTokenViews(tessera) : []),
     ...(settings.authenticationClasses.includes('session') ? sessionViews(tessera) : []),
     ...(options.accountsPrefix !== undefined ? accountViews(tessera, { prefix: options.accountsPrefix }) : []),
+    ...loginChallengeViews(tessera),
+    ...twoFactorViews(tessera),
   ];
 }

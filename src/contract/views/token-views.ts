@@ -8,6 +8,7 @@ import { charField, validate } from '../fields.js';
 import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
 import type { View, ViewRequest } from '../view.js';
 import { csrfCredentials } from './view-requests.js';
+import { orChallengeDoc, orSecondFactorChallenge } from '../second-factor.js';
 
 /** URLs for the token views; each may have several spellings (seed 004's `gettoken/`). */
 export type TokenViewUrls = Partial<Record<'obtain' | 'refresh' | 'verify' | 'blacklist' | 'sliding' | 'slidingRefresh', string[]>>;
@@ -59,10 +60,10 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
           tags,
           body: obtainFields,
           responses: {
-            200: {
+            200: orChallengeDoc({
               description: 'A token pair.',
               body: objectSchema({ refresh: stringSchema(`The refresh token${inCookie}.`), access: stringSchema('The access token.') }, cookiesByDefault ? ['refresh'] : []),
-            },
+            }),
             401: INVALID_CREDENTIALS,
             ...limitRefusal,
           },
@@ -71,8 +72,10 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
       handle: async (request, reply) => {
         const cookies = cookiesFor(request);
         const { username, password, device_name: deviceName } = validate(request.data, obtainFields);
-        const pair = await tessera.tokens.obtainPair({ username, password }, { ...clientOf(request), deviceName: deviceName ?? null });
-        return cookies ? cookies.loginAnswer(reply, pair) : pair;
+        return orSecondFactorChallenge(request, async () => {
+          const pair = await tessera.tokens.obtainPair({ username, password }, { ...clientOf(request), deviceName: deviceName ?? null });
+          return cookies ? cookies.loginAnswer(reply, pair) : pair;
+        });
       },
     });
   }
