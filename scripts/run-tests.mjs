@@ -139,7 +139,7 @@ const ENGINE_FREE_FILES = [
 // The Chromium suites test what the browser does (the console, the client's tabs, the SPAs); what
 // they ask the server is covered on both engines by the HTTP suites, so they too run on SQLite only.
 const BROWSER_FILES = [
-  join('test', 'web', 'console.test.ts'), join('test', 'web', 'example-spa.test.ts'),
+  join('test', 'web', 'console.test.ts'), join('test', 'web', 'console-two-factor.test.ts'), join('test', 'web', 'example-spa.test.ts'),
   join('test', 'client', 'tabs.test.ts'), join('test', 'client', 'transport-browser.test.ts'),
 ];
 const engineFree = (file) => ENGINE_FREE.some((folder) => file.startsWith(folder)) || ENGINE_FREE_FILES.includes(file) || BROWSER_FILES.includes(file);
