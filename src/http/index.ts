@@ -8,5 +8,5 @@ export { objectSchema, stringSchema, DETAIL_SCHEMA, type RouteDocs, type Respons
 export { requestData } from './body.js';
 export { toErrorAnswer } from './errors.js';
 export { MethodNotAllowed } from '../contract/index.js';
-export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, Fresh, REAUTHENTICATION_REQUIRED, type Permission } from '../auth/index.js';
+export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, Fresh, HasPermission, ModelPermissions, REAUTHENTICATION_REQUIRED, type Permission } from '../auth/index.js';
 export { NotFound, ValidationError, PermissionDenied, AuthenticationFailed } from '../errors.js';

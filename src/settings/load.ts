@@ -83,6 +83,7 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   logLevel: parseOneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   throttleEnabled: parseBoolean,
   throttleRates: parseThrottleRates,
+  permissionClaims: parseBoolean,
 };
 
 export const SETTING_NAMES = Object.keys(PARSERS) as (keyof Settings)[];

@@ -217,4 +217,10 @@ export interface Settings {
    * account; null turns one off. A partial object changes only the names it gives.
    */
   throttleRates: ThrottleRates;
+  /**
+   * Access tokens carry the user's `roles` (group names) and `permissions` (`app_label.codename`),
+   * read afresh for each access token (login and refresh); `HasPermission` then reads the claim.
+   * Off by default, so tokens stay exactly Simple JWT's.
+   */
+  permissionClaims: boolean;
 }
