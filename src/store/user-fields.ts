@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { CoreSchema } from './schema.js';
 
-/** JSON values a custom user model's column is kept as (dates as ISO-8601 text). */
-export type UserFieldValue = string | number | boolean | null;
+/** JSON values a custom user model's column is kept as (dates as ISO-8601 text, decimals as text). */
+export type UserFieldValue = string | number | boolean | null | UserFieldValue[] | { [key: string]: UserFieldValue };
 
 /** The columns of a custom user model `auth_user` has no place for, by column name. */
 export type UserFields = Record<string, UserFieldValue>;
