@@ -95,7 +95,8 @@ export async function copyUsers(
 function describeModel(model: DjangoUserModel): string {
   const defaults = ['is_superuser', 'first_name', 'last_name', 'email', 'is_staff', 'is_active', 'date_joined', 'last_login']
     .filter((column) => !model.mapped.has(column as TesseraUserColumn));
-  const parts = [`users from ${model.table} (${model.label})`, `username from ${model.usernameColumn}`];
+  const origin = model.label.startsWith('table ') ? `users from ${model.table}` : `users from ${model.table} (${model.label})`;
+  const parts = [origin, `username from ${model.usernameColumn}`];
   if (defaults.length) parts.push(`Django's defaults for ${defaults.join(', ')}`);
   parts.push(model.extraColumns.length ? `kept as user fields: ${model.extraColumns.join(', ')}` : 'no other columns');
   return parts.join('; ');
