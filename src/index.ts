@@ -12,6 +12,7 @@ export type {
   Credentials, RefreshedTokens, NewUserInput, EndSessionsOptions, DrfJwtUseCases, DrfJwtOverrides,
   AuthTokenUseCases, KeyUseCases, KeyChangeSource, SigningKeyInfo, MaintenanceUseCases, FlushReport,
   TwoFactorUseCases, TwoFactorStatus, SecondFactorAnswer, LoginChallenge, LoginIntent, CompletedLogin, ReauthenticationProof,
+  PermissionUseCases, PermissionClaims, GroupInfo,
 } from './core/index.js';
 export { SecondFactorRequired, TWO_FACTOR_REQUIRED } from './core/index.js';
 
@@ -34,7 +35,7 @@ export { UsernameTakenError } from './store/index.js';
 
 // Tokens: Simple JWT's classes.
 export { Token, AccessToken, RefreshToken, SlidingToken, UntypedToken } from './tokens/index.js';
-export type { TokenClass, TokenContext, TokenPair, CustomClaims, SessionInfo, SecurityEvent } from './tokens/index.js';
+export type { TokenClass, TokenContext, TokenPair, CustomClaims, UserDetails, SessionInfo, SecurityEvent } from './tokens/index.js';
 export type { Claims } from './crypto/index.js';
 
 // Passwords: Django's hashers and validators.
@@ -44,7 +45,7 @@ export { validatePassword, DEFAULT_PASSWORD_VALIDATORS } from './accounts/index.
 export type { PasswordValidator, PasswordUser } from './accounts/index.js';
 
 // Authentication and permissions: DRF's classes, for adapters and routes.
-export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, Fresh, REAUTHENTICATION_REQUIRED } from './auth/index.js';
+export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, Fresh, HasPermission, ModelPermissions, REAUTHENTICATION_REQUIRED } from './auth/index.js';
 export type { Permission, PermissionRequest, Authenticator, Authenticated, RequestCredentials } from './auth/index.js';
 
 // Email: what `TesseraOptions.mailer` takes.
@@ -52,4 +53,4 @@ export type { Mailer, EmailMessage } from './accounts/index.js';
 
 // The store: opening it, migrations of your own, helpers for your tables.
 export { openStore, databaseOptions, engineOf, addIdColumn, writeTransaction, normalizeUsername } from './store/index.js';
-export type { Store, Database, DatabaseEngine, DatabaseOptions, MigrationSet, User, NewUser, CoreSchema, FamilyEndReason } from './store/index.js';
+export type { Store, Database, DatabaseEngine, DatabaseOptions, MigrationSet, User, NewUser, CoreSchema, FamilyEndReason, UserFields } from './store/index.js';

@@ -16,6 +16,7 @@ export {
   AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, Fresh, allOf, REAUTHENTICATION_REQUIRED, REAUTHENTICATION_MESSAGE,
   type Permission, type PermissionRequest,
 } from './permissions.js';
+export { HasPermission, ModelPermissions, PERMISSIONS_CLAIM, ROLES_CLAIM, claimedPermissions, needsStoredPermissions } from './has-permission.js';
 export { assertMayChangeAccount, assertMayChangeStaffStatus, assertMayEndSessionsOf } from './staff-rules.js';
 export { ACCESS_COOKIE_NAME, REFRESH_COOKIE_NAME, tokenCookie, tokenFromCookie } from './auth-cookies.js';
 export { Throttle, LoginReservation, type ThrottleScope } from './throttle.js';

@@ -7,6 +7,11 @@ export interface PermissionRequest {
   user: User | null;
   /** The validated token that authenticated the request (DRF's `request.auth`), when one did. */
   token?: Token | null;
+  /**
+   * The user's effective permissions (`app_label.codename`), read from the database by
+   * `authorize` for a permission that `readsPermissions` when the token carries none.
+   */
+  permissions?: readonly string[];
 }
 
 /** DRF's permission classes: a check, and the message used when it fails for a signed-in user. */
@@ -19,6 +24,8 @@ export interface Permission {
   readonly code?: string;
   /** For a combination: the permission that fails this request, whose message and code answer. */
   failing?(request: PermissionRequest): Permission | undefined;
+  /** Needs the user's permissions (`PermissionRequest.permissions`) when the token has no `permissions` claim. */
+  readonly readsPermissions?: boolean;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -70,5 +77,10 @@ export function Fresh(seconds: number): Permission {
 export function allOf(...permissions: Permission[]): Permission {
   if (permissions.length === 1) return permissions[0]!;
   const failing = (request: PermissionRequest) => permissions.find((p) => !p.hasPermission(request));
-  return { name: permissions.map((p) => p.name).join(' & '), hasPermission: (request) => failing(request) === undefined, failing };
+  return {
+    name: permissions.map((p) => p.name).join(' & '),
+    hasPermission: (request) => failing(request) === undefined,
+    failing,
+    readsPermissions: permissions.some((p) => p.readsPermissions === true),
+  };
 }

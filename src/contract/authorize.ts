@@ -1,4 +1,4 @@
-import { authenticateRequest, BasicAuthentication, type Authenticated, type Authenticator, type Permission, type PermissionRequest } from '../auth/index.js';
+import { authenticateRequest, BasicAuthentication, needsStoredPermissions, type Authenticated, type Authenticator, type Permission, type PermissionRequest } from '../auth/index.js';
 import type { Tessera } from '../core/index.js';
 import { AuthenticationFailed, NotAuthenticated, PermissionDenied } from '../errors.js';
 import { basicAccount } from './login-account.js';
@@ -39,7 +39,9 @@ export async function authorize(
   }
   await reservation?.giveBack();
   const user = result?.user ?? null;
-  const asked = { method: request.method, user, token: result?.token ?? null };
+  const asked: PermissionRequest = { method: request.method, user, token: result?.token ?? null };
+  // HasPermission without a `permissions` claim: the user's permissions, read once for the request.
+  if (user && needsStoredPermissions(permission, asked)) asked.permissions = await tessera.permissions.permissionsOf(user);
   if (permission.hasPermission(asked)) return result;
   if (!user && authenticators.length > 0) throw new NotAuthenticated();
   throw permissionDenied(permission, asked);

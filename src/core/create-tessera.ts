@@ -17,6 +17,7 @@ import { keyUseCases } from './key-use-cases.js';
 import { maintenanceUseCases } from './maintenance-use-cases.js';
 import { twoFactorUseCases } from './two-factor-use-cases.js';
 import { loginCompletion } from './login-completion.js';
+import { permissionUseCases } from './permission-use-cases.js';
 
 const SILENT: TesseraLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -62,10 +63,18 @@ export function createTessera(options: TesseraOptions): Tessera {
       void audit.record({ type: 'session_ended', userId: ended.userId, at, detail: { session: ended.id, reason: ended.reason } });
     },
   });
+  const permissions = permissionUseCases({ store, audit });
   const sessions = sessionUseCases({ settings, store, revocation: shared.revocation, clock });
   const tokens: TokenContext = {
     settings, codec, clock, blacklist: shared.revocation, cutoffs: shared.revocation,
     ...(options.customClaims ? { customClaims: options.customClaims } : {}),
+    userDetails: (user) => ({
+      fields: () => permissions.fieldsOf(user.id),
+      groups: () => permissions.groupsOf(user.id),
+      permissions: () => permissions.permissionsOf(user),
+    }),
+    // Read afresh for each access token, so a grant shows at the next refresh.
+    ...(settings.permissionClaims ? { accessClaims: async (user) => ({ ...(await permissions.claimsOf(user)) }) } satisfies Partial<TokenContext> : {}),
     // Sessions: families in the database, ended ones refused from memory (fanned out like cut-offs).
     ...(settings.tokenFamilies ? {
       families: {
@@ -130,6 +139,7 @@ export function createTessera(options: TesseraOptions): Tessera {
     twoFactor: { ...secondFactor, completeLogin: loginCompletion({ twoFactor: secondFactor, tokens: tokenCases, drfJwt, authTokens }) },
     keys: keyUseCases({ settings, rows: keyRows, keyring, audit, clock }),
     maintenance: maintenanceUseCases({ settings, store, audit, revocation: shared.revocation, clock }),
+    permissions,
     authenticatorsFor,
     logger,
     authenticate: (request, names) => authenticateRequest(authenticatorsFor(names), request),

@@ -12,3 +12,4 @@ export { TWO_FACTOR_REQUIRED } from './two-factor-use-cases.js';
 export { SecondFactorRequired, CHALLENGE_LIFETIME, challengeAccount, challengeLoginKind, type LoginChallenge, type LoginIntent } from './login-challenge.js';
 export type { CompletedLogin } from './login-completion.js';
 export type { ReauthenticationProof } from './token-use-cases.js';
+export type { GroupInfo, PermissionClaims, PermissionUseCases } from './permission-use-cases.js';

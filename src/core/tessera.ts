@@ -8,6 +8,7 @@ import type { AuthTokenUseCases } from './auth-token-use-cases.js';
 import type { DrfJwtUseCases } from './drf-jwt-use-cases.js';
 import type { KeyUseCases } from './key-use-cases.js';
 import type { MaintenanceUseCases } from './maintenance-use-cases.js';
+import type { PermissionUseCases } from './permission-use-cases.js';
 import type { SessionUseCases } from './session-use-cases.js';
 import type { TokenUseCases } from './token-use-cases.js';
 import type { UserUseCases } from './user-use-cases.js';
@@ -100,6 +101,12 @@ export interface Tessera {
   keys: KeyUseCases;
   /** Cron work: `flushExpiredTokens()`, `flushAuditLog(cutoff)`. */
   maintenance: MaintenanceUseCases;
+  /**
+   * Django's groups and permissions: `groupsOf`, `permissionsOf` (user's ∪ groups'; all for an
+   * active superuser), `hasPermission`, `grant`/`revoke`, `addToGroup`/`removeFromGroup`,
+   * `createGroup`, `grantToGroup`; and a custom user model's own columns (`fieldsOf`).
+   */
+  permissions: PermissionUseCases;
   /**
    * DRF's `request.user`: the authentication classes (`names`, else the settings'), in order,
    * over a request's method and headers: `{ user, token }`, null without credentials, a coded

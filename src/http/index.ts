@@ -9,5 +9,5 @@ export { orSecondFactorChallenge } from '../contract/index.js';
 export { requestData } from './body.js';
 export { toErrorAnswer } from './errors.js';
 export { MethodNotAllowed } from '../contract/index.js';
-export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, Fresh, REAUTHENTICATION_REQUIRED, type Permission } from '../auth/index.js';
+export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, Fresh, HasPermission, ModelPermissions, REAUTHENTICATION_REQUIRED, type Permission } from '../auth/index.js';
 export { NotFound, ValidationError, PermissionDenied, AuthenticationFailed } from '../errors.js';

@@ -1,41 +1,49 @@
 import { DjangoImportError } from './errors.js';
 import type { DjangoSource } from './source.js';
+import { resolveUserModel, type DjangoUserModel, type UserModelOptions } from './user-model.js';
 
 /** The columns read from each Django table; Django 3.2 to 5 and Simple JWT 4 to 5 all have them. */
 export const DJANGO_COLUMNS = {
-  auth_user: ['id', 'password', 'last_login', 'is_superuser', 'username', 'first_name', 'last_name', 'email', 'is_staff', 'is_active', 'date_joined'],
   token_blacklist_outstandingtoken: ['id', 'jti', 'token', 'user_id', 'created_at', 'expires_at'],
   token_blacklist_blacklistedtoken: ['id', 'token_id', 'blacklisted_at'],
   authtoken_token: ['key', 'user_id', 'created'],
+  auth_group: ['id', 'name'],
+  auth_permission: ['id', 'name', 'content_type_id', 'codename'],
+  django_content_type: ['id', 'app_label', 'model'],
+  auth_group_permissions: ['id', 'group_id', 'permission_id'],
 } as const;
 
 export type DjangoTable = keyof typeof DJANGO_COLUMNS;
 
-/** Which optional Django apps' tables the source has (auth_user is required). */
+/** The user model, and which optional Django apps' tables the source has. */
 export interface DjangoTables {
+  userModel: DjangoUserModel;
   tokenBlacklist: boolean;
   authtoken: boolean;
+  /** `auth_group`, `auth_permission`, `django_content_type` and `auth_group_permissions`. */
+  groupsAndPermissions: boolean;
 }
 
 /**
- * Checks that the source is a Django database whose tables have the columns the import reads;
- * anything else is a one-line `DjangoImportError` naming what is missing.
+ * Checks that the source is a Django database whose tables have the columns the import reads,
+ * and finds its user model (`options`); anything else is a one-line `DjangoImportError` naming
+ * what is missing.
  */
-export async function checkDjangoSchema(source: DjangoSource): Promise<DjangoTables> {
-  const users = await source.columns('auth_user');
-  if (!users) {
-    throw new DjangoImportError(
-      `${source.description} is not a Django database with django.contrib.auth: it has no auth_user table (a custom AUTH_USER_MODEL is not supported)`,
-    );
+export async function checkDjangoSchema(source: DjangoSource, options: UserModelOptions = {}): Promise<DjangoTables> {
+  const userModel = await resolveUserModel(source, options);
+  const present = async (table: DjangoTable): Promise<boolean> => {
+    const columns = await source.columns(table);
+    if (columns) requireColumns(source, table, columns);
+    return columns !== null;
+  };
+  const outstanding = await present('token_blacklist_outstandingtoken');
+  const blacklisted = await present('token_blacklist_blacklistedtoken');
+  const authtoken = await present('authtoken_token');
+  let groupsAndPermissions = true;
+  for (const table of ['auth_group', 'auth_permission', 'django_content_type', 'auth_group_permissions'] as const) {
+    if (!(await present(table))) groupsAndPermissions = false;
   }
-  requireColumns(source, 'auth_user', users);
-  const outstanding = await source.columns('token_blacklist_outstandingtoken');
-  const blacklisted = await source.columns('token_blacklist_blacklistedtoken');
-  if (outstanding) requireColumns(source, 'token_blacklist_outstandingtoken', outstanding);
-  if (blacklisted) requireColumns(source, 'token_blacklist_blacklistedtoken', blacklisted);
-  const authtoken = await source.columns('authtoken_token');
-  if (authtoken) requireColumns(source, 'authtoken_token', authtoken);
-  return { tokenBlacklist: outstanding !== null && blacklisted !== null, authtoken: authtoken !== null };
+  return { userModel, tokenBlacklist: outstanding && blacklisted, authtoken, groupsAndPermissions };
 }
 
 function requireColumns(source: DjangoSource, table: DjangoTable, present: Set<string>): void {
@@ -67,7 +75,7 @@ export async function* pagesOf<Row extends Record<string, unknown>>(
 }
 
 /** Number of rows in a table. */
-export async function countRows(source: DjangoSource, table: DjangoTable): Promise<number> {
-  const [row] = await source.rows<{ n: number | string }>(`SELECT count(*) AS n FROM ${table}`);
+export async function countRows(source: DjangoSource, table: string): Promise<number> {
+  const [row] = await source.rows<{ n: number | string }>(`SELECT count(*) AS n FROM "${table.replace(/"/g, '""')}"`);
   return Number(row?.n ?? 0);
 }

@@ -11,8 +11,11 @@ import { openSqliteSource } from './sqlite-source.js';
 import { targetTables, type TargetSchema } from './target.js';
 import { copyBlacklistedTokens, copyOutstandingTokens } from './tokens.js';
 import { copyUsers, planUsers } from './users.js';
+import { copyUserFields } from './user-fields.js';
+import { copyGroupPermissions, copyGroups, copyPermissions, copyUserGroups, copyUserPermissions } from './groups.js';
+import type { UserModelOptions } from './user-model.js';
 
-export interface ImportOptions {
+export interface ImportOptions extends UserModelOptions {
   /** Read and compare only; nothing is written. */
   dryRun?: boolean;
   onProgress?: (progress: ImportProgress) => void;
@@ -25,15 +28,17 @@ export async function openDjangoSource(url: string): Promise<DjangoSource> {
 }
 
 /**
- * Copies Django's users, Simple JWT's outstanding and blacklisted tokens and DRF's authtoken keys
- * into tessera's database. Each table is one transaction; re-running updates rows in place and
- * never duplicates them. Users tessera knows under another id or username stop the import before
- * anything is written (a dry run lists them instead).
+ * Copies Django's users (of `auth.User` or a custom `AUTH_USER_MODEL`, whose own columns are kept
+ * as user fields), groups and permissions, Simple JWT's outstanding and blacklisted tokens and
+ * DRF's authtoken keys into tessera's database. Each table is one transaction; re-running updates
+ * rows in place and never duplicates them. Users tessera knows under another id or username stop
+ * the import before anything is written (a dry run lists them instead).
  */
 export async function importFromDjango(source: DjangoSource, target: Kysely<TargetSchema>, options: ImportOptions = {}): Promise<DjangoImportReport> {
   const write = options.dryRun !== true;
   const progress = options.onProgress ?? (() => undefined);
-  const djangoTables = await checkDjangoSchema(source);
+  const djangoTables = await checkDjangoSchema(source, options);
+  const model = djangoTables.userModel;
   const tesseraTables = await targetTables(target);
   const report: DjangoImportReport = { source: source.description, dryRun: !write, tables: [], conflicts: [], nextUserId: null };
   const step = <T>(work: (db: Kysely<TargetSchema>) => Promise<T>): Promise<T> =>
@@ -41,10 +46,10 @@ export async function importFromDjango(source: DjangoSource, target: Kysely<Targ
 
   const users = await step(async (db) => {
     // Planned inside the transaction, so no user created meanwhile can slip between check and write.
-    const { conflicts } = await planUsers(source, db);
+    const { conflicts } = await planUsers(source, db, model);
     report.conflicts = conflicts;
     if (conflicts.length && write) throw clashError(conflicts);
-    return copyUsers(source, db, write, progress);
+    return copyUsers(source, db, model, write, progress);
   });
   report.tables.push(users.report);
   report.nextUserId = users.nextUserId;
@@ -63,6 +68,31 @@ export async function importFromDjango(source: DjangoSource, target: Kysely<Targ
     report.tables.push(skipped('authtoken_token', "tessera's database has no authtoken_token table (run tessera migrate with a tessera that has it)"));
   } else {
     report.tables.push(await step((db) => copyAuthTokens(source, db, write, progress)));
+  }
+
+  // Groups, permissions and a custom model's own columns come after the users they belong to.
+  const hasPermissionTables = tesseraTables.has('auth_group') && tesseraTables.has('tessera_user_fields');
+  const notMigrated = "tessera's database has no groups and permissions tables yet (run tessera migrate with a tessera that has them)";
+
+  if (model.custom && model.extraColumns.length) {
+    report.tables.push(hasPermissionTables ? await step((db) => copyUserFields(source, db, model, write, progress)) : skipped('tessera_user_fields', notMigrated));
+  }
+
+  const groupTables = ['auth_permission', 'auth_group', 'auth_group_permissions', 'auth_user_groups', 'auth_user_user_permissions'];
+  if (!djangoTables.groupsAndPermissions) {
+    for (const table of groupTables) report.tables.push(skipped(table, 'not in the Django database (django.contrib.auth\'s groups or django.contrib.contenttypes are not there)'));
+  } else if (!hasPermissionTables) {
+    for (const table of groupTables) report.tables.push(skipped(table, notMigrated));
+  } else {
+    report.tables.push(await step((db) => copyPermissions(source, db, write, progress)));
+    report.tables.push(await step((db) => copyGroups(source, db, write, progress)));
+    report.tables.push(await step((db) => copyGroupPermissions(source, db, write, progress)));
+    const noMixin = `${model.table} has no PermissionsMixin tables (${model.table}_groups, ${model.table}_user_permissions)`;
+    const { groups, permissions } = model;
+    report.tables.push(groups ? await step((db) => copyUserGroups(source, db, groups, model.table, write, progress)) : skipped('auth_user_groups', noMixin));
+    report.tables.push(permissions
+      ? await step((db) => copyUserPermissions(source, db, permissions, model.table, write, progress))
+      : skipped('auth_user_user_permissions', noMixin));
   }
   return report;
 }

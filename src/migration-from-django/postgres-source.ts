@@ -4,6 +4,7 @@ import type { DjangoSource } from './source.js';
 
 const TIMESTAMPTZ_OID = 1184;
 const TIMESTAMP_OID = 1114;
+const DATE_OID = 1082;
 
 /**
  * Connects to a Django PostgreSQL database. Timestamps arrive as text (converted by
@@ -15,7 +16,8 @@ export async function openPostgresSource(url: string, display: string): Promise<
     connectionTimeoutMillis: 10_000,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID
+        // A date too: pg would make it midnight in this machine's time zone.
+        oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID || oid === DATE_OID
           ? (value: string) => value
           : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
     },
@@ -46,6 +48,16 @@ export async function openPostgresSource(url: string, display: string): Promise<
         [table],
       );
       return rows.length ? new Set(rows.map((r) => r.column_name)) : null;
+    },
+    tables: async () => (await run<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name",
+    )).map((t) => t.table_name),
+    columnTypes: async (table) => {
+      const rows = await run<{ column_name: string; data_type: string }>(
+        'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?',
+        [table],
+      );
+      return rows.length ? new Map(rows.map((r) => [r.column_name, r.data_type.toLowerCase()])) : null;
     },
     rows: run,
     lastIssuedId: async (table) => {

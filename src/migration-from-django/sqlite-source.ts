@@ -26,6 +26,11 @@ export function openSqliteSource(path: string): DjangoSource {
       const info = run<{ name: string }>(`PRAGMA table_info(${quote(table)})`);
       return info.length ? new Set(info.map((c) => c.name)) : null;
     },
+    tables: async () => run<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((t) => t.name),
+    columnTypes: async (table) => {
+      const info = run<{ name: string; type: string }>(`PRAGMA table_info(${quote(table)})`);
+      return info.length ? new Map(info.map((c) => [c.name, c.type.toLowerCase()])) : null;
+    },
     rows: async (query, params) => run(query, params),
     lastIssuedId: async (table) => {
       const hasSequence = run<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_sequence'")[0]?.n;

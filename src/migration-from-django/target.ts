@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Kysely } from 'kysely';
-import type { BlacklistedTokenTable, CoreSchema, OutstandingTokenTable, UserTable } from '../store/index.js';
+import type {
+  BlacklistedTokenTable, CoreSchema, GroupPermissionTable, GroupTable, OutstandingTokenTable, PermissionTable, UserFieldsTable,
+  UserGroupTable, UserPermissionTable, UserTable,
+} from '../store/index.js';
 import { engineOfUrl, openDatabase, openStore, type DatabaseOptions } from '../store/index.js';
 
 /** The tables the import writes; `authtoken_token` only where tessera's migrations made it. */
@@ -9,6 +12,12 @@ export interface TargetSchema {
   token_blacklist_outstandingtoken: OutstandingTokenTable;
   token_blacklist_blacklistedtoken: BlacklistedTokenTable;
   authtoken_token: { key: string; user_id: number; created: string };
+  auth_group: GroupTable;
+  auth_permission: PermissionTable;
+  auth_group_permissions: GroupPermissionTable;
+  auth_user_groups: UserGroupTable;
+  auth_user_user_permissions: UserPermissionTable;
+  tessera_user_fields: UserFieldsTable;
 }
 
 /** tessera's database as the importer sees it. */

@@ -6,10 +6,9 @@ import { emptyReport, type ImportProgress, type TableReport } from './report.js'
 import type { DjangoSource } from './source.js';
 import { engineOf } from '../store/index.js';
 import type { TargetSchema } from './target.js';
+import { quoted, type DjangoUserModel, type TesseraUserColumn } from './user-model.js';
 
 type UserRow = Selectable<TargetSchema['auth_user']>;
-
-const COMPARED = ['password', 'last_login', 'is_superuser', 'username', 'first_name', 'last_name', 'email', 'is_staff', 'is_active', 'date_joined'] as const;
 
 export interface UsersPlan {
   /** One line for each Django user whose id or username tessera gives to someone else. */
@@ -21,14 +20,19 @@ export interface UsersPlan {
  * tessera gives another id. Upserting them would overwrite one of tessera's own users or break its
  * unique usernames, and the ids in JWTs would name someone else, so the import refuses to run.
  */
-export async function planUsers(source: DjangoSource, target: Kysely<TargetSchema>): Promise<UsersPlan> {
-  const django = (await source.rows<{ id: number | string; username: string }>('SELECT id, username FROM auth_user ORDER BY id'))
-    .map((r) => ({ id: Number(r.id), username: String(r.username) }));
+export async function planUsers(source: DjangoSource, target: Kysely<TargetSchema>, model: DjangoUserModel): Promise<UsersPlan> {
+  const query = `SELECT id, ${quoted(model.usernameColumn)} AS username FROM ${quoted(model.table)} ORDER BY id`;
+  const django = (await source.rows<{ id: number | string; username: string | null }>(query))
+    .map((r) => ({ id: Number(r.id), username: String(r.username ?? '') }));
   const tessera = await target.selectFrom('auth_user').select(['id', 'username']).execute();
   const usernameById = new Map(tessera.map((r) => [r.id, r.username]));
   const idByUsername = new Map(tessera.map((r) => [r.username, r.id]));
   const conflicts: string[] = [];
   for (const { id, username } of django) {
+    if (username === '') {
+      conflicts.push(`id ${id} has no ${model.usernameColumn} in Django, and tessera's username cannot be empty`);
+      continue;
+    }
     const named = usernameById.get(id);
     const taken = idByUsername.get(username);
     if (named !== undefined && named !== username) {
@@ -40,20 +44,28 @@ export async function planUsers(source: DjangoSource, target: Kysely<TargetSchem
   return { conflicts };
 }
 
-/** Upserts Django's users by id, hashes and dates as they are, then keeps the id sequence ahead. */
+/**
+ * Upserts Django's users by id, hashes and dates as they are, then keeps the id sequence ahead.
+ * A custom model's missing columns get Django's defaults when a user is new and are left as they
+ * are on a user tessera has (so a re-run changes nothing).
+ */
 export async function copyUsers(
   source: DjangoSource,
   db: Kysely<TargetSchema>,
+  model: DjangoUserModel,
   write: boolean,
   progress: (p: ImportProgress) => void,
+  now: Date = new Date(),
 ): Promise<{ report: TableReport; nextUserId: number }> {
-  const total = await countRows(source, 'auth_user');
+  const total = await countRows(source, model.table);
   const report = emptyReport('auth_user', total);
+  if (model.custom) report.notes.push(describeModel(model));
+  const compared: TesseraUserColumn[] = [...model.mapped, 'username'];
   let done = 0;
   let highest = 0;
   progress({ table: 'auth_user', done, total });
-  for await (const page of pagesOf<Record<string, unknown>>(source, 'SELECT * FROM auth_user', 'id', (r) => Number(r.id), 0)) {
-    const rows = page.map(toUserRow);
+  for await (const page of pagesOf<Record<string, unknown>>(source, `SELECT * FROM ${quoted(model.table)}`, 'id', (r) => Number(r.id), 0)) {
+    const rows = page.map((r) => toUserRow(r, model, now));
     const existing = new Map(
       (await db.selectFrom('auth_user').selectAll().where('id', 'in', rows.map((r) => r.id)).execute()).map((r) => [r.id, r]),
     );
@@ -63,11 +75,11 @@ export async function copyUsers(
       if (!current) {
         report.inserted++;
         if (write) await db.insertInto('auth_user').values(row).execute();
-      } else if (COMPARED.some((column) => current[column] !== row[column])) {
+      } else if (compared.some((column) => current[column] !== row[column])) {
         report.updated++;
         if (write) {
-          const { id, ...columns } = row;
-          await db.updateTable('auth_user').set(columns).where('id', '=', id).execute();
+          const columns = Object.fromEntries(compared.map((column) => [column, row[column]]));
+          await db.updateTable('auth_user').set(columns).where('id', '=', row.id).execute();
         }
       } else {
         report.unchanged++;
@@ -76,7 +88,18 @@ export async function copyUsers(
     done += page.length;
     progress({ table: 'auth_user', done, total });
   }
-  return { report, nextUserId: await keepSequenceAhead(db, Math.max(highest, await source.lastIssuedId('auth_user')), write) };
+  return { report, nextUserId: await keepSequenceAhead(db, Math.max(highest, await source.lastIssuedId(model.table)), write) };
+}
+
+/** The report's note on a custom model: where each of tessera's columns comes from. */
+function describeModel(model: DjangoUserModel): string {
+  const defaults = ['is_superuser', 'first_name', 'last_name', 'email', 'is_staff', 'is_active', 'date_joined', 'last_login']
+    .filter((column) => !model.mapped.has(column as TesseraUserColumn));
+  const origin = model.label.startsWith('table ') ? `users from ${model.table}` : `users from ${model.table} (${model.label})`;
+  const parts = [origin, `username from ${model.usernameColumn}`];
+  if (defaults.length) parts.push(`Django's defaults for ${defaults.join(', ')}`);
+  parts.push(model.extraColumns.length ? `kept as user fields: ${model.extraColumns.join(', ')}` : 'no other columns');
+  return parts.join('; ');
 }
 
 /**
@@ -112,22 +135,24 @@ async function keepPostgresSequenceAhead(db: Kysely<TargetSchema>, lastDjangoId:
   return last + 1;
 }
 
-function toUserRow(row: Record<string, unknown>): UserRow {
+function toUserRow(row: Record<string, unknown>, model: DjangoUserModel, now: Date): UserRow {
   const id = Number(row.id);
-  const where = `auth_user id ${id}`;
-  if (!Number.isSafeInteger(id)) throw new DjangoImportError(`auth_user: ${JSON.stringify(row.id)} is not an integer id`);
+  const where = `${model.table} id ${String(row.id)}`;
+  if (!Number.isSafeInteger(id)) throw new DjangoImportError(`${model.table}: ${JSON.stringify(row.id)} is not an integer id`);
+  const has = (column: TesseraUserColumn) => model.mapped.has(column);
   return {
     id,
     password: String(row.password),
-    last_login: optionalDjangoDateToIso(row.last_login, `${where}, last_login`),
-    is_superuser: flag(row.is_superuser),
-    username: String(row.username),
+    last_login: has('last_login') ? optionalDjangoDateToIso(row.last_login, `${where}, last_login`) : null,
+    // Without PermissionsMixin or AbstractUser: Django's defaults (is_active is AbstractBaseUser's True).
+    is_superuser: has('is_superuser') ? flag(row.is_superuser) : 0,
+    username: String(row[model.usernameColumn] ?? ''),
     first_name: String(row.first_name ?? ''),
     last_name: String(row.last_name ?? ''),
     email: String(row.email ?? ''),
-    is_staff: flag(row.is_staff),
-    is_active: flag(row.is_active),
-    date_joined: djangoDateToIso(row.date_joined, `${where}, date_joined`),
+    is_staff: has('is_staff') ? flag(row.is_staff) : 0,
+    is_active: has('is_active') ? flag(row.is_active) : 1,
+    date_joined: has('date_joined') ? djangoDateToIso(row.date_joined, `${where}, date_joined`) : now.toISOString(),
   };
 }
 

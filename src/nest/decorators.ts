@@ -1,5 +1,5 @@
 import { createParamDecorator, SetMetadata, type CustomDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Permission } from '../auth/index.js';
+import { HasPermission, type Permission } from '../auth/index.js';
 import type { AuthenticationClassName } from '../settings/index.js';
 import type { User as TesseraUser } from '../store/index.js';
 import type { NestHttpRequest } from './request.js';
@@ -14,6 +14,15 @@ export const AUTHENTICATION_CLASSES = 'tessera:authentication_classes';
  */
 export function PermissionClasses(...permissions: Permission[]): CustomDecorator<string> {
   return SetMetadata(PERMISSION_CLASSES, permissions);
+}
+
+/**
+ * Django's `@permission_required('notes.change_note', ...)` for a handler or a controller: the
+ * signed-in user must have every one (`HasPermission`). It stands for `@PermissionClasses` on the
+ * same target; to add another class, write `@PermissionClasses(Fresh(600), HasPermission(...))`.
+ */
+export function RequirePermissions(...permissions: string[]): CustomDecorator<string> {
+  return SetMetadata(PERMISSION_CLASSES, [HasPermission(...permissions)]);
 }
 
 /** DRF's `@authentication_classes([...])`: the classes that may authenticate (default: the settings' `authenticationClasses`). */

@@ -9,10 +9,10 @@ export type { TesseraModuleOptions } from './runtime.js';
 export { TesseraAuthGuard } from './guard.js';
 export { TesseraExceptionFilter } from './exception-filter.js';
 export { TesseraNotFoundFilter } from './not-found-filter.js';
-export { AuthenticationClasses, AUTHENTICATION_CLASSES, PermissionClasses, PERMISSION_CLASSES, User } from './decorators.js';
+export { AuthenticationClasses, AUTHENTICATION_CLASSES, PermissionClasses, PERMISSION_CLASSES, RequirePermissions, User } from './decorators.js';
 export { TESSERA } from './tokens.js';
 export type { NestHttpRequest } from './request.js';
-export { AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, Fresh, REAUTHENTICATION_REQUIRED, type Permission } from '../auth/index.js';
+export { AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, Fresh, HasPermission, ModelPermissions, REAUTHENTICATION_REQUIRED, type Permission } from '../auth/index.js';
 export {
   charField, defineView, emailField, integerField, readOnlyField, validate,
   type Field, type View, type ViewConfig, type ViewReply, type ViewRequest,

@@ -69,4 +69,5 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   throttleRates: DEFAULT_THROTTLE_RATES,
   twoFactorIssuer: 'tessera',
   twoFactorRequiredForStaff: false,
+  permissionClaims: false,
 });

@@ -85,6 +85,7 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   throttleRates: parseThrottleRates,
   twoFactorIssuer: parseNonEmptyString,
   twoFactorRequiredForStaff: parseBoolean,
+  permissionClaims: parseBoolean,
 };
 
 /** Environment names that are not derived from the key (the shorter spelling). */

@@ -225,4 +225,10 @@ export interface Settings {
    * (env `TESSERA_2FA_REQUIRED_FOR_STAFF`).
    */
   twoFactorRequiredForStaff: boolean;
+  /**
+   * Access tokens carry the user's `roles` (group names) and `permissions` (`app_label.codename`),
+   * read afresh for each access token (login and refresh); `HasPermission` then reads the claim.
+   * Off by default, so tokens stay exactly Simple JWT's.
+   */
+  permissionClaims: boolean;
 }

@@ -5,7 +5,7 @@ export { isUnavailableError } from './unavailable.js';
 export { writeTransaction } from './write-transaction.js';
 export { addIdColumn } from './migrations/columns.js';
 export { migrate, CORE_MIGRATIONS, type MigrationReport, type MigrationSet } from './migrate.js';
-export type { CoreSchema, SigningKeyTable, UserTable, OutstandingTokenTable, BlacklistedTokenTable, AuthTokenTable, SessionTable } from './schema.js';
+export type { CoreSchema, GroupTable, PermissionTable, GroupPermissionTable, UserGroupTable, UserPermissionTable, UserFieldsTable, SigningKeyTable, UserTable, OutstandingTokenTable, BlacklistedTokenTable, AuthTokenTable, SessionTable } from './schema.js';
 export { AuthTokenRepository, generateAuthTokenKey, type AuthToken } from './auth-tokens.js';
 export { SessionRepository, type StoredSession } from './sessions.js';
 export { UserRepository, UsernameTakenError, type User, type NewUser } from './users.js';
@@ -31,3 +31,9 @@ export {
   AuditLog, AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventInput, type AuditEventType, type AuditFilters, type AuditLogOptions,
 } from './audit-log.js';
 export { TwoFactorRepository, type StoredTotpDevice } from './two-factor.js';
+export { GroupRepository, type StoredGroup } from './groups.js';
+export { PermissionRepository, type StoredPermission } from './permissions.js';
+export { UserFieldsRepository, type UserFields, type UserFieldValue } from './user-fields.js';
+export {
+  parsePermissionName, permissionNameOf, defaultPermissionTitle, PermissionNameError, type PermissionName,
+} from './permission-names.js';

@@ -85,6 +85,47 @@ export interface SigningKeyTable {
   retires_at: string | null;
 }
 
+/** Django's `auth_group`. */
+export interface GroupTable {
+  id: Generated<number>;
+  name: string;
+}
+
+/** Django's `auth_permission`, its app named in `app_label` where Django has `content_type_id`. */
+export interface PermissionTable {
+  id: Generated<number>;
+  name: string;
+  app_label: string;
+  codename: string;
+}
+
+/** Django's `auth_group_permissions`. */
+export interface GroupPermissionTable {
+  id: Generated<number>;
+  group_id: number;
+  permission_id: number;
+}
+
+/** Django's `auth_user_groups`. */
+export interface UserGroupTable {
+  id: Generated<number>;
+  user_id: number;
+  group_id: number;
+}
+
+/** Django's `auth_user_user_permissions`. */
+export interface UserPermissionTable {
+  id: Generated<number>;
+  user_id: number;
+  permission_id: number;
+}
+
+/** A custom user model's columns `auth_user` lacks: one JSON object per user. */
+export interface UserFieldsTable {
+  user_id: number;
+  fields: string;
+}
+
 /** Tables the core owns; applications add their own (see `src/example/`). */
 export interface CoreSchema {
   auth_user: UserTable;
@@ -95,6 +136,12 @@ export interface CoreSchema {
   tessera_user_token_cutoff: UserTokenCutoffTable;
   tessera_signing_key: SigningKeyTable;
   tessera_token_family: TokenFamilyTable;
+  auth_group: GroupTable;
+  auth_permission: PermissionTable;
+  auth_group_permissions: GroupPermissionTable;
+  auth_user_groups: UserGroupTable;
+  auth_user_user_permissions: UserPermissionTable;
+  tessera_user_fields: UserFieldsTable;
 }
 
 export type UserRow = Selectable<UserTable>;

@@ -7,6 +7,9 @@ import { TokenBlacklistRepository } from './token-blacklist.js';
 import { TokenFamilyRepository } from './token-families.js';
 import { TwoFactorRepository } from './two-factor.js';
 import { UserRepository } from './users.js';
+import { GroupRepository } from './groups.js';
+import { PermissionRepository } from './permissions.js';
+import { UserFieldsRepository } from './user-fields.js';
 
 /** The database and the repositories over it: what the layers above are handed. */
 export interface Store {
@@ -21,6 +24,12 @@ export interface Store {
   sessions: SessionRepository;
   /** The second factor: TOTP devices, recovery codes, answered login challenges. */
   twoFactor: TwoFactorRepository;
+  /** Django's groups (`auth_group`) and who is in them. */
+  groups: GroupRepository;
+  /** Django's permissions (`auth_permission`), users' own, and a user's effective ones. */
+  permissions: PermissionRepository;
+  /** A custom user model's columns `auth_user` has no place for. */
+  userFields: UserFieldsRepository;
   /** Applies tessera's migrations, then each set's (each tracked under its owner); answers the names applied. */
   migrate(...sets: MigrationSet[]): Promise<string[]>;
   close(): Promise<void>;
@@ -40,6 +49,9 @@ export function openStore(url: string, options: DatabaseOptions = {}): Store {
     authTokens: new AuthTokenRepository(database.db),
     sessions: new SessionRepository(database.db),
     twoFactor: new TwoFactorRepository(database.db),
+    groups: new GroupRepository(database.db),
+    permissions: new PermissionRepository(database.db),
+    userFields: new UserFieldsRepository(database.db),
     migrate: async (...sets) => (await migrate(database.db as never, ...sets)).applied,
     close: () => database.close(),
   };

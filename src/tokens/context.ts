@@ -1,10 +1,36 @@
 import type { Claims, JwtCodec } from '../crypto/index.js';
 import type { Clock, Settings } from '../settings/index.js';
-import type { FamilyEndReason, NewTokenFamily, Rotation, TokenFamily, User } from '../store/index.js';
+import type { FamilyEndReason, NewTokenFamily, Rotation, TokenFamily, User, UserFields } from '../store/index.js';
 import type { FamilyRevocations, TokenBlacklist, UserCutoffs } from './revocation.js';
 
-/** Extra claims for a user's tokens (seed 003's `is_admin`), added when a pair is issued. */
-export type CustomClaims = (user: User) => Claims | Promise<Claims>;
+/** What `customClaims` may read of a user beyond `auth_user`, each read only when called. */
+export interface UserDetails {
+  /** A custom user model's own columns, as `import-django` kept them (`department`, `phone`). */
+  fields(): Promise<UserFields>;
+  /** The user's group names. */
+  groups(): Promise<string[]>;
+  /** The user's effective permissions (`app_label.codename`). */
+  permissions(): Promise<string[]>;
+}
+
+/**
+ * Extra claims for a user's tokens (seed 003's `is_admin`), added when a pair is issued;
+ * `details` reads what a custom user model kept (`(await details.fields()).department`).
+ */
+export type CustomClaims = (user: User, details: UserDetails) => Claims | Promise<Claims>;
+
+const NO_DETAILS: UserDetails = { fields: async () => ({}), groups: async () => [], permissions: async () => [] };
+
+/** The context's custom claims for `user` (none without `customClaims`). */
+export async function customClaimsOf(context: TokenContext, user: User): Promise<Claims> {
+  if (!context.customClaims) return {};
+  return context.customClaims(user, context.userDetails?.(user) ?? NO_DETAILS);
+}
+
+/** Sets the claims read afresh for each token that authorizes requests (`accessClaims`). */
+export async function addAccessClaims(context: TokenContext, token: { payload: Claims }, user: User): Promise<void> {
+  if (context.accessClaims) Object.assign(token.payload, await context.accessClaims(user));
+}
 
 /** What every token needs: settings, a codec, a clock, and the blacklist when it is installed. */
 export interface TokenContext {
@@ -23,6 +49,13 @@ export interface TokenContext {
    */
   cutoffs?: UserCutoffs | null;
   customClaims?: CustomClaims;
+  /** What `customClaims` reads beyond the user (`UserDetails`); absent, empty details. */
+  userDetails?: (user: User) => UserDetails;
+  /**
+   * Claims read afresh for every access (and sliding) token, at login and at each refresh, never
+   * put in refresh tokens: `permissionClaims`'s `roles` and `permissions`. Absent: none.
+   */
+  accessClaims?: (user: User) => Promise<Claims>;
   /**
    * Refresh token families (sessions): every login starts one, carried as the `fam` claim of its
    * refresh and access tokens. Absent or null: no families, no reuse detection.

@@ -2,7 +2,7 @@ export { Token, type TokenClass } from './token.js';
 export { AccessToken, RefreshToken, UntypedToken } from './kinds.js';
 export { TokenError, TOKEN_MESSAGES } from './errors.js';
 export { SlidingToken, SLIDING_REFRESH_EXP_CLAIM, issueSliding, refreshSliding } from './sliding.js';
-export type { TokenContext, CustomClaims, TokenFamilies, SessionInfo, SecurityEvent } from './context.js';
+export type { TokenContext, CustomClaims, UserDetails, TokenFamilies, SessionInfo, SecurityEvent } from './context.js';
 export { FAMILY_CLAIM, AUTH_TIME_CLAIM } from './context.js';
 export { reauthenticatedTokens } from './reauthentication.js';
 export { BlacklistedTokenError } from './kinds.js';

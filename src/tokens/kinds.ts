@@ -9,6 +9,7 @@ import { Token } from './token.js';
 /** Authorizes requests; short-lived and never stored. */
 export class AccessToken extends Token {
   static override readonly tokenType = 'access';
+  static override readonly authorizes = true;
   protected lifetime() {
     return this.context.settings.accessTokenLifetime;
   }

@@ -1,6 +1,6 @@
 import { AuthenticationFailed, ValidationError } from '../errors.js';
 import type { User, UserRepository } from '../store/index.js';
-import { FAMILY_CLAIM, type SessionInfo, type TokenContext } from './context.js';
+import { addAccessClaims, FAMILY_CLAIM, type SessionInfo, type TokenContext } from './context.js';
 import { TOKEN_MESSAGES, TokenError } from './errors.js';
 import { BlacklistedTokenError, isCutOff, RefreshToken, UntypedToken } from './kinds.js';
 import { capExpiry, explainRefusal, requireSessionGoesOn, sessionEndOf, sessionPolicyOn } from './session-policy.js';
@@ -21,6 +21,7 @@ export { TOKEN_REUSED } from './session-refusals.js';
 export async function issuePair(context: TokenContext, user: User, session?: SessionInfo): Promise<TokenPair> {
   const refresh = await RefreshToken.forUser(context, user, session);
   const access = refresh.accessToken;
+  await addAccessClaims(context, access, user);
   // The refresh token's own `exp` was capped as it was issued (`RefreshToken.issued`).
   if (refresh.family) capExpiry(access, sessionEndOf(context, refresh.currentTime));
   return { refresh: refresh.toString(), access: access.toString() };
@@ -75,6 +76,7 @@ export async function refreshPair(
   const session = family && sessionPolicyOn(context) ? await requireSessionGoesOn(context, family) : null;
   const end = session ? sessionEndOf(context, Math.floor(session.createdAt.getTime() / 1000)) : null;
   const accessToken = refresh.accessToken;
+  await addAccessClaims(context, accessToken, user);
   capExpiry(accessToken, end);
   const access = accessToken.toString();
   // A token the rotation refuses must not touch its session: with rotation, touched once it went through.
@@ -130,9 +132,11 @@ async function answerRotated(
   const family = rotation.family ?? token.family;
   const grace = (context.settings.refreshGraceWindow ?? 0) * 1000;
   if (now - rotation.rotatedAt.getTime() < grace && !(family && families.isFamilyRevoked(family))) {
-    onUser?.(await requireActiveUser(context, users, token));
+    const user = await requireActiveUser(context, users, token);
+    onUser?.(user);
     const successor = await RefreshToken.fromString(context, rotation.successor, { verify: false });
     const access = successor.accessToken;
+    await addAccessClaims(context, access, user);
     // The successor's `exp` was capped at its session's end: its access token is not to outlive it.
     if ((settings.sessionAbsoluteLifetime ?? 0) > 0) capExpiry(access, successor.exp);
     return { access: access.toString(), refresh: rotation.successor };

@@ -1,5 +1,5 @@
 import type { User } from '../store/index.js';
-import { AUTH_TIME_CLAIM, FAMILY_CLAIM, issuesAuthTime, type TokenContext } from './context.js';
+import { addAccessClaims, AUTH_TIME_CLAIM, customClaimsOf, FAMILY_CLAIM, issuesAuthTime, type TokenContext } from './context.js';
 import { RefreshToken } from './kinds.js';
 import { issuePair, type TokenPair } from './operations.js';
 import { capExpiry, sessionEndOf } from './session-policy.js';
@@ -20,12 +20,13 @@ export async function reauthenticatedTokens(context: TokenContext, user: User, p
   const refresh = new RefreshToken(context);
   refresh.set(context.settings.userIdClaim, presented!.get(context.settings.userIdClaim));
   if (issuesAuthTime(context)) refresh.set(AUTH_TIME_CLAIM, refresh.currentTime);
-  Object.assign(refresh.payload, context.customClaims ? await context.customClaims(user) : {});
+  Object.assign(refresh.payload, await customClaimsOf(context, user));
   refresh.set(FAMILY_CLAIM, session.family);
   const end = sessionEndOf(context, Math.floor(session.createdAt.getTime() / 1000));
   capExpiry(refresh, end);
   await context.blacklist?.recordOutstanding(refresh.asOutstanding(user.id));
   const access = refresh.accessToken;
+  await addAccessClaims(context, access, user);
   capExpiry(access, end);
   return { refresh: refresh.toString(), access: access.toString() };
 }

@@ -26,6 +26,7 @@ function slidingLifetimes(context: TokenContext): { lifetime: number; refreshLif
  */
 export class SlidingToken extends Token {
   static override readonly tokenType = 'sliding';
+  static override readonly authorizes = true;
 
   protected lifetime(): number {
     return slidingLifetimes(this.context).lifetime;

@@ -1,6 +1,6 @@
 import { TokenBackendError, type Claims } from '../crypto/index.js';
 import type { User } from '../store/index.js';
-import { AUTH_TIME_CLAIM, issuesAuthTime, type SessionInfo, type TokenContext } from './context.js';
+import { addAccessClaims, AUTH_TIME_CLAIM, customClaimsOf, issuesAuthTime, type SessionInfo, type TokenContext } from './context.js';
 import { TOKEN_MESSAGES, TokenError } from './errors.js';
 import { newJti } from './jti.js';
 
@@ -17,6 +17,9 @@ export abstract class Token {
    * presented again and again (access, sliding); a class presented once says no.
    */
   static readonly presentedRepeatedly: boolean = true;
+
+  /** Whether tokens of this class authorize requests, and so carry the context's `accessClaims`. */
+  static readonly authorizes: boolean = false;
 
   get tokenType(): string {
     return (this.constructor as typeof Token).tokenType;
@@ -88,7 +91,8 @@ export abstract class Token {
     const instance = new this(context);
     instance.set(context.settings.userIdClaim, userIdOf(context, user));
     if (issuesAuthTime(context)) instance.set(AUTH_TIME_CLAIM, instance.currentTime);
-    Object.assign(instance.payload, context.customClaims ? await context.customClaims(user) : {});
+    Object.assign(instance.payload, await customClaimsOf(context, user));
+    if ((this as unknown as typeof Token).authorizes) await addAccessClaims(context, instance, user);
     await instance.issued(user, session);
     return instance;
   }

@@ -12,7 +12,7 @@ export { refreshOncePerWave, type WaveRefresher, type WaveRefresherOptions, type
 export {
   cookieHandOver, type CookieHandOff, type CookieHandOver, type CookieHandOverOptions, type HandOverOutcome,
 } from './cookie-hand-over.js';
-export { AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, Fresh, REAUTHENTICATION_REQUIRED, type Permission } from '../auth/index.js';
+export { AllowAny, IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly, Fresh, HasPermission, ModelPermissions, REAUTHENTICATION_REQUIRED, type Permission } from '../auth/index.js';
 export {
   charField, defineView, emailField, integerField, readOnlyField, validate,
   type Field, type View, type ViewConfig, type ViewReply, type ViewRequest,

@@ -124,6 +124,17 @@ describe('staff API (/api/admin/)', () => {
     assert.equal(detail.status, 200);
     assert.equal(detail.json.username, 'alice');
     assert.equal(detail.json.email, 'alice@example.com');
+    assert.deepEqual([detail.json.groups, detail.json.permissions, detail.json.fields], [[], [], {}]);
+    // Groups, effective permissions and a custom user model's own columns (import-django keeps them).
+    await server.tessera.permissions.addToGroup(id, 'editors');
+    await server.tessera.permissions.grantToGroup('editors', 'notes.change_note');
+    await server.tessera.permissions.grant(id, 'notes.add_note');
+    await server.tessera.permissions.setFields(id, { department: 'Sales', newsletter: true });
+    const richer = await asStaff('GET', `/api/admin/users/${id}/`);
+    assert.deepEqual(
+      [richer.json.groups, richer.json.permissions, richer.json.fields],
+      [['editors'], ['notes.add_note', 'notes.change_note'], { department: 'Sales', newsletter: true }],
+    );
     for (const path of ['/api/admin/users/999999/', '/api/admin/users/abc/', '/api/admin/users/1e3/']) {
       for (const method of ['GET', 'PATCH']) {
         const missing = await asStaff(method, path, method === 'PATCH' ? { is_active: false } : undefined);

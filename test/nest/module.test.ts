@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { Controller, Get, NotFoundException, UseGuards, type INestApplication } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { loadSettings, type Tessera } from '../../src/index.js';
-import { AllowAny, Fresh, IsAdminUser, IsAuthenticated, PermissionClasses, TESSERA, TesseraAuthGuard, TesseraModule, TesseraNotFoundFilter, User } from '../../src/nest/index.js';
+import { AllowAny, Fresh, IsAdminUser, IsAuthenticated, PermissionClasses, RequirePermissions, TESSERA, TesseraAuthGuard, TesseraModule, TesseraNotFoundFilter, User } from '../../src/nest/index.js';
 import { createNestApp, MeController, type NestPlatform } from '../../examples/nest/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { readAnswer, TEST_SIGNING_KEY, TEST_USER, type Answer } from '../support/server.js';
@@ -31,6 +31,12 @@ class StaffController {
   @PermissionClasses(IsAuthenticated, Fresh(60))
   recent(): { fresh: boolean } {
     return { fresh: true };
+  }
+
+  @Get('notes/edit/')
+  @RequirePermissions('notes.change_note')
+  editNotes(): { edit: boolean } {
+    return { edit: true };
   }
 
   @Get('anyone/')
@@ -141,6 +147,19 @@ for (const platform of ['express', 'fastify'] satisfies NestPlatform[]) {
         assert.equal(stale.text, '{"detail":"This action needs a recent login; re-authenticate with your password.","code":"reauthentication_required"}');
       }
       assert.equal((await request('GET', '/api/recent/')).status, 401, 'anonymous: IsAuthenticated\'s 401 first');
+    });
+
+    test('@RequirePermissions(\'notes.change_note\'): Django\'s permission, from a group, stands for the controller\'s IsAdminUser; else DRF\'s 403', async () => {
+      const access = await login();
+      const refused = await request('GET', '/api/notes/edit/', bearer(access));
+      assert.equal(refused.status, 403);
+      assert.equal(refused.text, '{"detail":"You do not have permission to perform this action."}');
+      assert.equal((await request('GET', '/api/notes/edit/')).status, 401);
+      const user = (await tessera.store.users.findByUsername(TEST_USER.username))!;
+      await tessera.permissions.createGroup('editors', ['notes.change_note']);
+      await tessera.permissions.addToGroup(user.id, 'editors');
+      assert.deepEqual((await request('GET', '/api/notes/edit/', bearer(access))).json, { edit: true });
+      await tessera.permissions.removeFromGroup(user.id, 'editors');
     });
 
     test('a token view answers as the contract: 405 with Allow, and its own parse error ahead of Nest\'s body parser', async () => {

@@ -1,21 +1,41 @@
 import { parseArgs } from 'node:util';
 import {
   asTarget, checkDjangoSchema, DjangoImportError, importFromDjango, openDjangoSource, openDryRunTarget,
-  type DjangoImportReport, type ImportProgress,
+  type DjangoImportReport, type ImportProgress, type UserModelOptions,
 } from '../../migration-from-django/index.js';
 import { databaseOptions } from '../../store/index.js';
 import { cliSettings, withStore } from '../context.js';
 import { CommandError } from '../errors.js';
 import { ProgressBar } from '../progress-bar.js';
 
-const USAGE = 'usage: tessera import-django DATABASE_URL [--dry-run]';
+const USAGE = 'usage: tessera import-django DATABASE_URL [--dry-run] [--user-model APP.MODEL] [--user-table TABLE] [--username-field COLUMN] [--exclude-field COLUMN]...';
 
-/** `tessera import-django DATABASE_URL [--dry-run]`: copies a Django database's users and tokens. */
+/**
+ * `tessera import-django DATABASE_URL [--dry-run] [--user-model accounts.User] ...`: copies a
+ * Django database's users (a custom AUTH_USER_MODEL's with its own columns), groups, permissions and tokens.
+ */
 export async function importDjango(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { 'dry-run': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      'dry-run': { type: 'boolean', default: false },
+      'user-model': { type: 'string' },
+      'user-table': { type: 'string' },
+      'username-field': { type: 'string' },
+      'exclude-field': { type: 'string', multiple: true },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
   const url = positionals[0];
   if (!url || positionals.length > 1) throw new CommandError(USAGE, 2);
   const dryRun = values['dry-run'] === true;
+  const model: UserModelOptions = {
+    ...(values['user-model'] !== undefined ? { userModel: values['user-model'] } : {}),
+    ...(values['user-table'] !== undefined ? { userTable: values['user-table'] } : {}),
+    ...(values['username-field'] !== undefined ? { usernameField: values['username-field'] } : {}),
+    ...(values['exclude-field'] !== undefined ? { excludeFields: values['exclude-field'] } : {}),
+  };
   const settings = cliSettings();
   const bar = process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
   const onProgress = bar ? ({ table, done, total }: ImportProgress) => bar.update(table, done, total) : undefined;
@@ -23,18 +43,18 @@ export async function importDjango(args: string[]): Promise<void> {
     const source = await openDjangoSource(url);
     try {
       // Before tessera's database is opened (and perhaps created): a wrong source changes nothing.
-      await checkDjangoSchema(source);
+      await checkDjangoSchema(source, model);
       let report: DjangoImportReport;
       if (dryRun) {
         const target = await openDryRunTarget(settings.databaseUrl, databaseOptions(settings));
         try {
-          report = await importFromDjango(source, target.db, { dryRun, ...(onProgress ? { onProgress } : {}) });
+          report = await importFromDjango(source, target.db, { ...model, dryRun, ...(onProgress ? { onProgress } : {}) });
         } finally {
           await target.close();
         }
       } else {
         report = await withStore(settings, (store) =>
-          importFromDjango(source, asTarget(store.database.db), onProgress ? { onProgress } : {}),
+          importFromDjango(source, asTarget(store.database.db), { ...model, ...(onProgress ? { onProgress } : {}) }),
         );
       }
       bar?.clear();

@@ -36,7 +36,14 @@ export function adminUserViews(tessera: Tessera): View[] {
   };
 
   const changeFields = { is_active: booleanField(), is_staff: booleanField() };
-  const oneUser = { 200: { description: 'The user.', body: STAFF_SCHEMAS.user } };
+  const oneUser = { 200: { description: 'The user, with their groups, effective permissions and own fields.', body: STAFF_SCHEMAS.userDetail } };
+  /** The detail adds what Django's admin shows beside the user: groups, permissions, a custom model's columns. */
+  const userDetail = async (user: User) => ({
+    ...userBody(user),
+    groups: await tessera.permissions.groupsOf(user.id),
+    permissions: await tessera.permissions.permissionsOf(user),
+    fields: await tessera.permissions.fieldsOf(user.id),
+  });
 
   return [
     {
@@ -54,7 +61,7 @@ export function adminUserViews(tessera: Tessera): View[] {
       method: 'GET',
       url: '/api/admin/users/:id/',
       config: staffOnly('Staff User Detail', 'One user.', { openapi: { responses: oneUser } }),
-      handle: async (request) => userBody(await userNamed(request.params.id)),
+      handle: async (request) => userDetail(await userNamed(request.params.id)),
     },
     {
       method: 'PATCH',
@@ -89,7 +96,7 @@ export function adminUserViews(tessera: Tessera): View[] {
         }
         setAuditSubject(request, user);
         addAuditDetail(request, { staff: me.username, changes });
-        return userBody((await users.findById(user.id)) ?? user);
+        return userDetail((await users.findById(user.id)) ?? user);
       },
     },
     {

@@ -24,6 +24,12 @@ export const STAFF_SCHEMAS = {
     id: INTEGER, username: TEXT, email: TEXT, first_name: TEXT, last_name: TEXT, is_active: { type: 'boolean' },
     is_staff: { type: 'boolean' }, is_superuser: { type: 'boolean' }, date_joined: DATE_TIME, last_login: nullable(DATE_TIME),
   }),
+  /** A user with their groups, effective permissions and a custom model's own columns. */
+  userDetail: objectSchema({
+    id: INTEGER, username: TEXT, email: TEXT, first_name: TEXT, last_name: TEXT, is_active: { type: 'boolean' },
+    is_staff: { type: 'boolean' }, is_superuser: { type: 'boolean' }, date_joined: DATE_TIME, last_login: nullable(DATE_TIME),
+    groups: { type: 'array', items: TEXT }, permissions: { type: 'array', items: TEXT }, fields: { type: 'object' },
+  }),
   outstandingToken: objectSchema({
     id: INTEGER, jti: TEXT, user_id: nullable(INTEGER), username: nullable(TEXT), created_at: nullable(DATE_TIME),
     expires_at: DATE_TIME, blacklisted_at: nullable(DATE_TIME), session_end_reason: SESSION_END_REASON,
