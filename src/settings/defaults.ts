@@ -67,4 +67,5 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   logLevel: 'info',
   throttleEnabled: true,
   throttleRates: DEFAULT_THROTTLE_RATES,
+  loginField: 'username',
 });

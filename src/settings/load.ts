@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS } from './defaults.js';
 import { SettingsError } from './errors.js';
 import { isHmacAlgorithm, parsePrivateKeyFor, parsePublicKeyFor } from './algorithms.js';
 import {
-  ALGORITHMS, AUTH_COOKIE_MODES, AUTH_COOKIE_SAME_SITES, AUTH_TOKEN_CLASS_NAMES, AUTHENTICATION_CLASSES, SESSION_LIMIT_POLICIES,
+  ALGORITHMS, AUTH_COOKIE_MODES, AUTH_COOKIE_SAME_SITES, AUTH_TOKEN_CLASS_NAMES, AUTHENTICATION_CLASSES, LOGIN_FIELDS, SESSION_LIMIT_POLICIES,
   type AsymmetricAlgorithm, type Settings,
 } from './types.js';
 import {
@@ -83,6 +83,7 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   logLevel: parseOneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   throttleEnabled: parseBoolean,
   throttleRates: parseThrottleRates,
+  loginField: parseOneOf(LOGIN_FIELDS),
 };
 
 export const SETTING_NAMES = Object.keys(PARSERS) as (keyof Settings)[];
