@@ -7,3 +7,4 @@ export type { DrfJwtOverrides, DrfJwtUseCases } from './drf-jwt-use-cases.js';
 export type { AuthTokenUseCases } from './auth-token-use-cases.js';
 export type { KeyChangeSource, KeyUseCases, SigningKeyInfo } from './key-use-cases.js';
 export type { MaintenanceUseCases, FlushReport } from './maintenance-use-cases.js';
+export { requireUniqueLoginEmails } from './login-emails.js';

@@ -1,5 +1,6 @@
 import type { Tessera } from '../../core/index.js';
 import { charField, validate } from '../fields.js';
+import { credentialsIn, loginFieldOf } from '../login-fields.js';
 import { objectSchema, stringSchema } from '../route-docs.js';
 import type { View } from '../view.js';
 import { INVALID_CREDENTIALS, TOKEN_REFUSED, type TokenViewUrls } from './token-views.js';
@@ -17,7 +18,8 @@ const DEFAULT_URLS = {
 export function slidingViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
   const views: View[] = [];
   const at = { ...DEFAULT_URLS, ...urls };
-  const credentialFields = { username: charField(), password: charField() };
+  const { loginField } = tessera.settings;
+  const credentialFields = { ...loginFieldOf(loginField), password: charField() };
   const tokenFields = { token: charField() };
   const slidingAnswer = { description: 'A sliding token.', body: objectSchema({ token: stringSchema() }) };
 
@@ -34,8 +36,8 @@ export function slidingViews(tessera: Tessera, urls: TokenViewUrls = {}): View[]
         openapi: { tags: ['token'], body: credentialFields, responses: { 200: slidingAnswer, 401: INVALID_CREDENTIALS } },
       },
       handle: async (request) => {
-        const { username, password } = validate(request.data, credentialFields);
-        return tessera.tokens.obtainSliding({ username, password });
+        const input = validate(request.data, credentialFields);
+        return tessera.tokens.obtainSliding(credentialsIn(input, loginField, input.password!));
       },
     });
   }
