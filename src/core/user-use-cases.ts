@@ -1,3 +1,4 @@
+import { findLoginUser } from '../auth/index.js';
 import type { PasswordHashers } from '../crypto/index.js';
 import type { LoginField } from '../settings/index.js';
 import type { NewUser, Store, User } from '../store/index.js';
@@ -14,6 +15,8 @@ export interface UserUseCases {
    * `username_taken`, and with `loginField: 'email'` an email another account holds (any case) `email_taken`.
    */
   create(input: NewUserInput): Promise<User>;
+  /** The account a login names (Django's `get_by_natural_key`): by username, or by email in any case with `loginField: 'email'`. */
+  findByLogin(login: string): Promise<User | null>;
   /** Django's `authenticate`: the active user whose password this is, else null (in the same time). */
   checkCredentials: CheckCredentials;
   /** Sets a new password and ends every session of the user, on every process (`password_changed`). */
@@ -27,6 +30,7 @@ export function userUseCases(deps: {
   const uniqueEmail = deps.loginField === 'email';
   return {
     create: async (input) => store.users.create({ ...input, password: await hashers.hash(input.password) }, { uniqueEmail }),
+    findByLogin: (login) => findLoginUser(store.users, deps.loginField, login),
     checkCredentials,
     changePassword: async (user, password) => {
       await store.users.setPassword(user.id, await hashers.hash(password));

@@ -109,5 +109,12 @@ describe("loginField: 'email' over a database where accounts share emails (Djang
     assert.equal(taken.code, 1);
     assert.equal(taken.stderr, 'Error: That email address is already taken.\n');
     assert.equal(await store.users.findByUsername('carl2'), null);
+    // Django's commands that name a user take its USERNAME_FIELD: the email, here in any case.
+    const token = await tessera(dir, ['drf_create_token', 'ROOT@example.com'], byEmail);
+    assert.equal(token.code, 0, token.stderr);
+    assert.match(token.stdout, /^Generated token [0-9a-f]{40} for user ROOT@example\.com\n$/);
+    const byName = await tessera(dir, ['drf_create_token', 'c'], byEmail);
+    assert.equal(byName.code, 1);
+    assert.match(byName.stderr, /user c does not exist/);
   });
 });
