@@ -32,6 +32,7 @@ export { SettingsError } from './settings/index.js';
 export { TokenError, BlacklistedTokenError, SessionEnded } from './tokens/index.js';
 export { TokenBackendError } from './crypto/index.js';
 export { UsernameTakenError } from './store/index.js';
+export { EmailTakenError, EMAIL_TAKEN_MESSAGE } from './store/index.js';
 
 // Tokens: Simple JWT's classes.
 export { Token, AccessToken, RefreshToken, SlidingToken, UntypedToken } from './tokens/index.js';

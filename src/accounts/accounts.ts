@@ -1,11 +1,14 @@
 import { isUsablePassword, type PasswordHashers } from '../crypto/index.js';
 import { PermissionDenied, ValidationError } from '../errors.js';
 import type { Clock, Settings } from '../settings/index.js';
-import { normalizeUsername, UsernameTakenError, type User, type UserRepository } from '../store/index.js';
+import {
+  EMAIL_TAKEN_MESSAGE, EmailTakenError, normalizeUsername, UsernameTakenError, type User, type UserRepository,
+} from '../store/index.js';
 import { AccountTokenGenerator, decodeUid, encodeUid } from './account-tokens.js';
 import type { EmailMessage } from './email/mailer.js';
 import { activationEmail, passwordChangedEmail, passwordResetEmail, usernameChangedEmail } from './email/templates.js';
 import { validatePassword } from './password-validation.js';
+import { usernameFromEmail } from './usernames-from-email.js';
 
 /** djoser's messages (`djoser/constants.py`) and Django's, word for word. */
 export const ACCOUNT_MESSAGES = {
@@ -18,7 +21,7 @@ export const ACCOUNT_MESSAGES = {
 } as const;
 
 export interface AccountsOptions {
-  settings: Pick<Settings, 'publicUrl' | 'passwordResetTimeout' | 'sendActivationEmail'>;
+  settings: Pick<Settings, 'publicUrl' | 'passwordResetTimeout' | 'sendActivationEmail'> & Partial<Pick<Settings, 'loginField'>>;
   users: UserRepository;
   hashers: PasswordHashers;
   clock: Clock;
@@ -54,27 +57,47 @@ export class Accounts {
   /**
    * djoser's `UserCreateSerializer`: a taken username is a field error; the password must pass
    * Django's validators. With `sendActivationEmail` the user starts inactive and is mailed a link.
+   * With `loginField: 'email'` the email must be free (in any case) and the username may be left
+   * out: it is made from the email (`usernameFromEmail`).
    */
-  async register(input: { username: string; email: string; password: string }): Promise<User> {
+  async register(input: { username?: string; email: string; password: string }): Promise<User> {
     const { users, hashers, settings } = this.options;
-    if (await users.findByUsername(input.username)) throw ValidationError.of('username', ACCOUNT_MESSAGES.usernameTaken);
-    const problems = validatePassword(input.password, { username: input.username, email: input.email });
+    const errors: Record<string, string[]> = {};
+    if (input.username !== undefined && (await users.findByUsername(input.username))) errors.username = [ACCOUNT_MESSAGES.usernameTaken];
+    if (this.uniqueEmails && input.email !== '' && (await users.findByLoginEmail(input.email))) errors.email = [EMAIL_TAKEN_MESSAGE];
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    const problems = validatePassword(input.password, { username: input.username ?? null, email: input.email });
     if (problems.length > 0) throw new ValidationError({ password: problems });
-    let user: User;
-    try {
-      user = await users.create({
-        username: input.username,
-        email: input.email,
-        password: await hashers.hash(input.password),
-        isActive: !settings.sendActivationEmail,
-        dateJoined: new Date(this.options.clock()),
-      });
-    } catch (error) {
-      if (error instanceof UsernameTakenError) throw ValidationError.of('username', ACCOUNT_MESSAGES.usernameTaken);
-      throw error;
+    const encoded = await hashers.hash(input.password);
+    // A made-up username may meet a taken one (or another registration's): then another is made.
+    for (let attempt = 0; ; attempt += 1) {
+      const username = input.username ?? usernameFromEmail(input.email, attempt);
+      try {
+        const user = await users.create({
+          username,
+          email: input.email,
+          password: encoded,
+          isActive: !settings.sendActivationEmail,
+          dateJoined: new Date(this.options.clock()),
+        }, { uniqueEmail: this.uniqueEmails });
+        if (settings.sendActivationEmail) this.mailActivation(user);
+        return user;
+      } catch (error) {
+        if (error instanceof EmailTakenError) throw ValidationError.of('email', EMAIL_TAKEN_MESSAGE);
+        if (!(error instanceof UsernameTakenError)) throw error;
+        if (input.username !== undefined || attempt >= 4) throw ValidationError.of('username', ACCOUNT_MESSAGES.usernameTaken);
+      }
     }
-    if (settings.sendActivationEmail) this.mailActivation(user);
-    return user;
+  }
+
+  /** `loginField: 'email'`: emails name accounts, so no two may share one, in any case. */
+  private get uniqueEmails(): boolean {
+    return this.options.settings.loginField === 'email';
+  }
+
+  /** djoser's email lookups (reset, resend activation): exact, or in any case with `loginField: 'email'`. */
+  private usersWithEmail(email: string, isActive: boolean): Promise<User[]> {
+    return this.options.users.findByEmail(email, isActive, { ignoringCase: this.uniqueEmails });
   }
 
   /**
@@ -92,7 +115,7 @@ export class Accounts {
    */
   async resendActivation(email: string): Promise<boolean> {
     if (!this.options.settings.sendActivationEmail) return false;
-    for (const user of await this.options.users.findByEmail(email, false)) {
+    for (const user of await this.usersWithEmail(email, false)) {
       if (isUsablePassword(user.password)) this.mailActivation(user);
     }
     return true;
@@ -109,7 +132,7 @@ export class Accounts {
 
   /** djoser's `reset_password`: mails a reset link to active accounts with this email, silently. */
   async resetPassword(email: string): Promise<void> {
-    for (const user of await this.options.users.findByEmail(email, true)) {
+    for (const user of await this.usersWithEmail(email, true)) {
       if (!isUsablePassword(user.password)) continue;
       const link = { uid: encodeUid(user.id), token: this.tokens.makeToken(user) };
       this.mail(user, (context) => passwordResetEmail(context, link));
@@ -154,18 +177,44 @@ export class Accounts {
   }
 
   /**
+   * djoser's `set_email` (`set_{USERNAME_FIELD}` with `loginField: 'email'`): the new email must
+   * be free in any case and the current password right (both reported at once, as `setUsername`);
+   * then as an email change through `users/me/` (`updateEmail`).
+   */
+  async setEmail(user: User, currentPassword: string, newEmail: string): Promise<void> {
+    const errors: Record<string, string[]> = {};
+    const holder = newEmail === '' ? null : await this.options.users.findByLoginEmail(newEmail);
+    if (holder && holder.id !== user.id) errors.new_email = [EMAIL_TAKEN_MESSAGE];
+    if (!(await this.checkPassword(user, currentPassword))) errors.current_password = [ACCOUNT_MESSAGES.invalidPassword];
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    try {
+      await this.updateEmail(user, newEmail);
+    } catch (error) {
+      // Taken between the check and the write: the same answer, under this view's field name.
+      if (error instanceof ValidationError && error.fields.email) throw ValidationError.of('new_email', EMAIL_TAKEN_MESSAGE);
+      throw error;
+    }
+  }
+
+  /**
    * djoser's `UserSerializer.update` for `users/me/`: only the email is writable. With activation
    * email on, a new address deactivates the account until the link sent to it is used.
    */
   async updateEmail(user: User, email: string): Promise<User> {
     const { users, settings } = this.options;
     if (email === user.email) return user;
+    // The email first: refused (another account holds it), it leaves the account as it was.
+    try {
+      await users.setEmail(user.id, email, { uniqueEmail: this.uniqueEmails });
+    } catch (error) {
+      if (error instanceof EmailTakenError) throw ValidationError.of('email', EMAIL_TAKEN_MESSAGE);
+      throw error;
+    }
     const deactivate = settings.sendActivationEmail;
     if (deactivate) {
       await users.setActive(user.id, false);
       await this.options.endSessions?.(user.id, 'deactivated');
     }
-    await users.setEmail(user.id, email);
     const updated = (await users.findById(user.id)) ?? { ...user, email, isActive: !deactivate && user.isActive };
     if (deactivate) this.mailActivation(updated);
     return updated;

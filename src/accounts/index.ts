@@ -9,3 +9,4 @@ export {
 } from './password-validation.js';
 export { AccountTokenGenerator, encodeUid, decodeUid, type AccountTokenOptions } from './account-tokens.js';
 export { Accounts, ACCOUNT_MESSAGES, type AccountsOptions } from './accounts.js';
+export { usernameFromEmail } from './usernames-from-email.js';

@@ -27,7 +27,7 @@ export function createAuthenticators(deps: AuthenticatorDeps): Map<Authenticatio
   const drfJwt = new DrfJwtAuthentication({ settings, codec: tokens.codec, clock: tokens.clock }, store.users, settings.jwtAuthHeaderPrefix);
   const all = new Map<AuthenticationClassName, Authenticator>([
     ['jwt', simpleJwt],
-    ['basic', new BasicAuthentication({ users: store.users, hashers }, (userId) => store.twoFactor.isEnabled(userId))],
+    ['basic', new BasicAuthentication({ users: store.users, hashers, loginField: settings.loginField }, (userId) => store.twoFactor.isEnabled(userId))],
     ['token', new TokenAuthentication(store.authTokens, store.users)],
     ['session', new SessionAuthentication(sessions, { publicUrl: settings.publicUrl })],
     ['drf-jwt', drfJwt],

@@ -1,4 +1,4 @@
-export { authenticateCredentials, type CredentialsBackend } from './credentials.js';
+export { authenticateCredentials, findLoginUser, type CredentialsBackend } from './credentials.js';
 export { JWTAuthentication } from './jwt-authentication.js';
 export { DrfJwtAuthentication } from './drf-jwt-authentication.js';
 export { EitherJwtAuthentication } from './either-jwt-authentication.js';

@@ -40,6 +40,7 @@ export class TesseraClient {
   /** Server clock minus local clock, learnt from the `iat` of access tokens received, so a wrong local clock does not refresh too early or too late. */
   #serverOffsetMs = 0;
   #refreshing: Promise<boolean> | null = null;
+  readonly #loginField: 'username' | 'email';
   /** Bumped on every sign-out so a refresh that was in flight does not store tokens afterwards. */
   #generation = 0;
   readonly #tabs: CrossTab;
@@ -69,6 +70,7 @@ export class TesseraClient {
     this.#onLogout = options.onLogout;
     this.#onTokens = options.onTokens;
     this.#now = options.now ?? Date.now;
+    this.#loginField = options.loginField ?? 'username';
     this.#cookies = options.cookies ?? options.transport === 'cookie';
     if (options.cookies !== undefined && options.transport && options.cookies !== (options.transport === 'cookie')) {
       throw new TypeError(`TesseraClient: cookies: ${options.cookies} contradicts transport: '${options.transport}'`);
@@ -82,13 +84,14 @@ export class TesseraClient {
   }
 
   /**
-   * Obtains a token pair with a username and password; throws TesseraHttpError when refused. For a
-   * user with a second factor the server answers a challenge instead: this throws
-   * {@link SecondFactorRequiredError} and keeps the challenge, and `completeLogin(code)` or
-   * `loginWithRecoveryCode(code)` finishes the login.
+   * Obtains a token pair with a username (or, with `loginField: 'email'`, an email) and password;
+   * throws TesseraHttpError when refused. For a user with a second factor the server answers a
+   * challenge instead: this throws {@link SecondFactorRequiredError} and keeps the challenge, and
+   * `completeLogin(code)` or `loginWithRecoveryCode(code)` finishes the login.
    */
-  async login(username: string, password: string, extra: { deviceName?: string } = {}): Promise<void> {
-    const credentials: Record<string, string> = { username, password };
+  async login(login: string, password: string, extra: { deviceName?: string; loginField?: 'username' | 'email' } = {}): Promise<void> {
+    // The body names the account as the server's `loginField` does: `username`, or `email`.
+    const credentials: Record<string, string> = { [extra.loginField ?? this.#loginField]: login, password };
     if (extra.deviceName) credentials.device_name = extra.deviceName;
     this.#challenge = null;
     await this.#signIn(this.#urls.obtain, credentials);

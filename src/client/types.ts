@@ -51,4 +51,6 @@ export interface TesseraClientOptions {
   csrfToken?: () => string | null;
   /** The local clock in milliseconds (Date.now by default); tests pass the server's clock. */
   now?: () => number;
+  /** What `login` names the account by: the server's `loginField`, `'username'` (the default) or `'email'`. */
+  loginField?: 'username' | 'email';
 }

@@ -1,10 +1,11 @@
 import { decodeUid } from '../accounts/index.js';
-import { REFRESH_COOKIE_NAME, tokenFromCookie, type LoginReservation } from '../auth/index.js';
+import { findLoginUser, REFRESH_COOKIE_NAME, tokenFromCookie, type LoginReservation } from '../auth/index.js';
 import type { Tessera } from '../core/index.js';
-import { normalizeUsername, type User } from '../store/index.js';
+import type { LoginField } from '../settings/index.js';
+import type { User } from '../store/index.js';
 import { challengeAccount } from '../core/index.js';
 import { auditDetailOf, auditEventOf, auditSubjectOf } from './audit-notes.js';
-import { accountNamedBy, LOGIN_FAILURE_STATUSES, namesCredentials } from './login-account.js';
+import { accountNamedBy, accountOfUser, LOGIN_FAILURE_STATUSES, namesCredentials } from './login-account.js';
 import type { ViewConfig, ViewRequest } from './view.js';
 
 /**
@@ -12,14 +13,15 @@ import type { ViewConfig, ViewRequest } from './view.js';
  * challenge names (the second step shares the password's throttle), else the signed-in user's
  * (re-authentication sends only a password, and shares the user's login throttle).
  */
-function accountOf(request: ViewRequest): string | null {
-  return accountNamedBy(request.data) ?? challengeAccountOf(request.data) ?? (request.user ? normalizeUsername(request.user.username) : null);
+function accountOf(request: ViewRequest, loginField: LoginField): string | null {
+  return accountNamedBy(request.data, loginField) ?? challengeAccountOf(request.data, loginField) ?? (request.user ? accountOfUser(request.user, loginField) : null);
 }
 
-function challengeAccountOf(data: unknown): string | null {
+/** The account a second step's challenge names (its login name, as the first step's body named it). */
+function challengeAccountOf(data: unknown, loginField: LoginField): string | null {
   const challenge = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).challenge : undefined;
   const account = challengeAccount(challenge);
-  return account === null ? null : normalizeUsername(account).slice(0, 256);
+  return account === null ? null : accountNamedBy({ [loginField]: account }, loginField);
 }
 
 /** One request as throttling and the audit log see it. */
@@ -51,7 +53,8 @@ export class AbuseControl {
   async reserve(call: GuardedCall): Promise<LoginReservation | null> {
     const scope = call.config?.throttle;
     if (!scope || !this.tessera.throttle.enabled) return null;
-    const account = scope === 'login' ? accountOf(call.request) : accountNamedBy(call.request.data);
+    const { loginField } = this.tessera.settings;
+    const account = scope === 'login' ? accountOf(call.request, loginField) : accountNamedBy(call.request.data, loginField);
     return this.tessera.throttle.check(scope, call.request.ip, account);
   }
 
@@ -63,7 +66,7 @@ export class AbuseControl {
     if (reservation) {
       // Malformed bodies (no username or password) are 400 too, but no guess: they do not count.
       // Only a login's reservation holds failure counts: another scope's has nothing to give back.
-      const failed = LOGIN_FAILURE_STATUSES.has(status) && namesCredentials(call.request.data, accountOf(call.request));
+      const failed = LOGIN_FAILURE_STATUSES.has(status) && namesCredentials(call.request.data, accountOf(call.request, this.tessera.settings.loginField));
       if (!failed) await reservation.giveBack();
     }
     if (!config?.audit) return;
@@ -85,8 +88,9 @@ export class AbuseControl {
     const subject = auditSubjectOf(call.request);
     if (subject) return subject;
     if (call.request.user) return call.request.user;
-    const account = accountNamedBy(call.request.data);
-    return account === null ? null : this.tessera.store.users.findByUsername(account).catch(() => null);
+    const { settings, store } = this.tessera;
+    const account = accountNamedBy(call.request.data, settings.loginField);
+    return account === null ? null : findLoginUser(store.users, settings.loginField, account).catch(() => null);
   }
 
   private async record(call: GuardedCall, status: number, loggedIn: Pick<User, 'id' | 'username'> | null): Promise<void> {
@@ -96,7 +100,7 @@ export class AbuseControl {
     const base = { ip: request.ip, userAgent: String(request.headers['user-agent'] ?? ''), detail };
     const { audit } = this.tessera;
     if (action === 'login') {
-      const account = accountOf(request);
+      const account = accountOf(request, this.tessera.settings.loginField);
       if (status >= 200 && status < 300) {
         await audit.record({ type: 'login_succeeded', userId: loggedIn?.id ?? null, username: loggedIn?.username ?? account, ...base });
       } else if (LOGIN_FAILURE_STATUSES.has(status) && namesCredentials(request.data, account)) {
@@ -108,7 +112,7 @@ export class AbuseControl {
     const user = auditSubjectOf(request) ?? request.user ?? (await this.userNamedByBody(request).catch(() => null));
     if (action === 'password_reset' && user) {
       // The owner proved control of the account: its failed logins no longer count.
-      await this.tessera.throttle.clearFailures(user.username).catch(() => undefined);
+      await this.tessera.throttle.clearFailures(accountOfUser(user, this.tessera.settings.loginField)).catch(() => undefined);
     }
     await audit.record({ type: action, userId: user?.id ?? null, username: user?.username ?? null, ...base });
   }

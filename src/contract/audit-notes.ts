@@ -1,7 +1,7 @@
 import type { AuditEventType, User } from '../store/index.js';
 
 /** Whom an audit event is about: a user, or as much of one as the view knows. */
-type AuditSubject = Pick<User, 'id' | 'username'>;
+type AuditSubject = Pick<User, 'id' | 'username' | 'email'>;
 
 /**
  * What a view tells the audit log about its request beyond what the adapter sees: whom the event

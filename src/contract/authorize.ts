@@ -21,7 +21,7 @@ export interface AuthorizedRequest {
 export async function authorize(
   tessera: Tessera, request: AuthorizedRequest, permission: Permission, authenticators: readonly Authenticator[], route: string,
 ): Promise<Authenticated | null> {
-  const basic = authenticators.some((a) => a instanceof BasicAuthentication) ? basicAccount(request.headers) : null;
+  const basic = authenticators.some((a) => a instanceof BasicAuthentication) ? basicAccount(request.headers, tessera.settings.loginField) : null;
   const reservation = basic !== null && tessera.throttle.enabled ? await tessera.throttle.check('login', request.ip, basic) : null;
   let result: Authenticated | null;
   try {

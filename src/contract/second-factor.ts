@@ -15,7 +15,7 @@ export async function orSecondFactorChallenge<T>(request: object, login: () => P
   } catch (error) {
     if (!(error instanceof SecondFactorRequired)) throw error;
     setAuditEvent(request, 'two_factor_challenged');
-    setAuditSubject(request, { id: error.userId, username: error.username });
+    setAuditSubject(request, { id: error.userId, username: error.username, email: error.email });
     return error.challenge;
   }
 }

@@ -14,6 +14,7 @@ import { credentialsChecker, tokenUseCases } from './token-use-cases.js';
 import { userUseCases } from './user-use-cases.js';
 import { authTokenUseCases } from './auth-token-use-cases.js';
 import { keyUseCases } from './key-use-cases.js';
+import { requireUniqueLoginEmails } from './login-emails.js';
 import { maintenanceUseCases } from './maintenance-use-cases.js';
 import { twoFactorUseCases } from './two-factor-use-cases.js';
 import { loginCompletion } from './login-completion.js';
@@ -102,7 +103,7 @@ export function createTessera(options: TesseraOptions): Tessera {
     if (!authenticators) picked.set(names, (authenticators = pickAuthenticators(authenticationClasses, names)));
     return authenticators;
   };
-  const checkCredentials = credentialsChecker(store, hashers);
+  const checkCredentials = credentialsChecker(store, hashers, settings.loginField);
   // The account flows' email goes out after the answer; a failure is logged, never the link in it.
   const outbox = new Outbox(mailer, ({ to, subject, error }) => {
     logger.error('account email could not be sent', { to, subject, reason: (error as Error)?.message });
@@ -120,6 +121,7 @@ export function createTessera(options: TesseraOptions): Tessera {
 
   let started: Promise<void> | null = null;
   const start = async () => {
+    await requireUniqueLoginEmails(settings, store.users);
     await keyring.start();
     await shared.start();
     // Now, so the first login for an unknown username costs what every later one does (a login
@@ -131,7 +133,7 @@ export function createTessera(options: TesseraOptions): Tessera {
   return {
     settings, store, tokenContext: tokens, clock, hashers, sessionLogins, keyring, audit, mailer, authenticationClasses,
     tokens: tokenCases,
-    users: userUseCases({ store, hashers, sessions, checkCredentials }),
+    users: userUseCases({ store, hashers, sessions, checkCredentials, loginField: settings.loginField }),
     sessions,
     accounts,
     drfJwt,

@@ -13,3 +13,4 @@ export { SecondFactorRequired, CHALLENGE_LIFETIME, challengeAccount, challengeLo
 export type { CompletedLogin } from './login-completion.js';
 export type { ReauthenticationProof } from './token-use-cases.js';
 export type { GroupInfo, PermissionClaims, PermissionUseCases } from './permission-use-cases.js';
+export { requireUniqueLoginEmails } from './login-emails.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignedPayloads } from '../crypto/index.js';
 import { AuthenticationFailed, TesseraError } from '../errors.js';
-import type { Clock, Settings } from '../settings/index.js';
+import type { Clock, LoginField, Settings } from '../settings/index.js';
 
 /** Seconds a login challenge may be answered in. */
 export const CHALLENGE_LIFETIME = 300;
@@ -36,7 +36,7 @@ export interface LoginChallenge {
  */
 export class SecondFactorRequired extends TesseraError {
   readonly code = 'second_factor_required';
-  constructor(readonly challenge: LoginChallenge, readonly userId: number, readonly username: string) {
+  constructor(readonly challenge: LoginChallenge, readonly userId: number, readonly username: string, readonly email: string) {
     super('A second factor is required to finish this login.');
     this.name = 'SecondFactorRequired';
   }
@@ -59,14 +59,16 @@ export interface VerifiedChallenge {
 export class LoginChallenges {
   private readonly payloads: SignedPayloads;
 
-  constructor(secret: string, private readonly clock: Clock) {
+  constructor(secret: string, private readonly clock: Clock, private readonly loginField: LoginField = 'username') {
     this.payloads = new SignedPayloads(secret, 'tessera.login-challenge');
   }
 
-  issue(user: { id: number; username: string }, login: LoginIntent): LoginChallenge {
+  issue(user: { id: number; username: string; email: string }, login: LoginIntent): LoginChallenge {
     const now = Math.floor(this.clock() / 1000);
-    // `usr` names the account for the login throttle before the challenge is checked.
-    const challenge = this.payloads.sign({ sub: user.id, usr: user.username, jti: randomBytes(16).toString('hex'), exp: now + CHALLENGE_LIFETIME, login });
+    // `usr` names the account for the login throttle before the challenge is checked, as the
+    // login named it (the email with `loginField: 'email'`), so both steps share one budget.
+    const usr = this.loginField === 'email' ? user.email : user.username;
+    const challenge = this.payloads.sign({ sub: user.id, usr, jti: randomBytes(16).toString('hex'), exp: now + CHALLENGE_LIFETIME, login });
     return { challenge, methods: CHALLENGE_METHODS, expires_in: CHALLENGE_LIFETIME };
   }
 

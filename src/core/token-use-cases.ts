@@ -1,7 +1,7 @@
 import { authenticateCredentials } from '../auth/index.js';
 import type { PasswordHashers } from '../crypto/index.js';
 import { AuthenticationFailed, ValidationError } from '../errors.js';
-import type { Settings } from '../settings/index.js';
+import type { LoginField, Settings } from '../settings/index.js';
 import type { Store, User } from '../store/index.js';
 import {
   blacklistToken, issuePair, issueSliding, reauthenticatedTokens, refreshPair, refreshSliding, verifyToken,
@@ -10,11 +10,12 @@ import {
 import type { LoginIntent } from './login-challenge.js';
 import { INVALID_CODE } from './two-factor-use-cases.js';
 
-/** A username and password, as a login form or body gives them. */
-export interface Credentials {
-  username: string;
-  password: string;
-}
+/**
+ * A login and password, as a login form or body gives them: `username`, or `email` with
+ * `loginField: 'email'`. As Django's `authenticate(username=...)`, a `username` is the account's
+ * login whatever `loginField` is (DRF's authtoken and session login forms keep the field's name).
+ */
+export type Credentials = { username: string; password: string } | { email: string; password: string };
 
 /** What a refresh answers: a new access token and, with rotation, the successor refresh token. */
 export interface RefreshedTokens {
@@ -64,8 +65,24 @@ export const INVALID_PASSWORD = 'Invalid password.';
 /** The user whose credentials these are, or null (Django's `authenticate`). */
 export type CheckCredentials = (credentials: Credentials) => Promise<User | null>;
 
-export function credentialsChecker(store: Store, hashers: PasswordHashers): CheckCredentials {
-  return ({ username, password }) => authenticateCredentials({ users: store.users, hashers }, username, password);
+/**
+ * The one credentials check of every login (token views, drf-jwt, authtoken, session login,
+ * re-authentication, the seeds' views): the login named by `loginField` (a `username` counts for
+ * either), then Django's `ModelBackend`. Credentials without it fail like a wrong password, in the same time.
+ */
+export function credentialsChecker(store: Store, hashers: PasswordHashers, loginField: LoginField = 'username'): CheckCredentials {
+  const backend = { users: store.users, hashers, loginField };
+  return (credentials) => authenticateCredentials(backend, loginOf(credentials, loginField) ?? '', credentials.password);
+}
+
+function loginOf(credentials: Credentials, loginField: LoginField): string | undefined {
+  const { username, email } = credentials as Partial<Record<'username' | 'email', string>>;
+  return loginField === 'email' ? email ?? username : username;
+}
+
+/** A user's own credentials, as a check of their password again names them (re-authentication). */
+export function credentialsOf(user: User, loginField: LoginField, password: string): Credentials {
+  return loginField === 'email' ? { email: user.email, password } : { username: user.username, password };
 }
 
 /** What the token use cases ask of the second factor (`TwoFactorUseCases`). */
@@ -117,7 +134,7 @@ export function tokenUseCases(deps: {
         checked = user;
       } else {
         // Django's `authenticate` again: same hashers, same time for a wrong password as at login.
-        checked = await checkCredentials({ username: user.username, password: given.password });
+        checked = await checkCredentials(credentialsOf(user, settings.loginField, given.password));
         if (!checked || checked.id !== user.id) throw ValidationError.of('password', INVALID_PASSWORD);
       }
       const answer = await reauthenticatedTokens(context, checked, presented);

@@ -73,7 +73,7 @@ export function twoFactorUseCases(deps: {
   const repo = store.twoFactor;
   // The TOTP secret is sealed under a key derived from the signing secret: a dump alone makes no codes.
   const box = new SecretBox(deps.secret, 'tessera.totp-secret');
-  const challenges = new LoginChallenges(deps.secret, clock);
+  const challenges = new LoginChallenges(deps.secret, clock, deps.settings.loginField);
   const now = () => new Date(clock());
 
   const newCodes = (user: User) => {
@@ -126,7 +126,7 @@ export function twoFactorUseCases(deps: {
     },
     verifyTotp,
     requireSecondFactor: async (user, login) => {
-      if (await isEnabled(user.id)) throw new SecondFactorRequired(challenges.issue(user, login), user.id, user.username);
+      if (await isEnabled(user.id)) throw new SecondFactorRequired(challenges.issue(user, login), user.id, user.username, user.email);
     },
     answerChallenge: async (challenge, answer) => {
       const verified = challenges.verify(challenge);

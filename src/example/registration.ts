@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely';
 import {
-  AllowAny, AuthenticationFailed, normalizeUsername, NotFound, TokenBackendError, UsernameTakenError, validatePassword,
+  AllowAny, AuthenticationFailed, EMAIL_TAKEN_MESSAGE, EmailTakenError, normalizeUsername, NotFound, TokenBackendError, UsernameTakenError, validatePassword,
   ValidationError, writeTransaction, type AuthenticationClassName, type Claims, type User,
 } from '../index.js';
 import { charField, DETAIL_SCHEMA, emailField, objectSchema, requestData, validate } from '../http/index.js';
@@ -100,6 +100,9 @@ export async function registrationRoutes(app: FastifyInstance): Promise<void> {
       if (await tessera.store.users.findByUsername(username)) problems.push(MESSAGES.usernameTaken);
       if (problems.length > 0) errors.username = problems;
     }
+    // `loginField: 'email'`: an email names one account, in any case (Django's `unique=True` message).
+    const uniqueEmail = tessera.settings.loginField === 'email';
+    if (uniqueEmail && email !== undefined && (await tessera.store.users.findByLoginEmail(email))) errors.email = [EMAIL_TAKEN_MESSAGE];
     // The password as typed (DRF would trim it); blank was refused above.
     const password = cleaned.password === undefined ? undefined : String((data as Record<string, unknown>).password);
     if (password !== undefined) {
@@ -115,9 +118,10 @@ export async function registrationRoutes(app: FastifyInstance): Promise<void> {
       user = await tessera.store.users.create({
         username: username!, email: email!, password: await tessera.hashers.hash(password!), isActive: false,
         dateJoined: new Date(tessera.clock()),
-      });
+      }, { uniqueEmail });
     } catch (error) {
       if (error instanceof UsernameTakenError) throw ValidationError.of('username', MESSAGES.usernameTaken);
+      if (error instanceof EmailTakenError) throw ValidationError.of('email', EMAIL_TAKEN_MESSAGE);
       throw error;
     }
     const link = `${tessera.settings.publicUrl.replace(/\/+$/, '')}${SEED_ACTIVATION_PATH}${activationToken(user)}/`;

@@ -70,4 +70,5 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   twoFactorIssuer: 'tessera',
   twoFactorRequiredForStaff: false,
   permissionClaims: false,
+  loginField: 'username',
 });

@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS } from './defaults.js';
 import { SettingsError } from './errors.js';
 import { isHmacAlgorithm, parsePrivateKeyFor, parsePublicKeyFor } from './algorithms.js';
 import {
-  ALGORITHMS, AUTH_COOKIE_MODES, AUTH_COOKIE_SAME_SITES, AUTH_TOKEN_CLASS_NAMES, AUTHENTICATION_CLASSES, SESSION_LIMIT_POLICIES,
+  ALGORITHMS, AUTH_COOKIE_MODES, AUTH_COOKIE_SAME_SITES, AUTH_TOKEN_CLASS_NAMES, AUTHENTICATION_CLASSES, LOGIN_FIELDS, SESSION_LIMIT_POLICIES,
   type AsymmetricAlgorithm, type Settings,
 } from './types.js';
 import {
@@ -86,6 +86,7 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   twoFactorIssuer: parseNonEmptyString,
   twoFactorRequiredForStaff: parseBoolean,
   permissionClaims: parseBoolean,
+  loginField: parseOneOf(LOGIN_FIELDS),
 };
 
 /** Environment names that are not derived from the key (the shorter spelling). */

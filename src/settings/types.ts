@@ -49,6 +49,10 @@ export const DEFAULT_THROTTLE_RATES: Readonly<ThrottleRates> = Object.freeze({
 export const SESSION_LIMIT_POLICIES = ['evict', 'refuse'] as const;
 export type SessionLimitPolicy = (typeof SESSION_LIMIT_POLICIES)[number];
 
+/** What a login names the account by (djoser's `LOGIN_FIELD`, Django's `USERNAME_FIELD`). */
+export const LOGIN_FIELDS = ['username', 'email'] as const;
+export type LoginField = (typeof LOGIN_FIELDS)[number];
+
 export interface Settings {
   host: string;
   port: number;
@@ -231,4 +235,10 @@ export interface Settings {
    * Off by default, so tokens stay exactly Simple JWT's.
    */
   permissionClaims: boolean;
+  /**
+   * What a login names the account by: `username` (the default, Simple JWT's answers exactly) or
+   * `email` (djoser's `LOGIN_FIELD`, a Django user model with `USERNAME_FIELD = 'email'`): the
+   * token views take `email`, emails match in any ASCII case and no two accounts may share one.
+   */
+  loginField: LoginField;
 }

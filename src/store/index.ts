@@ -8,7 +8,8 @@ export { migrate, CORE_MIGRATIONS, type MigrationReport, type MigrationSet } fro
 export type { CoreSchema, GroupTable, PermissionTable, GroupPermissionTable, UserGroupTable, UserPermissionTable, UserFieldsTable, SigningKeyTable, UserTable, OutstandingTokenTable, BlacklistedTokenTable, AuthTokenTable, SessionTable } from './schema.js';
 export { AuthTokenRepository, generateAuthTokenKey, type AuthToken } from './auth-tokens.js';
 export { SessionRepository, type StoredSession } from './sessions.js';
-export { UserRepository, UsernameTakenError, type User, type NewUser } from './users.js';
+export { UserRepository, UsernameTakenError, type User, type NewUser, type EmailRule, type SharedEmails } from './users.js';
+export { EmailTakenError, EMAIL_TAKEN_MESSAGE, foldEmail } from './emails.js';
 export { normalizeUsername, USERNAME_PATTERN } from './usernames.js';
 export {
   TokenBlacklistRepository, type OutstandingToken, type OutstandingTokenListing, type BlacklistedTokenListing,

@@ -1,9 +1,11 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { TesseraError } from '../errors.js';
+import { EmailTakenError, foldEmail, lockEmail, lowerEmail } from './emails.js';
 import { PrecompiledQuery } from './precompiled.js';
 import { RecentUsers } from './recent-users.js';
 import type { CoreSchema, UserRow } from './schema.js';
 import { normalizeUsername } from './usernames.js';
+import { writeTransaction } from './write-transaction.js';
 
 /** A user as Django's `auth.User` has it, in TypeScript's casing. */
 export interface User {
@@ -31,6 +33,17 @@ export interface NewUser {
   isStaff?: boolean;
   isSuperuser?: boolean;
   dateJoined?: Date;
+}
+
+/** How a write treats the email: `unique` (`loginField: 'email'`) refuses one another account holds in any case. */
+export interface EmailRule {
+  uniqueEmail?: boolean;
+}
+
+/** Emails held by more than one account (in any case): how many, and the first few, folded. */
+export interface SharedEmails {
+  count: number;
+  first: string[];
 }
 
 export class UsernameTakenError extends TesseraError {
@@ -93,12 +106,25 @@ export class UserRepository {
     return row ? toUser(row) : null;
   }
 
-  /** Creates the user with its username normalized; a taken one is a `UsernameTakenError`. */
-  async create(input: NewUser): Promise<User> {
+  /**
+   * Creates the user with its username normalized; a taken one is a `UsernameTakenError`. With
+   * `uniqueEmail`, an email another account holds in any case is an `EmailTakenError`, checked and
+   * written in one transaction serialized per email, so of a burst of one address exactly one wins.
+   */
+  async create(input: NewUser, { uniqueEmail = false }: EmailRule = {}): Promise<User> {
     const user = { ...input, username: normalizeUsername(input.username) };
     if (await this.findByUsername(user.username)) throw new UsernameTakenError(user.username);
-    // The check above is for the common case; two concurrent creates meet at the unique index.
-    const row = await this.db
+    const email = user.email ?? '';
+    if (!uniqueEmail || email === '') return this.insert(this.db, user);
+    return writeTransaction(this.db, async (trx) => {
+      await this.requireFreeEmail(trx, email, null);
+      return this.insert(trx, user);
+    });
+  }
+
+  /** The insert itself: two concurrent creates of one username meet at the unique index. */
+  private async insert(db: Kysely<CoreSchema>, user: NewUser): Promise<User> {
+    const row = await db
       .insertInto('auth_user')
       .values({
         username: user.username,
@@ -119,6 +145,15 @@ export class UserRepository {
         throw error;
       });
     return toUser(row);
+  }
+
+  /** In a write transaction: waits out other writers of this email, then refuses it if an account other than `self` holds it. */
+  private async requireFreeEmail(trx: Kysely<CoreSchema>, email: string, self: number | null): Promise<void> {
+    const folded = foldEmail(email);
+    await lockEmail(trx, folded);
+    let holders = trx.selectFrom('auth_user').select('id').where(lowerEmail(trx), '=', folded);
+    if (self !== null) holders = holders.where('id', '!=', self);
+    if (await holders.executeTakeFirst()) throw new EmailTakenError();
   }
 
   async setPassword(id: number, encoded: string): Promise<void> {
@@ -172,16 +207,41 @@ export class UserRepository {
     return rows.map(toUser);
   }
 
-  /** Users whose email is exactly `email` (Django's `email=` lookup), active or inactive as asked. */
-  async findByEmail(email: string, isActive: boolean): Promise<User[]> {
+  /**
+   * Users whose email is `email` (Django's `email=` lookup, or `email__iexact` in ASCII with
+   * `ignoringCase`), active or inactive as asked.
+   */
+  async findByEmail(email: string, isActive: boolean, { ignoringCase = false } = {}): Promise<User[]> {
     const rows = await this.db
       .selectFrom('auth_user')
       .selectAll()
-      .where('email', '=', email)
+      .where(ignoringCase ? lowerEmail(this.db) : sql.ref('email'), '=', ignoringCase ? foldEmail(email) : email)
       .where('is_active', '=', isActive ? 1 : 0)
       .orderBy('id')
       .execute();
     return rows.map(toUser);
+  }
+
+  /**
+   * The account `email` names for a login (`loginField: 'email'`): the one user whose email is it
+   * in any case, active or not; null for none, for a blank email and when several share it (no
+   * login can tell them apart; tessera refuses to start over such a database).
+   */
+  async findByLoginEmail(email: string): Promise<User | null> {
+    if (email === '') return null;
+    const rows = await this.db.selectFrom('auth_user').selectAll().where(lowerEmail(this.db), '=', foldEmail(email)).limit(2).execute();
+    return rows.length === 1 ? toUser(rows[0]!) : null;
+  }
+
+  /** Emails (in any case, blank ones aside) that more than one account holds: how many, and the first `limit` of them. */
+  async sharedEmails(limit = 3): Promise<SharedEmails> {
+    const shared = this.db.selectFrom('auth_user').select(lowerEmail(this.db).as('folded'))
+      .where('email', '!=', '').groupBy(lowerEmail(this.db)).having((eb) => eb.fn.countAll(), '>', 1);
+    const [{ n }, first] = await Promise.all([
+      this.db.selectFrom(shared.as('shared')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      shared.orderBy('folded').limit(limit).execute(),
+    ]);
+    return { count: Number(n), first: first.map((row) => row.folded) };
   }
 
   /** Changes the username (normalized); a taken one is a `UsernameTakenError`, even under a race. */
@@ -197,9 +257,17 @@ export class UserRepository {
     });
   }
 
-  async setEmail(id: number, email: string): Promise<void> {
+  /** Changes the email; with `uniqueEmail`, one another account holds in any case is an `EmailTakenError` (as `create`). */
+  async setEmail(id: number, email: string, { uniqueEmail = false }: EmailRule = {}): Promise<void> {
     await this.changing(id, async () => {
-      await this.db.updateTable('auth_user').set({ email }).where('id', '=', id).execute();
+      if (!uniqueEmail || email === '') {
+        await this.db.updateTable('auth_user').set({ email }).where('id', '=', id).execute();
+        return;
+      }
+      await writeTransaction(this.db, async (trx) => {
+        await this.requireFreeEmail(trx, email, id);
+        await trx.updateTable('auth_user').set({ email }).where('id', '=', id).execute();
+      });
     });
   }
 

@@ -12,9 +12,10 @@ test('migration 0011 renames the reasons stored before session policy (reuse, ac
   const database = await createTestDatabase(dir);
   const store = openStore(database.url);
   try {
-    // Up to 0010, then through 0011: the migrations named after it are not this test's.
-    const before = Object.fromEntries(Object.entries(CORE_MIGRATIONS).filter(([name]) => name < '0011'));
-    const through0011 = Object.fromEntries(Object.entries(CORE_MIGRATIONS).filter(([name]) => name <= '0011_session_end_reasons'));
+    // The core migrations up to 0011 (later ones would run after it, and be the one migrateDown undoes).
+    const through = (last: string) => Object.fromEntries(Object.entries(CORE_MIGRATIONS).filter(([name]) => name <= last));
+    const before = through('0010_migration_owners');
+    const upTo0011 = through('0011_session_end_reasons');
     const migrator = (migrations: typeof CORE_MIGRATIONS) => new Migrator({
       db: store.database.db as never,
       provider: { getMigrations: async () => migrations },
@@ -31,10 +32,10 @@ test('migration 0011 renames the reasons stored before session policy (reuse, ac
     }
     const reasons = async () => Object.fromEntries((await db.selectFrom('tessera_token_family').select(['family', 'revoked_reason']).execute())
       .map((row) => [row.family[0], row.revoked_reason]));
-    assert.equal((await migrator(through0011).migrateToLatest()).error, undefined);
+    assert.equal((await migrator(upTo0011).migrateToLatest()).error, undefined);
     assert.deepEqual(await reasons(), { a: 'reused', b: 'password_changed', c: 'staff', d: 'logout', e: null });
     // Down, as an older release would read them again.
-    assert.equal((await migrator(through0011).migrateDown()).error, undefined);
+    assert.equal((await migrator(upTo0011).migrateDown()).error, undefined);
     assert.deepEqual(await reasons(), { a: 'reuse', b: 'account', c: 'admin', d: 'logout', e: null });
   } finally {
     await store.close();

@@ -167,3 +167,16 @@ export function when(iso: string | null | undefined): string {
 }
 
 export { TesseraHttpError };
+
+/**
+ * What a sign-in names the account by (the server's `loginField`): `email` when `OPTIONS
+ * /api/token/` lists an `email` field for POST, else `username` (also when it cannot be read).
+ */
+export async function loadLoginField(): Promise<'username' | 'email'> {
+  try {
+    const metadata = await client.request<{ actions?: { POST?: Record<string, unknown> } }>('OPTIONS', '/api/token/');
+    return metadata?.actions?.POST && 'email' in metadata.actions.POST ? 'email' : 'username';
+  } catch {
+    return 'username';
+  }
+}

@@ -10,7 +10,8 @@ export async function changePassword(args: string[]): Promise<void> {
   const settings = cliSettings();
   let storedName = username;
   await withTessera(settings, async (tessera) => {
-    const user = await tessera.store.users.findByUsername(username);
+    // Django's commands name the account by its USERNAME_FIELD: the email with `loginField: 'email'`.
+    const user = await tessera.users.findByLogin(username);
     if (!user) throw new CommandError(`user ${JSON.stringify(username)} does not exist`);
     // The account's own name, as Django prints the user (a look-alike spelling finds it too).
     storedName = user.username;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { normalizeUsername, USERNAME_PATTERN, UsernameTakenError } from '../../store/index.js';
+import { usernameFromEmail } from '../../accounts/index.js';
+import { EmailTakenError, normalizeUsername, USERNAME_PATTERN, UsernameTakenError } from '../../store/index.js';
 import { cliSettings, withTessera } from '../context.js';
 import { CommandError } from '../errors.js';
 import { checkNewPassword } from '../password-rules.js';
@@ -22,31 +23,39 @@ export async function createUser(args: string[], kind: 'superuser' | 'user'): Pr
     },
     strict: true,
   });
-  if (!values.username) throw new CommandError('--username is required', 2);
-  // Checked as it will be stored (Django's createsuperuser stores it normalized too).
-  const username = normalizeUsername(values.username);
-  if (!USERNAME_PATTERN.test(username)) {
-    throw new CommandError('--username: enter a valid username of at most 150 letters, digits and @/./+/-/_ characters');
-  }
+  const settings = cliSettings();
+  // `loginField: 'email'` (Django's USERNAME_FIELD = 'email'): the email is required and names the
+  // account; without --username one is made from it, as registration makes it.
+  const byEmail = settings.loginField === 'email';
+  if (byEmail ? !values.email : !values.username) throw new CommandError(byEmail ? '--email is required' : '--username is required', 2);
   const email = String(values.email ?? '');
   if (email && !EMAIL_PATTERN.test(email)) throw new CommandError(`--email: ${JSON.stringify(email)} is not a valid email address`);
+  // Checked as it will be stored (Django's createsuperuser stores it normalized too).
+  const given = values.username === undefined ? null : normalizeUsername(values.username);
+  if (given !== null && !USERNAME_PATTERN.test(given)) {
+    throw new CommandError('--username: enter a valid username of at most 150 letters, digits and @/./+/-/_ characters');
+  }
 
   const password = values['no-input'] ? passwordFromEnvironment() : await askPasswordTwice();
-  checkNewPassword(password, { username, email });
-  const settings = cliSettings();
+  checkNewPassword(password, { username: given ?? email, email });
   await withTessera(settings, async (tessera) => {
-    try {
-      await tessera.users.create({
-        username,
-        email,
-        password,
-        isSuperuser: kind === 'superuser',
-        isStaff: kind === 'superuser' || values.staff === true,
-        isActive: values.inactive !== true,
-      });
-    } catch (error) {
-      if (error instanceof UsernameTakenError) throw new CommandError('Error: That username is already taken.');
-      throw error;
+    // A made-up username may be taken: another is made (as registration does), a given one is an error.
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await tessera.users.create({
+          username: given ?? usernameFromEmail(email, attempt),
+          email,
+          password,
+          isSuperuser: kind === 'superuser',
+          isStaff: kind === 'superuser' || values.staff === true,
+          isActive: values.inactive !== true,
+        });
+        return;
+      } catch (error) {
+        if (error instanceof EmailTakenError) throw new CommandError('Error: That email address is already taken.');
+        if (!(error instanceof UsernameTakenError)) throw error;
+        if (given !== null || attempt >= 4) throw new CommandError('Error: That username is already taken.');
+      }
     }
   });
   process.stdout.write(kind === 'superuser' ? 'Superuser created successfully.\n' : 'User created successfully.\n');

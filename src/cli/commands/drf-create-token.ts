@@ -13,7 +13,8 @@ export async function drfCreateToken(args: string[]): Promise<void> {
   const username = positionals[0];
   if (!username || positionals.length > 1) throw new CommandError('usage: tessera drf_create_token USERNAME [-r]', 2);
   const key = await withTessera(cliSettings(), async (tessera) => {
-    const user = await tessera.store.users.findByUsername(username);
+    // Django's commands name the account by its USERNAME_FIELD: the email with `loginField: 'email'`.
+    const user = await tessera.users.findByLogin(username);
     if (!user) throw new CommandError(`Cannot create the Token: user ${username} does not exist`);
     return values.reset ? tessera.authTokens.regenerate(user.id) : tessera.authTokens.obtain(user.id);
   });

@@ -1,4 +1,5 @@
 import { cliSettings } from '../context.js';
+import { requireUniqueLoginEmails } from '../../core/index.js';
 import { databaseOptions, openStore } from '../../store/index.js';
 
 /** `tessera migrate`: applies tessera's pending migrations and names them (`serve` adds the example API's). */
@@ -8,6 +9,8 @@ export async function migrateCommand(): Promise<void> {
   try {
     const applied = await store.migrate();
     process.stdout.write(applied.length ? applied.map((m) => `Applied ${m}\n`).join('') : 'No migrations to apply.\n');
+    // Migrated either way; then, as at start, `loginField: 'email'` over shared emails is refused.
+    await requireUniqueLoginEmails(settings, store.users);
   } finally {
     await store.close();
   }

@@ -34,13 +34,17 @@ export function accountViews(tessera: Tessera, { prefix = '' }: AccountViewOptio
     if (!fresh) return config;
     return { ...config, permission: fresh, openapi: { ...config.openapi, responses: { ...config.openapi?.responses, 403: REAUTHENTICATION_REQUIRED_DOC } } };
   };
+  // `loginField: 'email'` (djoser's LOGIN_FIELD): the email is required and the username may be
+  // left out (made from the email); the email changes through `set_email/`, read-only in `me/`.
+  const byEmail = settings.loginField === 'email';
   const registerFields = {
-    email: settings.sendActivationEmail ? emailField() : emailField({ required: false, allowBlank: true }),
-    username: usernameField(),
+    email: settings.sendActivationEmail || byEmail ? emailField() : emailField({ required: false, allowBlank: true }),
+    username: usernameField({ required: !byEmail }),
     password: password(),
   };
   const emailFields = { email: emailField() };
-  const meFields = { email: emailField({ required: false, allowBlank: true }) };
+  const meFields: Record<string, Field<string>> = byEmail ? {} : { email: emailField({ required: false, allowBlank: true }) };
+  const setEmailFields = { new_email: emailField(), current_password: password() };
   const deleteFields = { current_password: password() };
   const activationFields = { uid: charField(), token: charField() };
   const setPasswordFields = { new_password: password(), current_password: password() };
@@ -58,7 +62,9 @@ export function accountViews(tessera: Tessera, { prefix = '' }: AccountViewOptio
       }),
       handle: async (request, reply) => {
         const input = validate(request.data, registerFields);
-        const user = await accounts.register({ email: input.email ?? '', username: input.username, password: input.password });
+        const user = await accounts.register({
+          email: input.email ?? '', password: input.password, ...(input.username === undefined ? {} : { username: input.username }),
+        });
         reply.status(201);
         return { email: user.email, username: user.username, id: user.id };
       },
@@ -89,7 +95,7 @@ export function accountViews(tessera: Tessera, { prefix = '' }: AccountViewOptio
       url: '/users/me/',
       config: recentlySignedIn('Me', { openapi: { body: meFields, responses: { 200: ME } } }),
       handle: async (request) => {
-        const input = validate(request.data, meFields);
+        const input: { email?: string | undefined } = validate(request.data, meFields);
         const me = signedInUser(request);
         return userBody(input.email === undefined ? me : await accounts.updateEmail(me, input.email));
       },
@@ -170,6 +176,17 @@ export function accountViews(tessera: Tessera, { prefix = '' }: AccountViewOptio
       },
     },
 
+    // djoser's `set_{USERNAME_FIELD}/` when the email is the login: the current password, and an email no other account holds.
+    ...(byEmail ? [{
+      method: 'POST',
+      url: '/users/set_email/',
+      config: recentlySignedIn('Set email', { openapi: { body: setEmailFields, responses: { 204: DONE } } }),
+      handle: async (request, reply) => {
+        const input = validate(request.data, setEmailFields);
+        await accounts.setEmail(signedInUser(request), input.current_password, input.new_email);
+        return noContent(reply);
+      },
+    } satisfies View] : []),
     {
       method: 'POST',
       url: '/users/set_username/',
@@ -206,10 +223,10 @@ function userBody(user: User): { email: string; id: number; username: string } {
  * Django's `User.username`: normalized first (`UsernameField`), then 150 characters at most,
  * checked by `UnicodeUsernameValidator`; so the name checked is the name stored.
  */
-function usernameField(): Field<string> {
+function usernameField({ required = true } = {}): Field<string> {
   const text = charField({ maxLength: 150 });
   return {
-    required: true,
+    required,
     schema: { ...text.schema, description: 'Letters, digits and @/./+/-/_ only.' },
     clean(value) {
       const result = text.clean(typeof value === 'string' ? normalizeUsername(value) : value);

@@ -1,5 +1,6 @@
 import type { DrfJwtOverrides, Tessera } from '../../core/index.js';
 import { charField, validate } from '../fields.js';
+import { credentialsIn, loginFieldOf } from '../login-fields.js';
 import { objectSchema, stringSchema, type RouteDocs } from '../route-docs.js';
 import type { View, ViewConfig } from '../view.js';
 import { orChallengeDoc, orSecondFactorChallenge } from '../second-factor.js';
@@ -25,7 +26,9 @@ export function drfJwtViews(tessera: Tessera, options: DrfJwtViewOptions): View[
   const overrides = options.settings ?? {};
   // drf-jwt's views have no authentication and no permission classes.
   const config: ViewConfig = { authentication: [] };
-  const credentialFields = { username: charField(), password: charField() };
+  // drf-jwt names the login's field after `USERNAME_FIELD` (`get_username_field()`), as Simple JWT does.
+  const { loginField } = tessera.settings;
+  const credentialFields = { ...loginFieldOf(loginField), password: charField() };
   const tokenFields = { token: charField() };
   const docs = (body: RouteDocs['body'], description: string): RouteDocs => ({
     tags: ['drf-jwt'],
@@ -52,8 +55,8 @@ export function drfJwtViews(tessera: Tessera, options: DrfJwtViewOptions): View[
         })(),
       },
       handle: async (request) => {
-        const { username, password } = validate(request.data, credentialFields);
-        return orSecondFactorChallenge(request, () => tessera.drfJwt.obtain({ username, password }, overrides));
+        const input = validate(request.data, credentialFields);
+        return orSecondFactorChallenge(request, () => tessera.drfJwt.obtain(credentialsIn(input, loginField, input.password!), overrides));
       },
     });
   }

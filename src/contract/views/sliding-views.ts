@@ -1,5 +1,6 @@
 import type { Tessera } from '../../core/index.js';
 import { charField, validate } from '../fields.js';
+import { credentialsIn, loginFieldOf } from '../login-fields.js';
 import { objectSchema, stringSchema } from '../route-docs.js';
 import type { View } from '../view.js';
 import { orChallengeDoc, orSecondFactorChallenge } from '../second-factor.js';
@@ -18,7 +19,8 @@ const DEFAULT_URLS = {
 export function slidingViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
   const views: View[] = [];
   const at = { ...DEFAULT_URLS, ...urls };
-  const credentialFields = { username: charField(), password: charField() };
+  const { loginField } = tessera.settings;
+  const credentialFields = { ...loginFieldOf(loginField), password: charField() };
   const tokenFields = { token: charField() };
   const slidingAnswer = { description: 'A sliding token.', body: objectSchema({ token: stringSchema() }) };
 
@@ -35,8 +37,8 @@ export function slidingViews(tessera: Tessera, urls: TokenViewUrls = {}): View[]
         openapi: { tags: ['token'], body: credentialFields, responses: { 200: orChallengeDoc(slidingAnswer), 401: INVALID_CREDENTIALS } },
       },
       handle: async (request) => {
-        const { username, password } = validate(request.data, credentialFields);
-        return orSecondFactorChallenge(request, () => tessera.tokens.obtainSliding({ username, password }));
+        const input = validate(request.data, credentialFields);
+        return orSecondFactorChallenge(request, () => tessera.tokens.obtainSliding(credentialsIn(input, loginField, input.password!)));
       },
     });
   }

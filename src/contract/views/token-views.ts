@@ -5,6 +5,7 @@ import { setAuditSubject } from '../audit-notes.js';
 import { CookieMode } from '../cookie-mode.js';
 import { transportOf } from '../transport.js';
 import { charField, validate } from '../fields.js';
+import { credentialsIn, loginFieldOf } from '../login-fields.js';
 import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
 import type { View, ViewRequest } from '../view.js';
 import { csrfCredentials } from './view-requests.js';
@@ -30,7 +31,8 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
   const cookiesByDefault = settings.authCookies !== 'off';
   const cookieMode = CookieMode.from(cookiesByDefault ? settings : { ...settings, authCookies: 'refresh' }, tessera.clock)!;
   const cookiesFor = (request: ViewRequest): CookieMode | null => (transportOf(request.headers, cookiesByDefault) === 'cookie' ? cookieMode : null);
-  const obtainFields = { username: charField(), password: charField(), device_name: charField({ required: false, maxLength: 200 }) };
+  // Simple JWT names the login's field after `USERNAME_FIELD`: `username`, or `email` (`loginField`).
+  const obtainFields = { ...loginFieldOf(settings.loginField), password: charField(), device_name: charField({ required: false, maxLength: 200 }) };
   // In the body the refresh token is required; with cookies it may come in its cookie instead.
   const refreshInBody = { refresh: charField() };
   const refreshInCookie = { refresh: charField({ required: false }) };
@@ -71,9 +73,10 @@ export function tokenViews(tessera: Tessera, urls: TokenViewUrls = {}): View[] {
       },
       handle: async (request, reply) => {
         const cookies = cookiesFor(request);
-        const { username, password, device_name: deviceName } = validate(request.data, obtainFields);
+        const input = validate(request.data, obtainFields);
+        const credentials = credentialsIn(input, settings.loginField, input.password!);
         return orSecondFactorChallenge(request, async () => {
-          const pair = await tessera.tokens.obtainPair({ username, password }, { ...clientOf(request), deviceName: deviceName ?? null });
+          const pair = await tessera.tokens.obtainPair(credentials, { ...clientOf(request), deviceName: input.device_name ?? null });
           return cookies ? cookies.loginAnswer(reply, pair) : pair;
         });
       },
