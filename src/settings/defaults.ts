@@ -67,4 +67,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   logLevel: 'info',
   throttleEnabled: true,
   throttleRates: DEFAULT_THROTTLE_RATES,
+  // loadSettings derives the relying party from publicUrl unless these are set.
+  webauthnRpId: '',
+  webauthnOrigins: [],
+  webauthnRpName: 'tessera',
 });

@@ -12,3 +12,4 @@ export { systemClock, type Clock } from './clock.js';
 export { AUTH_COOKIE_MODES, AUTH_COOKIE_SAME_SITES, type AuthCookieMode, type AuthCookieSameSite } from './types.js';
 export { defaultAllowedHosts, LOCAL_HOSTS } from './allowed-hosts.js';
 export { SESSION_LIMIT_POLICIES, type SessionLimitPolicy } from './types.js';
+export { relyingPartyOf } from './webauthn.js';
