@@ -23,7 +23,7 @@ export type {
 // Errors: each a TesseraError with a stable `code`.
 export {
   TesseraError, ValidationError, AuthenticationFailed, NotAuthenticated, InvalidToken, PermissionDenied, NotFound,
-  ParseError, ServiceUnavailable, Throttled,
+  ParseError, ServiceUnavailable, Throttled, InvalidInput,
 } from './errors.js';
 export { SettingsError } from './settings/index.js';
 export { TokenError, BlacklistedTokenError, SessionEnded } from './tokens/index.js';

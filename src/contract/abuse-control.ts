@@ -72,9 +72,10 @@ export class AbuseControl {
     await Promise.allSettled([...this.pending]);
   }
 
-  /** Who logged in: the authenticated user, else the account the body named, looked up while the request is in flight. */
+  /** Who logged in: whom the view named (a passkey's owner), the authenticated user, else the account the body named, looked up while the request is in flight. */
   private async loggedIn(call: GuardedCall): Promise<User | null> {
-    if (call.request.user) return call.request.user;
+    const named = auditSubjectOf(call.request) ?? call.request.user;
+    if (named) return named;
     const account = accountNamedBy(call.request.data);
     return account === null ? null : this.tessera.store.users.findByUsername(account).catch(() => null);
   }

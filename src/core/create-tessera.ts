@@ -15,6 +15,7 @@ import { userUseCases } from './user-use-cases.js';
 import { authTokenUseCases } from './auth-token-use-cases.js';
 import { keyUseCases } from './key-use-cases.js';
 import { maintenanceUseCases } from './maintenance-use-cases.js';
+import { passkeyUseCases } from './passkey-use-cases.js';
 
 const SILENT: TesseraLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -112,9 +113,10 @@ export function createTessera(options: TesseraOptions): Tessera {
   };
   const ready = () => (started ??= start());
 
+  const tokenCases = tokenUseCases({ settings, store, context: tokens, checkCredentials });
   return {
     settings, store, tokenContext: tokens, clock, hashers, sessionLogins, keyring, audit, mailer, authenticationClasses,
-    tokens: tokenUseCases({ settings, store, context: tokens, checkCredentials }),
+    tokens: tokenCases,
     users: userUseCases({ store, hashers, sessions, checkCredentials }),
     sessions,
     accounts,
@@ -122,6 +124,8 @@ export function createTessera(options: TesseraOptions): Tessera {
     authTokens: authTokenUseCases({ store, clock }),
     keys: keyUseCases({ settings, rows: keyRows, keyring, audit, clock }),
     maintenance: maintenanceUseCases({ settings, store, audit, revocation: shared.revocation, clock }),
+    // A passkey sign-in is a login: the pair comes the way the password login's does.
+    passkeys: passkeyUseCases({ settings, store, audit, clock, issuePair: tokenCases.issuePair }),
     authenticatorsFor,
     logger,
     authenticate: (request, names) => authenticateRequest(authenticatorsFor(names), request),

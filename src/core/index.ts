@@ -7,3 +7,5 @@ export type { DrfJwtOverrides, DrfJwtUseCases } from './drf-jwt-use-cases.js';
 export type { AuthTokenUseCases } from './auth-token-use-cases.js';
 export type { KeyChangeSource, KeyUseCases, SigningKeyInfo } from './key-use-cases.js';
 export type { MaintenanceUseCases, FlushReport } from './maintenance-use-cases.js';
+export type { PasskeyUseCases, PasskeyRequestSource } from './passkey-use-cases.js';
+export { PASSKEY_NOT_VALID, PASSKEY_EXISTS, PASSKEY_CHALLENGE_SECONDS } from './passkey-use-cases.js';

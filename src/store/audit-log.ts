@@ -10,6 +10,7 @@ import { PrecompiledQuery } from './precompiled.js';
 export const AUDIT_EVENT_TYPES = [
   'login_succeeded', 'login_failed', 'token_refreshed', 'token_reused', 'token_blacklisted',
   'sessions_revoked', 'session_ended', 'password_changed', 'password_reset', 'key_generated', 'key_rotated', 'user_updated',
+  'passkey_added', 'passkey_removed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -30,3 +30,5 @@ export { MemoryCounters, RedisCounters, SharedCounters, type Counters, type Coun
 export {
   AuditLog, AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventInput, type AuditEventType, type AuditFilters, type AuditLogOptions,
 } from './audit-log.js';
+export { PasskeyRepository, type Passkey, type NewPasskey } from './passkeys.js';
+export { PasskeyChallengeRepository, type PasskeyChallengePurpose, type UsedChallenge } from './passkey-challenges.js';

@@ -11,6 +11,7 @@ import { signingKeys } from './migrations/0008_signing_keys.js';
 import { tokenFamilyEndReason } from './migrations/0009_token_family_end_reason.js';
 import { MIGRATION_OWNERS_MARKER, migrationOwners } from './migrations/0010_migration_owners.js';
 import { sessionEndReasons } from './migrations/0011_session_end_reasons.js';
+import { passkeys } from './migrations/0013_passkeys.js';
 
 /** Core migrations by name; names sort in the order they must run. */
 export const CORE_MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ export const CORE_MIGRATIONS: Record<string, Migration> = {
   '0009_token_family_end_reason': tokenFamilyEndReason,
   [MIGRATION_OWNERS_MARKER]: migrationOwners,
   '0011_session_end_reasons': sessionEndReasons,
+  '0013_passkeys': passkeys,
 };
 
 /**

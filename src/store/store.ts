@@ -1,6 +1,8 @@
 import { openDatabase, type Database, type DatabaseOptions } from './database.js';
 import { AuthTokenRepository } from './auth-tokens.js';
 import { migrate, type MigrationSet } from './migrate.js';
+import { PasskeyChallengeRepository } from './passkey-challenges.js';
+import { PasskeyRepository } from './passkeys.js';
 import type { CoreSchema } from './schema.js';
 import { SessionRepository } from './sessions.js';
 import { TokenBlacklistRepository } from './token-blacklist.js';
@@ -18,6 +20,9 @@ export interface Store {
   authTokens: AuthTokenRepository;
   /** Django's `django_session` rows. */
   sessions: SessionRepository;
+  /** Passkeys (WebAuthn credentials) and the challenges of their ceremonies. */
+  passkeys: PasskeyRepository;
+  passkeyChallenges: PasskeyChallengeRepository;
   /** Applies tessera's migrations, then each set's (each tracked under its owner); answers the names applied. */
   migrate(...sets: MigrationSet[]): Promise<string[]>;
   close(): Promise<void>;
@@ -36,6 +41,8 @@ export function openStore(url: string, options: DatabaseOptions = {}): Store {
     families: new TokenFamilyRepository(database.db),
     authTokens: new AuthTokenRepository(database.db),
     sessions: new SessionRepository(database.db),
+    passkeys: new PasskeyRepository(database.db),
+    passkeyChallenges: new PasskeyChallengeRepository(database.db),
     migrate: async (...sets) => (await migrate(database.db as never, ...sets)).applied,
     close: () => database.close(),
   };
