@@ -11,7 +11,9 @@ export type {
   Tessera, TesseraOptions, TesseraLogger, TokenUseCases, UserUseCases, SessionUseCases,
   Credentials, RefreshedTokens, NewUserInput, EndSessionsOptions, DrfJwtUseCases, DrfJwtOverrides,
   AuthTokenUseCases, KeyUseCases, KeyChangeSource, SigningKeyInfo, MaintenanceUseCases, FlushReport,
+  PasskeyUseCases, PasskeyRequestSource,
 } from './core/index.js';
+export type { PasskeyRegistrationResponse, PasskeyAuthenticationResponse, PasskeyOptions } from './passkeys/index.js';
 
 // Settings.
 export { loadSettings, DEFAULT_SETTINGS, DEFAULT_THROTTLE_RATES, systemClock } from './settings/index.js';

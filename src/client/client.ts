@@ -29,7 +29,7 @@ export class TesseraClient {
   readonly #storage: TokenStorage;
   readonly #fetch: typeof fetch;
   readonly #leewayMs: number;
-  readonly #urls: { obtain: string; refresh: string; blacklist: string; reauthenticate: string };
+  readonly #urls: { obtain: string; refresh: string; blacklist: string; reauthenticate: string; passkey: string };
   readonly #onLogout: ((reason: LogoutReason, ended?: SessionEndReason) => void) | undefined;
   readonly #onTokens: TesseraClientOptions['onTokens'];
   readonly #now: () => number;
@@ -62,6 +62,7 @@ export class TesseraClient {
       refresh: options.urls?.refresh ?? '/api/token/refresh/',
       blacklist: options.urls?.blacklist ?? '/api/token/blacklist/',
       reauthenticate: options.urls?.reauthenticate ?? '/api/token/reauthenticate/',
+      passkey: options.urls?.passkey ?? '/api/token/passkey/',
     };
     this.#onLogout = options.onLogout;
     this.#onTokens = options.onTokens;
@@ -82,10 +83,25 @@ export class TesseraClient {
   async login(username: string, password: string, extra: { deviceName?: string } = {}): Promise<void> {
     const credentials: Record<string, string> = { username, password };
     if (extra.deviceName) credentials.device_name = extra.deviceName;
-    const response = await this.#fetch(this.#url(this.#urls.obtain), {
+    await this.#signIn(this.#urls.obtain, credentials);
+  }
+
+  /**
+   * Signs in with a passkey: `assertion` is the browser's `AuthenticationResponseJSON`
+   * (@simplewebauthn/browser's `startAuthentication` over the options of
+   * `POST /api/token/passkey/options/`); the pair is stored as at login. Throws TesseraHttpError
+   * when refused (401 `passkey_not_valid`).
+   */
+  async loginWithPasskey(assertion: object, extra: { deviceName?: string } = {}): Promise<void> {
+    await this.#signIn(this.#urls.passkey, { ...assertion, ...(extra.deviceName ? { device_name: extra.deviceName } : {}) });
+  }
+
+  /** A login view's POST: the pair it answers is stored, replacing any earlier session's tokens. */
+  async #signIn(path: string, proof: object): Promise<void> {
+    const response = await this.#fetch(this.#url(path), {
       method: 'POST',
       headers: this.#tokenHeaders,
-      body: JSON.stringify(credentials),
+      body: JSON.stringify(proof),
       ...(this.#cookies ? { credentials: 'include' as const } : {}),
     });
     const body = await readBody(response);
