@@ -73,7 +73,7 @@ describe('passkeys in a real browser: register in the console, sign out, sign in
     await page.goto(`${origin}/console/#/signin`);
     await page.getByLabel('Username').fill('pat');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Your sessions' }).waitFor();
   };
   const signOut = async () => {
@@ -102,9 +102,9 @@ describe('passkeys in a real browser: register in the console, sign out, sign in
     assert.deepEqual(stored[0]!.transports, ['internal']);
   });
 
-  test('sign out, then "Sign in with a passkey" signs in, and "Your sessions" shows the new session as this device', async () => {
+  test('sign out, then "Use a passkey" signs in, and "Your sessions" shows the new session as this device', async () => {
     await signOut();
-    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
     await page.getByRole('heading', { level: 1, name: 'Your sessions' }).waitFor();
     await status().getByText('Signed in as pat.').waitFor();
     const current = page.getByRole('row').filter({ hasText: 'This device' });
@@ -128,7 +128,7 @@ describe('passkeys in a real browser: register in the console, sign out, sign in
     await status().getByText('Passkey "Virtual laptop" removed.').waitFor();
     await page.getByText('No passkeys yet.').waitFor();
     await signOut();
-    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
     await status().getByText('This passkey was not accepted. Try again, or sign in with your password.').waitFor();
     assert.match(page.url(), /#\/signin$/);
   });
