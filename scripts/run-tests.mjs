@@ -81,6 +81,7 @@ const ENGINE_FREE_FILES = [
 const BROWSER_FILES = [
   join('test', 'web', 'console.test.ts'), join('test', 'web', 'example-spa.test.ts'),
   join('test', 'client', 'tabs.test.ts'), join('test', 'client', 'transport-browser.test.ts'),
+  join('test', 'web', 'passkeys-browser.test.ts'),
 ];
 const engineFree = (file) => ENGINE_FREE.some((folder) => file.startsWith(folder)) || ENGINE_FREE_FILES.includes(file) || BROWSER_FILES.includes(file);
 const suites = engine === 'postgres' ? all.filter((file) => !engineFree(file)) : all;
