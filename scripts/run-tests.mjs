@@ -141,6 +141,7 @@ const ENGINE_FREE_FILES = [
 const BROWSER_FILES = [
   join('test', 'web', 'console.test.ts'), join('test', 'web', 'console-two-factor.test.ts'), join('test', 'web', 'example-spa.test.ts'),
   join('test', 'client', 'tabs.test.ts'), join('test', 'client', 'transport-browser.test.ts'),
+  join('test', 'web', 'passkeys-browser.test.ts'), join('test', 'web', 'console-email-login.test.ts'),
 ];
 const engineFree = (file) => ENGINE_FREE.some((folder) => file.startsWith(folder)) || ENGINE_FREE_FILES.includes(file) || BROWSER_FILES.includes(file);
 

@@ -39,6 +39,17 @@ export class ValidationError extends TesseraError {
   }
 }
 
+/**
+ * 400 `{"detail": ..., "code": ...}`: input of the right shape refused as a whole (a passkey whose
+ * attestation does not verify), where field errors would name no field.
+ */
+export class InvalidInput extends TesseraError {
+  constructor(message: string, readonly code: string) {
+    super(message);
+    this.name = 'InvalidInput';
+  }
+}
+
 /** 401: credentials were given and were wrong. `code` is sent in the body only when `showCode`. */
 export class AuthenticationFailed extends TesseraError {
   constructor(

@@ -13,8 +13,10 @@ export type {
   AuthTokenUseCases, KeyUseCases, KeyChangeSource, SigningKeyInfo, MaintenanceUseCases, FlushReport,
   TwoFactorUseCases, TwoFactorStatus, SecondFactorAnswer, LoginChallenge, LoginIntent, CompletedLogin, ReauthenticationProof,
   PermissionUseCases, PermissionClaims, GroupInfo,
+  PasskeyUseCases, PasskeyRequestSource,
 } from './core/index.js';
 export { SecondFactorRequired, TWO_FACTOR_REQUIRED } from './core/index.js';
+export type { PasskeyRegistrationResponse, PasskeyAuthenticationResponse, PasskeyOptions } from './passkeys/index.js';
 
 // Settings.
 export { loadSettings, DEFAULT_SETTINGS, DEFAULT_THROTTLE_RATES, systemClock } from './settings/index.js';
@@ -26,7 +28,7 @@ export type {
 // Errors: each a TesseraError with a stable `code`.
 export {
   TesseraError, ValidationError, AuthenticationFailed, NotAuthenticated, InvalidToken, PermissionDenied, NotFound,
-  ParseError, ServiceUnavailable, Throttled,
+  ParseError, ServiceUnavailable, Throttled, InvalidInput,
 } from './errors.js';
 export { SettingsError } from './settings/index.js';
 export { TokenError, BlacklistedTokenError, SessionEnded } from './tokens/index.js';

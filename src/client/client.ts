@@ -29,7 +29,7 @@ export class TesseraClient {
   readonly #storage: TokenStorage;
   readonly #fetch: typeof fetch;
   readonly #leewayMs: number;
-  readonly #urls: { obtain: string; refresh: string; blacklist: string; reauthenticate: string; secondFactor: string };
+  readonly #urls: { obtain: string; refresh: string; blacklist: string; reauthenticate: string; secondFactor: string; passkey: string };
   readonly #onLogout: ((reason: LogoutReason, ended?: SessionEndReason) => void) | undefined;
   readonly #onTokens: TesseraClientOptions['onTokens'];
   readonly #now: () => number;
@@ -66,6 +66,7 @@ export class TesseraClient {
       blacklist: options.urls?.blacklist ?? '/api/token/blacklist/',
       reauthenticate: options.urls?.reauthenticate ?? '/api/token/reauthenticate/',
       secondFactor: options.urls?.secondFactor ?? '/api/token/2fa/',
+      passkey: options.urls?.passkey ?? '/api/token/passkey/',
     };
     this.#onLogout = options.onLogout;
     this.#onTokens = options.onTokens;
@@ -129,12 +130,23 @@ export class TesseraClient {
     }
   }
 
+  /**
+   * Signs in with a passkey: `assertion` is the browser's `AuthenticationResponseJSON`
+   * (@simplewebauthn/browser's `startAuthentication` over the options of
+   * `POST /api/token/passkey/options/`); the pair is stored as at login. Throws TesseraHttpError
+   * when refused (401 `passkey_not_valid`).
+   */
+  async loginWithPasskey(assertion: object, extra: { deviceName?: string } = {}): Promise<void> {
+    this.#challenge = null;
+    await this.#signIn(this.#urls.passkey, { ...assertion, ...(extra.deviceName ? { device_name: extra.deviceName } : {}) });
+  }
+
   /** A call that answers a pair (login, its second step): stored as a new session; a challenge is kept and thrown. */
-  async #signIn(path: string, fields: Record<string, string>): Promise<void> {
+  async #signIn(path: string, proof: object): Promise<void> {
     const response = await this.#fetch(this.#url(path), {
       method: 'POST',
       headers: this.#tokenHeaders,
-      body: JSON.stringify(fields),
+      body: JSON.stringify(proof),
       ...(this.#cookies ? { credentials: 'include' as const } : {}),
     });
     const body = await readBody(response);

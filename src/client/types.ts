@@ -28,8 +28,8 @@ export interface TesseraClientOptions {
   fetch?: typeof fetch;
   /** Seconds before access expiry to refresh proactively, default 30. */
   refreshLeeway?: number;
-  /** Defaults /api/token/, /api/token/refresh/, /api/token/blacklist/, /api/token/reauthenticate/, /api/token/2fa/. */
-  urls?: { obtain?: string; refresh?: string; blacklist?: string; reauthenticate?: string; secondFactor?: string };
+  /** Defaults /api/token/, /api/token/refresh/, /api/token/blacklist/, /api/token/reauthenticate/, /api/token/2fa/, /api/token/passkey/. */
+  urls?: { obtain?: string; refresh?: string; blacklist?: string; reauthenticate?: string; secondFactor?: string; passkey?: string };
   /** Refresh refused; 'reused' when the answer has code "token_reused"; `ended` when the server said why (session policy). */
   onLogout?: (reason: LogoutReason, ended?: SessionEndReason) => void;
   onTokens?: (tokens: { access: string | null; refresh: string | null }) => void;

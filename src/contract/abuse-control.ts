@@ -83,11 +83,10 @@ export class AbuseControl {
     await Promise.allSettled([...this.pending]);
   }
 
-  /** Who logged in: the authenticated user, else the account the body named, looked up while the request is in flight. */
+  /** Who logged in: whom the view named (a passkey's owner, a challenge's), the authenticated user, else the account the body named, looked up while the request is in flight. */
   private async loggedIn(call: GuardedCall): Promise<Pick<User, 'id' | 'username'> | null> {
-    const subject = auditSubjectOf(call.request);
-    if (subject) return subject;
-    if (call.request.user) return call.request.user;
+    const named = auditSubjectOf(call.request) ?? call.request.user;
+    if (named) return named;
     const { settings, store } = this.tessera;
     const account = accountNamedBy(call.request.data, settings.loginField);
     return account === null ? null : findLoginUser(store.users, settings.loginField, account).catch(() => null);

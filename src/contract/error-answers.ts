@@ -1,5 +1,5 @@
 import {
-  AuthenticationFailed, InvalidToken, NotAuthenticated, NotFound, ParseError, PermissionDenied, ServiceUnavailable, Throttled, ValidationError,
+  AuthenticationFailed, InvalidInput, InvalidToken, NotAuthenticated, NotFound, ParseError, PermissionDenied, ServiceUnavailable, Throttled, ValidationError,
 } from '../errors.js';
 import { SessionEnded, TokenError } from '../tokens/index.js';
 import { SecondFactorRequired } from '../core/index.js';
@@ -26,6 +26,7 @@ export function errorAnswer(error: unknown): ErrorAnswer | null {
   if (error instanceof SecondFactorRequired) return answer(200, { ...error.challenge });
   if (error instanceof ValidationError) return answer(400, error.fields);
   if (error instanceof ParseError || error instanceof BadRequest) return answer(400, { detail: error.message });
+  if (error instanceof InvalidInput) return answer(400, { detail: error.message, code: error.code });
   if (error instanceof TokenError) return answer(401, { detail: error.message, code: 'token_not_valid' }, true);
   // Simple JWT's body for a refused refresh, and why session policy ended the session.
   if (error instanceof SessionEnded) return answer(401, { detail: error.message, code: error.code, reason: error.reason }, true);

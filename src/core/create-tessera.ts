@@ -19,6 +19,7 @@ import { maintenanceUseCases } from './maintenance-use-cases.js';
 import { twoFactorUseCases } from './two-factor-use-cases.js';
 import { loginCompletion } from './login-completion.js';
 import { permissionUseCases } from './permission-use-cases.js';
+import { passkeyUseCases } from './passkey-use-cases.js';
 
 const SILENT: TesseraLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -142,6 +143,8 @@ export function createTessera(options: TesseraOptions): Tessera {
     keys: keyUseCases({ settings, rows: keyRows, keyring, audit, clock }),
     maintenance: maintenanceUseCases({ settings, store, audit, revocation: shared.revocation, clock }),
     permissions,
+    // A passkey sign-in is a login: the pair comes the way the password login's does.
+    passkeys: passkeyUseCases({ settings, store, audit, clock, issuePair: tokenCases.issuePair }),
     authenticatorsFor,
     logger,
     authenticate: (request, names) => authenticateRequest(authenticatorsFor(names), request),

@@ -14,3 +14,5 @@ export type { CompletedLogin } from './login-completion.js';
 export type { ReauthenticationProof } from './token-use-cases.js';
 export type { GroupInfo, PermissionClaims, PermissionUseCases } from './permission-use-cases.js';
 export { requireUniqueLoginEmails } from './login-emails.js';
+export type { PasskeyUseCases, PasskeyRequestSource } from './passkey-use-cases.js';
+export { PASSKEY_NOT_VALID, PASSKEY_EXISTS, PASSKEY_CHALLENGE_SECONDS } from './passkey-use-cases.js';

@@ -9,6 +9,7 @@ import type { DrfJwtUseCases } from './drf-jwt-use-cases.js';
 import type { KeyUseCases } from './key-use-cases.js';
 import type { MaintenanceUseCases } from './maintenance-use-cases.js';
 import type { PermissionUseCases } from './permission-use-cases.js';
+import type { PasskeyUseCases } from './passkey-use-cases.js';
 import type { SessionUseCases } from './session-use-cases.js';
 import type { TokenUseCases } from './token-use-cases.js';
 import type { UserUseCases } from './user-use-cases.js';
@@ -107,6 +108,11 @@ export interface Tessera {
    * `createGroup`, `grantToGroup`; and a custom user model's own columns (`fieldsOf`).
    */
   permissions: PermissionUseCases;
+  /**
+   * Passkeys (WebAuthn): `registrationOptions`, `register`, `list`, `remove` for a signed-in user;
+   * `authenticationOptions`, `authenticate` to sign in with one (a pair, as a login).
+   */
+  passkeys: PasskeyUseCases;
   /**
    * DRF's `request.user`: the authentication classes (`names`, else the settings'), in order,
    * over a request's method and headers: `{ user, token }`, null without credentials, a coded

@@ -71,4 +71,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   twoFactorRequiredForStaff: false,
   permissionClaims: false,
   loginField: 'username',
+  // loadSettings derives the relying party from publicUrl unless these are set.
+  webauthnRpId: '',
+  webauthnOrigins: [],
+  webauthnRpName: 'tessera',
 });

@@ -13,3 +13,4 @@ export { AUTH_COOKIE_MODES, AUTH_COOKIE_SAME_SITES, type AuthCookieMode, type Au
 export { defaultAllowedHosts, LOCAL_HOSTS } from './allowed-hosts.js';
 export { SESSION_LIMIT_POLICIES, type SessionLimitPolicy } from './types.js';
 export { LOGIN_FIELDS, type LoginField } from './types.js';
+export { relyingPartyOf } from './webauthn.js';

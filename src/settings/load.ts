@@ -15,6 +15,7 @@ import {
 import { parseThrottleRates } from './throttle-rates.js';
 import { defaultAllowedHosts, parseAllowedHosts } from './allowed-hosts.js';
 import { parseCorsOrigins } from './cors-origins.js';
+import { defaultRelyingParty, originProblem, parseRpId, parseWebauthnOrigins } from './webauthn.js';
 
 type Parser<K extends keyof Settings> = (value: unknown) => Settings[K];
 
@@ -87,6 +88,9 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   twoFactorRequiredForStaff: parseBoolean,
   permissionClaims: parseBoolean,
   loginField: parseOneOf(LOGIN_FIELDS),
+  webauthnRpId: parseRpId,
+  webauthnOrigins: parseWebauthnOrigins,
+  webauthnRpName: parseNonEmptyString,
 };
 
 /** Environment names that are not derived from the key (the issue's shorter spelling). */
@@ -122,6 +126,7 @@ export function loadSettings(options: LoadOptions = {}): Settings {
     authenticationClasses: [...DEFAULT_SETTINGS.authenticationClasses],
     authTokenClasses: [...DEFAULT_SETTINGS.authTokenClasses],
     corsAllowedOrigins: [...DEFAULT_SETTINGS.corsAllowedOrigins],
+    webauthnOrigins: [...DEFAULT_SETTINGS.webauthnOrigins],
   };
   // Where each value came from, so an error names what the user wrote (TESSERA_X, file: key).
   const sources: Partial<Record<keyof Settings, string>> = {};
@@ -162,7 +167,26 @@ export function loadSettings(options: LoadOptions = {}): Settings {
   if (!sources.allowedHosts) settings.allowedHosts = defaultAllowedHosts(settings.publicUrl);
   // The embedded database lives in the data folder unless a URL says otherwise.
   if (!sources.databaseUrl) settings.databaseUrl = `sqlite:${settings.dataDir.replace(/\/+$/, '')}/tessera.sqlite3`;
+  settleRelyingParty(settings, sources);
   return checkCombination(settings, (key) => sources[key] ?? key);
+}
+
+/**
+ * Passkeys' relying party: what is not set is derived from `publicUrl` (defaults that always
+ * agree); what is set must agree, or every passkey would fail in the browser, so it stops the start.
+ */
+function settleRelyingParty(settings: Settings, sources: Partial<Record<keyof Settings, string>>): void {
+  const derived = defaultRelyingParty(settings.publicUrl, settings.port, settings.webauthnRpId);
+  settings.webauthnRpId = derived.rpId;
+  if (!sources.webauthnOrigins) settings.webauthnOrigins = derived.origins;
+  const origins = sources.webauthnOrigins ?? 'webauthnOrigins';
+  if (settings.webauthnOrigins.length === 0) {
+    throw new SettingsError(origins, `no origin can use passkeys on webauthnRpId ${settings.webauthnRpId} (publicUrl ${settings.publicUrl} is not on it); list the pages' origins, e.g. TESSERA_WEBAUTHN_ORIGINS=https://${settings.webauthnRpId}`);
+  }
+  for (const origin of settings.webauthnOrigins) {
+    const problem = originProblem(origin, settings.webauthnRpId);
+    if (problem) throw new SettingsError(origins, `${problem}; set webauthnRpId (TESSERA_WEBAUTHN_RP_ID) and webauthnOrigins (TESSERA_WEBAUTHN_ORIGINS) to agree`);
+  }
 }
 
 /** Own keys only: `toString` or `__proto__` in a config file is not a setting. */

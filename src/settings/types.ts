@@ -241,4 +241,19 @@ export interface Settings {
    * token views take `email`, emails match in any ASCII case and no two accounts may share one.
    */
   loginField: LoginField;
+  // Passkeys (WebAuthn): the relying party.
+  /**
+   * The domain passkeys are bound to (WebAuthn's RP ID): `example.com` serves it and its
+   * subdomains. Default: `publicUrl`'s host when a browser can use passkeys there (https, or
+   * localhost), else `localhost`. Passkeys registered under one RP ID do not work under another.
+   */
+  webauthnRpId: string;
+  /**
+   * Origins (`https://app.example.com`) whose pages may register and use passkeys, each on
+   * `webauthnRpId`, https unless localhost. Default: `publicUrl` when it is on the RP ID, and
+   * `http://localhost:{port}` when the RP ID is `localhost`.
+   */
+  webauthnOrigins: string[];
+  /** The site's name authenticators show beside a passkey. Default `tessera`. */
+  webauthnRpName: string;
 }

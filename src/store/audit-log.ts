@@ -12,6 +12,7 @@ export const AUDIT_EVENT_TYPES = [
   'sessions_revoked', 'session_ended', 'password_changed', 'password_reset', 'key_generated', 'key_rotated', 'user_updated',
   'two_factor_enabled', 'two_factor_disabled', 'recovery_codes_regenerated', 'two_factor_challenged', 'recovery_code_used',
   'permissions_changed',
+  'passkey_added', 'passkey_removed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

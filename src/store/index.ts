@@ -38,3 +38,5 @@ export { UserFieldsRepository, type UserFields, type UserFieldValue } from './us
 export {
   parsePermissionName, permissionNameOf, defaultPermissionTitle, PermissionNameError, type PermissionName,
 } from './permission-names.js';
+export { PasskeyRepository, type Passkey, type NewPasskey } from './passkeys.js';
+export { PasskeyChallengeRepository, type PasskeyChallengePurpose, type UsedChallenge } from './passkey-challenges.js';

@@ -12,6 +12,7 @@ import { tokenFamilyEndReason } from './migrations/0009_token_family_end_reason.
 import { MIGRATION_OWNERS_MARKER, migrationOwners } from './migrations/0010_migration_owners.js';
 import { sessionEndReasons } from './migrations/0011_session_end_reasons.js';
 import { twoFactor } from './migrations/0012_two_factor.js';
+import { passkeys } from './migrations/0013_passkeys.js';
 import { emailLogin } from './migrations/0014_email_login.js';
 import { groupsPermissions } from './migrations/0015_groups_permissions.js';
 
@@ -28,6 +29,7 @@ export const CORE_MIGRATIONS: Record<string, Migration> = {
   [MIGRATION_OWNERS_MARKER]: migrationOwners,
   '0011_session_end_reasons': sessionEndReasons,
   '0012_two_factor': twoFactor,
+  '0013_passkeys': passkeys,
   '0014_email_login': emailLogin,
   '0015_groups_permissions': groupsPermissions,
 };

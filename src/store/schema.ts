@@ -126,6 +126,36 @@ export interface UserFieldsTable {
   fields: string;
 }
 
+/** A passkey (WebAuthn credential): base64url id and COSE public key, never a private key. */
+export interface PasskeyTable {
+  id: Generated<number>;
+  user_id: number;
+  credential_id: string;
+  /** The WebAuthn user handle the authenticator keeps with the credential (base64url, one per user). */
+  user_handle: string;
+  public_key: string;
+  /** bigint: PostgreSQL answers it as a string. */
+  counter: number | string;
+  /** JSON array of transports (`internal`, `usb`, `hybrid`, ...). */
+  transports: string;
+  name: string;
+  device_type: string;
+  backed_up: number;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** A WebAuthn challenge waiting for its answer: kept by its SHA-256, deleted when used. */
+export interface PasskeyChallengeTable {
+  challenge_hash: string;
+  /** `register` or `authenticate`. */
+  purpose: string;
+  /** Whose registration it is; null for a sign-in. */
+  user_id: number | null;
+  user_handle: string | null;
+  expires_at: string;
+}
+
 /** Tables the core owns; applications add their own (see `src/example/`). */
 export interface CoreSchema {
   auth_user: UserTable;
@@ -142,6 +172,8 @@ export interface CoreSchema {
   auth_user_groups: UserGroupTable;
   auth_user_user_permissions: UserPermissionTable;
   tessera_user_fields: UserFieldsTable;
+  tessera_passkey: PasskeyTable;
+  tessera_passkey_challenge: PasskeyChallengeTable;
 }
 
 export type UserRow = Selectable<UserTable>;

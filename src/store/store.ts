@@ -1,6 +1,8 @@
 import { openDatabase, type Database, type DatabaseOptions } from './database.js';
 import { AuthTokenRepository } from './auth-tokens.js';
 import { migrate, type MigrationSet } from './migrate.js';
+import { PasskeyChallengeRepository } from './passkey-challenges.js';
+import { PasskeyRepository } from './passkeys.js';
 import type { CoreSchema } from './schema.js';
 import { SessionRepository } from './sessions.js';
 import { TokenBlacklistRepository } from './token-blacklist.js';
@@ -30,6 +32,9 @@ export interface Store {
   permissions: PermissionRepository;
   /** A custom user model's columns `auth_user` has no place for. */
   userFields: UserFieldsRepository;
+  /** Passkeys (WebAuthn credentials) and the challenges of their ceremonies. */
+  passkeys: PasskeyRepository;
+  passkeyChallenges: PasskeyChallengeRepository;
   /** Applies tessera's migrations, then each set's (each tracked under its owner); answers the names applied. */
   migrate(...sets: MigrationSet[]): Promise<string[]>;
   close(): Promise<void>;
@@ -52,6 +57,8 @@ export function openStore(url: string, options: DatabaseOptions = {}): Store {
     groups: new GroupRepository(database.db),
     permissions: new PermissionRepository(database.db),
     userFields: new UserFieldsRepository(database.db),
+    passkeys: new PasskeyRepository(database.db),
+    passkeyChallenges: new PasskeyChallengeRepository(database.db),
     migrate: async (...sets) => (await migrate(database.db as never, ...sets)).applied,
     close: () => database.close(),
   };

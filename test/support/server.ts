@@ -92,6 +92,8 @@ export interface StartOptions {
   customClaims?: Parameters<typeof buildServer>[0]['customClaims'];
   /** Turns the log on (at `settings.logLevel`) and sends its lines here. */
   logStream?: { write(line: string): void };
+  /** The port to listen on (the ready server only); an ephemeral one by default. */
+  port?: number;
 }
 
 /**
@@ -127,7 +129,7 @@ export async function startServer(overrides: Partial<Settings> = {}, options: St
   }
   let built: Awaited<ReturnType<typeof buildServer>>;
   try {
-    const { logStream, ...rest } = options;
+    const { logStream, port: _port, ...rest } = options;
     const { buildServer } = await import('../../src/server/index.js');
     built = await buildServer({ settings, clock: clock.read, ...(logStream ? { logger: true, logStream } : { logger: false }), ...rest });
   } catch (error) {
@@ -138,7 +140,7 @@ export async function startServer(overrides: Partial<Settings> = {}, options: St
   const { app, store } = built;
   // Closing the app directly (not through `close`) still drops the PostgreSQL database.
   if (database) app.addHook('onClose', async () => database.drop());
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   return testServer(address, app, app.tessera, settings, clock, dir, async () => {
     await app.close();
     await database?.drop();

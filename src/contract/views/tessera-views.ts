@@ -4,6 +4,7 @@ import { accountViews } from './account-views.js';
 import { adminViews } from './admin-views.js';
 import { authTokenViews } from './authtoken-views.js';
 import { keyViews } from './key-views.js';
+import { passkeyViews } from './passkey-views.js';
 import { reauthenticateViews } from './reauthenticate-views.js';
 import { revocationFeedViews } from './revocation-feed-views.js';
 import { sessionViews } from './session-views.js';
@@ -38,6 +39,7 @@ export function tesseraViews(tessera: Tessera, options: TesseraViewOptions = {})
     ...keyViews(tessera),
     ...revocationFeedViews(tessera),
     ...tokenSessionViews(tessera),
+    ...passkeyViews(tessera),
     ...staffNeedSecondFactor(tessera, adminViews(tessera)),
     ...(settings.authenticationClasses.includes('token') ? authTokenViews(tessera) : []),
     ...(settings.authenticationClasses.includes('session') ? sessionViews(tessera) : []),
