@@ -10,6 +10,12 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CuttableProxy, deleteKeys, eventually, randomPrefix, redisSkipReason, testRedis, TEST_REDIS_URL } from '../support/redis.js';
 import { decodeJwt, startServer, startSignedIn, TEST_SIGNING_KEY, TestClock, type TestServer } from '../support/server.js';
 
+/**
+ * How long a wait may take before the test calls it a hang. Not a latency claim (the fan-out's
+ * speed is measured in bench/, not here): a loaded two-core machine can stall a process for a second.
+ */
+const HANG_GUARD_MS = 5000;
+
 const CREDENTIALS = { username: 'fanout', password: 'Ab12345678' };
 const ROTATION = { rotateRefreshTokens: true, blacklistAfterRotation: true, tokenFamilies: true };
 const BLACKLISTED = { detail: 'Token is blacklisted', code: 'token_not_valid' };
@@ -45,40 +51,40 @@ describe('revocations across servers through Redis', { skip: skip ?? false }, ()
   });
 
   test('both servers report Redis ready', async () => {
-    assert.equal(a.tessera.redis?.status(), 'ready');
+    assert.equal(await eventually(() => a.tessera.redis?.status() === 'ready', HANG_GUARD_MS), true);
     assert.equal(await b.tessera.redis?.ping(), true);
   });
 
-  test('a refresh token blacklisted on A is refused by B, and B knows it from Redis within 1 s', async () => {
+  test('a refresh token blacklisted on A is refused by B, and B knows it from Redis', async () => {
     const pair = await a.login(CREDENTIALS.username, CREDENTIALS.password);
     const jti = String(decodeJwt(pair.refresh).claims.jti);
     assert.equal((await a.post('/api/token/blacklist/', { refresh: pair.refresh })).status, 200);
-    assert.equal(await eventually(() => b.tessera.revocation.knowsRevoked(jti), 1000), true);
+    assert.equal(await eventually(() => b.tessera.revocation.knowsRevoked(jti), HANG_GUARD_MS), true);
     const refused = await b.post('/api/token/refresh/', { refresh: pair.refresh });
     assert.equal(refused.status, 401);
     assert.deepEqual(refused.json, BLACKLISTED);
   });
 
-  test('a rotation on B makes the old refresh token known as revoked on A within 1 s', async () => {
+  test('a rotation on B makes the old refresh token known as revoked on A', async () => {
     const pair = await a.login(CREDENTIALS.username, CREDENTIALS.password);
     const rotated = await b.post('/api/token/refresh/', { refresh: pair.refresh });
     assert.equal(rotated.status, 200);
     assert.equal(typeof rotated.json.refresh, 'string');
     const jti = String(decodeJwt(pair.refresh).claims.jti);
-    assert.equal(await eventually(() => a.tessera.revocation.knowsRevoked(jti), 1000), true);
+    assert.equal(await eventually(() => a.tessera.revocation.knowsRevoked(jti), HANG_GUARD_MS), true);
     // Within the grace window A answers the successor B issued, not a second one.
     assert.equal((await a.post('/api/token/refresh/', { refresh: pair.refresh })).json.refresh, rotated.json.refresh);
     assert.equal((await a.post('/api/token/refresh/', { refresh: rotated.json.refresh })).status, 200);
   });
 
-  test('a user cut-off made on A refuses that user\'s older tokens on B within 1 s; newer ones still work', async () => {
+  test('a user cut-off made on A refuses that user\'s older tokens on B; newer ones still work', async () => {
     const pair = await a.login(CREDENTIALS.username, CREDENTIALS.password);
     const bearer = pair.auth;
     assert.equal((await b.get('/studentapi/', bearer)).status, 200);
     const user = await a.store.users.findByUsername(CREDENTIALS.username);
     await a.tessera.revocation.revokeAllForUser(user!.id, new Date(a.clock.now + 1000));
 
-    assert.equal(await eventually(async () => (await b.get('/studentapi/', bearer)).status === 401, 1000), true);
+    assert.equal(await eventually(async () => (await b.get('/studentapi/', bearer)).status === 401, HANG_GUARD_MS), true);
     const refused = await b.get('/studentapi/', bearer);
     assert.deepEqual(refused.json, {
       detail: 'Given token not valid for any token type',
@@ -151,9 +157,9 @@ describe('Redis outage and recovery', { skip: skip ?? false }, () => {
   });
 
   test('with Redis cut, requests answer as before and one warning is logged, without the URL\'s secrets', async () => {
-    assert.equal(app.tessera.redis?.status(), 'ready');
+    assert.equal(await eventually(() => app.tessera.redis?.status() === 'ready', HANG_GUARD_MS), true);
     await proxy.cut();
-    assert.equal(await eventually(() => app.tessera.redis?.status() === 'down', 2000), true);
+    assert.equal(await eventually(() => app.tessera.redis?.status() === 'down', HANG_GUARD_MS), true);
 
     const pair = await post('/api/token/', CREDENTIALS);
     assert.equal(pair.status, 200);
@@ -179,7 +185,7 @@ describe('Redis outage and recovery', { skip: skip ?? false }, () => {
 
   test('when Redis is back: one info line, and revocations fan out again both ways', async () => {
     await proxy.restore();
-    assert.equal(await eventually(() => app.tessera.redis?.status() === 'ready', 5000), true);
+    assert.equal(await eventually(() => app.tessera.redis?.status() === 'ready', HANG_GUARD_MS), true);
     const logged = redisLines();
     assert.equal(logged.length, 2, JSON.stringify(logged));
     assert.equal(logged[1]!.level, 30);
@@ -190,12 +196,12 @@ describe('Redis outage and recovery', { skip: skip ?? false }, () => {
     assert.equal((await post('/api/token/blacklist/', { refresh: first.refresh })).status, 200);
     // Only a Redis message teaches another process a blacklisted jti (its poll reads cut-offs and
     // sessions), so the deadline only guards against a hang: 1 s failed on a machine at load 18.
-    assert.equal(await eventually(() => direct.tessera.revocation.knowsRevoked(firstJti), 5000), true);
+    assert.equal(await eventually(() => direct.tessera.revocation.knowsRevoked(firstJti), HANG_GUARD_MS), true);
 
     const second = await direct.login(CREDENTIALS.username, CREDENTIALS.password);
     const secondJti = String(decodeJwt(second.refresh).claims.jti);
     assert.equal((await direct.post('/api/token/blacklist/', { refresh: second.refresh })).status, 200);
-    assert.equal(await eventually(() => app.tessera.revocation.knowsRevoked(secondJti), 5000), true);
+    assert.equal(await eventually(() => app.tessera.revocation.knowsRevoked(secondJti), HANG_GUARD_MS), true);
   });
 });
 
@@ -224,5 +230,5 @@ test('closing the app closes its Redis connections', { skip: skip ?? false }, as
   assert.equal(connection.status(), 'ready');
   await server.close();
   assert.equal(connection.status(), 'closed');
-  assert.equal(await eventually(() => connection.client.status === 'end', 1000), true);
+  assert.equal(await eventually(() => connection.client.status === 'end', HANG_GUARD_MS), true);
 });

@@ -6,6 +6,12 @@ import { ExpiringSet, Revocation } from '../../src/tokens/index.js';
 import { deleteKeys, eventually, randomPrefix, redisSkipReason, testRedis, TEST_REDIS_URL } from '../support/redis.js';
 import { temporaryStore } from '../store/helpers.js';
 
+/**
+ * How long a wait may take before the test calls it a hang. Not a latency claim (the fan-out's
+ * speed is measured in bench/, not here): a loaded two-core machine can stall a process for a second.
+ */
+const HANG_GUARD_MS = 5000;
+
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 const HOUR = 3600 * 1000;
 const SETTINGS = { accessTokenLifetime: 300, refreshTokenLifetime: 86400 };
@@ -118,13 +124,12 @@ describe('Revocation fan-out through Redis', { skip: skip ?? false }, () => {
     }
   });
 
-  test('a jti blacklisted on one process is refused by another within 1 s, without its database', async () => {
+  test('a jti blacklisted on one process is refused by another without its database (by Redis)', async () => {
     const a = await node();
     const b = await node();
-    assert.equal(a.state.redis?.status(), 'ready');
-    assert.equal(b.state.redis?.status(), 'ready');
+    assert.equal(await eventually(() => a.state.redis?.status() === 'ready' && b.state.redis?.status() === 'ready', HANG_GUARD_MS), true);
     assert.equal(await a.state.revocation.blacklist(outstanding('fan-1'), new Date(NOW)), true);
-    assert.equal(await eventually(() => b.state.revocation.knowsRevoked('fan-1'), 1000), true);
+    assert.equal(await eventually(() => b.state.revocation.knowsRevoked('fan-1'), HANG_GUARD_MS), true);
     assert.equal(await b.store.tokens.isBlacklisted('fan-1'), false, "B's database never heard of it");
     assert.equal(await b.state.revocation.isBlacklisted('fan-1'), true);
   });
@@ -134,19 +139,19 @@ describe('Revocation fan-out through Redis', { skip: skip ?? false }, () => {
     const b = await node();
     const expiresAt = new Date(NOW + 2 * HOUR);
     assert.equal(await a.state.revocation.rotate(outstanding('rot-1', expiresAt), outstanding('rot-2'), new Date(NOW), true), true);
-    assert.equal(await eventually(() => b.state.revocation.knowsRevoked('rot-1'), 1000), true);
+    assert.equal(await eventually(() => b.state.revocation.knowsRevoked('rot-1'), HANG_GUARD_MS), true);
     assert.equal(b.state.revocation.knowsRevoked('rot-2'), false);
     const ttl = await redis!.pttl(`${prefix}revoked:jti:rot-1`);
     assert.ok(ttl > 2 * HOUR - 60_000 && ttl <= 2 * HOUR, `TTL ${ttl} ms is the token's remaining lifetime`);
   });
 
-  test('a user cut-off reaches another process within 1 s', async () => {
+  test('a user cut-off reaches another process by Redis', async () => {
     const a = await node();
     const b = await node();
     const user = await a.store.users.create({ username: 'fan-user', password: '!' });
     const at = new Date(NOW - 10_000);
     await a.state.revocation.revokeAllForUser(user.id, at);
-    assert.equal(await eventually(() => b.state.revocation.cutoffFor(user.id)?.getTime() === at.getTime(), 1000), true);
+    assert.equal(await eventually(() => b.state.revocation.cutoffFor(user.id)?.getTime() === at.getTime(), HANG_GUARD_MS), true);
   });
 
   test('a session ended by reuse reaches another process with its reason, by message and by key', async () => {
@@ -160,13 +165,13 @@ describe('Revocation fan-out through Redis', { skip: skip ?? false }, () => {
     assert.equal(await a.state.revocation.revokeFamily('f'.repeat(32), at, 'reused'), true);
     assert.equal(await a.state.revocation.revokeFamily('e'.repeat(32), at), true);
     // B's database never heard of either family: what it knows came through Redis.
-    assert.equal(await eventually(() => b.state.revocation.isFamilyRevoked('e'.repeat(32)), 1000), true);
-    assert.equal(await eventually(() => b.state.revocation.isFamilyRevoked('f'.repeat(32)), 1000), true);
+    assert.equal(await eventually(() => b.state.revocation.isFamilyRevoked('e'.repeat(32)), HANG_GUARD_MS), true);
+    assert.equal(await eventually(() => b.state.revocation.isFamilyRevoked('f'.repeat(32)), HANG_GUARD_MS), true);
     assert.equal(await b.state.revocation.familyEndReason('f'.repeat(32)), 'reused');
     assert.equal(await b.state.revocation.familyEndReason('e'.repeat(32)), 'logout');
     assert.equal(await redis!.get(`${prefix}revoked:family:${'f'.repeat(32)}`), `${NOW + 86400 * 1000}:reused`);
     const c = await node();
-    assert.equal(await eventually(() => c.state.revocation.isFamilyRevoked('f'.repeat(32)), 1000), true);
+    assert.equal(await eventually(() => c.state.revocation.isFamilyRevoked('f'.repeat(32)), HANG_GUARD_MS), true);
     assert.equal(await c.state.revocation.familyEndReason('f'.repeat(32)), 'reused');
   });
 
@@ -174,7 +179,7 @@ describe('Revocation fan-out through Redis', { skip: skip ?? false }, () => {
     const a = await node();
     await a.state.revocation.blacklist(outstanding('before-c'), new Date(NOW));
     const c = await node();
-    assert.equal(await eventually(() => c.state.revocation.knowsRevoked('before-c'), 1000), true);
+    assert.equal(await eventually(() => c.state.revocation.knowsRevoked('before-c'), HANG_GUARD_MS), true);
   });
 
   test('an unreachable Redis: one warning, revocations still work through the database', async () => {
