@@ -1,29 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { createPasswordHashers, createTessera, loadSettings, type Settings, type User } from '../../src/index.js';
-import { mintAccess, mintPair, testClock, testPasswordHashers, testTessera, type TestTessera } from '../../src/testing/index.js';
-import { createPostgresDatabase, TEST_ENGINE, type TestDatabase } from '../support/database.js';
+import { mintAccess, mintPair, testClock, testPasswordHashers, type TestTessera } from '../../src/testing/index.js';
+import { TEST_ENGINE } from '../support/database.js';
+import { openKit } from './engine.js';
 
 // The kit as an application's test uses it, on an in-memory SQLite database, and (on the
 // PostgreSQL run) on a database the settings name.
 
 const bearer = (token: string) => ({ method: 'GET', headers: { authorization: `Bearer ${token}` } });
 const opened: TestTessera[] = [];
-const databases: TestDatabase[] = [];
 after(async () => {
   for (const kit of opened) await kit.close();
-  for (const database of databases) await database.drop();
 });
 
-/** A test tessera on the run's engine: in-memory SQLite, or a PostgreSQL database of its own. */
+/** A test tessera on the run's engine, closed after the file. */
 async function open(settings: Partial<Settings> = {}): Promise<TestTessera> {
-  let databaseUrl: string | undefined;
-  if (TEST_ENGINE === 'postgres') {
-    const database = await createPostgresDatabase();
-    databases.push(database);
-    databaseUrl = database.url;
-  }
-  const kit = await testTessera({ ...settings, ...(databaseUrl ? { databaseUrl } : {}) });
+  const kit = await openKit(settings);
   opened.push(kit);
   return kit;
 }
