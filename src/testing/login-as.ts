@@ -69,6 +69,9 @@ function loginCookies(tessera: Tessera, access: string, refresh: string): Record
  * for supertest, fetch or anything else: `tessera/testing` imports none of them.
  */
 export async function loginAs<T extends LoginTarget>(target: T, user: TestUser, options: LoginOptions = {}): Promise<LoginFor<T>> {
+  if (target === null || (typeof target !== 'object' && typeof target !== 'function')) {
+    throw new TypeError('loginAs: the target is a Fastify app, { baseURL } for Playwright, or an HTTP app (Express)');
+  }
   const tessera = tesseraOf(target, options);
   const { tessera: _, ...mint } = options;
   const { access, refresh } = await mintPair(tessera, user, mint);

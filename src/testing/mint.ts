@@ -27,6 +27,9 @@ export interface MintOptions {
 
 /** A full `User` from a row or from `{ id, username, ... }`. */
 export function userRow(user: TestUser): User {
+  if (typeof user !== 'object' || user === null || typeof user.id !== 'number' || typeof user.username !== 'string') {
+    throw new TypeError('tessera/testing: a user is a User row or { id, username, ... } (id a number, username a string)');
+  }
   return {
     email: '', password: '!', firstName: '', lastName: '', isActive: true, isStaff: false, isSuperuser: false,
     dateJoined: new Date(0), lastLogin: null,

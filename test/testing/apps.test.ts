@@ -123,5 +123,7 @@ describe('loginAs on an Express app (plain headers, as supertest would set them)
 
   test('without the tessera an Express app cannot be signed in for, and says so', async () => {
     await assert.rejects(loginAs(app, { id: 1, username: 'ann' }), /loginAs: pass \{ tessera \}/);
+    await assert.rejects(kit.loginAs(null as unknown as object, { id: 1, username: 'ann' }), /loginAs: the target is a Fastify app/);
+    await assert.rejects(kit.loginAs(app, { username: 'ann' } as never), /a user is a User row or \{ id, username, \.\.\. \}/);
   });
 });
