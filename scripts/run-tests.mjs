@@ -135,6 +135,7 @@ const contract = all.filter((file) => file.startsWith(join('test', 'contract')))
 const ENGINE_FREE = ['crypto', 'settings', 'docs', 'errors', 'bench'].map((folder) => join('test', folder) + '/');
 const ENGINE_FREE_FILES = [
   join('test', 'core', 'published-types.test.ts'), join('test', 'core', 'contract-framework-free.test.ts'), join('test', 'verify', 'no-framework.test.ts'),
+  join('test', 'testing', 'production.test.ts'),
 ];
 // The Chromium suites test what the browser does (the console, the client's tabs, the SPAs); what
 // they ask the server is covered on both engines by the HTTP suites, so they too run on SQLite only.
@@ -142,6 +143,7 @@ const BROWSER_FILES = [
   join('test', 'web', 'console.test.ts'), join('test', 'web', 'console-two-factor.test.ts'), join('test', 'web', 'example-spa.test.ts'),
   join('test', 'client', 'tabs.test.ts'), join('test', 'client', 'transport-browser.test.ts'),
   join('test', 'web', 'passkeys-browser.test.ts'), join('test', 'web', 'console-email-login.test.ts'),
+  join('test', 'testing', 'playwright.test.ts'),
 ];
 const engineFree = (file) => ENGINE_FREE.some((folder) => file.startsWith(folder)) || ENGINE_FREE_FILES.includes(file) || BROWSER_FILES.includes(file);
 

@@ -108,6 +108,7 @@ import { PermissionClasses, TESSERA, TesseraModule, type TesseraModuleOptions } 
 import { memoryStorage, TesseraClient } from 'tessera/client';
 import { attachTessera } from 'tessera/client/axios';
 import { createVerifier, InvalidToken as VerifyRefusal, type Claims, type Verifier } from 'tessera/verify';
+import { loginAs, mintAccess, testClock, testTessera, type InjectTarget, type Login, type StorageState, type TestTessera } from 'tessera/testing';
 
 const notes: MigrationSet = {
   owner: 'notes',
@@ -162,6 +163,13 @@ export const server = () => buildServer({ settings: loadSettings({ env: process.
 export const client = new TesseraClient({ baseUrl: 'https://api.example.com', storage: memoryStorage() });
 export const detach = (instance: Parameters<typeof attachTessera>[0]) => attachTessera(instance, client);
 export const verifier: Verifier = createVerifier({ issuerUrl: 'https://auth.example.com', revocationsToken: 'secret', algorithms: ['ES256'], pollInterval: 5000 });
+export async function testKit(app: InjectTarget): Promise<[Login, StorageState, string]> {
+  const kit: TestTessera = await testTessera({ tokenFamilies: true }, { clock: testClock('2030-01-01T00:00:00Z') });
+  const ann = await kit.createUser({ username: 'ann', password: 'ann-pass-1234', isStaff: true });
+  kit.clock.advance(60);
+  const state: StorageState = await kit.loginAs({ baseURL: 'http://127.0.0.1:8000' }, ann);
+  return [await loginAs(app, ann, { tessera: kit.tessera }), state, await mintAccess(kit.settings, { id: 1, username: 'bob' }, { expiresIn: 60 })];
+}
 export async function userOf(token: string): Promise<number | null> {
   try {
     const claims: Claims = await verifier.verify(token);

@@ -45,9 +45,27 @@ export function whenSignedOut(handler: (reason: LogoutReason, endedBy: SessionEn
   onSignedOut = handler;
 }
 
-// sessionStorage: a tab keeps its sign-in across reloads; closing it forgets the tokens.
+/** tessera/client's storage keys. */
+const TOKEN_KEYS = ['tessera.access', 'tessera.refresh'];
+
+/**
+ * sessionStorage: a tab keeps its sign-in across reloads; closing it forgets the tokens. A tab
+ * with none takes a pair left in localStorage under the client's keys (a Playwright storageState
+ * from tessera/testing's `loginAs`), moving it, so one tab alone holds that refresh token.
+ */
+function tabStorage(): Storage {
+  const left = TOKEN_KEYS.map((key) => localStorage.getItem(key));
+  if (TOKEN_KEYS.every((key) => sessionStorage.getItem(key) === null) && left.every((value) => value !== null)) {
+    TOKEN_KEYS.forEach((key, i) => {
+      sessionStorage.setItem(key, left[i]!);
+      localStorage.removeItem(key);
+    });
+  }
+  return sessionStorage;
+}
+
 export const client = new TesseraClient({
-  storage: webStorage(sessionStorage),
+  storage: webStorage(tabStorage()),
   onLogout: (reason, ended) => {
     auth.signedIn = false;
     auth.username = '';
