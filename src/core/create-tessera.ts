@@ -2,7 +2,7 @@ import { Accounts, createMailer, Outbox } from '../accounts/index.js';
 import {
   authenticateRequest, createAuthenticators, pickAuthenticators, SessionManager, Throttle, type Authenticator,
 } from '../auth/index.js';
-import { createPasswordHashers, JwtCodec, Keyring, RemoteJwks, resolveSigningKey, settingsKeys } from '../crypto/index.js';
+import { codecFromSettings, createPasswordHashers, Keyring, RemoteJwks, resolveSigningKey, settingsKeys } from '../crypto/index.js';
 import { isHmacAlgorithm, systemClock, type AuthenticationClassName } from '../settings/index.js';
 import { AuditLog, databaseOptions, openStore, SigningKeyRepository } from '../store/index.js';
 import { createSharedState } from './shared-state.js';
@@ -42,15 +42,7 @@ export function createTessera(options: TesseraOptions): Tessera {
     rows: keyRows,
     remote: settings.jwkUrl ? new RemoteJwks({ url: settings.jwkUrl, clock, ttlMs: settings.jwkCacheTtl * 1000, logger }) : null,
   });
-  const codec = new JwtCodec({
-    algorithm: settings.algorithm,
-    signingKey: isHmacAlgorithm(settings.algorithm) ? resolveSigningKey(settings) : '',
-    keys: keyring,
-    audience: settings.audience,
-    issuer: settings.issuer,
-    leeway: settings.leeway,
-    clock,
-  });
+  const codec = codecFromSettings(settings, keyring, isHmacAlgorithm(settings.algorithm) ? resolveSigningKey(settings) : '', clock);
   // Revocations and counters shared by every process through Redis when `redisUrl` is set;
   // without it (or while it is down) the database and this process's memory answer.
   // Written after answers; a failed write is logged once and never fails a request.

@@ -1,4 +1,4 @@
-export { JwtCodec, type JwtCodecOptions, type Claims } from './jwt-codec.js';
+export { JwtCodec, codecFromSettings, type JwtCodecOptions, type Claims } from './jwt-codec.js';
 export { TokenBackendError } from './errors.js';
 export { checkCompactJws, type CompactJws } from './jws-structure.js';
 export { resolveSigningKey, SIGNING_KEY_FILE } from './signing-key.js';

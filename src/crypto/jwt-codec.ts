@@ -1,6 +1,6 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { createDecoder, createSigner, createVerifier } from 'fast-jwt';
-import { isHmacAlgorithm, type Algorithm, type AsymmetricAlgorithm, type Clock } from '../settings/index.js';
+import { isHmacAlgorithm, type Algorithm, type AsymmetricAlgorithm, type Clock, type Settings } from '../settings/index.js';
 import { TokenBackendError } from './errors.js';
 import { checkCompactJws, knownHeader } from './jws-structure.js';
 import { digestOf, hmacVerifier, publicKeyVerifier, type ParsedVerifier } from './parsed-verifiers.js';
@@ -57,6 +57,20 @@ interface KeyCodec {
  * `exp` and `nbf` are checked here against the injected clock rather than by fast-jwt, so tests
  * can move time.
  */
+/**
+ * The codec a tessera's settings describe (their algorithm, audience, issuer and leeway) over
+ * `keys`, with `hmacSecret` for an HS algorithm ('' for an asymmetric one): what the core, the
+ * CLI's `token decode` and tessera/testing check and sign tokens with, so they cannot drift apart.
+ */
+export function codecFromSettings(
+  settings: Pick<Settings, 'algorithm' | 'audience' | 'issuer' | 'leeway'>, keys: KeySet | null, hmacSecret: string, clock: Clock,
+): JwtCodec {
+  return new JwtCodec({
+    algorithm: settings.algorithm, signingKey: hmacSecret, keys, audience: settings.audience,
+    issuer: settings.issuer, leeway: settings.leeway, clock,
+  });
+}
+
 export class JwtCodec {
   private readonly hmac: KeyCodec | null;
   private readonly pinned = new WeakMap<PinnedKey, KeyCodec>();

@@ -1,4 +1,4 @@
-import { JwtCodec, Keyring, resolveSigningKey, settingsKeys, type Claims } from '../crypto/index.js';
+import { codecFromSettings, Keyring, resolveSigningKey, settingsKeys, type Claims } from '../crypto/index.js';
 import type { Tessera } from '../core/index.js';
 import { isHmacAlgorithm, type Clock, type Settings } from '../settings/index.js';
 import type { User } from '../store/index.js';
@@ -47,15 +47,7 @@ const isTessera = (issuer: TokenIssuer): issuer is Tessera => 'tokenContext' in 
 async function settingsContext(settings: Settings, clock: Clock): Promise<TokenContext> {
   const keyring = new Keyring({ clock, staticKeys: settingsKeys(settings), rows: null });
   await keyring.start();
-  const codec = new JwtCodec({
-    algorithm: settings.algorithm,
-    signingKey: isHmacAlgorithm(settings.algorithm) ? resolveSigningKey(settings) : '',
-    keys: keyring,
-    audience: settings.audience,
-    issuer: settings.issuer,
-    leeway: settings.leeway,
-    clock,
-  });
+  const codec = codecFromSettings(settings, keyring, isHmacAlgorithm(settings.algorithm) ? resolveSigningKey(settings) : '', clock);
   return { settings, codec, clock, blacklist: null };
 }
 

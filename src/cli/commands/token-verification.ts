@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  checkCompactJws, isAsymmetricAlgorithm, JwtCodec, Keyring, keyState, RemoteJwks, resolveSigningKey, settingsKeys,
+  checkCompactJws, codecFromSettings, isAsymmetricAlgorithm, Keyring, keyState, RemoteJwks, resolveSigningKey, settingsKeys,
   SIGNING_KEY_FILE, TokenBackendError, type PinnedKey, type StoredSigningKey,
 } from '../../crypto/index.js';
 import { isHmacAlgorithm, systemClock, type Settings } from '../../settings/index.js';
@@ -60,10 +60,7 @@ export async function explainVerification(jwt: string, settings: Settings): Prom
   }
   if (header.alg !== alg) return `invalid: the header says alg ${JSON.stringify(header.alg)} but ${label} verifies ${alg} only`;
 
-  const codec = new JwtCodec({
-    algorithm: settings.algorithm, signingKey: hmacSecret, keys: keyring, audience: settings.audience,
-    issuer: settings.issuer, leeway: settings.leeway, clock: systemClock,
-  });
+  const codec = codecFromSettings(settings, keyring, hmacSecret, systemClock);
   try {
     // Signature, audience, issuer and times, as the server checks them.
     codec.decode(jwt);
