@@ -12,6 +12,7 @@ import { tokenFamilyEndReason } from './migrations/0009_token_family_end_reason.
 import { MIGRATION_OWNERS_MARKER, migrationOwners } from './migrations/0010_migration_owners.js';
 import { sessionEndReasons } from './migrations/0011_session_end_reasons.js';
 import { twoFactor } from './migrations/0012_two_factor.js';
+import { signingKeyRevocation } from './migrations/0017_signing_key_revocation.js';
 
 /** Core migrations by name; names sort in the order they must run. */
 export const CORE_MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ export const CORE_MIGRATIONS: Record<string, Migration> = {
   [MIGRATION_OWNERS_MARKER]: migrationOwners,
   '0011_session_end_reasons': sessionEndReasons,
   '0012_two_factor': twoFactor,
+  '0017_signing_key_revocation': signingKeyRevocation,
 };
 
 /**
