@@ -19,6 +19,8 @@ commands:
   keys generate --alg ALG                 add a signing key to the database keyring (RS/PS/ES256..512, EdDSA)
   keys list                               the keyring: kid, alg, created, state (never private keys)
   keys rotate [--alg ALG]                 a new key signs; the old one verifies until its tokens expire
+  keys revoke KID                         refuse the key's tokens at once on every node (a new key signs)
+  keys encrypt                            seal stored private keys under TESSERA_KEY_ENCRYPTION_KEY
   import-django DATABASE_URL [--dry-run] [--user-model APP.MODEL] [--user-table T] [--username-field C] [--exclude-field C]
                                           copy users, groups, permissions and tokens from a Django database (sqlite:PATH, postgres://)
   audit [--user U] [--type T] [--since 1h] [--limit N] [--json]

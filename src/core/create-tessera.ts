@@ -2,7 +2,9 @@ import { Accounts, createMailer, Outbox } from '../accounts/index.js';
 import {
   authenticateRequest, createAuthenticators, pickAuthenticators, SessionManager, Throttle, type Authenticator,
 } from '../auth/index.js';
-import { codecFromSettings, createPasswordHashers, Keyring, RemoteJwks, resolveSigningKey, settingsKeys } from '../crypto/index.js';
+import {
+  codecFromSettings, createPasswordHashers, Keyring, PrivateKeySealing, RemoteJwks, resolveSigningKey, sealedSigningKeyRows, settingsKeys,
+} from '../crypto/index.js';
 import { isHmacAlgorithm, systemClock, type AuthenticationClassName } from '../settings/index.js';
 import { AuditLog, databaseOptions, openStore, SigningKeyRepository } from '../store/index.js';
 import { createSharedState } from './shared-state.js';
@@ -15,6 +17,7 @@ import { userUseCases } from './user-use-cases.js';
 import { authTokenUseCases } from './auth-token-use-cases.js';
 import { keyUseCases } from './key-use-cases.js';
 import { requireUniqueLoginEmails } from './login-emails.js';
+import { scheduleKeyRotation, type KeyRotationSchedule } from './key-rotation-schedule.js';
 import { maintenanceUseCases } from './maintenance-use-cases.js';
 import { twoFactorUseCases } from './two-factor-use-cases.js';
 import { loginCompletion } from './login-completion.js';
@@ -36,10 +39,12 @@ export function createTessera(options: TesseraOptions): Tessera {
   // Keys by kid, each pinned to one algorithm: the database keyring (`tessera keys`), an asymmetric
   // key from settings, and another issuer's JWKS (`jwkUrl`). HMAC keeps Simple JWT's tokens (no kid).
   const keyRows = new SigningKeyRepository(store.database.db);
+  // Private keys sealed at rest under `keyEncryptionKey` when it is set (read as PEM either way).
+  const sealing = new PrivateKeySealing(settings.keyEncryptionKey);
   const keyring = new Keyring({
     clock,
     staticKeys: settingsKeys(settings),
-    rows: keyRows,
+    rows: sealedSigningKeyRows(keyRows, sealing),
     remote: settings.jwkUrl ? new RemoteJwks({ url: settings.jwkUrl, clock, ttlMs: settings.jwkCacheTtl * 1000, logger }) : null,
   });
   const codec = codecFromSettings(settings, keyring, isHmacAlgorithm(settings.algorithm) ? resolveSigningKey(settings) : '', clock);
@@ -55,6 +60,11 @@ export function createTessera(options: TesseraOptions): Tessera {
     // Every ending of a session, whatever ended it, is one audit event with its reason.
     onFamilyEnded: (ended, at) => {
       void audit.record({ type: 'session_ended', userId: ended.userId, at, detail: { session: ended.id, reason: ended.reason } });
+    },
+    // A key revoked on another node: refused here at once, then read again with its new state.
+    onKeyRevoked: (kid) => {
+      keyring.forget(kid);
+      void keyring.reload().catch(() => undefined);
     },
   });
   const permissions = permissionUseCases({ store, audit });
@@ -112,11 +122,14 @@ export function createTessera(options: TesseraOptions): Tessera {
   const drfJwt = drfJwtUseCases({ settings, store, context: tokens, checkCredentials, secondFactor });
   const authTokens = authTokenUseCases({ store, clock });
 
+  const keys = keyUseCases({ settings, rows: keyRows, sealing, keyring, audit, revocation: shared.revocation, clock });
+  let schedule: KeyRotationSchedule | null = null;
   let started: Promise<void> | null = null;
   const start = async () => {
     await requireUniqueLoginEmails(settings, store.users);
     await keyring.start();
     await shared.start();
+    if (options.scheduleKeyRotation && settings.keyRotationInterval > 0) schedule = await scheduleKeyRotation({ keys, settings, logger });
     // Now, so the first login for an unknown username costs what every later one does (a login
     // before it is done waits for this same hash); not awaited, so it does not delay start.
     void hashers.dummyHash().catch(() => undefined);
@@ -132,7 +145,7 @@ export function createTessera(options: TesseraOptions): Tessera {
     drfJwt,
     authTokens,
     twoFactor: { ...secondFactor, completeLogin: loginCompletion({ twoFactor: secondFactor, tokens: tokenCases, drfJwt, authTokens }) },
-    keys: keyUseCases({ settings, rows: keyRows, keyring, audit, clock }),
+    keys,
     maintenance: maintenanceUseCases({ settings, store, audit, revocation: shared.revocation, clock }),
     permissions,
     // A passkey sign-in is a login: the pair comes the way the password login's does.
@@ -151,6 +164,7 @@ export function createTessera(options: TesseraOptions): Tessera {
       return applied;
     },
     close: async () => {
+      schedule?.stop();
       keyring.close();
       await shared.close();
       await audit.flush();

@@ -27,6 +27,8 @@ export interface SharedStateOptions {
   pollIntervalMs?: number;
   /** Told once for every session this process ends (the audit log's `session_ended`). */
   onFamilyEnded?: (ended: EndedFamily, at: Date) => void;
+  /** Told when another process announces a signing key revoked. */
+  onKeyRevoked?: (kid: string) => void;
 }
 
 /**
@@ -58,6 +60,7 @@ export function createSharedState(options: SharedStateOptions): SharedState & { 
     maxTokenLifetime: Math.max(settings.accessTokenLifetime, settings.refreshTokenLifetime),
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     ...(options.onFamilyEnded ? { onFamilyEnded: options.onFamilyEnded } : {}),
+    ...(options.onKeyRevoked ? { onKeyRevoked: options.onKeyRevoked } : {}),
   });
   const close = async () => {
     await revocation.close();

@@ -36,6 +36,12 @@ export interface TesseraOptions {
   mailer?: Mailer;
   /** Defaults to nothing logged. */
   logger?: TesseraLogger;
+  /**
+   * Rotate the database keyring every `settings.keyRotationInterval` on a timer (checked at
+   * `ready()` and then every minute at most). The ready server turns it on; a long-running
+   * application opts in with `true`. Off by default, so one-shot scripts and CLI commands never rotate.
+   */
+  scheduleKeyRotation?: boolean;
 }
 
 /**

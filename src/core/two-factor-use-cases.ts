@@ -72,7 +72,12 @@ export function twoFactorUseCases(deps: {
   const { settings, store, audit, clock } = deps;
   const repo = store.twoFactor;
   // The TOTP secret is sealed under a key derived from the signing secret: a dump alone makes no codes.
-  const box = new SecretBox(deps.secret, 'tessera.totp-secret');
+  // With `keyEncryptionKey` set, new secrets are sealed under it; those sealed before still open.
+  const legacyBox = new SecretBox(deps.secret, 'tessera.totp-secret');
+  const kekBox = settings.keyEncryptionKey ? new SecretBox(settings.keyEncryptionKey, 'tessera.totp-secret') : null;
+  const box = kekBox
+    ? { seal: (plain: string) => kekBox.seal(plain), open: (sealed: string) => kekBox.open(sealed) ?? legacyBox.open(sealed) }
+    : legacyBox;
   const challenges = new LoginChallenges(deps.secret, clock, deps.settings.loginField);
   const now = () => new Date(clock());
 

@@ -8,8 +8,13 @@ export {
   generatePrivateKey, isAsymmetricAlgorithm, pinPrivateKey, pinPublicKey, thumbprint, type PinnedKey, type PublicJwk,
 } from './keys.js';
 export {
-  Keyring, generateSigningKey, keyState, retirementOverlap, rotateSigningKeys, settingsKeys,
+  Keyring, keyState, retirementOverlap, settingsKeys,
   type KeyState, type KeyringOptions, type SigningKeyRows, type StoredSigningKey,
 } from './keyring.js';
+export {
+  generateSigningKey, preparationLead, revokeSigningKey, rotateIfDue, rotateSigningKeys, UnknownSigningKey,
+  type KeyRevocation, type Rotation, type ScheduledKeyChange,
+} from './keyring-changes.js';
 export { RemoteJwks, type RemoteJwksOptions } from './remote-jwks.js';
 export { deriveKey, SecretBox, SignedPayloads } from './derived-keys.js';
+export { isSealedPrivateKey, KeyEncryptionError, PrivateKeySealing, sealedSigningKeyRows } from './key-encryption.js';

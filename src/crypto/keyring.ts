@@ -1,6 +1,6 @@
-import type { AsymmetricAlgorithm, Clock } from '../settings/index.js';
+import type { Clock } from '../settings/index.js';
 import type { KeySet } from './jwt-codec.js';
-import { generatePrivateKey, isAsymmetricAlgorithm, pinPrivateKey, pinPublicKey, type PinnedKey, type PublicJwk } from './keys.js';
+import { isAsymmetricAlgorithm, pinPrivateKey, pinPublicKey, type PinnedKey, type PublicJwk } from './keys.js';
 import type { RemoteJwks } from './remote-jwks.js';
 
 /** A key of the database keyring (`tessera_signing_key`), as the repository returns it. */
@@ -14,23 +14,31 @@ export interface StoredSigningKey {
   activatedAt: Date | null;
   /** When it stops verifying; set by the rotation that replaced it. */
   retiresAt: Date | null;
+  /** Set by `tessera keys revoke`: from then on it neither signs nor verifies. */
+  revokedAt: Date | null;
 }
 
-/** What the keyring needs of the database. */
+/** What key changes need of the database. */
 export interface SigningKeyRows {
   list(): Promise<StoredSigningKey[]>;
   insert(key: StoredSigningKey & { publicJwk: PublicJwk }): Promise<void>;
   activate(kid: string, at: Date): Promise<void>;
   retire(kid: string, at: Date): Promise<void>;
+  /** False when `kid` was revoked already. */
+  revoke(kid: string, at: Date): Promise<boolean>;
+  /** `work` in one transaction no other node's key change interleaves with. */
+  exclusive<T>(work: (rows: SigningKeyRows) => Promise<T>): Promise<T>;
 }
 
 /**
  * `pending`: generated, published and verifying, not yet signing. `active`: signs new tokens.
  * `retiring`: replaced, still verifies until every token it signed has expired. `retired`: nothing.
+ * `revoked`: nothing, at once (`tessera keys revoke`), whatever its dates say.
  */
-export type KeyState = 'pending' | 'active' | 'retiring' | 'retired';
+export type KeyState = 'pending' | 'active' | 'retiring' | 'retired' | 'revoked';
 
-export function keyState(key: Pick<StoredSigningKey, 'activatedAt' | 'retiresAt'>, now: number): KeyState {
+export function keyState(key: Pick<StoredSigningKey, 'activatedAt' | 'retiresAt'> & { revokedAt?: Date | null }, now: number): KeyState {
+  if (key.revokedAt) return 'revoked';
   if (key.retiresAt) return key.retiresAt.getTime() <= now ? 'retired' : 'retiring';
   return key.activatedAt && key.activatedAt.getTime() <= now ? 'active' : 'pending';
 }
@@ -39,9 +47,9 @@ export interface KeyringOptions {
   clock: Clock;
   /** An asymmetric key from settings (`signingKey`/`verifyingKey`), kid = its thumbprint. */
   staticKeys?: PinnedKey[];
-  rows?: SigningKeyRows | null;
+  rows?: Pick<SigningKeyRows, 'list'> | null;
   remote?: RemoteJwks | null;
-  /** Milliseconds between background reloads of the database keyring (default 30 s). */
+  /** Milliseconds between background reloads of the database keyring (default 5 s: how a revoked key reaches nodes without Redis). */
   reloadEveryMs?: number;
 }
 
@@ -54,6 +62,8 @@ export interface KeyringOptions {
 export class Keyring implements KeySet {
   private stored: { row: StoredSigningKey; key: PinnedKey }[] = [];
   private readonly pinned = new Map<string, PinnedKey>();
+  /** Kids another process announced revoked, refused before the next reload shows it. */
+  private readonly revokedKids = new Set<string>();
   private lastReload = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | null = null;
 
@@ -63,7 +73,7 @@ export class Keyring implements KeySet {
     await this.reload();
     await this.options.remote?.refresh();
     if (this.options.rows) {
-      this.timer = setInterval(() => void this.reload().catch(() => {}), this.options.reloadEveryMs ?? 30_000);
+      this.timer = setInterval(() => void this.reload().catch(() => {}), this.options.reloadEveryMs ?? 5_000);
       this.timer.unref();
     }
   }
@@ -90,8 +100,13 @@ export class Keyring implements KeySet {
     this.stored = stored;
   }
 
+  /** Stops signing and verifying with `kid` at once (a revocation announced by another process). */
+  forget(kid: string): void {
+    this.revokedKids.add(kid);
+  }
+
   private stateOf(row: StoredSigningKey): KeyState {
-    return keyState(row, this.options.clock());
+    return this.revokedKids.has(row.kid) ? 'revoked' : keyState(row, this.options.clock());
   }
 
   signingKey(): PinnedKey | null {
@@ -106,7 +121,7 @@ export class Keyring implements KeySet {
 
   verifyingKey(kid: string): PinnedKey | undefined {
     const stored = this.stored.find((entry) => entry.row.kid === kid);
-    if (stored) return this.stateOf(stored.row) === 'retired' ? undefined : stored.key;
+    if (stored) return stillVerifies(this.stateOf(stored.row)) ? stored.key : undefined;
     return this.options.staticKeys?.find((key) => key.kid === kid) ?? this.options.remote?.get(kid);
   }
 
@@ -119,55 +134,13 @@ export class Keyring implements KeySet {
 
   /** Public keys of this tessera's own pending, active and retiring keys, for the JWKS document. */
   published(): PublicJwk[] {
-    const own = this.stored.filter((entry) => this.stateOf(entry.row) !== 'retired').map((entry) => entry.key.jwk);
+    const own = this.stored.filter((entry) => stillVerifies(this.stateOf(entry.row))).map((entry) => entry.key.jwk);
     return [...own, ...(this.options.staticKeys ?? []).map((key) => key.jwk)];
   }
 }
 
-/**
- * `tessera keys generate`: a new key for `alg`. It signs at once when no key is active; otherwise it
- * waits (published and verifying) for `tessera keys rotate`.
- */
-export async function generateSigningKey(rows: SigningKeyRows, alg: AsymmetricAlgorithm, now: Date): Promise<StoredSigningKey> {
-  const existing = await rows.list();
-  const hasActive = existing.some((row) => keyState(row, now.getTime()) === 'active');
-  const privatePem = generatePrivateKey(alg);
-  const pinned = pinPrivateKey(alg, privatePem);
-  const key: StoredSigningKey = {
-    kid: pinned.kid, alg, privatePem, createdAt: now, activatedAt: hasActive ? null : now, retiresAt: null,
-  };
-  await rows.insert({ ...key, publicJwk: pinned.jwk });
-  return key;
-}
-
-/**
- * `tessera keys rotate`: the newest pending key (or a new one of `alg`, by default the active key's)
- * becomes active; the active ones start retiring and stop verifying after `overlapSeconds`, the
- * longest any token they signed can live.
- */
-export async function rotateSigningKeys(
-  rows: SigningKeyRows,
-  options: { now: Date; overlapSeconds: number; alg?: AsymmetricAlgorithm },
-): Promise<{ activated: StoredSigningKey; retiring: StoredSigningKey[] }> {
-  const now = options.now.getTime();
-  const existing = await rows.list();
-  const active = existing.filter((row) => keyState(row, now) === 'active');
-  const pending = existing
-    .filter((row) => keyState(row, now) === 'pending' && (!options.alg || row.alg === options.alg))
-    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
-  let next = pending[0];
-  if (!next) {
-    const alg = options.alg ?? active.map((row) => row.alg).find(isAsymmetricAlgorithm);
-    if (!alg) throw new Error('no key to rotate from; run `tessera keys generate --alg ES256` first (or pass --alg)');
-    const privatePem = generatePrivateKey(alg);
-    const pinned = pinPrivateKey(alg, privatePem);
-    next = { kid: pinned.kid, alg, privatePem, createdAt: options.now, activatedAt: null, retiresAt: null };
-    await rows.insert({ ...next, publicJwk: pinned.jwk });
-  }
-  await rows.activate(next.kid, options.now);
-  const retiresAt = new Date(now + options.overlapSeconds * 1000);
-  for (const row of active) await rows.retire(row.kid, retiresAt);
-  return { activated: { ...next, activatedAt: options.now }, retiring: active.map((row) => ({ ...row, retiresAt })) };
+function stillVerifies(state: KeyState): boolean {
+  return state !== 'retired' && state !== 'revoked';
 }
 
 /**

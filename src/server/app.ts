@@ -142,6 +142,8 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   if (settings.apiDocs) await registerApiDocsGenerator(app, settings);
   await app.register(tessera, {
     settings, store, tokenRoutes: SEED_TOKEN_ROUTES,
+    // A long-running server rotates the keyring on `keyRotationInterval` (when set).
+    scheduleKeyRotation: true,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.customClaims ? { customClaims: options.customClaims } : {}),
   });

@@ -34,6 +34,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   verifyingKey: '',
   jwkUrl: '',
   jwkCacheTtl: 5 * 60,
+  keyRotationInterval: 0,
+  keyEncryptionKey: '',
   revocationFeedToken: '',
   audience: null,
   issuer: null,

@@ -52,6 +52,8 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   verifyingKey: parseString,
   jwkUrl: parseJwkUrl,
   jwkCacheTtl: parsePositiveDuration,
+  keyRotationInterval: parseDurationOrOff,
+  keyEncryptionKey: parseBearerSecret,
   revocationFeedToken: parseBearerSecret,
   audience: parseOptionalString,
   issuer: parseOptionalString,

@@ -144,6 +144,17 @@ export interface Settings {
   /** Seconds a `jwkUrl` answer is trusted: a key removed there stops verifying here within this time. */
   jwkCacheTtl: number;
   /**
+   * Seconds a database keyring key signs before the ready server (or a `createTessera` given
+   * `scheduleKeyRotation: true`) rotates to a new one of its algorithm; 0 (`off`, the default): only
+   * `tessera keys rotate` rotates.
+   */
+  keyRotationInterval: number;
+  /**
+   * When set, database keyring private keys are stored sealed (AES-256-GCM) under a key derived
+   * from this (HKDF-SHA256): 32 random bytes as base64 or hex, at least 32 characters. Empty: stored as PEM.
+   */
+  keyEncryptionKey: string;
+  /**
    * The Bearer secret other services (`tessera/verify`) send to read `GET /api/token/revocations/`,
    * the feed of ended sessions and per-user cut-offs; empty (the default): the feed is not served.
    */

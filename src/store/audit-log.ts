@@ -9,7 +9,7 @@ import { PrecompiledQuery } from './precompiled.js';
 /** Every kind of event the audit log keeps. */
 export const AUDIT_EVENT_TYPES = [
   'login_succeeded', 'login_failed', 'token_refreshed', 'token_reused', 'token_blacklisted',
-  'sessions_revoked', 'session_ended', 'password_changed', 'password_reset', 'key_generated', 'key_rotated', 'user_updated',
+  'sessions_revoked', 'session_ended', 'password_changed', 'password_reset', 'key_generated', 'key_rotated', 'key_revoked', 'keys_encrypted', 'user_updated',
   'two_factor_enabled', 'two_factor_disabled', 'recovery_codes_regenerated', 'two_factor_challenged', 'recovery_code_used',
   'permissions_changed',
   'passkey_added', 'passkey_removed',

@@ -15,6 +15,7 @@ import { twoFactor } from './migrations/0012_two_factor.js';
 import { passkeys } from './migrations/0013_passkeys.js';
 import { emailLogin } from './migrations/0014_email_login.js';
 import { groupsPermissions } from './migrations/0015_groups_permissions.js';
+import { signingKeyRevocation } from './migrations/0017_signing_key_revocation.js';
 
 /** Core migrations by name; names sort in the order they must run. */
 export const CORE_MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export const CORE_MIGRATIONS: Record<string, Migration> = {
   '0013_passkeys': passkeys,
   '0014_email_login': emailLogin,
   '0015_groups_permissions': groupsPermissions,
+  '0017_signing_key_revocation': signingKeyRevocation,
 };
 
 /**

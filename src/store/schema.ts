@@ -83,6 +83,8 @@ export interface SigningKeyTable {
   created_at: string;
   activated_at: string | null;
   retires_at: string | null;
+  /** Set by `tessera keys revoke`: the key neither signs nor verifies from then on. */
+  revoked_at: string | null;
 }
 
 /** Django's `auth_group`. */

@@ -65,6 +65,8 @@ export interface RevocationOptions {
    * Must not throw.
    */
   onFamilyEnded?: (ended: EndedFamily, at: Date) => void;
+  /** Told when another process announces a signing key revoked (`tessera keys revoke`). Must not throw. */
+  onKeyRevoked?: (kid: string) => void;
 }
 
 /** Ended sessions and per-user cut-offs after a moment, each with when it stops refusing anything. */
@@ -77,7 +79,8 @@ export interface RevocationsSince {
 
 /** What goes over the `<prefix>revoked` channel. */
 type RevocationMessage =
-  | { jti: string; expiresAt: number } | { userId: number; cutoff: number } | { family: string; until: number; reason: FamilyEndReason | null };
+  | { jti: string; expiresAt: number } | { userId: number; cutoff: number } | { family: string; until: number; reason: FamilyEndReason | null }
+  | { kid: string };
 
 const CHANNEL = 'revoked';
 
@@ -233,6 +236,19 @@ export class Revocation implements TokenBlacklist, UserCutoffs, FamilyRevocation
     }
   }
 
+  /**
+   * Tells every other process that signing key `kid` is revoked (the database has it already), so
+   * its keyring refuses the key now rather than at its next reload. Without Redis the reload (every
+   * few seconds) is how it arrives.
+   */
+  async announceKeyRevoked(kid: string): Promise<void> {
+    const { redis } = this.options;
+    if (!redis || redis.status() !== 'ready') return;
+    // The key outlives every token the revoked key signed, for processes that connect meanwhile.
+    const ttl = this.options.maxTokenLifetime * 1000;
+    await this.send(redis, `revoked:key:${kid}`, String(this.options.clock() + ttl), ttl, { kid });
+  }
+
   isFamilyRevoked(family: string): boolean {
     const known = this.familyMap.get(family);
     if (known === undefined) return false;
@@ -328,8 +344,9 @@ export class Revocation implements TokenBlacklist, UserCutoffs, FamilyRevocation
       return;
     }
     if (typeof message !== 'object' || message === null) return;
-    const { jti, expiresAt, userId, cutoff, family, until, reason } = message as Record<string, unknown>;
-    if (typeof jti === 'string' && typeof expiresAt === 'number') this.remember(jti, expiresAt);
+    const { jti, expiresAt, userId, cutoff, family, until, reason, kid } = message as Record<string, unknown>;
+    if (typeof kid === 'string') this.keyRevoked(kid);
+    else if (typeof jti === 'string' && typeof expiresAt === 'number') this.remember(jti, expiresAt);
     else if (typeof family === 'string' && typeof until === 'number') this.rememberFamily(family, until, toEndReason(reason));
     else if (typeof userId === 'number' && Number.isInteger(userId) && typeof cutoff === 'number') this.rememberCutoff(userId, cutoff);
   }
@@ -360,11 +377,20 @@ export class Revocation implements TokenBlacklist, UserCutoffs, FamilyRevocation
           if (rest.startsWith('jti:')) this.remember(rest.slice(4), value);
           else if (rest.startsWith('family:')) this.rememberFamily(rest.slice(7), value, toEndReason(reason));
           else if (rest.startsWith('user:') && /^\d+$/.test(rest.slice(5))) this.rememberCutoff(Number(rest.slice(5)), value);
+          else if (rest.startsWith('key:')) this.keyRevoked(rest.slice(4));
         });
         seen += keys.length;
       } while (cursor !== '0' && seen < limit);
     } catch {
       // Redis went away again; the next `ready` catches up.
+    }
+  }
+
+  private keyRevoked(kid: string): void {
+    try {
+      this.options.onKeyRevoked?.(kid);
+    } catch {
+      // The keyring's reload refuses the key anyway.
     }
   }
 

@@ -170,7 +170,7 @@ test('a fresh database applies the core migrations once', async () => {
     assert.deepEqual(await empty.migrate(), [
       '0001_core_initial', '0002_authtoken', '0003_sessions', '0005_user_token_cutoff', '0006_token_families', '0007_audit', '0008_signing_keys',
       '0009_token_family_end_reason', '0010_migration_owners', '0011_session_end_reasons', '0012_two_factor', '0013_passkeys', '0014_email_login',
-      '0015_groups_permissions',
+      '0015_groups_permissions', '0017_signing_key_revocation',
     ]);
     assert.deepEqual(await empty.migrate(), []);
   } finally {
@@ -197,7 +197,7 @@ test('a database migrated before 0002_authtoken existed still takes it, after th
     assert.deepEqual(report.applied, [
       '0002_authtoken', '0003_sessions', '0005_user_token_cutoff', '0006_token_families', '0007_audit', '0008_signing_keys',
       '0009_token_family_end_reason', '0010_migration_owners', '0011_session_end_reasons', '0012_two_factor', '0013_passkeys', '0014_email_login',
-      '0015_groups_permissions',
+      '0015_groups_permissions', '0017_signing_key_revocation',
     ]);
   } finally {
     await disposeMemory();

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  checkCompactJws, codecFromSettings, isAsymmetricAlgorithm, Keyring, keyState, RemoteJwks, resolveSigningKey, settingsKeys,
+  checkCompactJws, codecFromSettings, isAsymmetricAlgorithm, Keyring, keyState, PrivateKeySealing, RemoteJwks, resolveSigningKey, sealedSigningKeyRows, settingsKeys,
   SIGNING_KEY_FILE, TokenBackendError, type PinnedKey, type StoredSigningKey,
 } from '../../crypto/index.js';
 import { isHmacAlgorithm, systemClock, type Settings } from '../../settings/index.js';
@@ -84,7 +84,7 @@ function configuredHmacSecret(settings: Settings): string {
 async function readKeyring(settings: Settings): Promise<StoredSigningKey[]> {
   const store = openStore(settings.databaseUrl, databaseOptions(settings));
   try {
-    return await new SigningKeyRepository(store.database.db).list();
+    return await sealedSigningKeyRows(new SigningKeyRepository(store.database.db), new PrivateKeySealing(settings.keyEncryptionKey)).list();
   } finally {
     await store.close();
   }
@@ -107,6 +107,7 @@ function whyNoKey(settings: Settings, kid: string | undefined, rows: StoredSigni
   }
   const row = rows.find((candidate) => candidate.kid === kid);
   if (row && !isAsymmetricAlgorithm(row.alg)) return `invalid: database keyring key ${kid} has an unusable alg ${JSON.stringify(row.alg)}`;
+  if (row?.revokedAt) return `invalid: database keyring key ${kid} (${row.alg}) was revoked at ${row.revokedAt.toISOString()}`;
   if (row?.retiresAt) return `invalid: database keyring key ${kid} (${row.alg}) retired at ${row.retiresAt.toISOString()}`;
   const places = [
     'the database keyring', ...(settingsKeys(settings).length ? ['the settings key'] : []), ...(settings.jwkUrl ? [`jwkUrl ${settings.jwkUrl}`] : []),

@@ -79,7 +79,7 @@ export function adminViews(tessera: Tessera): View[] {
               results: {
                 type: 'array',
                 items: objectSchema({
-                  kid: { type: ['string', 'null'] }, alg: { type: 'string' }, status: { enum: ['active', 'verifying-only', 'retired'] },
+                  kid: { type: ['string', 'null'] }, alg: { type: 'string' }, status: { enum: ['active', 'verifying-only', 'retired', 'revoked'] },
                   created_at: { type: ['string', 'null'], format: 'date-time' }, retires_at: { type: ['string', 'null'], format: 'date-time' },
                 }),
               },
@@ -115,17 +115,18 @@ export function adminViews(tessera: Tessera): View[] {
 interface KeyBody {
   kid: string | null;
   alg: string;
-  status: 'active' | 'verifying-only' | 'retired';
+  status: 'active' | 'verifying-only' | 'retired' | 'revoked';
   created_at: string | null;
   retires_at: string | null;
 }
 
 /**
  * `tessera keys list`'s states as the staff API says them: `active` signs; `pending` (not yet
- * signing) and `retiring` (replaced, with `retires_at`) keys only verify; `retired` ones do nothing.
+ * signing) and `retiring` (replaced, with `retires_at`) keys only verify; `retired` and `revoked`
+ * (`tessera keys revoke`) ones do nothing.
  */
 function statusOf(state: KeyState): KeyBody['status'] {
-  if (state === 'active' || state === 'retired') return state;
+  if (state === 'active' || state === 'retired' || state === 'revoked') return state;
   return 'verifying-only';
 }
 
