@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { normalizeUsername, USERNAME_PATTERN, UsernameTakenError } from '../../store/index.js';
+import { parseCommandArgs } from '../args.js';
 import { cliSettings, withTessera } from '../context.js';
 import { CommandError } from '../errors.js';
 import { checkNewPassword } from '../password-rules.js';
@@ -12,15 +12,11 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * `TESSERA_SUPERUSER_PASSWORD`; otherwise it is asked twice without echo.
  */
 export async function createUser(args: string[], kind: 'superuser' | 'user'): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      username: { type: 'string' },
-      email: { type: 'string', default: '' },
-      'no-input': { type: 'boolean', default: false },
-      ...(kind === 'user' ? { inactive: { type: 'boolean', default: false }, staff: { type: 'boolean', default: false } } : {}),
-    },
-    strict: true,
+  const { values } = parseCommandArgs(kind === 'user' ? 'createuser' : 'createsuperuser', args, {
+    username: { type: 'string' },
+    email: { type: 'string', default: '' },
+    'no-input': { type: 'boolean', default: false },
+    ...(kind === 'user' ? { inactive: { type: 'boolean', default: false }, staff: { type: 'boolean', default: false } } : {}),
   });
   if (!values.username) throw new CommandError('--username is required', 2);
   // Checked as it will be stored (Django's createsuperuser stores it normalized too).
@@ -45,7 +41,7 @@ export async function createUser(args: string[], kind: 'superuser' | 'user'): Pr
         isActive: values.inactive !== true,
       });
     } catch (error) {
-      if (error instanceof UsernameTakenError) throw new CommandError('Error: That username is already taken.');
+      if (error instanceof UsernameTakenError) throw new CommandError('That username is already taken.');
       throw error;
     }
   });
@@ -64,7 +60,7 @@ export async function askPasswordTwice(): Promise<string> {
   if (first === null) throw new CommandError('no password given (input ended)');
   const second = await askHidden('Password (again): ');
   if (second === null) throw new CommandError('no password given (input ended)');
-  if (first !== second) throw new CommandError("Error: Your passwords didn't match.");
-  if (first.trim() === '') throw new CommandError("Error: Blank passwords aren't allowed.");
+  if (first !== second) throw new CommandError("Your passwords didn't match.");
+  if (first.trim() === '') throw new CommandError("Blank passwords aren't allowed.");
   return first;
 }

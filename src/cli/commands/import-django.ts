@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import {
   asTarget, checkDjangoSchema, DjangoImportError, importFromDjango, openDjangoSource, openDryRunTarget,
   type DjangoImportReport, type ImportProgress,
 } from '../../migration-from-django/index.js';
 import { databaseOptions } from '../../store/index.js';
+import { parseCommandArgs } from '../args.js';
 import { cliSettings, withStore } from '../context.js';
 import { CommandError } from '../errors.js';
 import { ProgressBar } from '../progress-bar.js';
@@ -12,7 +12,7 @@ const USAGE = 'usage: tessera import-django DATABASE_URL [--dry-run]';
 
 /** `tessera import-django DATABASE_URL [--dry-run]`: copies a Django database's users and tokens. */
 export async function importDjango(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { 'dry-run': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseCommandArgs('import-django', args, { 'dry-run': { type: 'boolean', default: false } }, true);
   const url = positionals[0];
   if (!url || positionals.length > 1) throw new CommandError(USAGE, 2);
   const dryRun = values['dry-run'] === true;

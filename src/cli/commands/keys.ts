@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { isAsymmetricAlgorithm } from '../../crypto/index.js';
 import { ASYMMETRIC_ALGORITHMS } from '../../settings/index.js';
+import { parseCommandArgs } from '../args.js';
 import { cliSettings, withTessera } from '../context.js';
 import { CommandError } from '../errors.js';
 
@@ -13,12 +13,12 @@ const FROM_CLI = { source: 'cli' };
  */
 export async function keysCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  const { values } = parseArgs({ args: rest, options: { alg: { type: 'string' } }, strict: true });
+  if (sub !== 'generate' && sub !== 'rotate' && sub !== 'list') throw new CommandError(USAGE, 2);
+  const { values } = parseCommandArgs(`keys ${sub}`, rest, { alg: { type: 'string' } });
   const alg = values.alg;
   if (alg !== undefined && !isAsymmetricAlgorithm(alg)) {
     throw new CommandError(`--alg must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}`, 2);
   }
-  if (sub !== 'generate' && sub !== 'rotate' && sub !== 'list') throw new CommandError(USAGE, 2);
   if (sub === 'generate' && !alg) throw new CommandError('keys generate needs --alg (for example --alg ES256)', 2);
   await withTessera(cliSettings(), async (tessera) => {
     if (sub === 'generate') {
