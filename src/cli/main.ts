@@ -57,6 +57,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = COMMANDS[name];
+  // `tessera serve --help` is how many look for a command's options: the summary has them all.
+  const options = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (command && (options.includes('--help') || options.includes('-h'))) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   if (!command) {
     const [kind, known] = name.startsWith('-') ? ['option', GLOBAL_OPTIONS.filter((o) => o.startsWith('--'))] : ['command', Object.keys(COMMANDS)];
     const suggestion = closestName(name, known);

@@ -1,6 +1,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanUp, freshFolder, runCli, type Run } from '../support/cli-process.js';
 
@@ -110,6 +110,19 @@ describe('--version', () => {
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stdout, `${VERSION}\n`);
       assert.equal(run.stderr, '');
+    });
+  }
+});
+
+describe('a command with --help', () => {
+  for (const args of [['serve', '--help'], ['migrate', '-h'], ['keys', 'rotate', '--help']]) {
+    test(`tessera ${args.join(' ')} prints the summary and exits 0 without running the command`, async () => {
+      const cwd = freshFolder();
+      const run = await runCli(cwd, args);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /^usage: tessera <command>/);
+      assert.equal(run.stderr, '');
+      assert.equal(existsSync(join(cwd, 'data')), false, 'nothing was created');
     });
   }
 });
