@@ -56,7 +56,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
-  const command = COMMANDS[name];
+  // Own keys only: `tessera toString` is not a command.
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   // `tessera serve --help` is how many look for a command's options: the summary has them all.
   const options = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
   if (command && (options.includes('--help') || options.includes('-h'))) {

@@ -74,6 +74,8 @@ describe('a misspelt name gets the closest valid one', () => {
     [['createuser', '--username', 'x', '--no-inptu'], 'tessera: error: unknown option --no-inptu for tessera createuser; did you mean --no-input?', 2],
     [['migarte'], 'tessera: error: unknown command "migarte"; did you mean migrate?', 2],
     [['frobnicate'], 'tessera: error: unknown command "frobnicate"; run tessera --help', 2],
+    [['toString'], 'tessera: error: unknown command "toString"; run tessera --help', 2],
+    [['constructor'], 'tessera: error: unknown command "constructor"; run tessera --help', 2],
     [['--verison'], 'tessera: error: unknown option --verison; did you mean --version?', 2],
   ];
   for (const [args, line, code] of cases) {
