@@ -36,6 +36,8 @@ async function bundleCli() {
     chunkNames: '[name]-[hash]',
     // CommonJS packages inside an ES module bundle still call `require` (for node: built-ins).
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+    // No source map: it would point at src/, which the package does not ship (tsconfig.build.json).
+    sourcemap: false,
     logLevel: 'warning',
   });
 }

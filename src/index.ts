@@ -30,7 +30,7 @@ export {
   TesseraError, ValidationError, AuthenticationFailed, NotAuthenticated, InvalidToken, PermissionDenied, NotFound,
   ParseError, ServiceUnavailable, Throttled, InvalidInput,
 } from './errors.js';
-export { SettingsError } from './settings/index.js';
+export { SettingsError, UnknownSettingError } from './settings/index.js';
 export { TokenError, BlacklistedTokenError, SessionEnded } from './tokens/index.js';
 export { TokenBackendError } from './crypto/index.js';
 export { UsernameTakenError } from './store/index.js';

@@ -14,6 +14,8 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     target: 'es2022',
+    // Shipped in the package without web/src: no source maps pointing at files that are not there.
+    sourcemap: false,
   },
   server: {
     // `npx vite --config web/vite.config.ts` with a tessera on :8000 for development.

@@ -54,7 +54,7 @@ export async function runPrimary(settings: Settings, count: number): Promise<voi
     for (const worker of live) worker.process.kill('SIGTERM');
     setTimeout(() => {
       for (const worker of live) worker.process.kill('SIGKILL');
-      process.stderr.write('tessera: workers did not stop in time; killed them\n');
+      process.stderr.write('tessera: error: workers did not stop in time; killed them\n');
       process.exit(1);
     }, settings.shutdownTimeout * 1000 + SHUTDOWN_GRACE_MS).unref();
   };
@@ -94,7 +94,7 @@ export async function runPrimary(settings: Settings, count: number): Promise<voi
       const how = signal ?? `code ${code}`;
       const early = Date.now() - (forkedAt.get(worker.id) ?? 0) < CRASH_LOOP_WINDOW_MS;
       forkedAt.delete(worker.id);
-      process.stderr.write(`tessera: worker ${worker.process.pid} exited (${how}); starting a replacement${failure ? `: ${failure}` : ''}\n`);
+      process.stderr.write(`tessera: warning: worker ${worker.process.pid} exited (${how}); starting a replacement${failure ? `: ${failure}` : ''}\n`);
       failure = null;
       if (early) setTimeout(() => shuttingDown || fork(), CRASH_LOOP_DELAY_MS);
       else fork();

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-import { SettingsError } from '../settings/index.js';
+import { closestName, packageVersion, SettingsError } from '../settings/index.js';
 import { CommandError } from './errors.js';
 import { closePrompts } from './prompt.js';
 import { holdStartupMemory } from './startup-memory.js';
 
 const USAGE = `usage: tessera <command> [options]
+       tessera --version                  print tessera's version
 
 commands:
   serve                                   serve the API (migrates the database first)
@@ -32,11 +33,11 @@ settings come from tessera.config.json and TESSERA_* variables (see docs/setting
 // Each command is loaded when it runs: `serve` starts sooner without import-django's drivers.
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   serve: async (args) => (await import('./commands/serve.js')).serve(args),
-  migrate: async () => (await import('./commands/migrate.js')).migrateCommand(),
+  migrate: async (args) => (await import('./commands/migrate.js')).migrateCommand(args),
   createsuperuser: async (args) => (await import('./commands/create-user.js')).createUser(args, 'superuser'),
   createuser: async (args) => (await import('./commands/create-user.js')).createUser(args, 'user'),
   changepassword: async (args) => (await import('./commands/change-password.js')).changePassword(args),
-  flushexpiredtokens: async () => (await import('./commands/flush-expired-tokens.js')).flushExpiredTokens(),
+  flushexpiredtokens: async (args) => (await import('./commands/flush-expired-tokens.js')).flushExpiredTokens(args),
   drf_create_token: async (args) => (await import('./commands/drf-create-token.js')).drfCreateToken(args),
   token: async (args) => (await import('./commands/token-decode.js')).tokenDecode(args),
   'import-django': async (args) => (await import('./commands/import-django.js')).importDjango(args),
@@ -45,15 +46,32 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   keys: async (args) => (await import('./commands/keys.js')).keysCommand(args),
 };
 
+/** Options of `tessera` itself, before any command. */
+const GLOBAL_OPTIONS = ['--help', '-h', '--version', '-V'];
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  // Own keys only: `tessera toString` is not a command.
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  // `tessera serve --help` is how many look for a command's options: the summary has them all.
+  const options = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (command && (options.includes('--help') || options.includes('-h'))) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   if (!command) {
-    process.stderr.write(`tessera: error: unknown command ${JSON.stringify(name)}; run tessera --help\n`);
+    const [kind, known] = name.startsWith('-') ? ['option', GLOBAL_OPTIONS.filter((o) => o.startsWith('--'))] : ['command', Object.keys(COMMANDS)];
+    const suggestion = closestName(name, known);
+    const shown = kind === 'option' ? name : JSON.stringify(name);
+    process.stderr.write(`tessera: error: unknown ${kind} ${shown}; ${suggestion ? `did you mean ${suggestion}?` : 'run tessera --help'}\n`);
     return 2;
   }
   // Before the serve command's modules load (see startup-memory.ts); it lets go once listening.
@@ -62,9 +80,8 @@ async function main(argv: string[]): Promise<number> {
     await command(args);
     return 0;
   } catch (error) {
-    const message = oneLine(error);
-    // Django's own wording ("Error: That username is already taken.") is shown as Django shows it.
-    process.stderr.write(message.startsWith('Error: ') ? `${message}\n` : `tessera: error: ${message}\n`);
+    // Django's own wording ("That username is already taken.") after the prefix every error line has.
+    process.stderr.write(`tessera: error: ${oneLine(error)}\n`);
     if (error instanceof CommandError) return error.exitCode;
     return isUsageError(error) ? 2 : 1;
   } finally {

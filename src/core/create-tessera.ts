@@ -5,7 +5,7 @@ import {
 import {
   codecFromSettings, createPasswordHashers, Keyring, PrivateKeySealing, RemoteJwks, resolveSigningKey, sealedSigningKeyRows, settingsKeys,
 } from '../crypto/index.js';
-import { isHmacAlgorithm, systemClock, type AuthenticationClassName } from '../settings/index.js';
+import { isHmacAlgorithm, refuseUnknownKeys, SETTING_NAMES, systemClock, type AuthenticationClassName } from '../settings/index.js';
 import { AuditLog, databaseOptions, openStore, SigningKeyRepository } from '../store/index.js';
 import { createSharedState } from './shared-state.js';
 import type { TokenContext } from '../tokens/index.js';
@@ -33,6 +33,8 @@ const SILENT: TesseraLogger = { info: () => undefined, warn: () => undefined, er
  */
 export function createTessera(options: TesseraOptions): Tessera {
   const { settings } = options;
+  // Settings built by hand in JavaScript, where no type checker catches `accesTokenLifetime`.
+  refuseUnknownKeys(settings, SETTING_NAMES);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? SILENT;
   const store = options.store ?? openStore(settings.databaseUrl, databaseOptions(settings));

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { fastifySwagger, SwaggerOptions } from '@fastify/swagger';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Settings } from '../settings/index.js';
+import { packageVersion, type Settings } from '../settings/index.js';
 import {
   SHARED_RESPONSES, SHARED_SCHEMAS, securitySchemes, WWW_AUTHENTICATE_HEADER, type OpenApiObject,
 } from './openapi-components.js';
@@ -172,14 +171,4 @@ function uniqueId(id: string, taken: Set<string>): string {
   for (let n = 2; taken.has(candidate); n += 1) candidate = `${id}_${n}`;
   taken.add(candidate);
   return candidate;
-}
-
-/** tessera's version, from the package.json two folders up (from src/server/ and dist/server/ alike). */
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }

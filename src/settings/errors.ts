@@ -11,3 +11,20 @@ export class SettingsError extends TesseraError {
     this.name = 'SettingsError';
   }
 }
+
+/**
+ * A name that is not a setting (a `TESSERA_*` variable, a config file key, an override): refused
+ * rather than ignored, since a misspelt setting silently left at its default is worse than a stop.
+ */
+export class UnknownSettingError extends SettingsError {
+  constructor(
+    /** The name as the user wrote it, and where (a misspelt variable's name, `"x" in tessera.config.json`). */
+    written: string,
+    /** The closest known name, for "did you mean ...?". */
+    readonly suggestion: string | null,
+  ) {
+    super(written, 'is not a setting');
+    this.message = `unknown setting ${written}; ${suggestion ? `did you mean ${suggestion}?` : 'docs/settings.md lists the settings'}`;
+    this.name = 'UnknownSettingError';
+  }
+}

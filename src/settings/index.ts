@@ -3,7 +3,10 @@ export { HMAC_ALGORITHMS, ASYMMETRIC_ALGORITHMS, ALGORITHMS, AUTHENTICATION_CLAS
 export { isHmacAlgorithm, keyProblem, parsePrivateKeyFor, parsePublicKeyFor, type Jwk } from './algorithms.js';
 export { AUTH_TOKEN_CLASS_NAMES, type AuthTokenClassName } from './types.js';
 export { DEFAULT_SETTINGS } from './defaults.js';
-export { SettingsError } from './errors.js';
+export { SettingsError, UnknownSettingError } from './errors.js';
+export { closestName } from './closest-name.js';
+export { packageVersion } from './package-version.js';
+export { OTHER_VARIABLES, OTHER_VARIABLE_PREFIXES, refuseUnknownKeys } from './known-names.js';
 export { loadSettings, envName, SETTING_NAMES, type LoadOptions } from './load.js';
 export { parseDuration } from './values.js';
 export { parseRate, parseThrottleRates, type Rate } from './throttle-rates.js';

@@ -16,10 +16,11 @@ import { parseThrottleRates } from './throttle-rates.js';
 import { defaultAllowedHosts, parseAllowedHosts } from './allowed-hosts.js';
 import { parseCorsOrigins } from './cors-origins.js';
 import { defaultRelyingParty, originProblem, parseRpId, parseWebauthnOrigins } from './webauthn.js';
+import { refuseUnknownKeys, refuseUnknownVariables } from './known-names.js';
 
 type Parser<K extends keyof Settings> = (value: unknown) => Settings[K];
 
-/** How each setting is parsed; the environment name is derived from the key (TESSERA_SNAKE_CASE). */
+/** How each setting is parsed; the environment name is derived from the key (`port` -> `TESSERA_PORT`). */
 const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   host: parseNonEmptyString,
   port: parsePort,
@@ -122,6 +123,9 @@ export interface LoadOptions {
 export function loadSettings(options: LoadOptions = {}): Settings {
   const env = options.env ?? {};
   const cwd = options.cwd ?? '.';
+  // A misspelt name would leave its setting at the default without a word: refuse it first.
+  refuseUnknownVariables(env, new Set(SETTING_NAMES.map(envName)));
+  refuseUnknownKeys(options.overrides ?? {}, SETTING_NAMES);
   const settings: Settings = {
     ...DEFAULT_SETTINGS,
     authHeaderTypes: [...DEFAULT_SETTINGS.authHeaderTypes],
@@ -130,7 +134,7 @@ export function loadSettings(options: LoadOptions = {}): Settings {
     corsAllowedOrigins: [...DEFAULT_SETTINGS.corsAllowedOrigins],
     webauthnOrigins: [...DEFAULT_SETTINGS.webauthnOrigins],
   };
-  // Where each value came from, so an error names what the user wrote (TESSERA_X, file: key).
+  // Where each value came from, so an error names what the user wrote (TESSERA_PORT, file: port).
   const sources: Partial<Record<keyof Settings, string>> = {};
   const assign = (key: keyof Settings, value: unknown, source: string) => {
     if (!isSettingName(key)) {
@@ -148,7 +152,9 @@ export function loadSettings(options: LoadOptions = {}): Settings {
   const filePath = resolve(cwd, file);
   const explicitFile = options.configFile !== undefined || env.TESSERA_CONFIG !== undefined;
   if (existsSync(filePath)) {
-    for (const [key, value] of Object.entries(readConfigFile(filePath))) {
+    const values = readConfigFile(filePath);
+    refuseUnknownKeys(values, SETTING_NAMES, ` in ${file}`);
+    for (const [key, value] of Object.entries(values)) {
       assign(key as keyof Settings, value, `${file}: ${key}`);
     }
   } else if (explicitFile) {

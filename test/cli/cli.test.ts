@@ -113,7 +113,7 @@ describe('usage', () => {
   test('an unknown option exits 2 with one line on stderr', async () => {
     const run = await tessera(freshFolder(), ['createuser', '--username', 'x', '--frob']);
     assert.equal(run.code, 2);
-    assertOneLineError(run, /^tessera: error: Unknown option '--frob'/);
+    assertOneLineError(run, /^tessera: error: unknown option --frob for tessera createuser; it takes --username, --email, --no-input, --inactive, --staff$/);
   });
 });
 
@@ -203,17 +203,17 @@ describe('createsuperuser and createuser', () => {
     assert.equal(userRow(cwd, 'nopass'), undefined);
   });
 
-  test('a taken username: "Error: That username is already taken."', async () => {
+  test('a taken username: Django\'s "That username is already taken." after the prefix', async () => {
     const run = await tessera(cwd, ['createsuperuser', '--username', 'admin', '--email', 'other@b.co', '--no-input'], {
       env: { TESSERA_SUPERUSER_PASSWORD: 'another-pass-2' },
     });
-    assertOneLineError(run, /^Error: That username is already taken\.$/);
+    assertOneLineError(run, /^tessera: error: That username is already taken\.$/);
     assert.equal(userRow(cwd, 'admin')?.email, 'a@b.co');
   });
 
   test('usernames are stored normalized (NFKC); a look-alike of a taken one is taken', async () => {
     const lookalike = await tessera(cwd, ['createuser', '--username', '\uFF41dmin', '--no-input'], { env: { TESSERA_SUPERUSER_PASSWORD: 'another-pass-2' } });
-    assertOneLineError(lookalike, /^Error: That username is already taken\.$/);
+    assertOneLineError(lookalike, /^tessera: error: That username is already taken\.$/);
     const run = await tessera(cwd, ['createuser', '--username', '\uFB00cli', '--no-input'], { env: { TESSERA_SUPERUSER_PASSWORD: 'another-pass-2' } });
     assert.equal(run.code, 0, run.stderr);
     assert.ok(userRow(cwd, 'ffcli'));
@@ -231,9 +231,9 @@ describe('createsuperuser and createuser', () => {
     assert.equal((await createPasswordHashers().verify('piped-pass-3', String(row?.password))).valid, true);
   });
 
-  test("passwords that do not match: \"Error: Your passwords didn't match.\", on a line of its own", async () => {
+  test("passwords that do not match: \"tessera: error: Your passwords didn't match.\", on a line of its own", async () => {
     const run = await tessera(cwd, ['createsuperuser', '--username', 'mismatch', '--email', 'm@b.co'], { input: 'first-pass-4\nsecond-pass-4\n' });
-    assertErrorAfterPrompts(run, /^Error: Your passwords didn't match\.$/);
+    assertErrorAfterPrompts(run, /^tessera: error: Your passwords didn't match\.$/);
     assert.equal(userRow(cwd, 'mismatch'), undefined);
   });
 
@@ -267,7 +267,7 @@ describe('createsuperuser and createuser', () => {
 
   test('createsuperuser does not take --staff', async () => {
     const run = await tessera(cwd, ['createsuperuser', '--username', 'x', '--no-input', '--staff'], { env: { TESSERA_SUPERUSER_PASSWORD: 'whatever-7' } });
-    assertOneLineError(run, /Unknown option '--staff'/);
+    assertOneLineError(run, /^tessera: error: unknown option --staff for tessera createsuperuser; /);
   });
 
   test('a bad username is refused', async () => {
@@ -364,7 +364,7 @@ describe('changepassword', () => {
   test('a mismatch changes nothing', async () => {
     const before = userRow(cwd, 'admin')?.password;
     const run = await tessera(cwd, ['changepassword', 'admin'], { input: 'one-password-3\nother-password-3\n' });
-    assertErrorAfterPrompts(run, /^Error: Your passwords didn't match\.$/);
+    assertErrorAfterPrompts(run, /^tessera: error: Your passwords didn't match\.$/);
     assert.equal(userRow(cwd, 'admin')?.password, before);
   });
 
@@ -458,17 +458,20 @@ describe('token decode', () => {
     assert.match(run.stdout, /^Verification: valid\b/m);
   });
 
-  test('"invalid" for a token signed with another key', async () => {
+  test('"invalid" for a token signed with another key, and exit 1 with one error line', async () => {
     const jwt = createSigner({ key: 'some-other-key-that-is-also-long-enough-xyz', algorithm: 'HS256' })(freshClaims());
     const run = await tessera(freshFolder(), ['token', 'decode', jwt], { env: { TESSERA_SIGNING_KEY: SIGNING_KEY } });
-    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr, 'tessera: error: not a valid token here: bad signature (checked with the HMAC signingKey (HS256))\n');
     assert.match(run.stdout, /^Verification: invalid\b/m);
     assert.doesNotMatch(run.stdout, /^Verification: valid\b/m);
   });
 
-  test('an expired token says how long ago it expired, and is invalid', async () => {
+  test('an expired token says how long ago it expired, is invalid, and exits 1', async () => {
     const jwt = createSigner({ key: SIGNING_KEY, algorithm: 'HS256' })({ ...freshClaims(-7200), iat: Math.floor(Date.now() / 1000) - 7300 });
     const run = await tessera(freshFolder(), ['token', 'decode', jwt], { env: { TESSERA_SIGNING_KEY: SIGNING_KEY } });
+    assert.equal(run.code, 1);
+    assertOneLineError(run, /^tessera: error: not a valid token here: expired \(signature verified with the HMAC signingKey \(HS256\)\)$/);
     assert.match(run.stdout, /^Expiry: .*\(expired 2 hours ago\)$/m);
     assert.match(run.stdout, /^Verification: invalid\b/m);
   });

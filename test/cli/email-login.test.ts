@@ -107,7 +107,7 @@ describe("loginField: 'email' over a database where accounts share emails (Djang
     assert.equal(root?.isSuperuser, true);
     const taken = await tessera(dir, ['createsuperuser', '--no-input', '--email', 'CARL@example.com', '--username', 'carl2'], byEmail);
     assert.equal(taken.code, 1);
-    assert.equal(taken.stderr, 'Error: That email address is already taken.\n');
+    assert.equal(taken.stderr, 'tessera: error: That email address is already taken.\n');
     assert.equal(await store.users.findByUsername('carl2'), null);
     // Django's commands that name a user take its USERNAME_FIELD: the email, here in any case.
     const token = await tessera(dir, ['drf_create_token', 'ROOT@example.com'], byEmail);

@@ -101,7 +101,7 @@ describe('serve --workers', () => {
 
     const [victim, survivor] = workers as [number, number];
     process.kill(victim, 'SIGKILL');
-    await server.waitFor(new RegExp(`tessera: worker ${victim} exited \\(SIGKILL\\); starting a replacement\\n`));
+    await server.waitFor(new RegExp(`tessera: warning: worker ${victim} exited \\(SIGKILL\\); starting a replacement\\n`));
     const replaced = await eventually('a replacement worker', () => {
       const now = tesseraChildren(server.pid);
       return now.length === 2 && !now.includes(victim) ? now : undefined;
@@ -146,7 +146,7 @@ describe('serve --workers', () => {
     await setTimeout(300);
     process.kill(victim, 'SIGKILL');
     const killedAt = Date.now();
-    await server.waitFor(new RegExp(`tessera: worker ${victim} exited \\(SIGKILL\\); starting a replacement\\n`));
+    await server.waitFor(new RegExp(`tessera: warning: worker ${victim} exited \\(SIGKILL\\); starting a replacement\\n`));
     const replacement = await eventually('a replacement worker', () =>
       tesseraChildren(server.pid).find((pid) => pid !== survivor && pid !== victim));
     await eventually('the replacement answers under load', () => servedRequests(server.stdout(), replacement) || undefined);

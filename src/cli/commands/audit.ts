@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventType, type AuditFilters } from '../../store/index.js';
+import { parseCommandArgs } from '../args.js';
 import { cliSettings, withTessera } from '../context.js';
 import { instantAgo } from '../durations.js';
 import { CommandError } from '../errors.js';
@@ -11,18 +11,13 @@ const USAGE = 'usage: tessera audit [--user USERNAME|ID] [--type TYPE] [--since 
  * line). `--user` takes a username or a numeric user id; `--since` a duration back from now.
  */
 export async function auditCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      user: { type: 'string' },
-      type: { type: 'string' },
-      since: { type: 'string' },
-      limit: { type: 'string', default: '100' },
-      json: { type: 'boolean', default: false },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseCommandArgs('audit', args, {
+    user: { type: 'string' },
+    type: { type: 'string' },
+    since: { type: 'string' },
+    limit: { type: 'string', default: '100' },
+    json: { type: 'boolean', default: false },
+  }, true);
   if (positionals.length > 0) throw new CommandError(USAGE, 2);
   const filters: AuditFilters = {};
   if (values.type !== undefined) {

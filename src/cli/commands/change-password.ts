@@ -1,3 +1,4 @@
+import { parseCommandArgs } from '../args.js';
 import { cliSettings, withTessera } from '../context.js';
 import { CommandError } from '../errors.js';
 import { checkNewPassword } from '../password-rules.js';
@@ -5,8 +6,9 @@ import { askPasswordTwice } from './create-user.js';
 
 /** `tessera changepassword USERNAME`: sets the password and ends every session of the user. */
 export async function changePassword(args: string[]): Promise<void> {
-  const username = args[0];
-  if (!username || args.length > 1) throw new CommandError('usage: tessera changepassword USERNAME', 2);
+  const { positionals } = parseCommandArgs('changepassword', args, {}, true);
+  const username = positionals[0];
+  if (!username || positionals.length > 1) throw new CommandError('usage: tessera changepassword USERNAME', 2);
   const settings = cliSettings();
   let storedName = username;
   await withTessera(settings, async (tessera) => {

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { usernameFromEmail } from '../../accounts/index.js';
 import { EmailTakenError, normalizeUsername, USERNAME_PATTERN, UsernameTakenError } from '../../store/index.js';
+import { parseCommandArgs } from '../args.js';
 import { cliSettings, withTessera } from '../context.js';
 import { CommandError } from '../errors.js';
 import { checkNewPassword } from '../password-rules.js';
@@ -13,15 +13,11 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * `TESSERA_SUPERUSER_PASSWORD`; otherwise it is asked twice without echo.
  */
 export async function createUser(args: string[], kind: 'superuser' | 'user'): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      username: { type: 'string' },
-      email: { type: 'string', default: '' },
-      'no-input': { type: 'boolean', default: false },
-      ...(kind === 'user' ? { inactive: { type: 'boolean', default: false }, staff: { type: 'boolean', default: false } } : {}),
-    },
-    strict: true,
+  const { values } = parseCommandArgs(kind === 'user' ? 'createuser' : 'createsuperuser', args, {
+    username: { type: 'string' },
+    email: { type: 'string', default: '' },
+    'no-input': { type: 'boolean', default: false },
+    ...(kind === 'user' ? { inactive: { type: 'boolean', default: false }, staff: { type: 'boolean', default: false } } : {}),
   });
   const settings = cliSettings();
   // `loginField: 'email'` (Django's USERNAME_FIELD = 'email'): the email is required and names the
@@ -52,9 +48,9 @@ export async function createUser(args: string[], kind: 'superuser' | 'user'): Pr
         });
         return;
       } catch (error) {
-        if (error instanceof EmailTakenError) throw new CommandError('Error: That email address is already taken.');
+        if (error instanceof EmailTakenError) throw new CommandError('That email address is already taken.');
         if (!(error instanceof UsernameTakenError)) throw error;
-        if (given !== null || attempt >= 4) throw new CommandError('Error: That username is already taken.');
+        if (given !== null || attempt >= 4) throw new CommandError('That username is already taken.');
       }
     }
   });
@@ -73,7 +69,7 @@ export async function askPasswordTwice(): Promise<string> {
   if (first === null) throw new CommandError('no password given (input ended)');
   const second = await askHidden('Password (again): ');
   if (second === null) throw new CommandError('no password given (input ended)');
-  if (first !== second) throw new CommandError("Error: Your passwords didn't match.");
-  if (first.trim() === '') throw new CommandError("Error: Blank passwords aren't allowed.");
+  if (first !== second) throw new CommandError("Your passwords didn't match.");
+  if (first.trim() === '') throw new CommandError("Blank passwords aren't allowed.");
   return first;
 }

@@ -1,15 +1,10 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.js';
 import { cliSettings, withTessera } from '../context.js';
 import { CommandError } from '../errors.js';
 
 /** `tessera drf_create_token USERNAME [-r]`: DRF's management command; `-r` replaces the token. */
 export async function drfCreateToken(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { reset: { type: 'boolean', short: 'r', default: false } },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseCommandArgs('drf_create_token', args, { reset: { type: 'boolean', short: 'r', default: false } }, true);
   const username = positionals[0];
   if (!username || positionals.length > 1) throw new CommandError('usage: tessera drf_create_token USERNAME [-r]', 2);
   const key = await withTessera(cliSettings(), async (tessera) => {

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args.js';
 import { cliSettings, withTessera } from '../context.js';
 import { instantAgo } from '../durations.js';
 import { CommandError } from '../errors.js';
@@ -11,7 +11,7 @@ const USAGE = 'usage: tessera flushauditlog --older-than DURATION (e.g. 90d)';
  * nothing is deleted by default.
  */
 export async function flushAuditLog(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { 'older-than': { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseCommandArgs('flushauditlog', args, { 'older-than': { type: 'string' } }, true);
   const age = values['older-than'];
   if (positionals.length > 0 || age === undefined) throw new CommandError(USAGE, 2);
   const cutoff = instantAgo('--older-than', age);

@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import {
   asTarget, checkDjangoSchema, DjangoImportError, importFromDjango, openDjangoSource, openDryRunTarget,
   type DjangoImportReport, type ImportProgress, type UserModelOptions,
 } from '../../migration-from-django/index.js';
 import { databaseOptions } from '../../store/index.js';
+import { parseCommandArgs } from '../args.js';
 import { cliSettings, withStore } from '../context.js';
 import { CommandError } from '../errors.js';
 import { ProgressBar } from '../progress-bar.js';
@@ -15,18 +15,13 @@ const USAGE = 'usage: tessera import-django DATABASE_URL [--dry-run] [--user-mod
  * Django database's users (a custom AUTH_USER_MODEL's with its own columns), groups, permissions and tokens.
  */
 export async function importDjango(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      'dry-run': { type: 'boolean', default: false },
-      'user-model': { type: 'string' },
-      'user-table': { type: 'string' },
-      'username-field': { type: 'string' },
-      'exclude-field': { type: 'string', multiple: true },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseCommandArgs('import-django', args, {
+    'dry-run': { type: 'boolean', default: false },
+    'user-model': { type: 'string' },
+    'user-table': { type: 'string' },
+    'username-field': { type: 'string' },
+    'exclude-field': { type: 'string', multiple: true },
+  }, true);
   const url = positionals[0];
   if (!url || positionals.length > 1) throw new CommandError(USAGE, 2);
   const dryRun = values['dry-run'] === true;

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { isAsymmetricAlgorithm } from '../../crypto/index.js';
 import { ASYMMETRIC_ALGORITHMS } from '../../settings/index.js';
+import { parseCommandArgs } from '../args.js';
 import { cliSettings, withTessera } from '../context.js';
 import { CommandError } from '../errors.js';
 
@@ -15,12 +15,12 @@ const FROM_CLI = { source: 'cli' };
  */
 export async function keysCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({ args: rest, options: { alg: { type: 'string' } }, strict: true, allowPositionals: true });
+  if (!sub || !SUBCOMMANDS.includes(sub)) throw new CommandError(USAGE, 2);
+  const { values, positionals } = parseCommandArgs(`keys ${sub}`, rest, { alg: { type: 'string' } }, true);
   const alg = values.alg;
   if (alg !== undefined && !isAsymmetricAlgorithm(alg)) {
     throw new CommandError(`--alg must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}`, 2);
   }
-  if (!sub || !SUBCOMMANDS.includes(sub)) throw new CommandError(USAGE, 2);
   if (sub === 'generate' && !alg) throw new CommandError('keys generate needs --alg (for example --alg ES256)', 2);
   if (sub === 'revoke' && positionals.length !== 1) throw new CommandError('keys revoke needs one KID (tessera keys list shows them)', 2);
   if (sub !== 'revoke' && positionals.length > 0) throw new CommandError(`unexpected argument ${JSON.stringify(positionals[0])}; ${USAGE}`, 2);

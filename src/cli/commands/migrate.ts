@@ -1,9 +1,11 @@
+import { parseCommandArgs } from '../args.js';
 import { cliSettings } from '../context.js';
 import { requireUniqueLoginEmails } from '../../core/index.js';
 import { databaseOptions, openStore } from '../../store/index.js';
 
 /** `tessera migrate`: applies tessera's pending migrations and names them (`serve` adds the example API's). */
-export async function migrateCommand(): Promise<void> {
+export async function migrateCommand(args: string[]): Promise<void> {
+  parseCommandArgs('migrate', args, {});
   const settings = cliSettings();
   const store = openStore(settings.databaseUrl, databaseOptions(settings));
   try {

@@ -1,10 +1,10 @@
 import cluster from 'node:cluster';
-import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, closeGracefully } from '../../server/index.js';
 import type { Settings } from '../../settings/index.js';
 import { allowedHostsNotice } from '../allowed-hosts-notice.js';
 import { runPrimary, type WorkerFailed } from '../cluster.js';
+import { parseCommandArgs } from '../args.js';
 import { cliSettings } from '../context.js';
 import { CommandError } from '../errors.js';
 import { releaseStartupMemory, startupModulesLoaded } from '../startup-memory.js';
@@ -36,7 +36,7 @@ export async function serve(args: string[] = []): Promise<void> {
 
 /** `--workers N` as given, or null when absent; a bad value is a one-line usage error. */
 function parseWorkers(args: string[]): number | null {
-  const { values } = parseArgs({ args, options: { workers: { type: 'string' } }, strict: true, allowPositionals: false });
+  const { values } = parseCommandArgs('serve', args, { workers: { type: 'string' } });
   if (values.workers === undefined) return null;
   if (!/^[1-9]\d*$/.test(values.workers)) {
     throw new CommandError(`--workers: ${JSON.stringify(values.workers)} is not a positive whole number`, 2);

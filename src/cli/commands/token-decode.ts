@@ -1,15 +1,23 @@
 import { createDecoder } from 'fast-jwt';
 import { systemClock } from '../../settings/index.js';
+import { parseCommandArgs } from '../args.js';
 import { cliSettings } from '../context.js';
 import { CommandError } from '../errors.js';
 import { explainVerification } from './token-verification.js';
 
 const decodeComplete = createDecoder({ complete: true });
 
-/** `tessera token decode JWT`: header, claims, expiry in words, and whether this server accepts it and with which key. */
+/**
+ * `tessera token decode JWT`: header, claims, expiry in words, and whether this server accepts it
+ * and with which key. Exits 0 only for a token this server accepts, so scripts can test it: an
+ * expired, badly signed or unverifiable one still prints all of the above, then fails (exit 1).
+ */
 export async function tokenDecode(args: string[]): Promise<void> {
-  if (args[0] !== 'decode' || !args[1] || args.length > 2) throw new CommandError('usage: tessera token decode JWT', 2);
-  const jwt = args[1].trim();
+  const [sub, ...rest] = args;
+  if (sub !== 'decode') throw new CommandError('usage: tessera token decode JWT', 2);
+  const { positionals } = parseCommandArgs('token decode', rest, {}, true);
+  if (positionals.length !== 1 || !positionals[0]) throw new CommandError('usage: tessera token decode JWT', 2);
+  const jwt = positionals[0].trim();
   let parts: { header: unknown; payload: Record<string, unknown> };
   try {
     parts = decodeComplete(jwt) as typeof parts;
@@ -17,13 +25,18 @@ export async function tokenDecode(args: string[]): Promise<void> {
     throw new CommandError('not a JWT: expected three base64url parts separated by dots, with JSON header and claims');
   }
   const now = Math.floor(systemClock() / 1000);
+  const verification = await explainVerification(jwt, cliSettings());
   const out = [
     `Header: ${JSON.stringify(parts.header)}`,
     `Claims: ${JSON.stringify(parts.payload, null, 2)}`,
     `Expiry: ${describeExpiry(parts.payload.exp, now)}`,
-    `Verification: ${await explainVerification(jwt, cliSettings())}`,
+    `Verification: ${verification}`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
+  // explainVerification's line starts with its verdict: "valid:", "invalid:" or "not checked:".
+  if (!verification.startsWith('valid:')) {
+    throw new CommandError(`not a valid token here: ${verification.replace(/^(invalid|not checked): /, '')}`, 1);
+  }
 }
 
 /** "2026-11-25T16:00:00.000Z (in 4 minutes)" or "(expired 2 hours ago)". */
