@@ -10,6 +10,7 @@ import { buildExampleServer, buildSpaServer, DEMO_USER, ensureDemoUser, SPA_BUIL
 import { loadSettings } from '../../src/settings/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { TEST_SIGNING_KEY, TestClock } from '../support/server.js';
+import { totpCode } from '../support/totp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ACCESS_LIFETIME = 5 * 60;
@@ -137,6 +138,31 @@ describe('the students example SPA in a real browser (Debian chromium)', { skip 
     assert.equal(again.statusCode, 401);
     assert.equal(again.json().detail, 'Token is blacklisted');
     assert.deepEqual(pageErrors, []);
+  });
+
+  test('a user with a second factor: the password asks for the code, a wrong code is refused, the right one signs in', async () => {
+    const user = (await app.tessera.store.users.findByUsername(DEMO_USER.username))!;
+    const { secret } = await app.tessera.twoFactor.beginTotp(user);
+    await app.tessera.twoFactor.confirmTotp(user, totpCode(secret, clock.now));
+    clock.advance(30); // The confirming code's step is spent.
+    try {
+      await page.getByLabel('Username').fill(DEMO_USER.username);
+      await page.getByLabel('Password').fill(DEMO_USER.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Two-factor authentication' }).waitFor();
+      assert.equal(await stored('tessera.refresh'), null, 'no tokens before the second factor');
+      const right = totpCode(secret, clock.now);
+      await page.getByLabel('Code from your app').fill(right === '000000' ? '111111' : '000000');
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.getByRole('alert').getByText('Invalid code.').waitFor();
+      await page.getByLabel('Code from your app').fill(right);
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await row('ronaldo').waitFor();
+      assert.ok(await stored('tessera.refresh'), 'the pair is in localStorage');
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await app.tessera.twoFactor.disableTotp(user);
+    }
   });
 
   /** A value of the page's localStorage (the root tsconfig has no DOM types, hence the cast). */
