@@ -171,7 +171,7 @@ let lanes;
 if (mode === 'all') {
   // Two lanes at once: the two main runs in one, the type check and the contract passes in the
   // other. A run alone leaves part of the two cores idle (children starting, servers answering,
-  // Chromium); side by side they fill it: about a third off `npm test`'s time here. Nothing is
+  // Chromium: the SQLite main run kept 1.6 of 2 cores busy); side by side they fill it. Nothing is
   // shared between the lanes but the machine: each test makes its own database, files and key prefix,
   // and the Next.js example's build (main runs only) is never built by both lanes.
   lanes = [
