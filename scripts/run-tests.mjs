@@ -135,7 +135,7 @@ const contract = all.filter((file) => file.startsWith(join('test', 'contract')))
 const ENGINE_FREE = ['crypto', 'settings', 'docs', 'errors', 'bench'].map((folder) => join('test', folder) + '/');
 const ENGINE_FREE_FILES = [
   join('test', 'core', 'published-types.test.ts'), join('test', 'core', 'contract-framework-free.test.ts'), join('test', 'verify', 'no-framework.test.ts'),
-  join('test', 'testing', 'production.test.ts'),
+  join('test', 'testing', 'production.test.ts'), join('test', 'core', 'published-package.test.ts'),
 ];
 // The Chromium suites test what the browser does (the console, the client's tabs, the SPAs); what
 // they ask the server is covered on both engines by the HTTP suites, so they too run on SQLite only.
@@ -169,14 +169,16 @@ else if (mode !== 'sqlite') console.log(`test:postgres: ${all.length - all.filte
 
 let lanes;
 if (mode === 'all') {
-  // Two lanes at once: the two main runs in one, the type check and the contract passes in the
-  // other. A run alone leaves part of the two cores idle (children starting, servers answering,
-  // Chromium: the SQLite main run kept 1.6 of 2 cores busy); side by side they fill it. Nothing is
-  // shared between the lanes but the machine: each test makes its own database, files and key prefix,
-  // and the Next.js example's build (main runs only) is never built by both lanes.
+  // Two lanes at once, of about equal length: the SQLite main run, then the PostgreSQL contract
+  // pass on Express in one; the type check, the SQLite contract passes, then the PostgreSQL main
+  // run in the other. A run alone leaves part of the two cores idle (children starting, servers
+  // answering, Chromium: the SQLite main run kept 1.6 of 2 cores busy); side by side they fill it.
+  // Nothing is shared between the lanes but the machine: each test makes its own database, files
+  // and key prefix, and the Next.js example's build (both main runs) is built once, under a lock
+  // (test/support/next-build.ts).
   lanes = [
-    [mainRun('sqlite'), ...(postgresSkipped ? [] : [mainRun('postgres')])],
-    [TYPECHECK, ...contractRuns('sqlite', 2), ...(postgresSkipped ? [] : contractRuns('postgres', 2))],
+    [mainRun('sqlite'), ...(postgresSkipped ? [] : contractRuns('postgres', 2))],
+    [TYPECHECK, ...contractRuns('sqlite', 2), ...(postgresSkipped ? [] : [mainRun('postgres')])],
   ];
 } else if (mode === 'postgres' && postgresSkipped) {
   process.exit(0);

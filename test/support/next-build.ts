@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,10 +34,40 @@ function sourcesDigest(): string {
  */
 export async function buildNextExample(): Promise<{ distDir: string; reused: boolean; ms: number }> {
   const distDir = `.next-test-${sourcesDigest()}`;
-  for (const name of readdirSync(EXAMPLE)) {
-    if (name.startsWith('.next-test-') && name !== distDir) rmSync(join(EXAMPLE, name), { recursive: true, force: true });
-  }
   if (existsSync(join(EXAMPLE, distDir, COMPLETE))) return { distDir, reused: true, ms: 0 };
+  // `npm test` runs the SQLite and PostgreSQL suites at once: one builds, the other waits for it.
+  const release = await buildLock();
+  try {
+    if (existsSync(join(EXAMPLE, distDir, COMPLETE))) return { distDir, reused: true, ms: 0 };
+    return await build(distDir);
+  } finally {
+    release();
+  }
+}
+
+const LOCK = join(EXAMPLE, '.next-test-lock');
+/** A lock older than this is a build that died (a build takes about a minute here). */
+const STALE_LOCK_MS = 10 * 60_000;
+
+/** Waits for the build lock (a folder: made atomically); resolves to its release. */
+async function buildLock(): Promise<() => void> {
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      return () => rmSync(LOCK, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+async function build(distDir: string): Promise<{ distDir: string; reused: boolean; ms: number }> {
+  for (const name of readdirSync(EXAMPLE)) {
+    if (name.startsWith('.next-test-') && name !== distDir && name !== '.next-test-lock') rmSync(join(EXAMPLE, name), { recursive: true, force: true });
+  }
   rmSync(join(EXAMPLE, distDir), { recursive: true, force: true });
   const started = performance.now();
   const output = await run(process.execPath, [NEXT_BIN, 'build', EXAMPLE], {
