@@ -505,6 +505,54 @@ describe('the console in a real browser (Debian chromium)', { skip }, () => {
     }
   });
 
+  test('the account page: the account deleted (a wrong password refused); a new email (a stale login asks for the password first) deactivates until its link is followed', async () => {
+    const own = await startServer({ tokenFamilies: true, throttleEnabled: false, sendActivationEmail: true });
+    try {
+      own.clock.now = Date.now();
+      await own.createUser('grace', PASSWORD);
+      await own.createUser('heidi', PASSWORD);
+      const accountOf = async (username: string) => {
+        const page = await open();
+        await page.goto(`${own.url}/console/#/signin`);
+        await page.getByLabel('Username').fill(username);
+        await page.getByLabel('Password').fill(PASSWORD);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('heading', { level: 1, name: 'Your sessions' }).waitFor();
+        await page.goto(`${own.url}/console/#/account`);
+        await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+        return page;
+      };
+
+      const grace = await accountOf('grace');
+      const deleteForm = grace.getByTestId('delete-account');
+      await deleteForm.getByLabel('Password to confirm').fill('not-the-password');
+      await deleteForm.getByRole('button', { name: 'Delete my account' }).click();
+      await deleteForm.getByText('Invalid password.').waitFor();
+      assert.ok(await own.store.users.findByUsername('grace'), 'still there');
+      await deleteForm.getByLabel('Password to confirm').fill(PASSWORD);
+      await deleteForm.getByRole('button', { name: 'Delete my account' }).click();
+      await grace.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      await status(grace).getByText('Your account was deleted.').waitFor();
+      assert.equal(await own.store.users.findByUsername('grace'), null);
+
+      const heidi = await accountOf('heidi');
+      own.clock.advance(601);
+      const emailForm = heidi.getByTestId('change-email');
+      await emailForm.getByLabel('New email').fill('heidi@new.example');
+      await emailForm.getByRole('button', { name: 'Change email' }).click();
+      const dialog = heidi.getByRole('dialog', { name: 'Confirm it\'s you' });
+      await dialog.getByLabel('Your password').fill(PASSWORD);
+      await dialog.getByRole('button', { name: 'Continue' }).click();
+      await heidi.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      await status(heidi).getByText(/Follow the link sent to the new address/).waitFor();
+      const stored = await own.store.users.findByUsername('heidi');
+      assert.equal(stored?.email, 'heidi@new.example');
+      assert.equal(stored?.isActive, false, 'inactive until the new address is confirmed');
+    } finally {
+      await own.close();
+    }
+  });
+
   test('with tokenFamilies off, "Your sessions" says so and names the setting', async () => {
     const plain = await startServer({});
     try {
