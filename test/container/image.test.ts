@@ -57,7 +57,8 @@ class Container {
   }
 
   async remove(): Promise<void> {
-    await podman(['rm', '--force', '--time', '2', this.name]);
+    // --volumes: the anonymous volume VOLUME /data gives a container run without one of its own.
+    await podman(['rm', '--force', '--volumes', '--time', '2', this.name]);
   }
 
   /** Polls /health/ until the server answers; fails with the container's log if it stops or never does. */
