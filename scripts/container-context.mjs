@@ -1,6 +1,8 @@
 // Makes the container's build context, .container/, from this checkout (`node scripts/container-context.mjs`,
 // after `npm run build`): what the Dockerfile copies, so that the image builds offline.
 //
+// `--into DIR` writes DIR/.container/ instead (a build context of its own: DIR, with -f Dockerfile).
+//
 //   .container/bin/node          the Node binary running this script (or NODE_BINARY=/path/to/node);
 //                                none with --node-from-base (the base image has Node: node:20-bookworm-slim)
 //   .container/app/package.json  the package's manifest, without its scripts (the image builds nothing)
@@ -14,10 +16,9 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const context = join(root, '.container');
-const app = join(context, 'app');
 
 /** Build leftovers of native add-ons that the image never loads (sources, object files, test add-ons). */
 const SKIPPED = [
@@ -32,7 +33,13 @@ function productionPackages() {
   return output.split('\n').slice(1).filter(Boolean).map((path) => relative(root, path));
 }
 
-export function makeContext({ nodeFromBase = false, depsFromNpm = false, nodeBinary = process.env.NODE_BINARY || process.execPath } = {}) {
+/**
+ * Writes `.container/` into `into` (default this checkout, the Dockerfile's usual context); answers
+ * its path. The tests make theirs in a folder of their own, so a run never changes a user's.
+ */
+export function makeContext({ into = root, nodeFromBase = false, depsFromNpm = false, nodeBinary = process.env.NODE_BINARY || process.execPath } = {}) {
+  const context = join(into, '.container');
+  const app = join(context, 'app');
   if (!existsSync(join(root, 'dist', 'bin', 'tessera.js'))) throw new Error('dist/ is not built: run `npm run build` first');
   rmSync(context, { recursive: true, force: true });
   mkdirSync(join(context, 'bin'), { recursive: true });
@@ -62,13 +69,10 @@ export function makeContext({ nodeFromBase = false, depsFromNpm = false, nodeBin
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const flags = new Set(process.argv.slice(2));
-  for (const flag of flags) {
-    if (flag !== '--node-from-base' && flag !== '--deps-from-npm') {
-      console.error(`container-context: unknown option ${flag} (use --node-from-base, --deps-from-npm)`);
-      process.exit(2);
-    }
-  }
-  const made = makeContext({ nodeFromBase: flags.has('--node-from-base'), depsFromNpm: flags.has('--deps-from-npm') });
+  const { values } = parseArgs({
+    options: { 'node-from-base': { type: 'boolean' }, 'deps-from-npm': { type: 'boolean' }, into: { type: 'string' } },
+    strict: true,
+  });
+  const made = makeContext({ into: values.into ?? root, nodeFromBase: values['node-from-base'], depsFromNpm: values['deps-from-npm'] });
   console.log(`container-context: made ${relative(process.cwd(), made)}`);
 }

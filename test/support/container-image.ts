@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -104,15 +105,25 @@ export async function buildTesseraImage(mode: PodmanMode): Promise<{ image: stri
   const started = performance.now();
   const image = `${TEST_REPOSITORY}:${await sourcesDigest()}`;
   if ((await podman(['image', 'exists', image])).code === 0) return { image, reused: true, ms: performance.now() - started };
-  await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [join(ROOT, 'scripts', 'container-context.mjs')], { cwd: ROOT }, (error, _stdout, stderr) =>
-      error ? reject(new Error(`container-context.mjs failed: ${stderr}`)) : resolve(),
+  // A context of its own (a temporary folder), so that a run never rewrites a user's .container/.
+  const context = mkdtempSync(join(tmpdir(), 'tessera-image-'));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      execFile(process.execPath, [join(ROOT, 'scripts', 'container-context.mjs'), '--into', context], { cwd: ROOT }, (error, _stdout, stderr) =>
+        error ? reject(new Error(`container-context.mjs failed: ${stderr}`)) : resolve(),
+      );
+    });
+    // --format docker: the OCI format has no HEALTHCHECK, and podman drops it with a warning.
+    const built = await podman(
+      [...mode.global, 'build', ...mode.limits, '--format', 'docker', '--build-arg', `BASE=${BASE_IMAGE}`, '--tag', image, '--file', join(ROOT, 'Dockerfile'), context],
+      { timeoutMs: 10 * 60_000 },
     );
-  });
-  // --format docker: the OCI format has no HEALTHCHECK, and podman drops it with a warning.
-  const built = await podman([...mode.global, 'build', ...mode.limits, '--format', 'docker', '--build-arg', `BASE=${BASE_IMAGE}`, '--tag', image, '.'], { timeoutMs: 10 * 60_000 });
-  if (built.code !== 0) throw new Error(`podman build failed (${built.code}):\n${built.stdout.slice(-3000)}\n${built.stderr.slice(-3000)}`);
+    if (built.code !== 0) throw new Error(`podman build failed (${built.code}):\n${built.stdout.slice(-3000)}\n${built.stderr.slice(-3000)}`);
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
+  // Older test images go; one a running container still uses (another checkout's run) stays.
   const older = await podman(['images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${TEST_REPOSITORY}`]);
-  for (const name of older.stdout.split('\n').filter((line) => line && line !== image)) await podman(['rmi', '--force', name]);
+  for (const name of older.stdout.split('\n').filter((line) => line && line !== image)) await podman(['rmi', name]);
   return { image, reused: false, ms: performance.now() - started };
 }
