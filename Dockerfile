@@ -1,8 +1,9 @@
 # tessera's ready server in a container: non-root, read-only root filesystem, data in /data.
 #
-# The build context is .container/, made by `node scripts/container-context.mjs` (after `npm run
-# build`): the built package, its production node_modules and a Node binary. Then, offline, from a
-# base made with scripts/container-base.sh (debootstrap, Debian's packages):
+# What it copies is .container/ (.dockerignore sends the builder nothing else), made by
+# `node scripts/container-context.mjs` after `npm run build`: the built package, its production
+# node_modules and a Node binary. Then, offline, from a base made with scripts/container-base.sh
+# (debootstrap, Debian's packages):
 #
 #   podman build --format docker -t tessera .
 #
