@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { resolveSigningKey } from '../crypto/index.js';
+import { redact } from '../migration-from-django/source-url.js';
 import { SERVER_MIGRATIONS } from '../server/index.js';
 import type { Settings } from '../settings/index.js';
 import { allowedHostsNotice } from './allowed-hosts-notice.js';
@@ -67,7 +68,7 @@ export async function runPrimary(settings: Settings, count: number): Promise<voi
       listening.add(worker.id);
       if (listening.size < count) return;
       started = true;
-      process.stdout.write(`tessera is serving ${urlOf(address)}/ with ${count} workers (database ${settings.databaseUrl})\n`);
+      process.stdout.write(`tessera is serving ${urlOf(address)}/ with ${count} workers (database ${redact(settings.databaseUrl)})\n`);
       process.stdout.write(allowedHostsNotice(settings) ?? '');
       if (userCount === 0) {
         process.stdout.write(

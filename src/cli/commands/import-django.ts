@@ -2,6 +2,7 @@ import {
   asTarget, checkDjangoSchema, DjangoImportError, importFromDjango, openDjangoSource, openDryRunTarget,
   type DjangoImportReport, type ImportProgress, type UserModelOptions,
 } from '../../migration-from-django/index.js';
+import { redact } from '../../migration-from-django/source-url.js';
 import { databaseOptions } from '../../store/index.js';
 import { parseCommandArgs } from '../args.js';
 import { cliSettings, withStore } from '../context.js';
@@ -53,7 +54,7 @@ export async function importDjango(args: string[]): Promise<void> {
         );
       }
       bar?.clear();
-      process.stdout.write(describe(report, settings.databaseUrl));
+      process.stdout.write(describe(report, redact(settings.databaseUrl)));
     } finally {
       await source.close();
     }

@@ -1,6 +1,8 @@
 import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, closeGracefully } from '../../server/index.js';
+// The database URL may carry a password (compose.yaml's does): printed without it.
+import { redact } from '../../migration-from-django/source-url.js';
 import type { Settings } from '../../settings/index.js';
 import { allowedHostsNotice } from '../allowed-hosts-notice.js';
 import { runPrimary, type WorkerFailed } from '../cluster.js';
@@ -25,7 +27,7 @@ export async function serve(args: string[] = []): Promise<void> {
   const address = await app.listen({ host: settings.host, port: settings.port });
   releaseStartupMemory();
   const url = address.replace('://[::1]', '://localhost');
-  process.stdout.write(`tessera is serving ${url}/ (database ${settings.databaseUrl})\n`);
+  process.stdout.write(`tessera is serving ${url}/ (database ${redact(settings.databaseUrl)})\n`);
   process.stdout.write(allowedHostsNotice(settings) ?? '');
   if ((await store.users.count()) === 0) {
     process.stdout.write(
