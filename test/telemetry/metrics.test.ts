@@ -3,7 +3,7 @@ import { networkInterfaces } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { createTessera } from '../../src/core/index.js';
 import { isLoopback } from '../../src/server/metrics-route.js';
-import { prometheusMetrics } from '../../src/telemetry/index.js';
+import { activeTracer, prometheusMetrics } from '../../src/telemetry/index.js';
 import { startServer, TEST_USER, type TestServer } from '../support/server.js';
 import { labelValues, sample } from './metrics-support.js';
 
@@ -137,10 +137,13 @@ describe('GET /metrics: who may read it', () => {
     }
   });
 
-  test('with metrics off (the default) there is no /metrics', async () => {
+  test('with metrics off (the default) there is no /metrics, and with no OpenTelemetry SDK no use case is wrapped', async () => {
     const server = await startServer();
     try {
       assert.equal(server.tessera.metrics, null);
+      assert.equal(activeTracer(), null);
+      // Wrapped use cases inherit from the plain object; unwrapped, it is the plain object itself.
+      assert.equal(Object.getPrototypeOf(server.tessera.tokens), Object.prototype);
       assert.equal((await server.get('/metrics')).status, 404);
     } finally {
       await server.close();
