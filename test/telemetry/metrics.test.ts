@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { createTessera } from '../../src/core/index.js';
 import { isLoopback } from '../../src/server/metrics-route.js';
 import { activeTracer, prometheusMetrics } from '../../src/telemetry/index.js';
+import { deleteKeys, randomPrefix, redisSkipReason, TEST_REDIS_URL, testRedis } from '../support/redis.js';
 import { startServer, TEST_USER, type TestServer } from '../support/server.js';
 import { labelValues, sample } from './metrics-support.js';
 
@@ -89,6 +90,60 @@ describe('GET /metrics: auth series after logins, refreshes, reuse and throttlin
 
   test('the active key age is a sample only while a database key signs (HS256 settings key here: none)', async () => {
     assert.doesNotMatch(await scrape(server), /^tessera_active_key_age_seconds/m);
+  });
+});
+
+describe('GET /metrics: keys, JWKS and revocation fan-out', () => {
+  test('the active database key\'s age by kid, from the injected clock; after a rotation only the new kid', async () => {
+    const server = await startServer({ metrics: true });
+    try {
+      const first = await server.tessera.keys.generate('ES256', { source: 'test' });
+      server.clock.advance(3600);
+      let text = await scrape(server);
+      assert.equal(sample(text, `tessera_active_key_age_seconds{kid="${first.kid}"}`), 3600);
+      await server.tessera.keys.generate('ES256', { source: 'test' });
+      const { activated } = await server.tessera.keys.rotate({}, { source: 'test' });
+      server.clock.advance(60);
+      text = await scrape(server);
+      assert.equal(sample(text, `tessera_active_key_age_seconds{kid="${activated.kid}"}`), 60);
+      assert.equal(sample(text, `tessera_active_key_age_seconds{kid="${first.kid}"}`), undefined);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a jwkUrl that cannot be read counts a JWKS fetch failure', async () => {
+    // Port 1 on loopback: nothing listens, the fetch fails at once.
+    const server = await startServer({ metrics: true, jwkUrl: 'http://127.0.0.1:1/.well-known/jwks.json' });
+    try {
+      assert.ok((sample(await scrape(server), 'tessera_jwks_fetch_failures_total') ?? 0) >= 1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('with Redis, each revocation\'s announcement is observed in the fan-out histogram', async (t) => {
+    const skip = await redisSkipReason();
+    if (skip) {
+      console.log(`# skipped: ${skip}`);
+      return t.skip(skip);
+    }
+    const prefix = randomPrefix();
+    const server = await startServer({ metrics: true, tokenFamilies: true, redisUrl: TEST_REDIS_URL, redisKeyPrefix: prefix });
+    try {
+      await server.createUser('fan', 'Ab12345678');
+      const pair = await server.login('fan', 'Ab12345678');
+      const before = sample(await scrape(server), 'tessera_revocation_fanout_seconds_count') ?? 0;
+      assert.equal((await server.post('/api/sessions/logout-all/', {}, pair.auth)).status, 200);
+      const text = await scrape(server);
+      assert.ok(sample(text, 'tessera_revocation_fanout_seconds_count')! > before);
+      assert.equal(sample(text, 'tessera_sessions_ended_total{reason="logout"}'), 1);
+    } finally {
+      await server.close();
+      const redis = testRedis();
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+    }
   });
 });
 
