@@ -38,6 +38,10 @@ describe('GET /metrics: auth series after logins, refreshes, reuse and throttlin
     assert.equal(sample(text, 'tessera_jwks_fetch_failures_total'), 0);
     assert.match(text, /# TYPE tessera_revocation_fanout_seconds histogram/);
     assert.match(text, /# TYPE tessera_active_key_age_seconds gauge/);
+    // The API docs list it, as every route the server serves.
+    const docs = await server.get('/openapi.json');
+    assert.equal(docs.status, 200);
+    assert.ok(docs.json.paths['/metrics']?.get, 'GET /metrics in /openapi.json');
   });
 
   test('a login, a failed login, a refresh, a grace retry, a reuse and a throttled login are each counted once', async () => {
