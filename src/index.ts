@@ -51,6 +51,10 @@ export type { PasswordValidator, PasswordUser } from './accounts/index.js';
 export { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly, IsAdminUser, Fresh, HasPermission, ModelPermissions, REAUTHENTICATION_REQUIRED } from './auth/index.js';
 export type { Permission, PermissionRequest, Authenticator, Authenticated, RequestCredentials } from './auth/index.js';
 
+// Metrics and traces: what `TesseraOptions.metrics` takes (traces need no option: register an OpenTelemetry SDK).
+export { prometheusMetrics, PrometheusMetrics } from './telemetry/index.js';
+export type { TesseraMetrics, PrometheusMetricsOptions, LoginOutcome, RefreshOutcome, ActiveKey } from './telemetry/index.js';
+
 // Email: what `TesseraOptions.mailer` takes.
 export type { Mailer, EmailMessage } from './accounts/index.js';
 

@@ -1,6 +1,7 @@
 import { Throttled } from '../errors.js';
 import { parseRate, type Rate, type Settings, type ThrottleRateName } from '../settings/index.js';
 import type { Counters } from '../store/index.js';
+import type { TesseraMetrics } from '../telemetry/index.js';
 
 /** What a request can be throttled as (a route's `config.throttle`). */
 export type ThrottleScope = 'login' | 'refresh' | 'register' | 'reset';
@@ -35,7 +36,11 @@ const NOTHING_RESERVED = new LoginReservation(null, []);
 export class Throttle {
   private readonly rates = new Map<ThrottleRateName, Rate>();
 
-  constructor(private readonly counters: Counters, settings: Pick<Settings, 'throttleEnabled' | 'throttleRates'>) {
+  constructor(
+    private readonly counters: Counters,
+    settings: Pick<Settings, 'throttleEnabled' | 'throttleRates'>,
+    private readonly metrics: Pick<TesseraMetrics, 'throttled'> | null = null,
+  ) {
     if (!settings.throttleEnabled) return;
     for (const [name, text] of Object.entries(settings.throttleRates)) {
       if (typeof text === 'string') this.rates.set(name as ThrottleRateName, parseRate(text));
@@ -83,7 +88,10 @@ export class Throttle {
     const counted = key(name, id);
     const value = await this.counters.increment(counted, rate.seconds);
     reserved?.push(counted);
-    if (value.count > rate.count) waits.push(value.resetInSeconds);
+    if (value.count > rate.count) {
+      waits.push(value.resetInSeconds);
+      this.metrics?.throttled(name);
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { resolveSigningKey } from '../crypto/index.js';
 import { redact } from '../migration-from-django/source-url.js';
 import { SERVER_MIGRATIONS } from '../server/index.js';
+import { answerWorkersMetrics } from '../telemetry/index.js';
 import type { Settings } from '../settings/index.js';
 import { allowedHostsNotice } from './allowed-hosts-notice.js';
 import { withStore } from './context.js';
@@ -30,6 +31,8 @@ export async function runPrimary(settings: Settings, count: number): Promise<voi
   resolveSigningKey(settings);
   const userCount = await withStore(settings, (store) => store.users.count(), SERVER_MIGRATIONS);
   useKernelScheduling();
+  // `GET /metrics` on any worker answers for all of them, summed here.
+  if (settings.metrics) answerWorkersMetrics();
 
   const live = new Set<Worker>();
   const listening = new Set<number>();

@@ -69,6 +69,7 @@ export class AbuseControl {
       const failed = LOGIN_FAILURE_STATUSES.has(status) && namesCredentials(call.request.data, accountOf(call.request, this.tessera.settings.loginField));
       if (!failed) await reservation.giveBack();
     }
+    if (config?.audit === 'login' && this.tessera.metrics) this.countLogin(call, status);
     if (!config?.audit) return;
     const work = this.record(call, status, loggedIn).catch((error: unknown) => {
       this.logError('audit event could not be written', { reason: (error as Error).message });
@@ -76,6 +77,20 @@ export class AbuseControl {
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
     await work;
+  }
+
+  /**
+   * `tessera_login_attempts_total`, as the audit log sees logins: a success is a login recorded
+   * as succeeded (a second-factor challenge is not one yet), a failure one recorded as failed, and
+   * a login the throttle refused counts as throttled.
+   */
+  private countLogin(call: GuardedCall, status: number): void {
+    const metrics = this.tessera.metrics!;
+    if (status === 429) return metrics.loginAttempt('throttled');
+    if ((auditEventOf(call.request) ?? 'login') !== 'login') return;
+    if (status >= 200 && status < 300) return metrics.loginAttempt('success');
+    const account = accountOf(call.request, this.tessera.settings.loginField);
+    if (LOGIN_FAILURE_STATUSES.has(status) && namesCredentials(call.request.data, account)) metrics.loginAttempt('failure');
   }
 
   /** Waits for audit writes still running (closing the server). */

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { LoginReservation } from '../auth/index.js';
 import type { Tessera } from '../core/index.js';
 import { NotFound, ParseError, Throttled } from '../errors.js';
@@ -16,9 +17,10 @@ import { MethodNotAllowed } from './http-errors.js';
 import { requestDataOf } from './body-parsing.js';
 import { indentJson, negotiate } from './negotiation.js';
 import { METADATA_ACTION_METHODS, viewMetadata } from './view-metadata.js';
-import { ViewTable, type ViewEntry } from './view-table.js';
+import { ViewTable, type ViewEntry, type ViewMatch } from './view-table.js';
 import type { View, ViewConfig, ViewRequest } from './view.js';
 import type { Field } from './fields.js';
+import { activeTracer, UNMATCHED_ROUTE, type TesseraMetrics } from '../telemetry/index.js';
 
 /** A request as an adapter hands it to the pipeline. */
 export interface IncomingCall {
@@ -63,6 +65,8 @@ export class ViewPipeline {
   readonly cors: CorsPolicy;
   private readonly abuse: AbuseControl;
   private readonly bodyLimit: number;
+  private readonly metrics: TesseraMetrics | null;
+  private readonly tracer: Tracer | null;
   private lastOutageLog = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly tessera: Tessera, views: readonly View[], options: PipelineOptions = {}) {
@@ -72,6 +76,9 @@ export class ViewPipeline {
     this.cors = new CorsPolicy(settings.corsAllowedOrigins);
     this.abuse = new AbuseControl(tessera, (message, detail) => tessera.logger.error(message, detail));
     this.bodyLimit = options.bodyLimit ?? settings.bodyLimit;
+    this.metrics = tessera.metrics;
+    // Asked once: with no OpenTelemetry SDK registered, no request pays for a span.
+    this.tracer = activeTracer();
   }
 
   /** Whether a path is one of the pipeline's views (an adapter hands other requests on). */
@@ -82,6 +89,37 @@ export class ViewPipeline {
   /** The answer to a request for one of the views; for any other URL, DRF's 404. */
   async answer(call: IncomingCall): Promise<OutgoingAnswer> {
     const match = this.table.match(pathOf(call.url));
+    if (this.metrics === null && this.tracer === null) return this.respond(call, match);
+    return this.observe(call, match);
+  }
+
+  /** `respond`, in a span named by the route pattern (never the URL) and timed by route and status. */
+  private async observe(call: IncomingCall, match: ViewMatch | null): Promise<OutgoingAnswer> {
+    const route = match?.entry.pattern ?? UNMATCHED_ROUTE;
+    const started = performance.now();
+    let answer: OutgoingAnswer;
+    if (this.tracer) {
+      const parent = propagation.extract(context.active(), call.headers);
+      answer = await this.tracer.startActiveSpan(`${call.method} ${route}`, {
+        kind: SpanKind.SERVER, attributes: { 'http.request.method': call.method, 'http.route': route, 'url.scheme': call.protocol },
+      }, parent, async (span) => {
+        try {
+          const answered = await this.respond(call, match);
+          span.setAttribute('http.response.status_code', answered.status);
+          if (answered.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+          return answered;
+        } finally {
+          span.end();
+        }
+      });
+    } else {
+      answer = await this.respond(call, match);
+    }
+    this.metrics?.httpRequest(route, answer.status, (performance.now() - started) / 1000);
+    return answer;
+  }
+
+  private async respond(call: IncomingCall, match: ViewMatch | null): Promise<OutgoingAnswer> {
     const request = new PipelineRequest(call, match?.params ?? {});
     const headers: Record<string, string | string[]> = { ...SECURITY_HEADERS };
     if (match) headers.allow = match.entry.allow;

@@ -7,6 +7,7 @@ import {
 } from '../crypto/index.js';
 import { isHmacAlgorithm, refuseUnknownKeys, SETTING_NAMES, systemClock, type AuthenticationClassName } from '../settings/index.js';
 import { AuditLog, databaseOptions, openStore, SigningKeyRepository } from '../store/index.js';
+import { activeTracer, prometheusMetrics, traceUseCases } from '../telemetry/index.js';
 import { createSharedState } from './shared-state.js';
 import type { TokenContext } from '../tokens/index.js';
 import { sessionUseCases } from './session-use-cases.js';
@@ -37,6 +38,9 @@ export function createTessera(options: TesseraOptions): Tessera {
   refuseUnknownKeys(settings, SETTING_NAMES);
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? SILENT;
+  const metrics = options.metrics ?? (settings.metrics ? prometheusMetrics() : null);
+  // Asked once: with no OpenTelemetry SDK registered, the use cases are the plain functions.
+  const tracer = activeTracer();
   const store = options.store ?? openStore(settings.databaseUrl, databaseOptions(settings));
   // Keys by kid, each pinned to one algorithm: the database keyring (`tessera keys`), an asymmetric
   // key from settings, and another issuer's JWKS (`jwkUrl`). HMAC keeps Simple JWT's tokens (no kid).
@@ -47,8 +51,12 @@ export function createTessera(options: TesseraOptions): Tessera {
     clock,
     staticKeys: settingsKeys(settings),
     rows: sealedSigningKeyRows(keyRows, sealing),
-    remote: settings.jwkUrl ? new RemoteJwks({ url: settings.jwkUrl, clock, ttlMs: settings.jwkCacheTtl * 1000, logger }) : null,
+    remote: settings.jwkUrl ? new RemoteJwks({
+      url: settings.jwkUrl, clock, ttlMs: settings.jwkCacheTtl * 1000, logger,
+      ...(metrics ? { onFetchFailure: () => metrics.jwksFetchFailure() } : {}),
+    }) : null,
   });
+  metrics?.watchActiveKey(() => keyring.activeKey(), clock);
   const codec = codecFromSettings(settings, keyring, isHmacAlgorithm(settings.algorithm) ? resolveSigningKey(settings) : '', clock);
   // Revocations and counters shared by every process through Redis when `redisUrl` is set;
   // without it (or while it is down) the database and this process's memory answer.
@@ -62,7 +70,9 @@ export function createTessera(options: TesseraOptions): Tessera {
     // Every ending of a session, whatever ended it, is one audit event with its reason.
     onFamilyEnded: (ended, at) => {
       void audit.record({ type: 'session_ended', userId: ended.userId, at, detail: { session: ended.id, reason: ended.reason } });
+      metrics?.sessionEnded(ended.reason);
     },
+    ...(metrics ? { onAnnounced: (seconds: number) => metrics.revocationFanout(seconds) } : {}),
     // A key revoked on another node: refused here at once, then read again with its new state.
     onKeyRevoked: (kid) => {
       keyring.forget(kid);
@@ -120,11 +130,11 @@ export function createTessera(options: TesseraOptions): Tessera {
   });
 
   const secondFactor = twoFactorUseCases({ settings, store, audit, clock, secret: resolveSigningKey(settings) });
-  const tokenCases = tokenUseCases({ settings, store, context: tokens, checkCredentials, secondFactor });
-  const drfJwt = drfJwtUseCases({ settings, store, context: tokens, checkCredentials, secondFactor });
-  const authTokens = authTokenUseCases({ store, clock });
+  const tokenCases = traceUseCases(tracer, 'tokens', tokenUseCases({ settings, store, context: tokens, checkCredentials, secondFactor, metrics }));
+  const drfJwt = traceUseCases(tracer, 'drfJwt', drfJwtUseCases({ settings, store, context: tokens, checkCredentials, secondFactor }));
+  const authTokens = traceUseCases(tracer, 'authTokens', authTokenUseCases({ store, clock }));
 
-  const keys = keyUseCases({ settings, rows: keyRows, sealing, keyring, audit, revocation: shared.revocation, clock });
+  const keys = traceUseCases(tracer, 'keys', keyUseCases({ settings, rows: keyRows, sealing, keyring, audit, revocation: shared.revocation, clock }));
   let schedule: KeyRotationSchedule | null = null;
   let started: Promise<void> | null = null;
   const start = async () => {
@@ -141,24 +151,27 @@ export function createTessera(options: TesseraOptions): Tessera {
   return {
     settings, store, tokenContext: tokens, clock, hashers, sessionLogins, keyring, audit, mailer, authenticationClasses,
     tokens: tokenCases,
-    users: userUseCases({ store, hashers, sessions, checkCredentials, loginField: settings.loginField }),
-    sessions,
-    accounts,
+    users: traceUseCases(tracer, 'users', userUseCases({ store, hashers, sessions, checkCredentials, loginField: settings.loginField })),
+    sessions: traceUseCases(tracer, 'sessions', sessions),
+    accounts: traceUseCases(tracer, 'accounts', accounts),
     drfJwt,
     authTokens,
-    twoFactor: { ...secondFactor, completeLogin: loginCompletion({ twoFactor: secondFactor, tokens: tokenCases, drfJwt, authTokens }) },
+    twoFactor: traceUseCases(tracer, 'twoFactor', {
+      ...secondFactor, completeLogin: loginCompletion({ twoFactor: secondFactor, tokens: tokenCases, drfJwt, authTokens }),
+    }),
     keys,
-    maintenance: maintenanceUseCases({ settings, store, audit, revocation: shared.revocation, clock }),
+    maintenance: traceUseCases(tracer, 'maintenance', maintenanceUseCases({ settings, store, audit, revocation: shared.revocation, clock })),
     permissions,
     // A passkey sign-in is a login: the pair comes the way the password login's does.
-    passkeys: passkeyUseCases({ settings, store, audit, clock, issuePair: tokenCases.issuePair }),
+    passkeys: traceUseCases(tracer, 'passkeys', passkeyUseCases({ settings, store, audit, clock, issuePair: tokenCases.issuePair })),
     authenticatorsFor,
     logger,
+    metrics,
     authenticate: (request, names) => authenticateRequest(authenticatorsFor(names), request),
     redis: shared.redis,
     revocation: shared.revocation,
     counters: shared.counters,
-    throttle: new Throttle(shared.counters, settings),
+    throttle: new Throttle(shared.counters, settings, metrics),
     ready,
     migrate: async (...sets) => {
       const applied = await store.migrate(...sets);

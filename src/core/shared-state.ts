@@ -29,6 +29,8 @@ export interface SharedStateOptions {
   onFamilyEnded?: (ended: EndedFamily, at: Date) => void;
   /** Told when another process announces a signing key revoked. */
   onKeyRevoked?: (kid: string) => void;
+  /** Told how long each revocation's announcement through Redis took. */
+  onAnnounced?: (seconds: number) => void;
 }
 
 /**
@@ -61,6 +63,7 @@ export function createSharedState(options: SharedStateOptions): SharedState & { 
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     ...(options.onFamilyEnded ? { onFamilyEnded: options.onFamilyEnded } : {}),
     ...(options.onKeyRevoked ? { onKeyRevoked: options.onKeyRevoked } : {}),
+    ...(options.onAnnounced ? { onAnnounced: options.onAnnounced } : {}),
   });
   const close = async () => {
     await revocation.close();

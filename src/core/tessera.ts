@@ -3,6 +3,7 @@ import type { Authenticated, Authenticator, RequestCredentials, SessionManager, 
 import type { Keyring, PasswordHashers } from '../crypto/index.js';
 import type { AuthenticationClassName, Clock, Settings } from '../settings/index.js';
 import type { AuditLog, Counters, MigrationSet, RedisConnection, Store } from '../store/index.js';
+import type { TesseraMetrics } from '../telemetry/index.js';
 import type { CustomClaims, Revocation, TokenContext } from '../tokens/index.js';
 import type { AuthTokenUseCases } from './auth-token-use-cases.js';
 import type { DrfJwtUseCases } from './drf-jwt-use-cases.js';
@@ -42,6 +43,12 @@ export interface TesseraOptions {
    * application opts in with `true`. Off by default, so one-shot scripts and CLI commands never rotate.
    */
   scheduleKeyRotation?: boolean;
+  /**
+   * Where logins, refreshes, ended sessions, throttles and request times are counted:
+   * `prometheusMetrics()` (then serve `metrics.registry` from your own `/metrics`). Default: those
+   * series when `settings.metrics` is on, else nothing (no cost).
+   */
+  metrics?: TesseraMetrics;
 }
 
 /**
@@ -53,6 +60,8 @@ export interface Tessera {
   settings: Settings;
   /** Where the core and its adapters log (silent unless given). */
   logger: TesseraLogger;
+  /** Where the core and its adapters count (`TesseraOptions.metrics`); null when metrics are off. */
+  metrics: TesseraMetrics | null;
   store: Store;
   /** What every token is made and checked with: settings, codec, clock, blacklist, cut-offs, families. */
   tokenContext: TokenContext;

@@ -3,9 +3,10 @@ import type { PasswordHashers } from '../crypto/index.js';
 import { AuthenticationFailed, ValidationError } from '../errors.js';
 import type { LoginField, Settings } from '../settings/index.js';
 import type { Store, User } from '../store/index.js';
+import type { TesseraMetrics } from '../telemetry/index.js';
 import {
-  blacklistToken, issuePair, issueSliding, reauthenticatedTokens, refreshPair, refreshSliding, verifyToken,
-  type SessionInfo, type Token, type TokenContext, type TokenPair,
+  answeredInGrace, blacklistToken, issuePair, issueSliding, reauthenticatedTokens, refreshPair, refreshSliding, verifyToken,
+  TOKEN_REUSED, type SessionInfo, type Token, type TokenContext, type TokenPair,
 } from '../tokens/index.js';
 import type { LoginIntent } from './login-challenge.js';
 import { INVALID_CODE } from './two-factor-use-cases.js';
@@ -93,8 +94,11 @@ export interface SecondFactorGate {
 
 export function tokenUseCases(deps: {
   settings: Settings; store: Store; context: TokenContext; checkCredentials: CheckCredentials; secondFactor: SecondFactorGate;
+  metrics?: TesseraMetrics | null;
 }): TokenUseCases {
   const { settings, store, context, checkCredentials, secondFactor } = deps;
+  const metrics = deps.metrics ?? null;
+  const refresh: TokenUseCases['refresh'] = (presented, client = {}, onUser) => refreshPair(context, store.users, presented, client, onUser);
   /** Django's `update_last_login`, when `updateLastLogin` asks for it. */
   const recordLogin = async (user: User) => {
     if (settings.updateLastLogin) await store.users.setLastLogin(user.id, new Date(context.clock()));
@@ -122,7 +126,7 @@ export function tokenUseCases(deps: {
     issueSliding: sliding,
     refreshSliding: (token) => refreshSliding(context, token),
     issuePair: issue,
-    refresh: (refresh, client = {}, onUser) => refreshPair(context, store.users, refresh, client, onUser),
+    refresh: metrics ? countedRefresh(refresh, metrics) : refresh,
     verify: (token) => verifyToken(context, token),
     blacklist: (refresh) => blacklistToken(context, refresh),
     reauthenticate: async (user, proof, presented) => {
@@ -141,5 +145,19 @@ export function tokenUseCases(deps: {
       await recordLogin(checked);
       return answer;
     },
+  };
+}
+
+/** `refresh`, each outcome counted (`tessera_token_refreshes_total{outcome}`). */
+function countedRefresh(refresh: TokenUseCases['refresh'], metrics: TesseraMetrics): TokenUseCases['refresh'] {
+  return async (presented, client, onUser) => {
+    try {
+      const answer = await refresh(presented, client, onUser);
+      metrics.tokenRefresh(answeredInGrace(answer) ? 'grace' : 'rotated');
+      return answer;
+    } catch (error) {
+      metrics.tokenRefresh((error as { code?: unknown }).code === TOKEN_REUSED.code ? 'reused' : 'refused');
+      throw error;
+    }
   };
 }

@@ -110,13 +110,24 @@ export class Keyring implements KeySet {
   }
 
   signingKey(): PinnedKey | null {
+    const newest = this.activeEntry();
+    if (newest) return newest.key;
+    return this.options.staticKeys?.find((key) => key.privatePem) ?? null;
+  }
+
+  /** The database key that signs and when it became active; null when none does (a settings key signs). */
+  activeKey(): { kid: string; activatedAt: Date } | null {
+    const row = this.activeEntry()?.row;
+    return row ? { kid: row.kid, activatedAt: row.activatedAt! } : null;
+  }
+
+  private activeEntry(): { row: StoredSigningKey; key: PinnedKey } | null {
     let newest: { row: StoredSigningKey; key: PinnedKey } | null = null;
     for (const entry of this.stored) {
       if (this.stateOf(entry.row) !== 'active') continue;
       if (!newest || entry.row.activatedAt!.getTime() > newest.row.activatedAt!.getTime()) newest = entry;
     }
-    if (newest) return newest.key;
-    return this.options.staticKeys?.find((key) => key.privatePem) ?? null;
+    return newest;
   }
 
   verifyingKey(kid: string): PinnedKey | undefined {

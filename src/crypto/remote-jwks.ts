@@ -18,6 +18,8 @@ export interface RemoteJwksOptions {
   algorithms?: readonly AsymmetricAlgorithm[];
   fetch?: typeof globalThis.fetch;
   logger?: { warn(message: string): void };
+  /** Told of each failed fetch (`tessera_jwks_fetch_failures_total`). */
+  onFetchFailure?: () => void;
 }
 
 /** Default milliseconds a JWKS answer is trusted. */
@@ -114,6 +116,7 @@ export class RemoteJwks implements KeySet {
       this.loadedAt = this.options.clock();
     } catch (error) {
       this.lastFailure = startedAt;
+      this.options.onFetchFailure?.();
       this.options.logger?.warn(`JWKS ${this.options.url} could not be read: ${(error as Error).message}`);
     }
   }

@@ -12,6 +12,8 @@ import {
 } from '../contract/index.js';
 import { registerBodyParsers, rejectMalformedBody } from './body.js';
 import { toErrorAnswer } from './errors.js';
+import { activeTracer } from '../telemetry/index.js';
+import { registerTelemetryHooks } from './telemetry-hooks.js';
 import { RouteRegistry, type RouteEntry } from './route-registry.js';
 import { mountViews } from './mount-views.js';
 import type { FastifyTessera, TesseraPluginOptions } from './types.js';
@@ -63,6 +65,8 @@ async function tesseraPlugin(app: FastifyInstance, options: TesseraPluginOptions
   app.decorateRequest('user', null);
   app.decorateRequest('auth', null);
 
+  // First, so a request's span and time cover every hook after it.
+  registerTelemetryHooks(app, core.metrics, activeTracer());
   await registerBodyParsers(app);
 
   const routes = new RouteRegistry();

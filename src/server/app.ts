@@ -13,6 +13,8 @@ import { healthRoutes } from './health.js';
 import { AccessLog } from './access-log.js';
 import { serializeRequest } from './log-redaction.js';
 import { lazyRequestLogger } from './request-logger.js';
+import { metricsRoute } from './metrics-route.js';
+import { prometheusMetrics } from '../telemetry/index.js';
 
 export interface ServerOptions {
   settings: Settings;
@@ -140,8 +142,11 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   app.addHook('onClose', async () => store.close());
   // First, so it sees every route registered after it.
   if (settings.apiDocs) await registerApiDocsGenerator(app, settings);
+  // `metrics: true`: the core counts into these and `GET /metrics` serves them.
+  const metrics = settings.metrics ? prometheusMetrics() : null;
   await app.register(tessera, {
     settings, store, tokenRoutes: SEED_TOKEN_ROUTES,
+    ...(metrics ? { metrics } : {}),
     // A long-running server rotates the keyring on `keyRotationInterval` (when set).
     scheduleKeyRotation: true,
     ...(options.clock ? { clock: options.clock } : {}),
@@ -159,6 +164,7 @@ export async function buildServer(options: ServerOptions): Promise<{ app: Fastif
   await app.register(apiRootRoutes);
   await app.register(registrationRoutes);
   await app.register(healthRoutes);
+  if (metrics) await app.register(metricsRoute, { metrics, token: settings.metricsToken });
   if (settings.apiDocs) await registerApiDocsRoutes(app);
   return { app, store };
 }

@@ -66,6 +66,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   bodyLimit: 1024 * 1024,
   console: true,
   apiDocs: true,
+  metrics: false,
+  metricsToken: '',
   logLevel: 'info',
   throttleEnabled: true,
   throttleRates: DEFAULT_THROTTLE_RATES,

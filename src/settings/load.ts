@@ -84,6 +84,8 @@ const PARSERS: { [K in keyof Settings]: Parser<K> } = {
   bodyLimit: parsePositiveInteger,
   console: parseBoolean,
   apiDocs: parseBoolean,
+  metrics: parseBoolean,
+  metricsToken: parseBearerSecret,
   logLevel: parseOneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   throttleEnabled: parseBoolean,
   throttleRates: parseThrottleRates,

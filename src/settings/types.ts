@@ -223,6 +223,10 @@ export interface Settings {
   console: boolean;
   /** API docs: `GET /openapi.json` (OpenAPI 3.1) and the Swagger UI viewer at `/docs/`; on by default. */
   apiDocs: boolean;
+  /** Prometheus metrics at `GET /metrics` on the ready server (loopback only unless `metricsToken` is set); off by default. */
+  metrics: boolean;
+  /** The Bearer secret a scraper sends for `GET /metrics` from anywhere; empty (the default): loopback clients only. */
+  metricsToken: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Throttling of login, refresh, register and password reset (429 with `Retry-After`); on by default. */
   throttleEnabled: boolean;

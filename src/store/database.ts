@@ -8,6 +8,8 @@ import type { CoreSchema } from './schema.js';
 import { SqliteServerDialect } from './sqlite-driver.js';
 import { cacheStatements } from './statement-cache.js';
 import { isUnavailableError, UnavailableAwareDialect } from './unavailable.js';
+import { TracedDialect } from './traced-dialect.js';
+import { activeTracer } from '../telemetry/index.js';
 
 /** The two engines tessera runs on. */
 export type DatabaseEngine = 'sqlite' | 'postgres';
@@ -74,7 +76,9 @@ export function sqliteHandleOf(db: Kysely<any>): SQLite.Database {
 export function openDatabase<Schema = CoreSchema>(url: string, options: DatabaseOptions = {}): Database<Schema> {
   const timeoutMs = Math.max(1, Math.round((options.timeoutSeconds ?? 5) * 1000));
   if (engineOfUrl(url) === 'postgres') {
-    const db = new Kysely<Schema>({ dialect: new UnavailableAwareDialect(postgresDialect(url, options.poolSize ?? 10, timeoutMs, options.readOnly === true)) });
+    const db = new Kysely<Schema>({
+      dialect: traced(new UnavailableAwareDialect(postgresDialect(url, options.poolSize ?? 10, timeoutMs, options.readOnly === true)), 'postgres'),
+    });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
   const path = url.replace(/^sqlite:/, '');
@@ -96,7 +100,7 @@ export function openDatabase<Schema = CoreSchema>(url: string, options: Database
   // From here on a busy database is waited for on a timer (see SqliteServerDialect), not in
   // SQLite's busy handler, which would stop this process's event loop while it sleeps.
   sqlite.pragma('busy_timeout = 0');
-  const db = new Kysely<Schema>({ dialect: new SqliteServerDialect(cacheStatements(sqlite), timeoutMs) });
+  const db = new Kysely<Schema>({ dialect: traced(new SqliteServerDialect(cacheStatements(sqlite), timeoutMs), 'sqlite') });
   sqliteHandles.set(db, sqlite);
   return { db, engine: 'sqlite', close: () => db.destroy() };
 }
@@ -170,4 +174,10 @@ function guardedPool(pg: typeof import('pg').default, url: string, max: number, 
     },
     end: () => pool.end(),
   };
+}
+
+/** The dialect, each query in a span when an OpenTelemetry SDK is registered (asked once, here). */
+function traced(dialect: Dialect, engine: DatabaseEngine): Dialect {
+  const tracer = activeTracer();
+  return tracer ? new TracedDialect(dialect, tracer, engine) : dialect;
 }

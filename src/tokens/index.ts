@@ -6,7 +6,7 @@ export type { TokenContext, CustomClaims, UserDetails, TokenFamilies, SessionInf
 export { FAMILY_CLAIM, AUTH_TIME_CLAIM } from './context.js';
 export { reauthenticatedTokens } from './reauthentication.js';
 export { BlacklistedTokenError } from './kinds.js';
-export { issuePair, refreshPair, verifyToken, blacklistToken, TOKEN_REUSED, type TokenPair } from './operations.js';
+export { issuePair, refreshPair, verifyToken, blacklistToken, answeredInGrace, TOKEN_REUSED, type TokenPair } from './operations.js';
 export {
   drfJwtPayload, issueDrfJwt, decodeDrfJwt, drfJwtUsername, verifyDrfJwt, refreshDrfJwt,
   DrfJwtDecodeError, DRF_JWT_MESSAGES, type DrfJwtContext,

@@ -14,6 +14,14 @@ export interface TokenPair {
 
 export { TOKEN_REUSED } from './session-refusals.js';
 
+/** The answers `refreshPair` gave from the grace window (the successor issued before), for metrics. */
+const GRACE_ANSWERS = new WeakSet<object>();
+
+/** Whether `refreshPair` gave this answer from the grace window (a retry), not a rotation of its own. */
+export function answeredInGrace(answer: object): boolean {
+  return GRACE_ANSWERS.has(answer);
+}
+
 /**
  * `POST /api/token/`: a refresh token recorded as outstanding, and an access token made from it.
  * With token families installed this starts a session (`session` says from where).
@@ -139,7 +147,9 @@ async function answerRotated(
     await addAccessClaims(context, access, user);
     // The successor's `exp` was capped at its session's end: its access token is not to outlive it.
     if ((settings.sessionAbsoluteLifetime ?? 0) > 0) capExpiry(access, successor.exp);
-    return { access: access.toString(), refresh: rotation.successor };
+    const answer = { access: access.toString(), refresh: rotation.successor };
+    GRACE_ANSWERS.add(answer);
+    return answer;
   }
   if (family && (await families.revokeFamily(family, new Date(now), 'reused'))) {
     const userId = token.get(context.settings.userIdClaim);

@@ -67,6 +67,8 @@ export interface RevocationOptions {
   onFamilyEnded?: (ended: EndedFamily, at: Date) => void;
   /** Told when another process announces a signing key revoked (`tessera keys revoke`). Must not throw. */
   onKeyRevoked?: (kid: string) => void;
+  /** Told how long each announcement to the other processes took (`tessera_revocation_fanout_seconds`). Must not throw. */
+  onAnnounced?: (seconds: number) => void;
 }
 
 /** Ended sessions and per-user cut-offs after a moment, each with when it stops refusing anything. */
@@ -325,12 +327,14 @@ export class Revocation implements TokenBlacklist, UserCutoffs, FamilyRevocation
 
   /** One round trip: the key (for processes that connect later) and the message (for those up now). */
   private async send(redis: RedisConnection, key: string, value: string, ttlMs: number, message: RevocationMessage): Promise<void> {
+    const started = this.options.onAnnounced ? performance.now() : 0;
     try {
       await redis.client
         .multi()
         .set(redis.prefix + key, value, 'PX', Math.ceil(ttlMs))
         .publish(redis.prefix + CHANNEL, JSON.stringify(message))
         .exec();
+      this.options.onAnnounced?.((performance.now() - started) / 1000);
     } catch {
       // Redis went away mid-way: the database has the revocation, other processes will ask it.
     }
