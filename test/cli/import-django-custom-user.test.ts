@@ -10,9 +10,7 @@
  */
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -21,13 +19,13 @@ import { createTessera, loadSettings, type Tessera } from '../../src/index.js';
 import { HasPermission, tessera as tesseraPlugin } from '../../src/http/index.js';
 import { asTarget, importFromDjango, openDjangoSource } from '../../src/migration-from-django/index.js';
 import { openStore } from '../../src/store/index.js';
-import { TESTED_CLI } from '../support/cli-process.js';
 import { createTestDatabase } from '../support/database.js';
 import { decodeJwt, readAnswer } from '../support/server.js';
+import {
+  djangoMissing, freshFolder as freshFolderNamed, makeDjangoDatabase as makeDjango, run, skipOrFail, snapshotTables, tesseraIn,
+} from '../support/django.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/make_django_custom_user_db.py', import.meta.url));
-const PYTHON = '/usr/bin/python3';
-const REQUIRE_PEER = process.env.TESSERA_REQUIRE_PEER === '1';
 const SECRET_KEY = 'import-django-custom-user-secret-key-0123456789-abcdefghijklmnop';
 const TABLES = [
   'auth_user', 'tessera_user_fields', 'auth_group', 'auth_permission', 'auth_group_permissions', 'auth_user_groups',
@@ -54,70 +52,11 @@ interface Summary {
   refresh: { token: string; jti: string; user_id: number };
 }
 
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function freshFolder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-import-custom-'));
-  dirs.push(dir);
-  return dir;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', (error) => resolve({ code: -1, stdout, stderr: `${stderr}${error.message}` }));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** `tessera ARGS`, its database at `cwd/tessera.sqlite3`, no TESSERA_* from the parent. */
-function tessera(cwd: string, args: string[]): Promise<Run> {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('TESSERA_')) clean[name] = value;
-  return run(process.execPath, [...TESTED_CLI.nodeArgs, ...args], {
-    ...clean, TESSERA_DATABASE_URL: `sqlite:${join(cwd, 'tessera.sqlite3')}`, TESSERA_SIGNING_KEY: SECRET_KEY,
-  });
-}
-
-async function makeDjangoDatabase(url: string): Promise<Summary> {
-  const result = await run(PYTHON, [FIXTURE, url, SECRET_KEY]);
-  if (result.code !== 0) throw new Error(`make_django_custom_user_db.py failed (${result.code}): ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  return JSON.parse(result.stdout) as Summary;
-}
-
-/** Null when Django and its apps import with the system python; else why not. */
-async function djangoMissing(modules: string[]): Promise<string | null> {
-  const check = await run(PYTHON, ['-c', `import ${modules.join(', ')}`]);
-  return check.code === 0 ? null : `${PYTHON} cannot import ${modules.join(', ')}: ${check.stderr.trim().split('\n').at(-1)}`;
-}
-
-function skipOrFail(suite: string, reason: string): string {
-  if (REQUIRE_PEER) throw new Error(`TESSERA_REQUIRE_PEER=1 and ${suite} cannot run: ${reason}`);
-  console.log(`# ${suite} skipped: ${reason} (set TESSERA_REQUIRE_PEER=1 to fail instead of skipping)`);
-  return reason;
-}
-
-function snapshot(path: string): Record<string, unknown[]> {
-  const db = new Database(path, { readonly: true });
-  try {
-    return Object.fromEntries(TABLES.map((table) => [table, db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all()]));
-  } finally {
-    db.close();
-  }
-}
+const freshFolder = () => freshFolderNamed('tessera-import-custom-');
+const tessera = (cwd: string, args: string[]) => tesseraIn(cwd, args, SECRET_KEY);
+const makeDjangoDatabase = (url: string) => makeDjango<Summary>(FIXTURE, url, SECRET_KEY);
+const snapshot = (path: string) => snapshotTables(path, TABLES);
+const DJANGO_PACKAGES = ['python3-django', 'python3-djangorestframework', 'python3-djangorestframework-simplejwt'];
 
 function countsLine(table: string, inDjango: number, inserted: number, updated: number, unchanged: number, dryRun = false): RegExp {
   const [insert, update] = dryRun ? ['to insert', 'to update'] : ['inserted', 'updated'];
@@ -189,7 +128,7 @@ describe('import-django from a SQLite database whose AUTH_USER_MODEL is accounts
   let tesseraPath: string;
 
   before(async () => {
-    const missing = await djangoMissing(['django', 'rest_framework', 'rest_framework_simplejwt']);
+    const missing = await djangoMissing(['django', 'rest_framework', 'rest_framework_simplejwt'], DJANGO_PACKAGES);
     if (missing) {
       skipReason = skipOrFail('import-django of a custom user model from SQLite', missing);
       return;
@@ -352,7 +291,7 @@ describe('import-django from a PostgreSQL database whose AUTH_USER_MODEL is acco
   let summary: Summary;
 
   before(async () => {
-    const missing = await djangoMissing(['django', 'rest_framework', 'rest_framework_simplejwt', 'psycopg2']);
+    const missing = await djangoMissing(['django', 'rest_framework', 'rest_framework_simplejwt', 'psycopg2'], [...DJANGO_PACKAGES, 'python3-psycopg2']);
     if (missing) {
       skipReason = skipOrFail('import-django of a custom user model from PostgreSQL', missing);
       return;

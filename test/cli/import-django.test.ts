@@ -8,61 +8,23 @@
  */
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { startServer } from '../support/server.js';
-import { TESTED_CLI } from '../support/cli-process.js';
+import {
+  djangoMissing, freshFolder as freshFolderNamed, makeDjangoDatabase as makeDjango, run, skipOrFail, tesseraIn, type Run,
+} from '../support/django.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/make_django_db.py', import.meta.url));
-const PYTHON = '/usr/bin/python3';
-const REQUIRE_PEER = process.env.TESSERA_REQUIRE_PEER === '1';
 /** Django's SECRET_KEY / SIMPLE_JWT SIGNING_KEY, and tessera's signing key for the login checks. */
 const SECRET_KEY = 'import-django-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz';
 const DJANGO_PACKAGES = ['python3-django', 'python3-djangorestframework', 'python3-djangorestframework-simplejwt'];
 const TABLES = ['auth_user', 'token_blacklist_outstandingtoken', 'token_blacklist_blacklistedtoken', 'authtoken_token'] as const;
 
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function freshFolder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-import-django-'));
-  dirs.push(dir);
-  return dir;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', (error) => resolve({ code: -1, stdout, stderr: `${stderr}${error.message}` }));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** `tessera ARGS` in `cwd`, its database at `cwd/tessera.sqlite3`, no TESSERA_* from the parent. */
-function tessera(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('TESSERA_')) clean[name] = value;
-  return run(process.execPath, [...TESTED_CLI.nodeArgs, ...args], {
-    cwd,
-    env: { ...clean, TESSERA_DATABASE_URL: `sqlite:${join(cwd, 'tessera.sqlite3')}`, TESSERA_SIGNING_KEY: SECRET_KEY, ...env },
-  });
-}
+const freshFolder = () => freshFolderNamed('tessera-import-django-');
+const tessera = (cwd: string, args: string[], env: Record<string, string> = {}) => tesseraIn(cwd, args, SECRET_KEY, env);
 
 function assertOneLineError(result: Run, pattern: RegExp): void {
   assert.notEqual(result.code, 0, `expected a failure, got ${result.code}: ${result.stdout}`);
@@ -96,33 +58,7 @@ interface DjangoSummary {
   admin: { last_login: string; date_joined: string };
 }
 
-async function makeDjangoDatabase(url: string): Promise<DjangoSummary> {
-  const result = await run(PYTHON, [FIXTURE, url, SECRET_KEY]);
-  if (result.code !== 0) throw new Error(`make_django_db.py failed (${result.code}): ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  return JSON.parse(result.stdout) as DjangoSummary;
-}
-
-/** Null when Django and its apps import with the system python; else why not (after trying to install them). */
-async function djangoMissing(modules: string[], packages: string[]): Promise<string | null> {
-  const check = () => run(PYTHON, ['-c', `import ${modules.join(', ')}`]);
-  if ((await check()).code === 0) return null;
-  if (process.getuid?.() === 0) {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { env });
-    const again = await check();
-    if (again.code === 0) return null;
-    return `${PYTHON} cannot import ${modules.join(', ')} (apt-get install ${packages.join(' ')} did not help): ${again.stderr.trim().split('\n').at(-1)}`;
-  }
-  return `${PYTHON} cannot import ${modules.join(', ')}; install ${packages.join(' ')}`;
-}
-
-/** Skips the suite's tests with `reason` printed, or fails them under TESSERA_REQUIRE_PEER=1. */
-function skipOrFail(suite: string, reason: string): string {
-  if (REQUIRE_PEER) throw new Error(`TESSERA_REQUIRE_PEER=1 and ${suite} cannot run: ${reason}`);
-  const message = `${reason} (set TESSERA_REQUIRE_PEER=1 to fail instead of skipping)`;
-  console.log(`# ${suite} skipped: ${message}`);
-  return message;
-}
+const makeDjangoDatabase = (url: string) => makeDjango<DjangoSummary>(FIXTURE, url, SECRET_KEY);
 
 /** Logs every user in through tessera's real server on the imported database, then checks the tokens. */
 async function assertUsersLogIn(databasePath: string, summary: DjangoSummary): Promise<void> {
