@@ -13,6 +13,11 @@ export const OTHER_VARIABLES: Readonly<Record<string, string>> = {
   TESSERA_NEXT_DIST_DIR: "examples/nextjs's build folder (the tests build into their own)",
   TESSERA_PEER_SCRIPT: "the Django peer's start script (test/peer/)",
   TESSERA_SIDE_BY_SIDE_VERBOSE: 'print every comparison with the Django peer (test/peer/)',
+  // The container's build and compose.yaml (docs/container.md): read by them, never by tessera,
+  // but often exported in the same shell that runs it.
+  TESSERA_BASE_IMAGE: "the container image's base (scripts/container-base.sh, compose.yaml)",
+  TESSERA_IMAGE: "the container image compose.yaml runs",
+  TESSERA_PUBLISH: "the host port compose.yaml publishes tessera's 8000 on",
 };
 
 /** Families of variables the test suite, CI and the benchmarks read (docs/testing.md). */

@@ -58,6 +58,7 @@ test('package.json: MIT, and the Node versions whose require(esm) works unflagge
 const EXPECTED_EXPORT: Record<string, string> = {
   '.': 'createTessera', './fastify': 'tessera', './express': 'tesseraExpress', './web': 'tesseraWeb', './verify': 'createVerifier',
   './nest': 'TesseraModule', './server': 'buildServer', './client': 'TesseraClient', './client/axios': 'attachTessera',
+  './testing': 'testTessera',
 };
 
 test("require('tessera') and every subpath work from CommonJS in a project that installed the package", { timeout: 120_000 }, () => {
