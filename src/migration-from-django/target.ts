@@ -1,28 +1,16 @@
 import { existsSync } from 'node:fs';
 import type { Kysely } from 'kysely';
-import type {
-  BlacklistedTokenTable, CoreSchema, GroupPermissionTable, GroupTable, OutstandingTokenTable, PermissionTable, UserFieldsTable,
-  UserGroupTable, UserPermissionTable, UserTable,
-} from '../store/index.js';
+import type { CoreSchema } from '../store/index.js';
 import { engineOfUrl, openDatabase, openStore, type DatabaseOptions } from '../store/index.js';
 
-/** The tables the import writes; `authtoken_token` only where tessera's migrations made it. */
-export interface TargetSchema {
-  auth_user: UserTable;
-  token_blacklist_outstandingtoken: OutstandingTokenTable;
-  token_blacklist_blacklistedtoken: BlacklistedTokenTable;
-  authtoken_token: { key: string; user_id: number; created: string };
-  auth_group: GroupTable;
-  auth_permission: PermissionTable;
-  auth_group_permissions: GroupPermissionTable;
-  auth_user_groups: UserGroupTable;
-  auth_user_user_permissions: UserPermissionTable;
-  tessera_user_fields: UserFieldsTable;
-}
+/** The tables the import writes (tessera's own schema's, so the two cannot drift apart). */
+export type TargetSchema = Pick<CoreSchema,
+  | 'auth_user' | 'token_blacklist_outstandingtoken' | 'token_blacklist_blacklistedtoken' | 'authtoken_token'
+  | 'auth_group' | 'auth_permission' | 'auth_group_permissions' | 'auth_user_groups' | 'auth_user_user_permissions'
+  | 'tessera_user_fields'>;
 
 /** tessera's database as the importer sees it. */
 export function asTarget(db: Kysely<CoreSchema>): Kysely<TargetSchema> {
-  // The core schema may or may not declare authtoken_token yet; its presence is checked at run time.
   return db as unknown as Kysely<TargetSchema>;
 }
 
