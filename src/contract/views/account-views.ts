@@ -1,10 +1,10 @@
 import { ACCOUNT_MESSAGES } from '../../accounts/index.js';
-import { AllowAny, Fresh, IsAuthenticated } from '../../auth/index.js';
+import { AllowAny, IsAuthenticated } from '../../auth/index.js';
 import type { Tessera } from '../../core/index.js';
 import { normalizeUsername, USERNAME_PATTERN, type User } from '../../store/index.js';
 import { charField, emailField, validate, type Field } from '../fields.js';
 import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
-import { REAUTHENTICATION_REQUIRED_DOC } from './reauthenticate-views.js';
+import { needingFreshLogin } from './reauthenticate-views.js';
 import type { View, ViewConfig, ViewReply } from '../view.js';
 import { tokenViews } from './token-views.js';
 import { signedInUser } from './view-requests.js';
@@ -27,13 +27,8 @@ export function accountViews(tessera: Tessera, { prefix = '' }: AccountViewOptio
   const documented = (extra: Extra): Extra => ({ ...extra, openapi: { tags: ['accounts'], ...extra.openapi } });
   const anyone = (name: string, extra: Extra = {}): ViewConfig => ({ permission: AllowAny, name, description: '', ...documented(extra) });
   const signedIn = (name: string, extra: Extra = {}): ViewConfig => ({ permission: IsAuthenticated, name, description: '', ...documented(extra) });
-  // Sensitive changes need a recent login (`freshLoginMaxAge`): a stolen access token alone cannot make them.
-  const fresh = settings.freshLoginMaxAge > 0 ? Fresh(settings.freshLoginMaxAge) : null;
-  const recentlySignedIn = (name: string, extra: Extra = {}): ViewConfig => {
-    const config = signedIn(name, extra);
-    if (!fresh) return config;
-    return { ...config, permission: fresh, openapi: { ...config.openapi, responses: { ...config.openapi?.responses, 403: REAUTHENTICATION_REQUIRED_DOC } } };
-  };
+  // Sensitive changes need a recent login (`freshLoginMaxAge`).
+  const recentlySignedIn = (name: string, extra: Extra = {}): ViewConfig => needingFreshLogin(settings, signedIn(name, extra));
   // `loginField: 'email'` (djoser's LOGIN_FIELD): the email is required and the username may be
   // left out (made from the email); the email changes through `set_email/`, read-only in `me/`.
   const byEmail = settings.loginField === 'email';

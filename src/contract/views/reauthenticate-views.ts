@@ -1,10 +1,11 @@
-import { IsAuthenticated } from '../../auth/index.js';
+import { Fresh, IsAuthenticated } from '../../auth/index.js';
 import type { Tessera } from '../../core/index.js';
+import type { Settings } from '../../settings/index.js';
 import { CookieMode } from '../cookie-mode.js';
 import { charField, validate } from '../fields.js';
 import { objectSchema, stringSchema, type ResponseDoc } from '../route-docs.js';
 import { transportOf } from '../transport.js';
-import type { View } from '../view.js';
+import type { View, ViewConfig } from '../view.js';
 import { signedInUser } from './view-requests.js';
 
 /** The 403 of a route that needs a recent login (`Fresh`, `freshLoginMaxAge`). */
@@ -12,6 +13,19 @@ export const REAUTHENTICATION_REQUIRED_DOC: ResponseDoc = {
   description: `The login (the token's \`auth_time\`) is older than the route allows, or the token has none (\`"code": "reauthentication_required"\`): re-authenticate at \`POST ${'/api/token/reauthenticate/'}\` and retry.`,
   body: objectSchema({ detail: stringSchema(), code: stringSchema() }),
 };
+
+/**
+ * `config` for a sensitive route: with `freshLoginMaxAge` on, it needs a recent login (`Fresh`,
+ * and the 403 documented), so a stolen access token alone cannot make the change; off, as given.
+ */
+export function needingFreshLogin(settings: Pick<Settings, 'freshLoginMaxAge'>, config: ViewConfig): ViewConfig {
+  if (!(settings.freshLoginMaxAge > 0)) return config;
+  return {
+    ...config,
+    permission: Fresh(settings.freshLoginMaxAge),
+    openapi: { ...config.openapi, responses: { ...config.openapi?.responses, 403: REAUTHENTICATION_REQUIRED_DOC } },
+  };
+}
 
 /** Where a client re-authenticates when a route answers 403 `reauthentication_required`. */
 export const REAUTHENTICATE_URL = '/api/token/reauthenticate/';

@@ -1,11 +1,11 @@
-import { Fresh, IsAuthenticated } from '../../auth/index.js';
+import { IsAuthenticated } from '../../auth/index.js';
 import type { Tessera } from '../../core/index.js';
 import { NotFound, ValidationError } from '../../errors.js';
 import { FAMILY_END_REASONS, type TokenFamily } from '../../store/index.js';
 import { FAMILY_CLAIM, overdueReason } from '../../tokens/index.js';
 import { addAuditDetail } from '../audit-notes.js';
 import { objectSchema, stringSchema, type RouteDocs } from '../route-docs.js';
-import { REAUTHENTICATION_REQUIRED_DOC } from './reauthenticate-views.js';
+import { needingFreshLogin } from './reauthenticate-views.js';
 import type { View, ViewConfig, ViewRequest } from '../view.js';
 import { queryParam } from '../pagination.js';
 import { signedInUser } from './view-requests.js';
@@ -40,13 +40,8 @@ export function tokenSessionViews(tessera: Tessera): View[] {
   const signedIn = (name: string, description: string, openapi: RouteDocs = {}): ViewConfig =>
     ({ permission: IsAuthenticated, name, description, openapi: { tags: ['sessions'], ...openapi } });
   // Ending sessions needs a recent login (`freshLoginMaxAge`): a stolen access token cannot lock the owner out.
-  const maxAge = tessera.settings.freshLoginMaxAge;
-  const fresh = maxAge > 0 ? Fresh(maxAge) : null;
-  const ending = (name: string, description: string, openapi: RouteDocs = {}): ViewConfig => {
-    const config: ViewConfig = { ...signedIn(name, description, openapi), audit: 'sessions_revoked' };
-    if (!fresh) return config;
-    return { ...config, permission: fresh, openapi: { ...config.openapi, responses: { ...config.openapi?.responses, 403: REAUTHENTICATION_REQUIRED_DOC } } };
-  };
+  const ending = (name: string, description: string, openapi: RouteDocs = {}): ViewConfig =>
+    needingFreshLogin(tessera.settings, { ...signedIn(name, description, openapi), audit: 'sessions_revoked' });
   const now = () => new Date(tessera.clock());
   const end = (family: string) => tessera.revocation.revokeFamily(family, now());
 
